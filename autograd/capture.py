@@ -376,6 +376,7 @@ class Record:
         self.plain = plain               # the arguments were arrays only (a fast replay)
         self.events = []                 # ("op", func, inputs, outputs) | ("backward", ...) | ...
         self.made = {}                   # id(Variable) -> ("out", n) for every op output
+        self.value_shaped = set()        # ids of the outputs whose shape follows values
         self.results = []                # (output, its array, a copy): arrays an op made
         self.depth = 0                   # > 0 inside a replayable call
         self.mutations = mutations_in_this_thread()
@@ -394,9 +395,15 @@ class Record:
         if self.depth or backward_running.get():
             return  # a replayable call's or backward's own ops run again with them
         self._check_mutations(f"before {func.name}")
+        # (a shape that follows values, unique's, is passed on: an index of that size cannot
+        # be replayed, _index_roles)
+        shaped = getattr(func, "shape_follows_values", False) or any(
+            id(x) in self.value_shaped for x in (*inputs, *getattr(func, "index_variables", ())))
         # a tuple when forward gave one (a split into one piece too): a replay does the same
         for y in outputs if outputs.__class__ is tuple else (outputs,):
             self.made[id(y)] = ("out", len(self.made))
+            if shaped:
+                self.value_shaped.add(id(y))
             data = y.data
             if data.base is None and not any(data is x.data for x in inputs):  # (its own)
                 self.results.append((y, data, data.copy()))
@@ -928,14 +935,14 @@ class _Described:
     def _index_roles(self, index, site):
         """An index given with Variables (get_item's), each integer one that an op of this
         step made or an argument holds as its role: a replay reads its array afresh
-        (GetItem.refresh_index). A boolean mask's stays its array: the result's shape
-        would follow its values."""
+        (GetItem.refresh_index). A boolean mask's stays its array, and so do indices whose
+        number follows values (unique's): the result's shape would follow them."""
         if isinstance(index, tuple):
             return tuple(self._index_roles(part, site) for part in index)
         if not isinstance(index, Variable):
             return index
-        if index.dtype.kind in "iu" and (id(index) in self.record.made
-                                         or id(index) in self.arguments):
+        if index.dtype.kind in "iu" and id(index) not in self.record.value_shaped and (
+                id(index) in self.record.made or id(index) in self.arguments):
             return ("index", self._role(index, site))
         return index.data
 
@@ -971,9 +978,10 @@ def _computed_outside(site):
         f"capture: {site} holds values computed outside rungrad's ops in this call (a "
         f"comparison such as `x != 0`; the plain index arrays of autograd.argmax, argsort and "
         f"topk; an op's result taken out of the graph with .data; a boolean mask computed by "
-        f"an op, whose result's shape would follow its values): a replay would keep this "
-        f"call's values. Compute it with ops: a mask with autograd.not_equal(x, 0) and the "
-        f"other comparison ops, indices as an op's Variable (x.max(dim) and x.min(dim) give "
+        f"an op, or indices whose number follows the values, unique's, nonzero's: the "
+        f"result's shape would follow them): a replay would keep this call's values. "
+        f"Compute it with ops: a mask with autograd.not_equal(x, 0) and the other comparison "
+        f"ops, indices as an op's Variable (x.max(dim) and x.min(dim) give "
         f"theirs so, as keras.ops.argmax and argsort do), which get_item, take, "
         f"take_along_axis and gather read afresh at each replay; or call the step without "
         f"capture.")

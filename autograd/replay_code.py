@@ -63,11 +63,21 @@ class CodeWriter:
         call = f"{forward}({', '.join(self.array_of(x) for x in inputs)})"
         if outputs.__class__ is not tuple:
             self._store(call, outputs, f"  # {func.name}")
-            return
-        results = self.local("r")
-        self.line(f"{results} = {call}  # {func.name}")
-        for i, y in enumerate(outputs):
-            self._store(f"{results}[{i}]", y)
+        else:
+            results = self.local("r")
+            self.line(f"{results} = {call}  # {func.name}")
+            for i, y in enumerate(outputs):
+                self._store(f"{results}[{i}]", y)
+        if getattr(func, "shape_follows_values", False):
+            self._guard_shapes(func, outputs if outputs.__class__ is tuple else (outputs,))
+
+    def _guard_shapes(self, func, outputs):
+        """After an op whose result's size follows the values (unique's), a line raising
+        CaptureError where this call's size differs from the recorded one: what the step
+        made of that size (a pad's widths, a slice) is the record's in a replay."""
+        check = self.name(_shape_guard(func.name), "c")
+        for y in outputs:
+            self.line(f"{check}({self.arrays[id(y)]}, {tuple(y.data.shape)!r})")
 
     def refresh_index(self, func):
         """Before an op indexing with an op's result (get_item of an argmax's indices), the
@@ -103,3 +113,15 @@ def as_output(y):
     if y.__class__ is np.ndarray:
         return y
     return np.asarray(y) if isinstance(y, np.generic) else get_array_module(y).asarray(y)
+
+
+def _shape_guard(name):
+    def check(array, recorded):
+        if array.shape != recorded:
+            from .capture import CaptureError  # (capture imports this module)
+            raise CaptureError(
+                f"capture: {name} gave a result of shape {array.shape} in this replay where the "
+                f"recorded calls gave {recorded}: its size follows the values, and what the step "
+                f"made of it would be the record's. The replay stopped there (ops and calls "
+                f"before it ran); call such a step without capture")
+    return check

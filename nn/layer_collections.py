@@ -415,19 +415,22 @@ class _WatchedList(list):
         self._joined(item)
 
     def __setitem__(self, index, item):
+        # (the LayerList first: what it refuses leaves both as they were)
         if isinstance(index, slice):
             item = list(item)
-            super().__setitem__(index, [self._join(i) for i in item])
             if self._forward is not None:
                 self._forward[index] = item
+            super().__setitem__(index, [self._join(i) for i in item])
+            if self._forward is not None:
                 _forward(self, self._forward)  # (the items after the slice may have moved)
             for i in item:
                 self._joined(i)
             return
+        if self._forward is not None:
+            self._forward[index] = _joining(item)
         stored = self._join(item)
         super().__setitem__(index, stored)
         if self._forward is not None:
-            self._forward[index] = _joining(item)
             _forward(stored, self._forward[index])
         self._joined(item)
 

@@ -68,6 +68,8 @@ def _keras_layer_call(module, args, kwargs):
     if outside_any_call():  # (a layer called on its own: its losses are this call's)
         with top_level_call(args, kwargs, module):
             return _keras_layer_call(module, args, kwargs)
+    if kwargs.get("training") and _in_shape_trial():  # (a build's trial call on zeros: no
+        kwargs["training"] = False  # BatchNorm statistics moved, no dropout mask drawn)
     if "training" in kwargs and not takes_training(type(module).forward):
         training = kwargs.pop("training")
         if training is not None:
@@ -82,6 +84,11 @@ def _keras_layer_call(module, args, kwargs):
     if module._activity_regularizer is not None:  # (Keras' base layer's call adds it)
         module.add_activity_penalties(outputs)
     return outputs
+
+
+def _in_shape_trial():
+    trials = sys.modules.get("nn.layers.lazy_build")  # (loaded before any trial runs)
+    return trials is not None and trials.in_shape_trial()
 
 
 def _autocast_call(module, args, kwargs):

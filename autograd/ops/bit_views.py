@@ -34,15 +34,15 @@ class BitCast(Function):
     input_specs = (Spec(shape=("N", 4)),)
     arg_specs = {"dtype": Choice("int64", "float32", "uint8")}
     apply = staticmethod(lambda x, dtype: BitCast(dtype)(x))
-    reference = staticmethod(lambda x, dtype: np.ascontiguousarray(x).view(dtype))
+    reference = staticmethod(lambda x, dtype: np.array(x, order="C").view(dtype))
     gradcheck_order = 0  # (bits)
 
     def __init__(self, dtype):
         self.dtype = np.dtype(dtype)
 
     def forward(self, x):
-        dense = get_array_module(x).ascontiguousarray(x)
-        return (dense.copy() if dense is x else dense).view(self.dtype)
+        # (a copy of our own, contiguous: ascontiguousarray would make a 0-d array 1-d)
+        return get_array_module(x).array(x, order="C").view(self.dtype)
 
     def backward(self, gy):
         return None
@@ -51,8 +51,10 @@ class BitCast(Function):
 def nextafter(x1, x2):
     """NumPy's and PyTorch's nextafter: the float next to x1 toward x2, elementwise (x1 where
     they are equal), in the floating dtype of both (integers as float32); no gradient."""
-    x1, x2 = as_variable(x1, who="nextafter"), as_variable(x2, who="nextafter")
-    dtype = np.result_type(*(x.dtype if x.dtype.kind == "f" else np.float32 for x in (x1, x2)))
+    typed = [x for x in (x1, x2) if hasattr(x, "dtype")]  # (a Python number takes the
+    x1, x2 = as_variable(x1, who="nextafter"), as_variable(x2, who="nextafter")  # other's)
+    dtype = np.result_type(*(np.dtype(x.dtype) if np.dtype(x.dtype).kind == "f" else np.float32
+                             for x in typed or (x1, x2)))
     with no_grad():
         return NextAfter()(astype(x1, dtype), astype(x2, dtype))
 

@@ -73,6 +73,12 @@ class Counted(Function):
     def name(self):  # (errors name the op the user called)
         return self.kind
 
+    @property
+    def shape_follows_values(self):
+        """Whether the result's size follows x's values (a captured step refuses it as an
+        index: autograd/capture.py)."""
+        return self.kind in ("unique", "bincount")
+
     def forward(self, *arrays):
         xp = get_array_module(arrays[0])
         return _COMPUTE[self.kind](xp, *arrays, **self.options)

@@ -60,11 +60,14 @@ class GetItem(_ReadsIndex, ReturnsViews, Function):
         return f"GetItem[{', '.join(_index_text(part) for part in parts)}]"
 
     held_index = None  # the index as given, with its Variables (see refresh_index)
+    index_check = None  # what the caller checked of the index, checked again at each refresh
 
     def refresh_index(self):
         """The index read again from its Variables' current arrays: a captured step's replay
         calls it before this op runs, as an op's indices (an argmax's) are each call's own."""
         index = _plain_index(self.held_index)
+        if self.index_check is not None:  # (gather's range: NumPy would take a -1)
+            self.index_check(index)
         home = gpu_array_among(self.inputs[:1])
         self.index = index if home is None else _on_gpu(index, home)
 
@@ -113,8 +116,10 @@ class GetItemGrad(_ReadsIndex, Function):
         return _indexed(GetItem(self.index), self.index_variables)(ggx)
 
 
-def get_item(x, index):
-    """x[index]: ints, slices, Ellipsis, None, boolean masks and integer arrays."""
+def get_item(x, index, index_check=None):
+    """x[index]: ints, slices, Ellipsis, None, boolean masks and integer arrays.
+    index_check: a function the index's arrays are given to again wherever a captured step's
+    replay reads its Variables afresh (the range gather allows)."""
     parts = index if isinstance(index, tuple) else (index,)
     variables = tuple(i for i in parts if isinstance(i, Variable))
     held, index = index, _plain_index(index)
@@ -123,7 +128,7 @@ def get_item(x, index):
         index = _on_gpu(index, home)
     op = _indexed(GetItem(index), variables)
     if variables:
-        op.held_index = held
+        op.held_index, op.index_check = held, index_check
     return op(x)
 
 

@@ -20,7 +20,9 @@ def gather(x, dim, index):
     x = as_variable(x, who="gather")
     given = index
     axis, index = _checked_index(x, dim, index, "gather", None, "x")
-    return get_item(x, with_index_variable(_positions(index, axis, x), axis, given, index))
+    n = x.shape[axis] if x.ndim else 1
+    return get_item(x, with_index_variable(_positions(index, axis, x), axis, given, index),
+                    lambda plain: _in_range(plain[axis], n, "gather", dim))
 
 
 def scatter_add(x, dim, index, src):

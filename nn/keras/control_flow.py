@@ -179,16 +179,38 @@ def associative_scan(f, elems, reverse=False, axis=0):
     while offset < n:
         earlier = [_along(leaf, a, 0, n - offset) for leaf, a in zip(leaves, axes)]
         later = [_along(leaf, a, offset, n) for leaf, a in zip(leaves, axes)]
-        combined = _leaves(f(_rebuilt(elems, iter(earlier)), _rebuilt(elems, iter(later))))
-        if len(combined) != len(leaves):
-            raise ValueError(f"keras.ops.associative_scan: f returned {len(combined)} tensors "
-                             f"for elems of {len(leaves)}; it must keep elems' structure")
+        combined = _leaves_as(elems, f(_rebuilt(elems, iter(earlier)),
+                                       _rebuilt(elems, iter(later))))
         leaves = [ops.concatenate([_along(leaf, a, 0, offset), as_variable(c)], axis=a)
                   for leaf, a, c in zip(leaves, axes, combined)]
         offset *= 2
     if reverse:
         leaves = [ops.flip(leaf, a) for leaf, a in zip(leaves, axes)]
     return _rebuilt(elems, iter(leaves))
+
+
+def _leaves_as(template, value):
+    """value's leaves in the order of template's (elems') structure: a dict's by template's
+    keys, whatever order f wrote them in."""
+    if isinstance(template, (tuple, list)) and isinstance(value, (tuple, list)) \
+            and len(value) == len(template):
+        return [leaf for t, v in zip(template, value) for leaf in _leaves_as(t, v)]
+    if isinstance(template, dict) and isinstance(value, dict) and value.keys() == template.keys():
+        return [leaf for key in template for leaf in _leaves_as(template[key], value[key])]
+    if isinstance(template, (tuple, list, dict)) or isinstance(value, (tuple, list, dict)):
+        raise ValueError(f"keras.ops.associative_scan: f must return elems' structure "
+                         f"({_structure(template)}), got {_structure(value)}")
+    return [value]
+
+
+def _structure(value):
+    """value's nesting, its tensors as '*' (for messages)."""
+    if isinstance(value, (tuple, list)):
+        inner = ", ".join(_structure(v) for v in value)
+        return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_structure(v)}" for k, v in value.items()) + "}"
+    return "*"
 
 
 def _along(x, axis, start, stop):

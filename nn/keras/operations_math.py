@@ -18,6 +18,7 @@ from .operation_kinds import (
     floats,
     full_like,
     in_dtype,
+    keras_tensor,
     reduction,
     truth,
     unary,
@@ -264,6 +265,14 @@ def _integers(op):
     return computed
 
 
+def _nextafter(x1, x2):
+    """The float next to x1 toward x2: a Python number beside a tensor takes its dtype, and
+    Python's numbers alone are float32 (Keras')."""
+    if not any(hasattr(x, "dtype") for x in (x1, x2)):
+        x1, x2 = keras_tensor(x1), keras_tensor(x2)
+    return ops.nextafter(x1, x2)
+
+
 def _cdist(x, y):
     """The Euclidean distances between the rows of x (..., P, M) and y (..., R, M)."""
     return ops.cdist(*as_tensors(x, y))
@@ -365,8 +374,9 @@ MATH = {
     "IsIn": lambda x1, x2, assume_unique=False, invert=False: ops.isin(
         x1, x2, assume_unique=assume_unique, invert=invert),
     # bits (no gradient)
-    "Nextafter": _integers(ops.nextafter),
-    "View": lambda x, dtype=None: x if dtype is None else ops.bitcast(x, dtype),
+    "Nextafter": _nextafter,
+    "View": lambda x, dtype=None: keras_tensor(x) if dtype is None else ops.bitcast(
+        keras_tensor(x), dtype),
 }
 
 # of integer and boolean tensors, floats (Keras 3.15.1 gives float32 for int32 inputs)

@@ -17,7 +17,7 @@ import numpy as np
 
 from autograd import ops as _autograd_ops
 from autograd.backend import array_of, as_array, to_cpu
-from autograd.variable import Variable, as_variable
+from autograd.variable import Variable, as_variable, computed_from_values
 
 from ..call_losses import call_array_module
 from .control_flow import (  # noqa: F401 (keras.ops' names)
@@ -406,7 +406,9 @@ def nonzero(x):
                          "model's symbolic tensors: its size depends on the data; compute it "
                          "in a layer's call, or give where x1 and x2")
     data = to_cpu(array_of(x)) if hasattr(x, "shape") else np.asarray(x)
-    return tuple(Variable(index, requires_grad=False) for index in np.nonzero(data))
+    # (computed from the values outside the ops: a captured step refuses them)
+    return tuple(Variable(computed_from_values(index), requires_grad=False)
+                 for index in np.nonzero(data))
 
 
 def meshgrid(*x, indexing="xy"):
@@ -545,7 +547,8 @@ def unique(x, sorted=True, return_index=False, return_inverse=False,  # noqa: A0
         host = to_cpu(x.data)
         found = np.unique(host.reshape(-1) if axis is None else host, return_index=True,
                           axis=axis, **({"equal_nan": False} if axis is None else {}))[1]
-        first = Variable(as_array(found.astype(np.int64), like=x.data), requires_grad=False)
+        first = Variable(computed_from_values(as_array(found.astype(np.int64), like=x.data)),
+                         requires_grad=False)
     if size is not None:
         if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 0:
             raise ValueError(f"keras.ops.unique: size must be an int >= 0, got {size!r}")

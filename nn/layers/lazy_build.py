@@ -13,6 +13,8 @@ from autograd.backend import get_array_module
 from autograd.config import no_grad, test_mode
 from autograd.variable import Parameter, UninitializedParameter, is_uninitialized
 
+from ..call_losses import hold_again, losses_held_in
+
 
 def hold_placeholders(module, names, dtype):
     """Register an UninitializedParameter of `dtype` under each name (None where the name
@@ -115,10 +117,12 @@ def shape_trial():
 @contextlib.contextmanager
 def trial_of(model):
     """shape_trial for calls of `model`, which leave it as they found it: its modules' hooks
-    do not fire (a trial is no call of the user's), and its buffers keep their arrays and
-    values (a layer of one's own updating a buffer in forward, even in eval mode); the
-    buffers lazy layers make as they are sized stay."""
+    do not fire (a trial is no call of the user's), its buffers keep their arrays and
+    values (a layer of one's own updating a buffer in forward, even in eval mode), and its
+    layers the losses their last call added (add_loss); the buffers lazy layers make as
+    they are sized stay."""
     modules = list(model.modules())
+    losses = losses_held_in(model)
     hooks = [m.__dict__.get("_call_hooks") for m in modules]
     buffers = [(m, name, array, array.copy()) for m in modules
                for name, array in m._buffers.items() if array is not None]
@@ -138,6 +142,7 @@ def trial_of(model):
                                 and now.dtype == array.dtype):  # (not resized by a build)
                 array[...] = values
                 m._buffers[name] = array
+        hold_again(model, losses)
 
 
 def in_shape_trial():

@@ -43,7 +43,8 @@ def build_by_trial_call(model, input_shape):
     """Size the lazy layers of `model` (one without a build of its own) by calling it once on
     zeros of `input_shape`: a batch's shape, the batch axis first (None sizes tried as 1), or
     a list or dict of them for a model taking a list or dict. Nothing else changes (a shape
-    trial: no graph, inference behaviour, buffers and hooks left alone)."""
+    trial: no graph, inference behaviour even where a call asks for training=True, buffers,
+    hooks and the layers' losses left alone)."""
     who = f"{type(model).__name__}.build"
     inputs = example_inputs(input_shape, np.dtype(np.float32), who)
     try:
@@ -64,7 +65,7 @@ def example_inputs(input_shape, dtype, who):
     if isinstance(input_shape, list) and input_shape and all(
             isinstance(shape, (list, tuple, dict)) for shape in input_shape):
         return [example_inputs(shape, dtype, who) for shape in input_shape]
-    return example_batch((1,) + batch_shape(input_shape, who)[1:], dtype)
+    return example_batch(batch_shape(input_shape, who), dtype)
 
 
 def batch_shape(input_shape, who):

@@ -2093,3 +2093,39 @@ def test_indices_and_masks_a_replay_cannot_follow_are_still_refused(index):
     with pytest.raises(CaptureError, match="computed outside rungrad's ops|differ"):
         for x in ([1.0, 2.0, 3.0, 4.0], [4.0, -3.0, 2.0, 1.0], [2.0, 1.0, 4.0, 3.0]):
             step(np.array(x, np.float32))
+
+
+def test_indices_whose_number_follows_the_values_are_refused_and_their_sizes_guarded():
+    """(A second review: unique's indices, and keras.ops.nonzero's and unique's
+    return_index, computed in NumPy, were accepted as an op's indices, and a replay kept the
+    recorded shapes: parameters drifted from the eager twin's.)"""
+    from nn.keras import ops
+    model = _mlp(sizes=(4, 6))
+    one_row = np.zeros((5, 4), np.float32)
+    one_row[2] = 1.0
+    for rows in (lambda x: autograd.unique(autograd.as_variable(x).max(dim=0).indices),
+                 lambda x: ops.nonzero(ops.greater(x[:, 0], 0.5))[0] + 0,
+                 lambda x: ops.unique(ops.argmax(x, axis=1), return_index=True, size=2)[1]):
+        step = capture(lambda x, rows=rows: autograd.mean(model(x)[rows(x)] ** 2))
+        with pytest.raises(CaptureError, match="computed outside rungrad's ops"):
+            for _ in range(3):
+                step(one_row)
+    w = Variable(np.ones(4), requires_grad=True)
+    step = capture(lambda x: autograd.sum(autograd.unique(x * w)))
+    for values in ([1.0, 2, 3, 4], [1.0, 2, 3, 4], [5.0, 6, 7, 8]):
+        assert float(step(np.array(values)).data) == sum(values)
+    with pytest.raises(CaptureError, match=r"unique gave a result of shape \(2,\) in this "
+                                           r"replay where the recorded calls gave \(4,\)"):
+        step(np.array([1.0, 1, 2, 2]))
+
+
+def test_a_replay_checks_the_range_gather_allows():
+    """(A gather index given as the step's argument was checked only while recording: a
+    replay took -1, which the eager gather refuses.)"""
+    model = _mlp(sizes=(4, 6))
+    step = capture(lambda x, index: autograd.sum(model(x).gather(1, index)))
+    x = np.ones((5, 4), np.float32)
+    for _ in range(3):
+        step(x, np.zeros((5, 1), np.int64))
+    with pytest.raises(IndexError, match="gather: index -1 is out of bounds for dim 1 of size 6"):
+        step(x, np.full((5, 1), -1, np.int64))

@@ -377,3 +377,22 @@ def test_associative_scan_is_log_depth_and_keeps_the_order_of_a_non_commutative_
     assert len(calls) == 9 and calls[0] == (2, 299, 3)
     gradcheck(lambda v: ops.associative_scan(compose, (v, v * 2), reverse=reverse,
                                              axis=1)[1], a[:, :5])
+
+
+def test_associative_scan_reads_fs_dict_by_elems_keys():
+    """(f returning its dict's keys in another order swapped the leaves.)"""
+    elems = {"a": np.arange(1.0, 5.0), "b": np.arange(10.0, 50.0, 10.0)}
+    scanned = ops.associative_scan(lambda p, q: {"b": p["b"] + q["b"], "a": p["a"] * q["a"]},
+                                   elems)
+    np.testing.assert_array_equal(scanned["a"].data, [1, 2, 6, 24])
+    np.testing.assert_array_equal(scanned["b"].data, [10, 30, 60, 100])
+    with pytest.raises(ValueError, match=r"f must return elems' structure \(\(\*, \*\)\), got \*"):
+        ops.associative_scan(lambda p, q: p[0], (np.ones(3), np.ones(3)))
+
+
+def test_nextafter_and_view_read_pythons_numbers_as_keras():
+    assert ops.nextafter(1.0, 2.0).dtype == np.float32
+    assert float(ops.nextafter(1.0, 2.0).data) == float(np.nextafter(np.float32(1), 2))
+    np.testing.assert_array_equal(ops.view([1.0, 2.0], "int32").data,
+                                  np.array([1.0, 2.0], np.float32).view(np.int32))
+    assert ops.view(1.0, "int32").shape == ()

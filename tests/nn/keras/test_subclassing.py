@@ -863,3 +863,53 @@ def test_a_dict_of_layers_takes_keys_that_are_method_names_or_not_identifiers(tm
     with pytest.raises(KeyError, match=r"the key 'a\.b' of a layer must be a non-empty string "
                                        r"without '\.'"):
         model.heads["a.b"] = layers.Dense(1)
+
+
+class ForcedTraining(keras.Model):
+    """A call that forces training (MC dropout), with BatchNormalization and a loss."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = layers.Dense(4)
+        self.norm = layers.BatchNormalization()
+        self.drop = layers.Dropout(0.5)
+
+    def call(self, x):
+        h = self.norm(self.dense(x), training=True)
+        self.add_loss(keras.ops.sum(h) * 0.0 + 1.0)
+        return self.drop(h, training=True)
+
+
+def test_build_leaves_statistics_draws_and_losses_as_a_call_would_find_them():
+    """(A second review: build's trial call, forced into training, moved BatchNorm's
+    statistics and drew a dropout mask; its add_loss stayed in model.losses; a concrete
+    batch size became 1, and a shape without the batch axis sized Dense for 1 feature.)"""
+    np.random.seed(0)
+    model = ForcedTraining()
+    model.build((None, 3))
+    after_build = np.random.get_state()[1].copy()
+    assert model.losses == [] and model.built
+    np.testing.assert_array_equal(np.asarray(model.norm.running_mean), np.zeros(4))
+    np.testing.assert_array_equal(np.asarray(model.norm.running_var), np.ones(4))
+    np.random.seed(0)
+    sized_alone = ForcedTraining()
+    sized_alone.dense(np.zeros((1, 3), np.float32))  # (its weights: the only draws expected)
+    np.testing.assert_array_equal(after_build, np.random.get_state()[1])
+    flat = LazyTwoLayers()
+    flat.build((784,))
+    assert tuple(flat.hidden.weight.shape) == (16, 784)
+
+
+class BatchSized(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.dense = layers.Dense(2)
+
+    def call(self, x):
+        return self.dense(keras.ops.reshape(x, (4, -1)))  # (needs the batch of 4 given)
+
+
+def test_build_keeps_a_concrete_batch_size():
+    model = BatchSized()
+    model.build((4, 3))
+    assert tuple(model.dense.weight.shape) == (2, 3)
