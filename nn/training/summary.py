@@ -23,11 +23,13 @@ def is_built(model):
 
 
 def print_summary(model, print_fn=print, line_length=72):
-    """Print the table (or, for a model not built yet, Keras' message) through `print_fn`."""
+    """Print the table (or, for a model none of whose layers is built, Keras' message)
+    through `print_fn`; a layer not built yet (one a branch has not called) shows Keras'
+    "0 (unbuilt)"."""
     print_fn(f'Model: "{getattr(model, "name", None) or snake_case(type(model).__name__)}"')
     shapes = model.layer_output_shapes()  # may build lazy layers from a known input shape
-    if not is_built(model):
-        print_fn(NOT_BUILT)
+    if not is_built(model) and not any(p.size for p in model.parameters()):
+        print_fn(NOT_BUILT)  # (some layers built: the table, the others "0 (unbuilt)")
         return
     widths = _column_widths(line_length)
     print_fn("_" * line_length)
@@ -103,8 +105,9 @@ def _layer_rows(model, shapes):
     names = layer_names(model._modules)
     for key, child in shown_children(model):
         trainable, frozen = count_parameters(child)
+        count = f"{trainable[0] + frozen[0]:,}"
         yield (f"{names[key]} ({_layer_type(child)})", _shape(shapes.get(key)),
-               f"{trainable[0] + frozen[0]:,}")
+               count if is_built(child) else f"{count} (unbuilt)")
     own = sum(int(p.size) for p in model.parameters(recurse=False))
     if own or not children:
         yield ("(own parameters)", _shape(shapes.get("")), f"{own:,}")

@@ -175,3 +175,25 @@ def test_a_fitted_model_counts_its_optimizer_variables_as_keras(optimizer, lines
     assert lines[0] in after and lines[1] in after
     assert " Trainable params: 65 (260.00 B)" in after
     assert " Non-trainable params: 16 (64.00 B)" in after
+
+
+def test_a_layer_no_call_has_built_shows_as_unbuilt_beside_the_others(capsys):
+    """(A layer only a training branch calls made the whole summary Keras' "not yet been
+    built" message after model.build.)"""
+    import nn.keras as keras
+
+    class AuxHead(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.body = keras.layers.Dense(4)
+            self.aux = keras.layers.Dense(2)
+
+        def call(self, x, training=False):
+            h = self.body(x)
+            return self.aux(h) if training else h
+    model = AuxHead()
+    model.build((None, 5))
+    model.summary()
+    out = capsys.readouterr().out
+    assert "aux (Dense)" in out and "0 (unbuilt)" in out and "Total params: 24" in out
+    assert not model.built
