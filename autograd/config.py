@@ -96,8 +96,11 @@ class _Switch(contextlib.ContextDecorator):
         # Values, not ContextVar tokens, saved per thread: one switch object (a module-level
         # `no_grad()`) may be entered by several threads at once, each restoring its own.
         self._saved.setdefault(threading.get_ident(), []).append(self.var.get())
-        self.var.set(self.value)
+        self.var.set(self._value_now())
         return self
+
+    def _value_now(self):
+        return self.value
 
     def __exit__(self, *exc):
         thread = threading.get_ident()
@@ -208,8 +211,26 @@ FORCED_TRAIN = "forced"  # train_mode's value under train_behaviour()
 
 def train_behaviour():
     """Training behaviour in this thread (Keras' training=True): `Module.training` reads True,
-    even for a module put in eval() and inside a test_mode()."""
-    return _Switch(train_mode, FORCED_TRAIN)
+    even for a module put in eval() and inside a test_mode(); not inside inference_pinned()
+    (a build's trial call on zeros, which must move no statistics)."""
+    return _TrainSwitch(train_mode, FORCED_TRAIN)
+
+
+class _TrainSwitch(_Switch):
+    def _recreate_cm(self):
+        return _TrainSwitch(self.var, self.value)
+
+    def _value_now(self):  # (at each entry: a decorator's switch is made long before)
+        return False if _inference_pinned.get() else self.value
+
+
+_inference_pinned = ContextVar("rungrad_inference_pinned", default=False)
+
+
+def inference_pinned():
+    """Evaluation behaviour that a training=True inside cannot switch off (train_behaviour
+    gives evaluation too): what a shape trial runs under."""
+    return _Switch(_inference_pinned, True)
 
 
 def is_grad_enabled():
@@ -217,5 +238,5 @@ def is_grad_enabled():
 
 
 __all__ = ["Config", "using_config", "no_grad", "enable_grad", "set_grad_enabled",
-           "inference_mode", "test_mode", "train_behaviour", "FORCED_TRAIN",
+           "inference_mode", "test_mode", "train_behaviour", "inference_pinned", "FORCED_TRAIN",
            "is_grad_enabled"]

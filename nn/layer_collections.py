@@ -239,8 +239,9 @@ class LayerList(ModuleList):
         self._reset(items)
 
     # a list's methods, which the plain list it replaced had
-    def index(self, item):
-        for i, held in enumerate(self._held):
+    def index(self, item, start=0, stop=None):
+        for i in range(*slice(start, stop).indices(len(self._held))):
+            held = self._held[i]
             if held is item or (not isinstance(held, Module) and _equal(held, item)):
                 return i
         raise ValueError(f"{type(self).__name__}.index: {item!r} is not in the list")
@@ -261,6 +262,14 @@ class LayerList(ModuleList):
     def copy(self):
         """A plain list of the same items."""
         return self._items()
+
+    def clear(self):
+        self._reset([])
+
+    def __mul__(self, times):
+        return self._items() * times  # (a plain list, as the list it replaced gave)
+
+    __rmul__ = __mul__
 
     def __add__(self, other):
         """With a list or tuple, a plain list (as the list it replaced gave); with a
@@ -364,17 +373,41 @@ class LayerDict(ModuleDict):
         return key, self.pop(key)
 
     def copy(self):
-        """A plain dict of the same layers."""
+        """A plain dict of the same entries."""
         return dict(self.items())
+
+    def update(self, entries=(), **more):
+        """Add (or replace) entries from a dict, (key, value) pairs or keywords (a dict's)."""
+        super().update(entries)
+        super().update(more)
+
+    def __reversed__(self):
+        return reversed(self.keys())
+
+    def __or__(self, other):
+        return self.copy() | dict(other) if isinstance(other, dict) else NotImplemented
+
+    def __ror__(self, other):
+        return dict(other) | self.copy() if isinstance(other, dict) else NotImplemented
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
 
 
 def _joining(item):
-    """An item joining a LayerList (LayerDict): a list or dict of layers (or an empty one)
-    as a LayerList (LayerDict)."""
-    if isinstance(item, (list, dict)):
+    """An item joining a LayerList (LayerDict): a list, tuple or dict holding layers (or an
+    empty list or dict) as a LayerList (LayerDict); a warning where layers in it cannot be
+    tracked (a dict whose keys are not all strings)."""
+    if _plain_type(item):
         held = _as_module(item, empty_ok=True)
         if held is not None:
             return held
+        if _holds_a_module(item):
+            warnings.warn("a list or dict of a Keras layer's layers was given layers in a dict "
+                          "whose keys are not all strings: they are not tracked (their "
+                          "weights are neither trained nor saved). Use string keys",
+                          stacklevel=3)
     return item
 
 

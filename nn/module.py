@@ -68,8 +68,8 @@ def _keras_layer_call(module, args, kwargs):
     if outside_any_call():  # (a layer called on its own: its losses are this call's)
         with top_level_call(args, kwargs, module):
             return _keras_layer_call(module, args, kwargs)
-    if kwargs.get("training") and _in_shape_trial():  # (a build's trial call on zeros: no
-        kwargs["training"] = False  # BatchNorm statistics moved, no dropout mask drawn)
+    if _in_shape_trial():  # (a build's trial call on zeros: no statistics moved, no
+        args, kwargs = _inference_arguments(module, args, kwargs)  # dropout mask drawn)
     if "training" in kwargs and not takes_training(type(module).forward):
         training = kwargs.pop("training")
         if training is not None:
@@ -84,6 +84,23 @@ def _keras_layer_call(module, args, kwargs):
     if module._activity_regularizer is not None:  # (Keras' base layer's call adds it)
         module.add_activity_penalties(outputs)
     return outputs
+
+
+def _inference_arguments(module, args, kwargs):
+    """args and kwargs with a `training=True` (a keyword, or given by position to a forward
+    that takes it) made False."""
+    if kwargs.get("training"):
+        return args, {**kwargs, "training": False}
+    if not takes_training(type(module).forward):
+        return args, kwargs
+    try:
+        bound = inspect.signature(type(module).forward).bind(module, *args, **kwargs)
+    except TypeError:
+        return args, kwargs  # (the call's own error comes next)
+    if not bound.arguments.get("training"):
+        return args, kwargs
+    bound.arguments["training"] = False
+    return bound.args[1:], bound.kwargs
 
 
 def _in_shape_trial():
@@ -997,7 +1014,8 @@ def _lazy_builds(model, state_dict):
     have} to check the values against, its parameters' and the buffers the build makes
     (`buffers_for(size)`). Nothing is built here."""
     builds, targets = [], OrderedDict()
-    for prefix, module in model.named_modules():
+    # (every path of a layer held at several, as state_dict names it at each of them)
+    for prefix, module in model.named_modules(remove_duplicate=False):
         if getattr(module, "built", True) or not hasattr(module, "size_from_state"):
             continue
         keys = {name: _join(prefix, name) for name, p in module._parameters.items()
@@ -1015,7 +1033,8 @@ def _lazy_builds(model, state_dict):
         except ValueError as exc:
             raise ValueError(f"load_state_dict: {prefix or type(module).__name__}: {exc}") \
                 from None
-        builds.append((module, size))
+        if not any(built is module for built, _ in builds):
+            builds.append((module, size))
         for name, key in keys.items():  # size_from_state checked these shapes
             targets[key] = np.broadcast_to(np.empty((), module._parameters[name].dtype),
                                            shapes[name])

@@ -10,7 +10,7 @@ import contextvars
 import numpy as np
 
 from autograd.backend import get_array_module
-from autograd.config import no_grad, test_mode
+from autograd.config import inference_pinned, no_grad, test_mode
 from autograd.variable import Parameter, UninitializedParameter, is_uninitialized
 
 from ..call_losses import hold_again, losses_held_in
@@ -108,7 +108,7 @@ def shape_trial():
     state a layer keeps between calls (a stateful RNN's) neither read nor written."""
     token = _SHAPE_TRIAL.set(True)
     try:  # (zeros may divide by zero, as a fully masked pooling: their values are not read)
-        with no_grad(), test_mode(), np.errstate(all="ignore"):
+        with no_grad(), test_mode(), inference_pinned(), np.errstate(all="ignore"):
             yield
     finally:
         _SHAPE_TRIAL.reset(token)

@@ -46,26 +46,39 @@ def build_by_trial_call(model, input_shape):
     trial: no graph, inference behaviour even where a call asks for training=True, buffers,
     hooks and the layers' losses left alone)."""
     who = f"{type(model).__name__}.build"
-    inputs = example_inputs(input_shape, np.dtype(np.float32), who)
-    try:
-        with trial_of(model):
-            model(inputs)
+    dtype = np.dtype(np.float32)
+    try:  # one sample first (a batch of 64 images costs seconds), the batch given if needed
+        _trial_call(model, example_inputs(input_shape, dtype, who, one_sample=True))
     except (ValueError, TypeError, IndexError) as error:
-        raise ValueError(f"{who}: calling the model on zeros of shape {input_shape!r} (the "
-                         f"batch axis first) failed: {error}. Give the shape of the batch its "
-                         "call takes, or call the model on a batch of data") from error
+        try:
+            _trial_call(model, example_inputs(input_shape, dtype, who, one_sample=False))
+        except (ValueError, TypeError, IndexError):
+            raise ValueError(f"{who}: calling the model on zeros of shape {input_shape!r} "
+                             f"(the batch axis first; None sizes 1) failed: {error}. Give "
+                             f"the shape of the batch its call takes, or call the model on "
+                             f"a batch of data") from error
     object.__setattr__(model, "_build_input_shape", input_shape)  # (load_model builds again)
 
 
-def example_inputs(input_shape, dtype, who):
-    """Zeros shaped as `input_shape`, None sizes 1: one array for a shape (a tuple), a list
-    for a list of shapes, a dict for a dict of them."""
+def _trial_call(model, inputs):
+    with trial_of(model):
+        model(inputs)
+
+
+def example_inputs(input_shape, dtype, who, one_sample=False):
+    """Zeros shaped as `input_shape`, None sizes 1 (and with `one_sample` the batch axis
+    too, where there are others): one array for a shape (a tuple), a list for a list of
+    shapes, a dict for a dict of them."""
     if isinstance(input_shape, dict):
-        return {key: example_inputs(shape, dtype, who) for key, shape in input_shape.items()}
+        return {key: example_inputs(shape, dtype, who, one_sample)
+                for key, shape in input_shape.items()}
     if isinstance(input_shape, list) and input_shape and all(
             isinstance(shape, (list, tuple, dict)) for shape in input_shape):
-        return [example_inputs(shape, dtype, who) for shape in input_shape]
-    return example_batch(batch_shape(input_shape, who), dtype)
+        return [example_inputs(shape, dtype, who, one_sample) for shape in input_shape]
+    shape = batch_shape(input_shape, who)
+    if one_sample and len(shape) > 1:
+        shape = (1,) + shape[1:]
+    return example_batch(shape, dtype)
 
 
 def batch_shape(input_shape, who):

@@ -337,7 +337,7 @@ class Sequential(Model):
         example = _example_sample(next(iter(self._modules.values()), None))
         dtype = example[1] if example is not None else np.dtype(np.float32)
         with trial_of(self):
-            self(example_batch(shape, dtype))
+            self(example_batch((1,) + shape[1:], dtype))  # (one sample: any batch size fits)
 
     # ----- summary -----
     def layer_output_shapes(self):

@@ -913,3 +913,73 @@ def test_build_keeps_a_concrete_batch_size():
     model = BatchSized()
     model.build((4, 3))
     assert tuple(model.dense.weight.shape) == (2, 3)
+
+
+class SharedEncoder(keras.Model):
+    """One layer at two paths (an attribute and a list beside a function), and a tuple of
+    layers joining a tracked list later."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder = layers.Dense(3)
+        self.steps = [self.encoder, keras.activations.relu]
+        self.steps.append((layers.Dense(3), layers.Dense(2)))
+
+    def call(self, x):
+        x = self.steps[1](self.steps[0](x))
+        return self.steps[2][1](self.steps[2][0](x))
+
+
+def test_a_shared_layer_loads_before_a_call_and_a_joining_tuple_is_tracked(tmp_path):
+    """(A third review: a layer held at two paths made load_model and load_weights on an
+    uncalled model refuse the second path's keys; a tuple of layers appended to a tracked
+    list stayed a tuple, its layers untracked.)"""
+    x = np.ones((2, 3), np.float32)
+    model = SharedEncoder()
+    model(x)
+    assert isinstance(model.steps[2], nn.ModuleList) and len(model.trainable_weights) == 6
+    model.save(tmp_path / "shared.keras")
+    loaded = nn.load_model(tmp_path / "shared.keras",
+                           custom_objects={"SharedEncoder": SharedEncoder})
+    np.testing.assert_allclose(loaded(x).data, model(x).data, rtol=1e-6)
+    model.save_weights(tmp_path / "shared.weights.h5")
+    fresh = SharedEncoder()
+    fresh.load_weights(tmp_path / "shared.weights.h5")
+    np.testing.assert_allclose(fresh(x).data, model(x).data, rtol=1e-6)
+    with pytest.warns(UserWarning, match="layers in a dict whose keys are not all strings"):
+        model.steps.append({0: layers.Dense(1)})
+
+
+class TrainsItsParts(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.inner = keras.Sequential([layers.Dense(4), layers.BatchNormalization()])
+        self.norm = layers.BatchNormalization()
+
+    def call(self, x):
+        return self.norm(self.inner(x, training=True), True)  # (keyword, then by position)
+
+
+def test_build_runs_inference_in_sub_models_and_positional_training_too():
+    model = TrainsItsParts()
+    model.build((None, 3))
+    for norm in (model.inner.layers[1], model.norm):
+        np.testing.assert_array_equal(np.asarray(norm.running_var), np.ones(4))
+    model(np.random.default_rng(0).normal(size=(8, 3)).astype(np.float32))  # (a real call)
+    assert not np.array_equal(np.asarray(model.norm.running_var), np.ones(4))
+
+
+def test_tracked_lists_and_dicts_have_the_rest_of_lists_and_dicts_methods():
+    def made(model):
+        model.blocks = [layers.Dense(1), "a", layers.Dense(2), "a"]
+        model.heads = {"a": layers.Dense(1)}
+    model = _model_made_by(made)
+    assert model.blocks.index("a", 2) == 3 and len(model.blocks * 2) == 8
+    model.heads.update(b=layers.Dense(2), scale=3.0)
+    assert list(reversed(model.heads)) == ["scale", "b", "a"]
+    assert set(model.heads | {"c": 1}) == {"a", "b", "scale", "c"}
+    model.heads |= {"d": layers.Dense(3)}
+    assert "heads.d" in dict(model.named_modules())
+    model.blocks.clear()
+    assert len(model.blocks) == 0 and not any(n.startswith("blocks.")
+                                              for n, _ in model.named_modules())
