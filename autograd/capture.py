@@ -1075,7 +1075,11 @@ def _same_values(a, b):
 
 
 def _memory(array):
-    return id(array if array.base is None else array.base)
+    """The array that owns `array`'s memory (a view of a view, an asarray of an ndarray
+    subclass's view: followed to the end), as an id."""
+    while getattr(array, "base", None) is not None:
+        array = array.base
+    return id(array)
 
 
 def _as_seed_list(seeds, n):

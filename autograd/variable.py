@@ -230,7 +230,7 @@ class Variable(ComputedAssignments, TensorMethods):
         return f"{type(self).__name__}({body}{extra})"
 
     def item(self):
-        _read_in_python(self, "item()")
+        read_in_python(self, "item()")
         return self.data.item()
 
     def __float__(self):
@@ -243,7 +243,7 @@ class Variable(ComputedAssignments, TensorMethods):
         return int(self._single_value("int"))
 
     def _single_value(self, conversion):
-        _read_in_python(self, f"{conversion}()")
+        read_in_python(self, f"{conversion}()")
         if self.data.size != 1:
             raise TypeError(f"{conversion}() takes a Variable of one element, got one of shape "
                             f"{tuple(self.data.shape)} ({self.data.size} elements); use "
@@ -251,7 +251,7 @@ class Variable(ComputedAssignments, TensorMethods):
         return self.data.item()
 
     def __bool__(self):
-        _read_in_python(self, "bool()")
+        read_in_python(self, "bool()")
         if self.data.size != 1:
             raise ValueError(f"the truth value of a Variable with {self.data.size} elements is "
                              "ambiguous; use (x.data).any() or .all()")
@@ -262,7 +262,7 @@ class Variable(ComputedAssignments, TensorMethods):
         if self.requires_grad:
             raise RuntimeError("cannot make a NumPy array of a Variable that requires grad (the "
                                "graph would be lost): use `v.data`, or `v.detach()`")
-        _read_in_python(self, "np.asarray()")
+        read_in_python(self, "np.asarray()")
         data = self.numpy()
         if dtype is not None and data.dtype != dtype:
             return data.astype(dtype)
@@ -337,7 +337,7 @@ class Variable(ComputedAssignments, TensorMethods):
     def numpy(self):
         """The data as a NumPy array (copied from the GPU if needed)."""
         from .backend import to_cpu
-        _read_in_python(self, "numpy()")
+        read_in_python(self, "numpy()")
         return to_cpu(self.data)
 
     def to_gpu(self):
@@ -609,7 +609,7 @@ class Variable(ComputedAssignments, TensorMethods):
         return self.ndim
 
     def tolist(self):
-        _read_in_python(self, "tolist()")
+        read_in_python(self, "tolist()")
         return self.numpy().tolist()
 
     # ----- operators (they call the op classes directly: one frame less per op) -----
@@ -715,7 +715,7 @@ def _capture_recording():
     return watch if watch and callable(watch) else None
 
 
-def _read_in_python(var, how):
+def read_in_python(var, how):
     """A capture recording refuses an argument's values read as Python numbers or arrays
     (autograd/capture.py); anything else reads them freely."""
     record = _capture_recording()
@@ -747,7 +747,9 @@ def computed_from_values(result, source=None, made_by=None):
     record.computed_outside(result)
     if source is None:
         return result
-    return _ReadGuarded.of(result, source, made_by)  # (argmax of all: a NumPy scalar)
+    guarded = _ReadGuarded.of(result, source, made_by)  # (argmax of all: a NumPy scalar,
+    record.computed_outside(guarded)  # whose 0-d array here is new memory: noted too)
+    return guarded
 
 
 class _ReadGuarded(np.ndarray):

@@ -34,8 +34,11 @@ class TracksLayerCollections:
         again, for this copy."""
         self.__dict__.update(state)
         for name, value in list(state.items()):
-            if not name.startswith("_") and _awaits_layers(value):
-                object.__setattr__(self, name, _watching(self, name, value))
+            if isinstance(value, (_CopiedWatched, _CopiedWatchedDict)):  # (one that held
+                value = list(value) if isinstance(value, list) else dict(value)  # data too)
+            elif name.startswith("_") or not _awaits_layers(value):
+                continue
+            object.__setattr__(self, name, _watching(self, name, value))
 
 
 def tracked(owner, name, value):
@@ -158,17 +161,18 @@ def _watching(owner, name, value):
 
 
 def _forward(watched, held):
-    """Make each watched list (dict) pass what joins or leaves it on to the LayerList
-    (LayerDict) made of it: a reference kept to it (blocks = self.blocks) still changes the
-    model's."""
-    if isinstance(watched, (_WatchedList, _WatchedDict)):
-        watched._forward = held
+    """Make each watched list (dict) a window on the LayerList (LayerDict) made of it: a
+    reference kept to it (blocks = self.blocks) changes the model's, and shows its changes."""
     if isinstance(watched, (list, tuple)):
         for item, made in zip(watched, held):
             _forward(item, made)
     elif isinstance(watched, dict):
         for key, item in watched.items():
             _forward(item, held[key])
+    if isinstance(watched, (_WatchedList, _WatchedDict)):
+        watched._forward = held
+        held._windows.append(weakref.ref(watched))
+        held._show_windows()
 
 
 def _watched(value, joined):
@@ -201,7 +205,14 @@ class LayerList(ModuleList):
 
     def __init__(self, items=()):
         object.__setattr__(self, "_held", [])  # every item in order, layers and other values
+        object.__setattr__(self, "_windows", [])  # weak references to lists showing _held
         super().__init__(items)
+
+    def _show_windows(self):
+        _show_windows(self)
+
+    def __getstate__(self):
+        return _without_windows(self)
 
     def _items(self):
         return list(self._held)
@@ -214,12 +225,14 @@ class LayerList(ModuleList):
         for i, item in enumerate(items):
             if isinstance(item, Module):
                 self.add_module(str(i), item)
+        self._show_windows()
 
     def append(self, item):
         item = _joining(item)
         self._held.append(item)
         if isinstance(item, Module):
             self.add_module(str(len(self._held) - 1), item)
+        self._show_windows()
         return self
 
     def __len__(self):
@@ -295,6 +308,23 @@ class LayerList(ModuleList):
     __hash__ = ModuleList.__hash__
 
 
+def _show_windows(held):
+    """Show a LayerList's (LayerDict's) items in the watched lists (dicts) that are windows
+    on it, dropping those no longer referenced."""
+    if held._windows:
+        live = [(ref, ref()) for ref in held._windows]
+        held._windows[:] = [ref for ref, window in live if window is not None]
+        for _, window in live:
+            if window is not None:
+                window._show(held._held)
+
+
+def _without_windows(held):
+    """A copy's state (copy.deepcopy, pickle): no windows (weak references; a copy's
+    attributes are watched anew by its owner)."""
+    return {**held.__dict__, "_windows": []}
+
+
 def _list_index(index, length):
     """index as a position among `length` items (negative ones from the end), or the
     IndexError a list gives."""
@@ -321,7 +351,14 @@ class LayerDict(ModuleDict):
 
     def __init__(self, items=None):
         object.__setattr__(self, "_held", {})  # every entry in order, layers and the others
+        object.__setattr__(self, "_windows", [])  # weak references to dicts showing _held
         super().__init__(items)
+
+    def _show_windows(self):
+        _show_windows(self)
+
+    def __getstate__(self):
+        return _without_windows(self)
 
     def _entries(self):
         return self._held
@@ -332,11 +369,13 @@ class LayerDict(ModuleDict):
         if isinstance(item, Module):
             self._register(key, item)
         self._held[key] = item
+        self._show_windows()
 
     def __delitem__(self, key):
         self[key]  # (the KeyError naming what there is)
         self._unregister(key)
         del self._held[key]
+        self._show_windows()
 
     def _register(self, key, module):
         """module as the child under `key`, any string a dotted path can hold (Keras takes
@@ -413,8 +452,10 @@ def _joining(item):
 
 class _WatchedList(list):
     """A plain list of a Keras model's or layer's that tells `joined` what joins it (lists
-    and dicts that join are watched too); once its owner holds a LayerList made of it, what
-    joins or leaves it goes there too (`_forward`)."""
+    and dicts that join are watched too). Once its owner holds a LayerList made of it
+    (`_forward`), it is a window on that LayerList: what it is given goes there, and it
+    shows what the LayerList holds, whoever changed it (a reference kept to it and the
+    model's attribute stay one list, as Keras' tracked list is one object)."""
 
     _forward = None
 
@@ -423,16 +464,13 @@ class _WatchedList(list):
         self._joined = joined
 
     def _join(self, item):
-        """item as stored here: watched where it may get layers, paired with what the
-        LayerList stores for it."""
+        """item as stored here: watched where it may get layers."""
         return _watched(item, self._joined) if _may_join(item) else item
 
     def append(self, item):
-        stored = self._join(item)
-        super().append(stored)
         if self._forward is not None:
-            self._forward.append(item)
-            _forward(stored, self._forward[len(self._forward) - 1])
+            return self._forward.append(item)
+        super().append(self._join(item))
         self._joined(item)
 
     def extend(self, items):
@@ -440,78 +478,70 @@ class _WatchedList(list):
             self.append(item)
 
     def insert(self, index, item):
-        stored = self._join(item)
-        super().insert(index, stored)
         if self._forward is not None:
-            self._forward.insert(index, item)
-            _forward(stored, self._forward[index])
+            return self._forward.insert(index, item)
+        super().insert(index, self._join(item))
         self._joined(item)
 
     def __setitem__(self, index, item):
-        # (the LayerList first: what it refuses leaves both as they were)
-        if isinstance(index, slice):
-            item = list(item)
-            if self._forward is not None:
-                self._forward[index] = item
-            super().__setitem__(index, [self._join(i) for i in item])
-            if self._forward is not None:
-                _forward(self, self._forward)  # (the items after the slice may have moved)
-            for i in item:
-                self._joined(i)
+        if self._forward is not None:
+            self._forward[index] = item
             return
-        if self._forward is not None:
-            self._forward[index] = _joining(item)
-        stored = self._join(item)
-        super().__setitem__(index, stored)
-        if self._forward is not None:
-            _forward(stored, self._forward[index])
-        self._joined(item)
+        items = list(item) if isinstance(index, slice) else [item]
+        super().__setitem__(index, [self._join(i) for i in items] if isinstance(index, slice)
+                            else self._join(item))
+        for i in items:
+            self._joined(i)
 
     def __iadd__(self, items):
         self.extend(items)
         return self
 
     def reverse(self):
+        if self._forward is not None:
+            return self._forward.reverse()
         super().reverse()
-        self._reorder()
 
     def sort(self, *args, **kwargs):
-        super().sort(*args, **kwargs)
-        self._reorder()
-
-    def _reorder(self):
-        """The LayerList made of this list, in this list's new order."""
         if self._forward is not None:
-            self._forward._reset([item._forward if isinstance(item, (_WatchedList, _WatchedDict))
-                                  else item for item in self])
+            return self._forward.sort(*args, **kwargs)
+        super().sort(*args, **kwargs)
 
     def pop(self, index=-1):
         if self._forward is not None:
-            self._forward.pop(index)
+            return self._forward.pop(index)
         return super().pop(index)
 
     def remove(self, item):
-        self.pop(self.index(item))
+        if self._forward is not None:
+            return self._forward.remove(item)
+        super().remove(item)
 
     def __delitem__(self, index):
         if self._forward is not None:
             del self._forward[index]
+            return
         super().__delitem__(index)
 
     def clear(self):
-        while self:
-            self.pop()
+        if self._forward is not None:
+            return self._forward.clear()
+        super().clear()
 
-    def __reduce__(self):  # (a copy is plain lists: its owner watches them again)
-        return list, (_plain(self),)
+    def _show(self, items):
+        """Hold `items` (its LayerList's, after a change there) as its own."""
+        list.__setitem__(self, slice(None), items)
+
+    def __reduce__(self):  # (a copy is plain lists, which its owner watches again)
+        return _CopiedWatched, (_plain(self),)
 
     def __deepcopy__(self, memo):
-        return copy.deepcopy(_plain(self), memo)
+        return _CopiedWatched(copy.deepcopy(_plain(self), memo))
 
 
 class _WatchedDict(dict):
     """A plain dict of a Keras model's or layer's that tells `joined` what joins it; once its
-    owner holds a LayerDict made of it, what joins or leaves it goes there too."""
+    owner holds a LayerDict made of it, a window on that LayerDict (as _WatchedList)."""
 
     _forward = None
 
@@ -520,11 +550,10 @@ class _WatchedDict(dict):
         self._joined = joined
 
     def __setitem__(self, key, item):
-        stored = _watched(item, self._joined) if _may_join(item) else item
-        super().__setitem__(key, stored)
         if self._forward is not None:
             self._forward[key] = item
-            _forward(stored, self._forward[key])
+            return
+        super().__setitem__(key, _watched(item, self._joined) if _may_join(item) else item)
         self._joined(item)
 
     def update(self, *args, **kwargs):
@@ -539,6 +568,7 @@ class _WatchedDict(dict):
     def __delitem__(self, key):
         if self._forward is not None:
             del self._forward[key]
+            return
         super().__delitem__(key)
 
     def pop(self, key, *default):
@@ -552,11 +582,24 @@ class _WatchedDict(dict):
         for key in list(self):
             del self[key]
 
+    def _show(self, entries):
+        dict.clear(self)
+        dict.update(self, entries)
+
     def __reduce__(self):
-        return dict, (_plain(self),)
+        return _CopiedWatchedDict, (_plain(self),)
 
     def __deepcopy__(self, memo):
-        return copy.deepcopy(_plain(self), memo)
+        return _CopiedWatchedDict(copy.deepcopy(_plain(self), memo))
+
+
+class _CopiedWatched(list):
+    """A copy of a watched list (copy.deepcopy, pickle), which the copied layer watches
+    again (TracksLayerCollections.__setstate__), data and all."""
+
+
+class _CopiedWatchedDict(dict):
+    """A copy of a watched dict, as _CopiedWatched."""
 
 
 __all__ = ["LayerDict", "LayerList", "TracksLayerCollections", "tracked"]

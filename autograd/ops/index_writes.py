@@ -211,7 +211,7 @@ def take(x, index):
     """PyTorch's take: x's elements read as if x were flattened, at `index` (any shape;
     negative entries count from the end); the result has index's shape."""
     x = as_variable(x, who="take")
-    given, index = index, _on_device(integer_index(index, "take"), x)
+    given, index = index, _on_device(integer_index(index, "take", replayed=True), x)
     n = x.size
     if index.size and (index.min() < -n or index.max() >= n):
         bad = index.min() if index.min() < -n else index.max()

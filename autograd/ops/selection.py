@@ -61,11 +61,16 @@ def index_select(x, dim, index):
     if x.ndim == 0:
         raise ValueError("index_select: the input must have at least one dimension")
     axis = normalize_axis(dim, x.ndim, "index_select")
-    index = _on_device(integer_index(index, "index_select"), x)
+    given, index = index, _on_device(integer_index(index, "index_select", replayed=True), x)
     if index.ndim > 1:
         raise ValueError(f"index_select: index must be 1-D, got shape {index.shape}")
-    _in_range(index, x.shape[axis], "index_select", dim)
-    return get_item(x, (slice(None),) * axis + (index.reshape(-1),))
+    n = x.shape[axis]
+    _in_range(index, n, "index_select", dim)
+    flat = index.reshape(-1)
+    if isinstance(given, Variable) and given.ndim == 1 and given.data is index:
+        flat = index  # (kept: a replay reads the Variable afresh)
+    return get_item(x, with_index_variable((slice(None),) * axis + (flat,), axis, given, flat),
+                    lambda plain: _in_range(plain[axis], n, "index_select", dim))
 
 
 def masked_fill(x, mask, value):
@@ -110,7 +115,7 @@ def _checked_index(x, dim, index, who, src_shape, src_name):
     every axis (gather: None, no source) and in x's along the others, its values in
     [0, x.shape[axis])."""
     axis = normalize_axis(dim, max(x.ndim, 1), who)
-    index = integer_index(index, who)
+    index = integer_index(index, who, replayed=who == "gather")  # (scatter's: read)
     if src_shape is None:  # (gather may read an entry of `dim` many times)
         src_shape = tuple(n if k != axis else index.shape[k] if k < index.ndim else n
                           for k, n in enumerate(x.shape))

@@ -34,7 +34,7 @@ def take_along_axis(x, indices, axis):
     their gradients."""
     x = as_variable(x, who="take_along_axis")
     axis = normalize_axis(axis, x.ndim, "take_along_axis")
-    given, indices = indices, integer_index(indices, "take_along_axis")
+    given, indices = indices, integer_index(indices, "take_along_axis", replayed=True)
     if indices.ndim != x.ndim:
         raise ValueError(f"take_along_axis: indices of shape {indices.shape} and input of shape "
                          f"{x.shape} must have the same number of dimensions (NumPy's rule)")

@@ -6,7 +6,7 @@ import operator
 from numpy.exceptions import AxisError
 
 from ..backend import as_array
-from ..variable import Variable, as_variable
+from ..variable import Variable, as_variable, read_in_python
 
 
 def float_input(x, who):
@@ -18,9 +18,14 @@ def float_input(x, who):
     return x
 
 
-def integer_index(index, who):
+def integer_index(index, who, replayed=False):
     """An index argument (an array, a list or a Variable) as an integer array; any other
-    dtype (float, bool) raises a TypeError naming `who` and the dtype."""
+    dtype (float, bool) raises a TypeError naming `who` and the dtype. A Variable's values
+    are read in Python (a captured step refuses that of an argument or an op's result),
+    unless the caller gives the Variable itself on to an op that a replay refreshes
+    (`replayed`: get_item's index, GetItem.refresh_index)."""
+    if isinstance(index, Variable) and not replayed:
+        read_in_python(index, f"the index of {who}")
     index = as_array(index.data if isinstance(index, Variable) else index)
     if index.dtype.kind not in "iu":
         raise TypeError(f"{who}: index must hold integers, got dtype {index.dtype}")

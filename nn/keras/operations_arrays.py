@@ -9,7 +9,7 @@ import numpy as np
 from autograd import ops
 from autograd.backend import array_of, as_array, get_array_module, to_cpu
 from autograd.ops.sorting import recorded_indices
-from autograd.variable import Variable, as_variable
+from autograd.variable import Variable, as_variable, read_in_python
 
 from .. import functional as F
 from ..call_losses import call_array_module
@@ -142,7 +142,10 @@ def _diff(a, n=1, axis=-1):
 
 def _host_ints(values):
     """Index arguments (segment ids, start indices) as a host array of ints: a captured
-    step refuses reading a Variable's values, a GPU array is copied back."""
+    step refuses reading the values of an argument or an op's result, a GPU array is
+    copied back."""
+    if isinstance(values, Variable):
+        read_in_python(values, "an index argument of a keras.ops operation")
     return np.asarray(to_cpu(array_of(values)) if hasattr(values, "shape") else values,
                       dtype=np.int64)
 

@@ -2129,3 +2129,29 @@ def test_a_replay_checks_the_range_gather_allows():
         step(x, np.zeros((5, 1), np.int64))
     with pytest.raises(IndexError, match="gather: index -1 is out of bounds for dim 1 of size 6"):
         step(x, np.full((5, 1), -1, np.int64))
+
+
+@pytest.mark.parametrize("picked", [
+    lambda v: autograd.repeat_interleave(v, autograd.remainder(v.max(dim=0).indices, 2) + 1),
+    lambda v: autograd.index_fill(autograd.reshape(v, (2, 3)), 1,
+                                  autograd.reshape(v, (2, 3)).max(dim=1).indices, 0.0),
+    lambda v: autograd.scatter(autograd.reshape(v, (2, 3)), 1, autograd.expand_dims(
+        autograd.reshape(v, (2, 3)).max(dim=1).indices, 1), 0.0),
+    lambda v: autograd.take(v, autograd.argmax(v)),
+    lambda v: _keras_ops().slice(v, _keras_ops().expand_dims(
+        _keras_ops().minimum(_keras_ops().argmax(v), 3), 0), (3,)),
+])
+def test_ops_that_read_an_ops_indices_in_numpy_are_refused(picked):
+    """(A third review: these replayed the recorded positions silently, from the third call
+    on: their indices' values are read in NumPy, where no replay repeats them.)"""
+    w = Variable(np.ones(6, np.float32), requires_grad=True)
+    step = capture(lambda x: autograd.sum(picked(x * w)))
+    base = np.array([3.0, 1.0, 2.0, 0.5, -1.5, 0.2], np.float32)
+    with pytest.raises(CaptureError, match="read in Python|computed outside rungrad's ops"):
+        for x in (base, base + 0.01, np.roll(base, 2), -base):
+            step(x)
+
+
+def _keras_ops():
+    from nn.keras import ops
+    return ops

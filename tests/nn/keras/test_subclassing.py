@@ -983,3 +983,51 @@ def test_tracked_lists_and_dicts_have_the_rest_of_lists_and_dicts_methods():
     model.blocks.clear()
     assert len(model.blocks) == 0 and not any(n.startswith("blocks.")
                                               for n, _ in model.named_modules())
+
+
+def test_a_kept_list_and_the_models_list_stay_one_list():
+    """(A third review: `kept = self.blocks`, then appends through both, left them apart,
+    and kept.pop(1) or kept.reverse() then removed or reordered other layers than it
+    showed.)"""
+    def made(model):
+        model.blocks = []
+        kept = model.blocks
+        kept.append(layers.Dense(1))
+        model.blocks.append(layers.Dense(2))
+        kept.append(layers.Dense(3))
+        model._kept = kept  # (a private attribute: not tracked, held as it is)
+    model = _model_made_by(made)
+    kept = model._kept
+    assert [layer.units for layer in kept] == [layer.units for layer in model.blocks] == [1, 2, 3]
+    kept.pop(1)
+    assert [layer.units for layer in model.blocks] == [layer.units for layer in kept] == [1, 3]
+    kept.reverse()
+    model.blocks.append(layers.Dense(4))
+    assert [layer.units for layer in kept] == [layer.units for layer in model.blocks] == [3, 1, 4]
+    assert [name for name, _ in model.named_modules()][2:] == ["blocks.0", "blocks.1",
+                                                               "blocks.2"]
+
+
+class DataThenLayers(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.blocks = []
+        self.blocks.append(keras.activations.relu)  # (data first: still watched)
+
+    def build(self, input_shape):
+        self.blocks.append(layers.Dense(2))
+
+    def call(self, x):
+        for block in self.blocks:
+            x = block(x)
+        return x
+
+
+def test_a_copy_watches_a_list_that_holds_data_too():
+    """(A third review: a copy of a model watched only its empty lists; one holding data
+    stayed plain, and the layer its build appended was untracked.)"""
+    import copy
+    import pickle
+    for copied in (copy.deepcopy(DataThenLayers()), pickle.loads(pickle.dumps(DataThenLayers()))):
+        copied(np.ones((2, 3), np.float32))
+        assert len(copied.trainable_weights) == 2
