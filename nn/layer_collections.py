@@ -196,7 +196,30 @@ def _plain(value):
     return {key: _plain(item) for key, item in value.items()}
 
 
-class LayerList(ModuleList):
+class _Held:
+    """Mixin of LayerList and LayerDict: `_held`, every item (layers and other values), and
+    the watched lists (dicts) that are windows on it (weak references)."""
+
+    def _hold(self, empty):
+        object.__setattr__(self, "_held", empty)
+        object.__setattr__(self, "_windows", [])
+
+    def _show_windows(self):
+        """Show the items in the windows, dropping those no longer referenced."""
+        if self._windows:
+            live = [(ref, ref()) for ref in self._windows]
+            self._windows[:] = [ref for ref, window in live if window is not None]
+            for _, window in live:
+                if window is not None:
+                    window._show(self._held)
+
+    def __getstate__(self):
+        """A copy's state (copy.deepcopy, pickle): no windows (its owner watches its
+        attributes anew)."""
+        return {**self.__dict__, "_windows": []}
+
+
+class LayerList(_Held, ModuleList):
     """The ModuleList a Keras model or layer keeps for a list of layers, and of the values
     beside them (`[Dense(8), keras.activations.relu]`, as Keras tracks them): the layers are
     its children, named by their positions ("0", "2"), the other values held in place. A
@@ -204,15 +227,8 @@ class LayerList(ModuleList):
     in the list it replaced (self.stages.append([]); self.stages[-1].append(Dense(8)))."""
 
     def __init__(self, items=()):
-        object.__setattr__(self, "_held", [])  # every item in order, layers and other values
-        object.__setattr__(self, "_windows", [])  # weak references to lists showing _held
+        self._hold([])  # every item in order, layers and other values
         super().__init__(items)
-
-    def _show_windows(self):
-        _show_windows(self)
-
-    def __getstate__(self):
-        return _without_windows(self)
 
     def _items(self):
         return list(self._held)
@@ -308,23 +324,6 @@ class LayerList(ModuleList):
     __hash__ = ModuleList.__hash__
 
 
-def _show_windows(held):
-    """Show a LayerList's (LayerDict's) items in the watched lists (dicts) that are windows
-    on it, dropping those no longer referenced."""
-    if held._windows:
-        live = [(ref, ref()) for ref in held._windows]
-        held._windows[:] = [ref for ref, window in live if window is not None]
-        for _, window in live:
-            if window is not None:
-                window._show(held._held)
-
-
-def _without_windows(held):
-    """A copy's state (copy.deepcopy, pickle): no windows (weak references; a copy's
-    attributes are watched anew by its owner)."""
-    return {**held.__dict__, "_windows": []}
-
-
 def _list_index(index, length):
     """index as a position among `length` items (negative ones from the end), or the
     IndexError a list gives."""
@@ -343,22 +342,15 @@ def _equal(a, b):
         return False
 
 
-class LayerDict(ModuleDict):
+class LayerDict(_Held, ModuleDict):
     """The ModuleDict a Keras model or layer keeps for a dict of layers, and of the values
     beside them (string keys): the layers are its children under their keys, the other
     values held in place. A list of layers set as an item becomes a LayerList, as in the
     dict it replaced; a dict's methods too."""
 
     def __init__(self, items=None):
-        object.__setattr__(self, "_held", {})  # every entry in order, layers and the others
-        object.__setattr__(self, "_windows", [])  # weak references to dicts showing _held
+        self._hold({})  # every entry in order, layers and the others
         super().__init__(items)
-
-    def _show_windows(self):
-        _show_windows(self)
-
-    def __getstate__(self):
-        return _without_windows(self)
 
     def _entries(self):
         return self._held
