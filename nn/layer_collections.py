@@ -371,21 +371,19 @@ class LayerDict(_Held, ModuleDict):
 
     def _register(self, key, module):
         """module as the child under `key`, any string a dotted path can hold (Keras takes
-        any key; a ModuleDict's must also be free attribute names): an attribute too
-        where the name is free (`heads.a`), else only an item (`heads["keys"]`)."""
+        any key; a ModuleDict's must also be free attribute names). An item only
+        (`heads["a"]`, as Keras' dict): as an attribute a key would shadow what the
+        framework reads of a module (`built`, `kept_when_missing`)."""
         if not key or "." in key:
             raise KeyError(f"LayerDict: the key {key!r} of a layer must be a non-empty string "
                            f"without '.' (it names the layer's weights in state_dict)")
         note_replaced(key, module, self._modules)
         self._modules[key] = module
-        if key.isidentifier() and not hasattr(type(self), key) and key not in self.__dict__:
-            object.__setattr__(self, key, module)
 
     def _unregister(self, key):
         if key in self._modules:
             note_replaced(key, ABSENT, self._modules)
-            if self.__dict__.get(key) is self._modules.pop(key):
-                del self.__dict__[key]
+            del self._modules[key]
 
     def setdefault(self, key, default=None):
         if key not in self:
