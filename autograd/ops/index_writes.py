@@ -9,7 +9,7 @@ import numpy as np
 from ..backend import as_array, get_array_module
 from ..backend import scatter_add as add_at
 from ..function import call_op
-from ..variable import Variable, as_variable, wrap
+from ..variable import Variable, as_variable, read_in_python, wrap
 from .elementwise import where
 from .indexing import GetItemGrad, _indexed, get_item, with_index_variable
 from .reduction import broadcast_to
@@ -152,6 +152,8 @@ def _tuple_index(x, indices):
                         f"{type(indices).__name__}")
     index = []
     for i in indices:
+        if isinstance(i, Variable):  # (its values build the writes: a captured step refuses
+            read_in_python(i, "an index of index_put")  # an argument's or an op's result's)
         array = as_array(i.data if isinstance(i, Variable) else i)
         if array.dtype.kind not in "iub":
             raise TypeError(f"index_put: indices must hold integers or booleans, got dtype "
