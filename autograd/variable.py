@@ -717,9 +717,14 @@ def _capture_recording():
 
 def read_in_python(var, how):
     """A capture recording refuses an argument's values read as Python numbers or arrays
-    (autograd/capture.py); anything else reads them freely."""
+    (autograd/capture.py); anything else reads them freely. `var` may also be an index
+    array argmax or argsort handed out (whose values are its source's)."""
     record = _capture_recording()
-    if record is not None:
+    if record is None:
+        return
+    if isinstance(var, _ReadGuarded):
+        var._read(how)
+    elif isinstance(var, Variable):  # (another array: the capture checks where it came from)
         record.read_in_python(var, how)
 
 

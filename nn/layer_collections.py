@@ -47,6 +47,8 @@ def tracked(owner, name, value):
     later, else value itself."""
     if name.startswith("_"):
         return value
+    if isinstance(value, (_WatchedList, _WatchedDict)) and value._forward is not None:
+        return value._forward  # (a window assigned back: its LayerList, not a copy)
     held = _as_module(value, empty_ok=_holds_a_module(value))
     if held is not None and held is not value:
         _warn_untracked(owner, name, value, held)
@@ -162,7 +164,10 @@ def _watching(owner, name, value):
 
 def _forward(watched, held):
     """Make each watched list (dict) a window on the LayerList (LayerDict) made of it: a
-    reference kept to it (blocks = self.blocks) changes the model's, and shows its changes."""
+    reference kept to it (blocks = self.blocks) changes the model's, and shows its changes.
+    (A list of data inside stays a plain list there: no window.)"""
+    if not isinstance(held, _Held):
+        return
     if isinstance(watched, (list, tuple)):
         for item, made in zip(watched, held):
             _forward(item, made)
@@ -487,6 +492,12 @@ class _WatchedList(list):
         self.extend(items)
         return self
 
+    def __imul__(self, times):
+        if self._forward is None:
+            return super().__imul__(times)
+        self._forward._reset(self._forward._items() * times)
+        return self
+
     def reverse(self):
         if self._forward is not None:
             return self._forward.reverse()
@@ -571,6 +582,15 @@ class _WatchedDict(dict):
     def clear(self):
         for key in list(self):
             del self[key]
+
+    def popitem(self):
+        if self._forward is not None:
+            return self._forward.popitem()
+        return super().popitem()
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
 
     def _show(self, entries):
         dict.clear(self)

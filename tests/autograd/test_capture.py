@@ -2138,6 +2138,8 @@ def test_a_replay_checks_the_range_gather_allows():
     lambda v: autograd.scatter(autograd.reshape(v, (2, 3)), 1, autograd.expand_dims(
         autograd.reshape(v, (2, 3)).max(dim=1).indices, 1), 0.0),
     lambda v: autograd.take(v, autograd.argmax(v)),
+    lambda v: autograd.index_fill(v, 0, autograd.argmax(v), 0.0),
+    lambda v: autograd.repeat_interleave(v, autograd.argsort(v) % 2 + 1),
     lambda v: autograd.index_put(v, (v.max(dim=0).indices[None],), autograd.sum(v)[None],
                                  accumulate=True),
     lambda v: _keras_ops().slice(v, _keras_ops().expand_dims(

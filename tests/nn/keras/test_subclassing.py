@@ -1043,3 +1043,28 @@ def test_a_dict_key_named_as_a_modules_attribute_does_not_shadow_it(tmp_path):
     loaded = nn.load_model(tmp_path / "named.keras", custom_objects={"Named": Named})
     for ours, theirs in zip(loaded(x), model(x)):
         np.testing.assert_allclose(ours.data, theirs.data, rtol=1e-6)
+
+
+def test_windows_forward_every_change_and_take_data_lists_beside_layers():
+    """(A fourth review: a layer joining a watched list that held a list of data crashed;
+    `kept *= 2`, a window dict's popitem and |= did not reach the model; a window assigned
+    back to its attribute made a second LayerList.)"""
+    def made(model):
+        model.stages = [[]]
+        model.stages[0].append(0.5)
+        model.stages.append(layers.Dense(2))
+        model.blocks = []
+        kept = model.blocks
+        kept.append(layers.Dense(1))
+        kept *= 2
+        model.blocks = kept
+        kept.append(layers.Dense(3))
+        model.heads = {}
+        heads = model.heads
+        heads["a"] = layers.Dense(1)
+        heads |= {"b": layers.Dense(2)}
+        heads.popitem()
+    model = _model_made_by(made)
+    assert model.stages[0] == [0.5] and isinstance(model.stages[1], layers.Dense)
+    assert [layer.units for layer in model.blocks] == [1, 1, 3]
+    assert list(model.heads.keys()) == ["a"]
