@@ -377,6 +377,7 @@ class Record:
         self.events = []                 # ("op", func, inputs, outputs) | ("backward", ...) | ...
         self.made = {}                   # id(Variable) -> ("out", n) for every op output
         self.value_shaped = set()        # ids of the outputs whose shape follows values
+        self.from_constants = {}         # id(op output) -> the constant leaves it came from
         self.results = []                # (output, its array, a copy): arrays an op made
         self.depth = 0                   # > 0 inside a replayable call
         self.mutations = mutations_in_this_thread()
@@ -399,15 +400,34 @@ class Record:
         # be replayed, _index_roles)
         shaped = getattr(func, "shape_follows_values", False) or any(
             id(x) in self.value_shaped for x in (*inputs, *getattr(func, "index_variables", ())))
+        sources = self._constant_sources(func, inputs)
         # a tuple when forward gave one (a split into one piece too): a replay does the same
         for y in outputs if outputs.__class__ is tuple else (outputs,):
             self.made[id(y)] = ("out", len(self.made))
             if shaped:
                 self.value_shaped.add(id(y))
+            if sources is not None:
+                self.from_constants[id(y)] = sources
             data = y.data
             if data.base is None and not any(data is x.data for x in inputs):  # (its own)
                 self.results.append((y, data, data.copy()))
         self.events.append(("op", func, tuple(inputs), outputs))
+
+    def _constant_sources(self, func, inputs):
+        """The leaves an op's result comes from, where they are all constants (no argument,
+        no parameter, no other op's result but one of constants) and it draws nothing: its
+        values are the same at each call while theirs are. Else None."""
+        if _draws(func):
+            return None
+        sources = []
+        for x in (*inputs, *getattr(func, "index_variables", ())):
+            if id(x) in self.from_constants:
+                sources.extend(self.from_constants[id(x)])
+            elif id(x) in self.made or x.requires_grad or self._reads(x):
+                return None
+            else:
+                sources.append(x)
+        return sources
 
     def effect(self, method, args, kwargs):
         if self.depth:
@@ -456,6 +476,10 @@ class Record:
         in every replay. Other leaves (a constant, a factor set between calls) read freely:
         a replay holds while their values do."""
         if self.depth:
+            return
+        if id(var) in self.from_constants:  # (ops of constants alone: a replay holds while
+            for leaf in self.from_constants[id(var)]:  # those constants do)
+                self._note_leaf_read(leaf)
             return
         if self._reads(var):
             raise CaptureError(
@@ -889,6 +913,11 @@ class _Described:
                   if x.creator is None}
         self.value_memory = {_memory(y.data) for e in record.events if e[0] == "op"
                              for y in _as_tuple(e[3])} - leaves
+        # results of ops of constants alone: the same at each call while the constants are
+        self.constant_memory = {_memory(y.data): record.from_constants[id(y)]
+                                for e in record.events if e[0] == "op"
+                                for y in _as_tuple(e[3]) if id(y) in record.from_constants}
+        self.value_memory -= set(self.constant_memory)
         self.value_memory |= {_memory(a) for a in record.outside}
         self.ops = {id(e[1]): i for i, e in enumerate(record.events) if e[0] == "op"}
         self.events = [self._event(i, e) for i, e in enumerate(record.events)]
@@ -930,6 +959,9 @@ class _Described:
                                    f"input (a Variable), not as a setting.")
             if any(_memory(a) in self.value_memory for a in _arrays_in(value)):
                 raise _computed_outside(site)
+            for array in _arrays_in(value):  # (a replay holds while those constants do)
+                for leaf in self.constant_memory.get(_memory(array), ()):
+                    self.record._note_leaf_read(leaf)
             self.settings.append((site, value))
 
     def _index_roles(self, index, site):

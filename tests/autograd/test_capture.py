@@ -2159,3 +2159,24 @@ def test_ops_that_read_an_ops_indices_in_numpy_are_refused(picked):
 def _keras_ops():
     from nn.keras import ops
     return ops
+
+
+def test_indices_ops_make_of_constants_alone_replay_while_the_constants_hold():
+    """(A fourth review: refusing an op's result read in NumPy refused constant indices
+    built with ops inside the step, which replayed rightly before.) A replay holds while
+    the constants it read hold: a leaf changed between calls records again."""
+    from nn.keras import ops
+    w = Variable(np.ones((4, 6), np.float32), requires_grad=True)
+    ids = Variable(np.array([0, 0, 1, 1]))
+
+    def step(x):
+        summed = ops.segment_sum(x * w, ops.add(ids, 0), num_segments=2)
+        return autograd.sum(ops.slice(summed, ops.convert_to_tensor([1, 1]), (1, 2)))
+    captured = capture(step)
+    for i in range(4):
+        x = np.full((4, 6), i, np.float32)
+        assert float(captured(x).data) == float(step(x).data) == 4.0 * i
+    assert captured.captured == 1
+    ids.data = np.array([1, 1, 1, 0])  # (a constant changed between calls)
+    x = np.ones((4, 6), np.float32)
+    assert float(captured(x).data) == float(step(x).data) == 6.0
