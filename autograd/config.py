@@ -90,7 +90,7 @@ class _Switch(contextlib.ContextDecorator):
 
     def _recreate_cm(self):
         # A decorated function may run in several threads at once: one switch per call.
-        return _Switch(self.var, self.value)
+        return type(self)(self.var, self.value)
 
     def __enter__(self):
         # Values, not ContextVar tokens, saved per thread: one switch object (a module-level
@@ -217,9 +217,6 @@ def train_behaviour():
 
 
 class _TrainSwitch(_Switch):
-    def _recreate_cm(self):
-        return _TrainSwitch(self.var, self.value)
-
     def _value_now(self):  # (at each entry: a decorator's switch is made long before)
         return False if _inference_pinned.get() else self.value
 

@@ -718,7 +718,8 @@ def _capture_recording():
 def read_in_python(var, how):
     """A capture recording refuses an argument's values read as Python numbers or arrays
     (autograd/capture.py); anything else reads them freely. `var` may also be an index
-    array argmax or argsort handed out (whose values are its source's)."""
+    array argmax or argsort handed out (whose values are its source's), or any other value
+    (an array, a list: nothing to check)."""
     record = _capture_recording()
     if record is None:
         return

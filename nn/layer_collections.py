@@ -62,12 +62,13 @@ def tracked(owner, name, value):
 
 def _warn_untracked(owner, name, value, held=None):
     """A warning where layers in a public list or dict cannot be tracked (in a dict whose
-    keys are not all strings: a ModuleDict's are names), unless the owner, or `held` (what
-    tracks the value), holds them already."""
-    known = {id(module) for module in owner.modules()} if isinstance(owner, Module) else set()
-    if held is not None:
-        known |= {id(module) for module in held.modules()}
-    loose = [m for m in _modules_in(value) if id(m) not in known]
+    keys are not all strings: a ModuleDict's are names), unless `held` (what tracks the
+    value), or the owner, holds them already."""
+    loose = _modules_in(value)
+    for holder in (held, owner):  # (the owner's whole tree walked only where needed)
+        if loose and isinstance(holder, Module):
+            known = {id(module) for module in holder.modules()}
+            loose = [m for m in loose if id(m) not in known]
     if loose:
         warnings.warn(f"{type(owner).__name__}.{name} holds layers in a dict whose keys are "
                       f"not all strings, so they are not tracked: their weights are neither "
@@ -99,18 +100,23 @@ def _as_module(value, empty_ok):
     if not _plain_type(value):
         return None
     if isinstance(value, (list, tuple)) and (value or (empty_ok and isinstance(value, list))):
-        items = [_as_module(item, empty_ok) for item in value]
-        if any(item is None for item in items) and not _holds_a_module(value):
-            return None  # (no layer in it: data, or lists awaiting layers beside data)
-        return LayerList([raw if item is None else item for item, raw in zip(items, value)])
+        items = _items_held(list(value), value, empty_ok)
+        return None if items is None else LayerList(items)
     if isinstance(value, dict) and (value or empty_ok) and all(isinstance(key, str)
                                                                for key in value):
-        items = {key: _as_module(item, empty_ok) for key, item in value.items()}
-        if any(item is None for item in items.values()) and not _holds_a_module(value):
-            return None
-        return LayerDict({key: value[key] if item is None else item
-                          for key, item in items.items()})
+        items = _items_held(list(value.values()), value, empty_ok)
+        return None if items is None else LayerDict(dict(zip(value, items)))
     return None
+
+
+def _items_held(items, value, empty_ok):
+    """The items of `value` as its LayerList (LayerDict) holds them: each as a module where
+    it is one or becomes one, else as it is; None where some item is not one and value holds
+    no layer at all (data, or lists awaiting layers beside data)."""
+    held = [_as_module(item, empty_ok) for item in items]
+    if any(module is None for module in held) and not _holds_a_module(value):
+        return None
+    return [item if module is None else module for module, item in zip(held, items)]
 
 
 def _holds_a_module(value):
@@ -482,9 +488,12 @@ class _WatchedList(list):
         if self._forward is not None:
             self._forward[index] = item
             return
-        items = list(item) if isinstance(index, slice) else [item]
-        super().__setitem__(index, [self._join(i) for i in items] if isinstance(index, slice)
-                            else self._join(item))
+        if isinstance(index, slice):
+            items = list(item)
+            super().__setitem__(index, [self._join(i) for i in items])
+        else:
+            items = [item]
+            super().__setitem__(index, self._join(item))
         for i in items:
             self._joined(i)
 

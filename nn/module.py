@@ -68,8 +68,8 @@ def _keras_layer_call(module, args, kwargs):
     if outside_any_call():  # (a layer called on its own: its losses are this call's)
         with top_level_call(args, kwargs, module):
             return _keras_layer_call(module, args, kwargs)
-    if _in_shape_trial():  # (a build's trial call on zeros: no statistics moved, no
-        args, kwargs = _inference_arguments(module, args, kwargs)  # dropout mask drawn)
+    if (len(args) > 1 or kwargs.get("training")) and _in_shape_trial():  # (a build's trial
+        args, kwargs = _inference_arguments(module, args, kwargs)  # call: inference alone)
     if "training" in kwargs and not takes_training(type(module).forward):
         training = kwargs.pop("training")
         if training is not None:
@@ -87,10 +87,9 @@ def _keras_layer_call(module, args, kwargs):
 
 
 def _inference_arguments(module, args, kwargs):
-    """args and kwargs with a `training=True` (a keyword, or given by position to a forward
-    that takes it) made False."""
-    if kwargs.get("training"):
-        return args, {**kwargs, "training": False}
+    """args and kwargs with a `training=True` given to a forward that takes it (by keyword
+    or by position) made False; to one that does not, it turns on train_behaviour(), which
+    inference_pinned() holds off."""
     if not takes_training(type(module).forward):
         return args, kwargs
     try:

@@ -152,8 +152,8 @@ def _tuple_index(x, indices):
                         f"{type(indices).__name__}")
     index = []
     for i in indices:
-        if isinstance(i, (Variable, np.ndarray)):  # (its values build the writes: a captured
-            read_in_python(i, "an index of index_put")  # step refuses an argument's, an op's)
+        # (its values build the writes: a captured step refuses an argument's, an op's)
+        read_in_python(i, "an index of index_put")
         array = as_array(i.data if isinstance(i, Variable) else i)
         if array.dtype.kind not in "iub":
             raise TypeError(f"index_put: indices must hold integers or booleans, got dtype "

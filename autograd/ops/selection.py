@@ -66,9 +66,7 @@ def index_select(x, dim, index):
         raise ValueError(f"index_select: index must be 1-D, got shape {index.shape}")
     n = x.shape[axis]
     _in_range(index, n, "index_select", dim)
-    flat = index.reshape(-1)
-    if isinstance(given, Variable) and given.ndim == 1 and given.data is index:
-        flat = index  # (kept: a replay reads the Variable afresh)
+    flat = index if index.ndim == 1 else index.reshape(-1)  # (1-D: the Variable's own)
     return get_item(x, with_index_variable((slice(None),) * axis + (flat,), axis, given, flat),
                     lambda plain: _in_range(plain[axis], n, "index_select", dim))
 

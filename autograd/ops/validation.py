@@ -3,7 +3,6 @@ naming the op."""
 import numbers
 import operator
 
-import numpy as np
 from numpy.exceptions import AxisError
 
 from ..backend import as_array
@@ -25,7 +24,7 @@ def integer_index(index, who, replayed=False):
     are read in Python (a captured step refuses that of an argument or an op's result),
     unless the caller gives the Variable itself on to an op that a replay refreshes
     (`replayed`: get_item's index, GetItem.refresh_index)."""
-    if not replayed and isinstance(index, (Variable, np.ndarray)):  # (argmax's array too)
+    if not replayed:  # (argmax's guarded array too)
         read_in_python(index, f"the index of {who}")
     index = as_array(index.data if isinstance(index, Variable) else index)
     if index.dtype.kind not in "iu":

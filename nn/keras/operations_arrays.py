@@ -144,8 +144,7 @@ def _host_ints(values):
     """Index arguments (segment ids, start indices) as a host array of ints: a captured
     step refuses reading the values of an argument or an op's result, a GPU array is
     copied back."""
-    if isinstance(values, (Variable, np.ndarray)):  # (argmax's array too)
-        read_in_python(values, "an index argument of a keras.ops operation")
+    read_in_python(values, "an index argument of a keras.ops operation")
     return np.asarray(to_cpu(array_of(values)) if hasattr(values, "shape") else values,
                       dtype=np.int64)
 

@@ -19,7 +19,7 @@ from ..layers.lambda_layer import Lambda
 from ..layers.lazy_build import trial_of
 from ..layers.linear import Dense, Linear, dense_logits
 from ..module import Module
-from .building import batch_shape
+from .building import example_inputs
 from .masking import call_with_mask, carried_mask, carry_mask, makes_masks, output_mask
 from .model import Model
 from .summary import is_built
@@ -333,11 +333,10 @@ class Sequential(Model):
         if input_shape is None:
             self._trial_call()
             return
-        shape = batch_shape(input_shape, "Sequential.build")
         example = _example_sample(next(iter(self._modules.values()), None))
         dtype = example[1] if example is not None else np.dtype(np.float32)
-        with trial_of(self):
-            self(example_batch((1,) + shape[1:], dtype))  # (one sample: any batch size fits)
+        with trial_of(self):  # (one sample: any batch size fits)
+            self(example_inputs(input_shape, dtype, "Sequential.build", one_sample=True))
 
     # ----- summary -----
     def layer_output_shapes(self):
