@@ -47,9 +47,11 @@ class Loss:
     compile_name = None  # the compile name standing for this loss (None: call() is used)
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
+        if reduction is None:  # (Keras 3 takes None for "none")
+            reduction = "none"
         if reduction not in _REDUCTIONS:
             raise ValueError(f"{type(self).__name__}: reduction must be one of "
-                             f"{', '.join(_REDUCTIONS)}, got {reduction!r}")
+                             f"{', '.join(_REDUCTIONS)} or None, got {reduction!r}")
         self.name = name or snake_case(type(self).__name__)
         self.reduction, self.dtype = reduction, dtype
 

@@ -355,7 +355,7 @@ def resolve_metrics(metrics, independent_outputs=False):
     """A list of CompiledMetric from None, one metric, or a list of names and callables.
     independent_outputs: the loss scores every output as its own sigmoid (see the module
     doc); the named metrics then see every output as one binary prediction."""
-    compiled = [_resolve_one(m, independent_outputs) for m in metric_list(metrics)]
+    compiled = numbered([_resolve_one(m, independent_outputs) for m in metric_list(metrics)])
     names = [m.name for m in compiled]
     for name in names:
         if name == "loss" or names.count(name) > 1:
@@ -363,6 +363,30 @@ def resolve_metrics(metrics, independent_outputs=False):
                              "'loss'); give the metric function another __name__, or the "
                              "metric object another name=")
     return compiled
+
+
+def numbered(compiled, taken=()):
+    """`compiled` with Keras' numbering of metric objects named after their class: where
+    such a name is already used (AUC() and AUC(curve="PR")), the object takes the next free
+    number ('auc', 'auc_1'), as Keras names them (Keras counts across the session, this
+    within one compile: a second model's AUC() logs 'auc')."""
+    used = set(taken) | {"loss"}
+    for metric in compiled:
+        number_if_taken(metric, used)
+        used.add(metric.name)
+    return compiled
+
+
+def number_if_taken(metric, used):
+    """Give a compiled metric object named after its class the next free number when its
+    name is in `used` (see numbered)."""
+    if metric.name in used and getattr(metric.keras_object if metric.streams else None,
+                                       "_auto_named", False):
+        number = 1
+        while f"{metric.name}_{number}" in used:
+            number += 1
+        metric.name = f"{metric.name}_{number}"
+        metric.keras_object.name = f"{metric.keras_object.name}_{number}"
 
 
 def _resolve_one(metric, independent_outputs=False):
@@ -515,4 +539,5 @@ def _joined(arrays):
 
 
 __all__ = ["CompiledMetric", "StreamingMetric", "MetricAccumulator", "refuse_unsummable",
-           "resolve_metrics", "check_labels", "sigmoid_array", "softmax_array", "METRIC_NAMES"]
+           "resolve_metrics", "numbered", "number_if_taken", "check_labels", "sigmoid_array",
+           "softmax_array", "METRIC_NAMES"]

@@ -155,6 +155,7 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         self.compiled = False  # (Keras' flag: compile has been called)
         self.compiled_loss = None
         self.compiled_metrics = []
+        self._note_loss(None)
         self.stop_training = False
         self.history = None
         self._bound = False  # whether fit has bound the optimizer since the first forward
@@ -348,7 +349,16 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
             self._compile_one_output(loss, metrics, weighted_metrics, weight)
         self._make_step_metrics()
         self._bind_optimizer()
+        self._note_loss(loss)
         self.compiled = True  # (a compile that raised leaves the model as it was marked)
+
+    def _note_loss(self, loss):
+        """Keras' `model.loss`: compile's loss as given (None before). Kept as a plain
+        attribute, never a child (a loss may be a Module), and not where the model's class
+        or its children already use the name."""
+        if "loss" not in self._modules and "loss" not in self._parameters and not hasattr(
+                type(self), "loss"):
+            object.__setattr__(self, "loss", loss)
 
     def _compile_one_output(self, loss, metrics, weighted_metrics, weight):
         # Keras' dicts keyed by the output's name, for a model of one output

@@ -60,6 +60,11 @@ class MultiOutputLoss:
         """Every output's metrics in one list (Model.compiled_metrics)."""
         return [metric for metrics in self.metrics for metric in metrics]
 
+    def logged_metrics(self):
+        """(name in the logs, compiled metric) of every output's metrics."""
+        return [(f"{name}_{metric.name}", metric)
+                for name, metrics in zip(self.names, self.metrics) for metric in metrics]
+
     def inputs(self, model, x):
         """The model's outputs as their losses take them: the logits before a final
         sigmoid or softmax a cross-entropy absorbs, the outputs otherwise."""

@@ -17,7 +17,7 @@ the weighted mean or weighted counts of Keras' metric of that name. As Keras res
 Without weights they equal the unweighted ones of Keras (not rungrad's whole-epoch named
 metrics: a weighted 'AUC' is Keras' AUC of 200 thresholds, as in Keras).
 """
-from .metrics import StreamingMetric, _is_metric_object, metric_list
+from .metrics import StreamingMetric, _is_metric_object, metric_list, number_if_taken
 
 
 class KerasAccuracy:
@@ -68,6 +68,7 @@ def resolve_weighted_metrics(weighted_metrics, unweighted):
         clash = streaming.name in taken
         if clash:
             streaming.name = f"weighted_{streaming.name}"
+        number_if_taken(streaming, taken | {"loss"})
         if streaming.name in taken | {"loss"}:
             raise ValueError(f"compile: weighted metric name {streaming.name!r} is used twice "
                              "(the loss is 'loss'); give the metric object another name=")

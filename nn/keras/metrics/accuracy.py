@@ -86,6 +86,8 @@ def _in_top_k(y_true, y_pred, k, who):
 class Accuracy(MeanOf):
     """Keras' Accuracy: how often y_pred equals y_true (labels against labels)."""
 
+    _direction = "up"
+
     function = staticmethod(accuracy)
 
     def __init__(self, name="accuracy", dtype=None):
@@ -94,6 +96,8 @@ class Accuracy(MeanOf):
 
 class BinaryAccuracy(MeanOf):
     """Keras' BinaryAccuracy: y_pred > threshold against the 0/1 targets."""
+
+    _direction = "up"
 
     function = staticmethod(binary_accuracy)
 
@@ -104,6 +108,8 @@ class BinaryAccuracy(MeanOf):
 class CategoricalAccuracy(MeanOf):
     """Keras' CategoricalAccuracy: the argmax against one-hot targets."""
 
+    _direction = "up"
+
     function = staticmethod(categorical_accuracy)
 
     def __init__(self, name="categorical_accuracy", dtype=None):
@@ -112,6 +118,8 @@ class CategoricalAccuracy(MeanOf):
 
 class SparseCategoricalAccuracy(MeanOf):
     """Keras' SparseCategoricalAccuracy: the argmax against integer labels."""
+
+    _direction = "up"
 
     function = staticmethod(sparse_categorical_accuracy)
 
@@ -122,6 +130,8 @@ class SparseCategoricalAccuracy(MeanOf):
 class TopKCategoricalAccuracy(MeanOf):
     """Keras' TopKCategoricalAccuracy: the one-hot target's class among the k largest."""
 
+    _direction = "up"
+
     function = staticmethod(top_k_categorical_accuracy)
 
     def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
@@ -130,6 +140,8 @@ class TopKCategoricalAccuracy(MeanOf):
 
 class SparseTopKCategoricalAccuracy(MeanOf):
     """Keras' SparseTopKCategoricalAccuracy: the label among the k largest."""
+
+    _direction = "up"
 
     function = staticmethod(sparse_top_k_categorical_accuracy)
 

@@ -27,6 +27,8 @@ class AUC(Metric):
     area per output column, then their mean (weighted by label_weights); from_logits: a
     sigmoid is applied to y_pred first."""
 
+    _direction = "up"
+
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation",
                  name=None, dtype=None, thresholds=None, multi_label=False, num_labels=None,
                  label_weights=None, from_logits=False):

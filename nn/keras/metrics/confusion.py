@@ -79,6 +79,8 @@ class FalseNegatives(_Count):
 
 
 class _PrecisionOrRecall(ConfusionMetric):
+    _direction = "up"
+
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.init_thresholds, self.top_k, self.class_id = thresholds, top_k, class_id
@@ -114,6 +116,8 @@ class Recall(_PrecisionOrRecall):
 class _AtValue(ConfusionMetric):
     """Keras' SensitivitySpecificityBase: the largest `dependent` rate over the thresholds
     where the `constrained` rate reaches `value` (0 where none does)."""
+
+    _direction = "up"
 
     counts = ("tp", "fp", "tn", "fn")
     argument = constrained = dependent = None  # names: of the value, of the rates (_rates)

@@ -15,6 +15,8 @@ class FBetaScore(Metric):
     class), 'micro' (the counts pooled), 'macro' (the classes' mean), 'weighted' (by each
     class's share of the targets). Inputs are 2-D: one-hot or multi-label rows."""
 
+    _direction = "up"
+
     def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score",
                  dtype=None):
         super().__init__(name=name, dtype=dtype)

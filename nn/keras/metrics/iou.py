@@ -23,6 +23,8 @@ class IoU(Metric):
     Labels outside [0, num_classes), and targets equal to ignore_class, are not counted.
     sparse_y_true / sparse_y_pred False: the argmax along `axis` is the label."""
 
+    _direction = "up"
+
     _options = ("num_classes", "target_class_ids", "ignore_class", "sparse_y_true",
                 "sparse_y_pred", "axis")  # what get_config gives besides name and dtype
 

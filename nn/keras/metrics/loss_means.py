@@ -56,6 +56,7 @@ def _plain_class(class_name, function, default_name):
         self._start(name, dtype)
     return type(class_name, (MeanOf,), {
         "function": staticmethod(function), "__init__": __init__, "__module__": __name__,
+        "_direction": "down",  # (an error or a loss)
         "__doc__": f"Keras' {class_name}: the mean of {function.__name__} over the samples."})
 
 
@@ -80,6 +81,8 @@ class CosineSimilarity(MeanOf):
     """Keras' CosineSimilarity: the mean cosine of the angle between targets and
     predictions (the similarity itself, not the loss)."""
 
+    _direction = "up"
+
     function = staticmethod(cosine_similarity)
 
     def __init__(self, name="cosine_similarity", dtype=None, axis=-1):
@@ -90,6 +93,8 @@ class CosineSimilarity(MeanOf):
 class BinaryCrossentropy(MeanOf):
     """Keras' BinaryCrossentropy metric: the mean binary cross-entropy."""
 
+    _direction = "down"
+
     function = staticmethod(binary_crossentropy)
 
     def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False,
@@ -99,6 +104,8 @@ class BinaryCrossentropy(MeanOf):
 
 class CategoricalCrossentropy(MeanOf):
     """Keras' CategoricalCrossentropy metric (one-hot targets)."""
+
+    _direction = "down"
 
     function = staticmethod(categorical_crossentropy)
 
@@ -111,6 +118,8 @@ class CategoricalCrossentropy(MeanOf):
 class SparseCategoricalCrossentropy(MeanOf):
     """Keras' SparseCategoricalCrossentropy metric (integer targets)."""
 
+    _direction = "down"
+
     function = staticmethod(sparse_categorical_crossentropy)
 
     def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False,
@@ -121,6 +130,8 @@ class SparseCategoricalCrossentropy(MeanOf):
 
 class RootMeanSquaredError(Mean):
     """Keras' RootMeanSquaredError: the square root of the running mean squared error."""
+
+    _direction = "down"
 
     def __init__(self, name="root_mean_squared_error", dtype=None):
         super().__init__(name=name, dtype=dtype)

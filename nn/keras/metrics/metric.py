@@ -32,6 +32,8 @@ class Metric:
     """Keras' base metric (see the module doc): subclasses make their state with
     add_variable in __init__ and write update_state and result."""
 
+    _direction = None  # Keras': "up" or "down", how the result improves (None: unsaid)
+
     def __init_subclass__(cls, **kwargs):
         """A subclass's update_state and reset_state are replayable calls: a captured step
         (autograd.capture) repeats them with each call's values, as an optimizer's step."""
@@ -40,6 +42,7 @@ class Metric:
 
     def __init__(self, dtype=None, name=None):
         self.name = name or snake_case(type(self).__name__)
+        self._auto_named = not name  # (compile numbers such names where they repeat)
         self._dtype = np.dtype(dtype or "float32").name
         self._variables = []
 

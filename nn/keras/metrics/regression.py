@@ -28,6 +28,8 @@ class R2Score(Metric):
     sum of squares); num_regressors p > 0: the adjusted score 1 - (1 - R2)(n - 1)/(n - p - 1),
     n the number of values seen (Keras falls back to R2, with a warning, where n <= p + 1)."""
 
+    _direction = "up"
+
     def __init__(self, class_aggregation="uniform_average", num_regressors=0, name="r2_score",
                  dtype=None):
         if class_aggregation not in _AGGREGATIONS:
@@ -152,6 +154,8 @@ class _Correlation(MeanOf):
     """The mean over samples of a correlation along `axis`. With an axis that leaves no
     sample axis (axis=0 of (samples, outputs)), Keras averages whatever values the function
     gives (one per output): allowed unweighted, as there are no per-sample values to weight."""
+
+    _direction = "up"
 
     def _values_fit(self, values, y_pred, sample_weight):
         return sample_weight is None or super()._values_fit(values, y_pred, sample_weight)

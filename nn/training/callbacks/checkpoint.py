@@ -59,6 +59,10 @@ class ModelCheckpoint(Callback):
     def on_train_begin(self, logs=None):
         """Make the file's folder now (its part before any {field}): a path that cannot be
         written fails here, not after the first epoch has trained."""
+        if self.save_best_only:  # (only then is the monitored value compared)
+            self.monitor.settle(self.model)
+            if self.best is None:  # (the mode settled only now)
+                self.best = self.monitor.worst
         folder = os.path.dirname(self.filepath.split("{", 1)[0])
         if folder:
             _make_folder(folder, self.filepath)

@@ -32,6 +32,7 @@ class EarlyStopping(Callback):
         self.best_weights = None
 
     def on_train_begin(self, logs=None):
+        self.monitor.settle(self.model)
         self._reset()
 
     def on_epoch_end(self, epoch, logs=None):

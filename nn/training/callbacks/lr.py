@@ -123,6 +123,7 @@ class ReduceLROnPlateau(Callback):
         self.cooldown_counter = 0
 
     def on_train_begin(self, logs=None):
+        self.monitor.settle(self.model)
         self._reset()
 
     def on_epoch_end(self, epoch, logs=None):

@@ -5,7 +5,8 @@ import warnings
 from numbers import Real
 
 # mode='auto': names of values that improve upwards, and of those that improve downwards
-# (losses, errors); any other name needs its mode given (Keras raises there too).
+# (losses, errors); any other name is settled by the compiled metric object logged under
+# it, as Keras 3 settles every name but 'loss'.
 _MAXIMIZED = ("acc", "accuracy", "auc", "precision", "recall", "f1", "f1_score",
               "fbeta_score", "cosine_similarity", "at_recall", "at_precision",
               "at_specificity", "at_sensitivity")
@@ -22,24 +23,48 @@ class Monitor:
     ('val_AUC', 'categorical_accuracy', 'precision_at_recall'), 'min' for names ending in
     loss, mse, mae, error, huber, crossentropy or one of Keras' other losses (mape, msle,
     hinge, poisson, divergence, kld, log_cosh, logcosh); any other name (a metric of your
-    own, or a metric object named otherwise) needs mode='min' or 'max'.
+    own) takes the direction of the compiled metric object logged under it when training
+    begins (settle): Keras' metric classes say theirs (AUC(), named 'auc_1' or 'auroc',
+    improves upwards); otherwise mode='min' or 'max' is needed.
     """
 
     def __init__(self, monitor, mode="auto", min_delta=0.0, who="callback"):
         if mode not in ("auto", "min", "max"):
             raise ValueError(f"{who}: mode must be 'auto', 'min' or 'max', got {mode!r}")
         self.name, self.who = monitor, who
-        self.mode = _auto_mode(monitor, who) if mode == "auto" else mode
+        self.mode = _named_mode(monitor) if mode == "auto" else mode  # (None: see settle)
         self.min_delta = abs(float(min_delta))
         self._warned = False
 
+    def settle(self, model):
+        """mode='auto' for a name that does not tell its direction: the direction of the
+        compiled metric object `model` logs under it (Keras 3's rule), else a ValueError."""
+        if self.mode is not None:
+            return
+        self.mode = _compiled_direction(self.name, model)
+        if self.mode is None:
+            names = [name for name, _ in _logged_metrics(model)]
+            logged = (f": no metric object of the model's compile is logged under that name "
+                      f"(its metrics: {', '.join(names)})" if names else "")
+            known = [prefix + name for prefix in ("", "val_") for name in ["loss", *names]]
+            raise ValueError(f"{self.who}: cannot tell whether {self.name!r} improves upwards "
+                             f"or downwards{logged}{_did_you_mean(self.name, known)}; pass "
+                             "mode='max' or mode='min'")
+
     @property
     def worst(self):
-        """The starting "best" value: anything finite improves on it."""
+        """The starting "best" value: anything finite improves on it (None until the mode is
+        settled)."""
+        if self.mode is None:
+            return None
         return math.inf if self.mode == "min" else -math.inf
 
     def improves(self, current, reference):
         """Whether `current` beats `reference` by more than min_delta (NaN never does)."""
+        if self.mode is None:
+            self.settle(None)  # (used outside fit, before any model: the mode is unknown)
+        if reference is None:  # (a best set before the mode was settled)
+            reference = self.worst
         if self.mode == "min":
             return current < reference - self.min_delta
         return current > reference + self.min_delta
@@ -58,18 +83,33 @@ class Monitor:
         return float(value)
 
 
-def _auto_mode(monitor, who):
+def _named_mode(monitor):
+    """'max' or 'min' where the name tells (see Monitor), else None."""
     base = monitor.lower()
     if base.endswith(_MAXIMIZED):
         return "max"
     if base.endswith(_MINIMIZED):
         return "min"
-    raise ValueError(f"{who}: cannot tell whether {monitor!r} improves upwards or downwards"
-                     f"{_did_you_mean(monitor, _COMMON)}; pass mode='max' or mode='min'")
+    return None
 
 
-_COMMON = [prefix + name for prefix in ("", "val_") for name in ("loss", "accuracy", "auc",
-                                                               "precision", "recall", "mae")]
+def _compiled_direction(monitor, model):
+    """'max' or 'min': the direction (Keras' `_direction`) of the compiled metric object
+    logged as `monitor` (with or without 'val_'), else None."""
+    base = monitor[4:] if monitor.startswith("val_") else monitor
+    for name, metric in _logged_metrics(model):
+        direction = getattr(getattr(metric, "keras_object", None), "_direction", None)
+        if name == base and direction is not None:
+            return "max" if direction == "up" else "min"
+    return None
+
+
+def _logged_metrics(model):
+    """(name in the logs, compiled metric) of a compiled model's metrics; none without one."""
+    compiled = getattr(model, "compiled_loss", None)
+    if hasattr(compiled, "logged_metrics"):  # (several outputs: prefixed by their names)
+        return compiled.logged_metrics()
+    return [(metric.name, metric) for metric in getattr(model, "compiled_metrics", None) or ()]
 
 
 def _did_you_mean(name, known):

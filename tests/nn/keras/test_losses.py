@@ -111,6 +111,10 @@ def test_bad_options_are_named():
         keras.losses.BinaryCrossentropy(label_smoothing=2)
     with pytest.raises(ValueError, match="reduction must be one of"):
         keras.losses.MeanSquaredError(reduction="avg")
+    # Keras 3 takes None for "none": each sample's loss
+    per_sample = keras.losses.BinaryCrossentropy(reduction=None)(
+        np.array([[1.0], [0.0]]), np.array([[0.9], [0.2]]))
+    np.testing.assert_allclose(np.asarray(per_sample), [-np.log(0.9), -np.log(0.8)], rtol=1e-6)
     assert keras.losses.get("mse") is keras.losses.mse
     assert isinstance(keras.losses.get("Huber"), keras.losses.Huber)
 

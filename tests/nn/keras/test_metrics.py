@@ -311,7 +311,33 @@ def test_get_and_names_in_compile():
     model = _model()
     with pytest.raises(ValueError, match="metric name 'precision' is used twice"):
         model.compile(loss="binary_crossentropy",
-                      metrics=[keras.metrics.Precision(), keras.metrics.Precision()])
+                      metrics=[keras.metrics.Precision(name="precision"),
+                               keras.metrics.Precision(name="precision")])
+
+
+def test_objects_named_after_their_class_are_numbered_as_keras_names_them(tmp_path):
+    # Keras names AUC() and AUC(curve="PR") 'auc' and 'auc_1' (compile refused them as one
+    # name used twice); a weighted one is numbered among the weighted metrics
+    x, y = _binary_data()
+    model = _model()
+    roc, pr = keras.metrics.AUC(), keras.metrics.AUC(curve="PR")
+    model.compile(optimizer="adam", loss="binary_crossentropy",
+                  metrics=[roc, pr, keras.metrics.Precision(), keras.metrics.Precision(0.3)],
+                  weighted_metrics=[keras.metrics.AUC(), keras.metrics.AUC()])
+    np.random.seed(5)
+    stop = nn.callbacks.EarlyStopping(monitor="val_auc_1", patience=5)
+    history = model.fit(x, y, epochs=2, batch_size=32, validation_split=0.25, verbose=0,
+                        callbacks=[stop])
+    assert (roc.name, pr.name) == ("auc", "auc_1")
+    assert {"auc", "auc_1", "precision", "precision_1", "weighted_auc", "weighted_auc_1",
+            "val_auc_1"} <= set(history.history)
+    assert stop.monitor.mode == "max"  # (from the object: the name says nothing)
+    results = model.evaluate(x, y, return_dict=True)
+    assert results["auc_1"] == pytest.approx(float(pr.result()), abs=0)
+    assert results["auc_1"] != pytest.approx(results["auc"])  # (PR and ROC differ here)
+    model.save(tmp_path / "model.keras")
+    loaded = nn.load_model(tmp_path / "model.keras")
+    assert loaded.evaluate(x, y, return_dict=True).keys() == results.keys()
 
 
 @pytest.mark.parametrize("make", [lambda: keras.metrics.AUC(multi_label=True),

@@ -188,10 +188,25 @@ def test_auto_mode_knows_the_built_in_names(monitor, mode):
     assert EarlyStopping(monitor=monitor).monitor.mode == mode
 
 
-def test_auto_mode_refuses_to_guess_a_metric_of_ones_own():
+def test_auto_mode_refuses_to_guess_a_metric_of_ones_own(tmp_path):
+    # settled when training begins (Keras 3: from the compiled metric object's direction),
+    # so the error comes then, or at the first comparison outside fit
+    import nn.keras as keras
+
+    def iou(y_true, y_pred):
+        return np.mean(y_true == (y_pred > 0.5))
     with pytest.raises(ValueError, match="'val_iou'.*mode='max'"):
-        EarlyStopping(monitor="val_iou")
+        EarlyStopping(monitor="val_iou").on_epoch_end(0, {"val_iou": 0.5})
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1, "sigmoid")])
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=[iou])
+    x, y = np.zeros((8, 2), np.float32), np.ones((8, 1), np.float32)
+    with pytest.raises(ValueError, match=r"'val_iou'.*its metrics: iou\).*mode='max'"):
+        model.fit(x, y, epochs=1, verbose=0, validation_split=0.25,
+                  callbacks=[EarlyStopping(monitor="val_iou")])
     assert EarlyStopping(monitor="val_iou", mode="max").monitor.mode == "max"
+    checkpoint = ModelCheckpoint(str(tmp_path / "m.keras"), monitor="val_iou")
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[checkpoint])  # (never compared: saved)
+    assert checkpoint.last_saved == (0, str(tmp_path / "m.keras"))
 
 
 def test_terminate_on_nan_stops_after_the_bad_batch(capsys):
@@ -637,7 +652,7 @@ def test_patience_is_compared_as_given_and_names_are_suggested():
     with pytest.raises(ValueError, match="patience must be a number of epochs >= 0"):
         ReduceLROnPlateau(patience=-1)
     with pytest.raises(ValueError, match="did you mean 'val_loss'"):
-        EarlyStopping(monitor="val_los")
+        EarlyStopping(monitor="val_los").on_train_begin()
 
 
 def test_csv_logger_writes_an_array_valued_metric_on_one_line(tmp_path):

@@ -68,6 +68,19 @@ def test_an_optimizer_made_without_parameters_gets_lazily_made_ones_after_a_reco
     assert len(opt.param_groups[0]["params"]) == 4
 
 
+def test_model_loss_is_compiles_loss_as_given(tmp_path):
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+    assert model.loss is None  # (Keras': None before compile)
+    model.compile(optimizer="adam", loss="mse")
+    assert model.loss == "mse"
+    module_loss = nn.MSELoss()
+    model.compile(optimizer="adam", loss=module_loss)  # a Module: held, never a child
+    assert model.loss is module_loss and "loss" not in dict(model.named_children())
+    model.compile(optimizer="adam", loss="mae")
+    model.save(tmp_path / "model.keras")
+    assert nn.load_model(tmp_path / "model.keras").loss == "mae"
+
+
 def test_default_optimizer_is_rmsprop():
     model = mlp()
     model.compile(loss="mse")
