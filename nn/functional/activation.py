@@ -386,22 +386,26 @@ def _erfc_function(module_name):
 # Integer input: sigmoid converts it (to float64), as PyTorch converts it; relu keeps it; the
 # others refuse it, as PyTorch does, through float_input.
 
-def relu(x):
-    return ReLU()(x)
+# PyTorch's `inplace` is taken by every function that has it there, and changes nothing: a
+# new Variable comes back (rungrad's graph records no in-place op), as `x = F.relu(x,
+# inplace=True)` uses it.
+
+def relu(input, inplace=False):  # noqa: A002 (PyTorch's names)
+    return ReLU()(input)
 
 
-def leaky_relu(x, negative_slope=0.01):
+def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002 (PyTorch's names)
     slope = real_scalar(negative_slope, "negative_slope", "leaky_relu")
-    return LeakyReLU(slope)(float_input(x, "leaky_relu"))
+    return LeakyReLU(slope)(float_input(input, "leaky_relu"))
 
 
-def elu(x, alpha=1.0):
-    return ELU(real_scalar(alpha, "alpha", "elu"))(float_input(x, "elu"))
+def elu(input, alpha=1.0, inplace=False):  # noqa: A002 (PyTorch's names)
+    return ELU(real_scalar(alpha, "alpha", "elu"))(float_input(input, "elu"))
 
 
 def celu(input, alpha=1.0, inplace=False):  # noqa: A002 (PyTorch's names)
     """x if x > 0 else alpha (e^(x / alpha) - 1) (an elu of x / alpha, continuously
-    differentiable: slope 1 at 0). `inplace` changes nothing (a new Variable comes back)."""
+    differentiable: slope 1 at 0)."""
     alpha = real_scalar(alpha, "alpha", "celu")
     if alpha == 0:
         raise ValueError("celu: alpha cannot be 0 (x / alpha), as in PyTorch")
@@ -422,20 +426,20 @@ def glu(input, dim=-1):  # noqa: A002 (PyTorch's names)
     return a * sigmoid(b)
 
 
-def softplus(x, beta=1.0, threshold=20.0):
+def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002 (PyTorch's names)
     beta = real_scalar(beta, "beta", "softplus")
     threshold = real_scalar(threshold, "threshold", "softplus")
     if beta == 0:
         raise ValueError("softplus: beta must be nonzero")
-    return Softplus(beta, threshold)(float_input(x, "softplus"))
+    return Softplus(beta, threshold)(float_input(input, "softplus"))
 
 
-def gelu(x, approximate="none"):
+def gelu(input, approximate="none"):  # noqa: A002 (PyTorch's names)
     """x Phi(x) (exact, PyTorch's default) or its tanh approximation (approximate='tanh')."""
     if approximate == "none":
-        return GELU()(float_input(x, "gelu"))
+        return GELU()(float_input(input, "gelu"))
     if approximate == "tanh":
-        return TanhGELU()(float_input(x, "gelu"))
+        return TanhGELU()(float_input(input, "gelu"))
     raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
@@ -464,9 +468,9 @@ def _input_in(x, dtype, who):
     return x if x.dtype == dtype else astype(x, dtype)
 
 
-def silu(x):
+def silu(input, inplace=False):  # noqa: A002 (PyTorch's names)
     """x sigmoid(x) (swish)."""
-    x = float_input(x, "silu")
+    x = float_input(input, "silu")
     return x * sigmoid(x)
 
 
@@ -475,13 +479,13 @@ def logsigmoid(x):
     return -softplus(-float_input(x, "logsigmoid"), threshold=20.0)
 
 
-def hardtanh(x, min_val=-1.0, max_val=1.0):
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):  # noqa: A002 (PyTorch's)
     """x clipped to [min_val, max_val], with PyTorch's slope 0 at the bounds themselves."""
     low = real_scalar(min_val, "min_val", "hardtanh")
     high = real_scalar(max_val, "max_val", "hardtanh")
     if low > high:
         raise ValueError(f"hardtanh: min_val ({low}) must not exceed max_val ({high})")
-    return Hardtanh(low, high)(float_input(x, "hardtanh"))
+    return Hardtanh(low, high)(float_input(input, "hardtanh"))
 
 
 def prelu(x, weight):
@@ -496,33 +500,33 @@ def prelu(x, weight):
     return PReLU()(x, weight)
 
 
-def selu(x):
+def selu(input, inplace=False):  # noqa: A002 (PyTorch's names)
     """scale * elu(x, alpha) with the self-normalizing constants (Klambauer et al.)."""
-    return _SELU_SCALE * elu(float_input(x, "selu"), _SELU_ALPHA)
+    return _SELU_SCALE * elu(float_input(input, "selu"), _SELU_ALPHA)
 
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772, 1.0507009873554805
 
 
-def relu6(x):
+def relu6(input, inplace=False):  # noqa: A002 (PyTorch's names)
     """min(max(x, 0), 6), with PyTorch's slope 0 at 0 and 6."""
-    return hardtanh(float_input(x, "relu6"), 0.0, 6.0)
+    return hardtanh(float_input(input, "relu6"), 0.0, 6.0)
 
 
-def hardsigmoid(x):
+def hardsigmoid(input, inplace=False):  # noqa: A002 (PyTorch's names)
     """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between."""
-    return relu6(float_input(x, "hardsigmoid") + 3.0) / 6.0
+    return relu6(float_input(input, "hardsigmoid") + 3.0) / 6.0
 
 
-def hardswish(x):
+def hardswish(input, inplace=False):  # noqa: A002 (PyTorch's names)
     """x hardsigmoid(x) (Keras' hard_silu)."""
-    x = float_input(x, "hardswish")
+    x = float_input(input, "hardswish")
     return x * hardsigmoid(x)
 
 
-def mish(x):
+def mish(input, inplace=False):  # noqa: A002 (PyTorch's names)
     """x tanh(softplus(x))."""
-    x = float_input(x, "mish")
+    x = float_input(input, "mish")
     return x * tanh(softplus(x))
 
 

@@ -43,7 +43,7 @@ class Dropout(Function):
         return gy * self.mask
 
 
-def dropout(x, p=0.5, training=None, **book):
+def dropout(input, p=0.5, training=None, inplace=False, **book):  # noqa: A002 (PyTorch's)
     """Drop elements of `x` with probability `p` when training; otherwise return x itself.
 
     training: True drops and False does not, whatever the mode; None (the default) follows
@@ -53,11 +53,12 @@ def dropout(x, p=0.5, training=None, **book):
     `training=self.training`, which reads False after eval() and inside test_mode().
 
     The mask comes from NumPy's global generator (CuPy's for GPU arrays), so
-    `np.random.seed` makes it reproducible; its gradient is the same mask.
+    `np.random.seed` makes it reproducible; its gradient is the same mask. `inplace`, as in
+    the activations, changes nothing (a new Variable comes back).
     """
     if book:
         refuse_book_keywords(book, "dropout", {"dropout_ratio": "p="})
-    return _dropped(x, p, training, "dropout", Dropout)
+    return _dropped(input, p, training, "dropout", Dropout)
 
 
 def _dropped(x, p, training, who, make):

@@ -281,24 +281,49 @@ def _exact_softplus(x):
 
 # ----- the public functions -----
 
-def mse_loss(input, target, reduction="mean"):
-    """Mean squared error: mean((input - target)^2)."""
-    return _apply(MSELoss(check_reduction(reduction, "mse_loss")), input, target, "mse_loss")
+def mse_loss(input, target, reduction="mean", weight=None):
+    """Mean squared error: mean((input - target)^2). weight (input's shape): each element's
+    error scaled by it, and 'mean' the weighted mean sum(w e) / sum(w) (PyTorch's)."""
+    func = MSELoss(check_reduction(reduction if weight is None else "none", "mse_loss"))
+    return _weighed(_apply(func, input, target, "mse_loss"), weight, reduction, "mse_loss",
+                    by_weight=True)
 
 
-def l1_loss(input, target, reduction="mean"):
-    """Mean absolute error: mean(|input - target|)."""
-    return _apply(L1Loss(check_reduction(reduction, "l1_loss")), input, target, "l1_loss")
+def l1_loss(input, target, reduction="mean", weight=None):
+    """Mean absolute error: mean(|input - target|); weight as mse_loss's."""
+    func = L1Loss(check_reduction(reduction if weight is None else "none", "l1_loss"))
+    return _weighed(_apply(func, input, target, "l1_loss"), weight, reduction, "l1_loss",
+                    by_weight=True)
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0, *, who="huber_loss"):
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None, *, who="huber_loss"):
     """Quadratic for |input - target| <= delta, linear beyond (PyTorch's huber_loss).
-    `who`: the function errors name (smooth_l1_loss calls this one)."""
+    weight (input's shape): each element's loss scaled by it, 'mean' then their plain mean
+    (PyTorch's, unlike mse_loss's). `who`: the function errors name (smooth_l1_loss calls
+    this one)."""
     delta = real_scalar(delta, "delta", who)
     if not delta > 0:
         raise ValueError(f"{who}: delta must be positive, got {delta!r}")
-    func = HuberLoss(check_reduction(reduction, who), delta)
-    return _apply(func, input, target, who)
+    func = HuberLoss(check_reduction(reduction if weight is None else "none", who), delta)
+    return _weighed(_apply(func, input, target, who), weight, reduction, who, by_weight=False)
+
+
+def _weighed(losses, weight, reduction, who, by_weight):
+    """`losses` as they are without a weight; else each element's loss times its weight,
+    reduced by `reduction`: 'mean' over the weights' sum (by_weight) or the elements."""
+    if weight is None:
+        return losses
+    check_reduction(reduction, who)
+    weight = _target_like(weight, losses, who)
+    if weight.shape != losses.shape:  # (PyTorch's rule: no broadcasting)
+        raise ValueError(f"{who}: weight of shape {weight.shape} must have the input's shape "
+                         f"{losses.shape}")
+    weighed = losses * weight
+    if reduction == "none":
+        return weighed
+    if reduction == "sum" or not by_weight:
+        return weighed.sum() if reduction == "sum" else weighed.mean()
+    return weighed.sum() / weight.sum()
 
 
 def smooth_l1_loss(input, target, reduction="mean", beta=1.0):

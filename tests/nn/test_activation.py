@@ -210,3 +210,19 @@ def test_prelu_reset_parameters_and_relu_s_repr_as_torchs():
     layer.reset_parameters()
     np.testing.assert_allclose(layer.weight.data, 0.1)
     assert repr(nn.ReLU(inplace=True)) == "ReLU(inplace=True)" and repr(nn.ReLU()) == "ReLU()"
+
+
+@pytest.mark.parametrize("name, args", [
+    ("relu", ()), ("leaky_relu", (0.2,)), ("elu", ()), ("selu", ()), ("celu", ()), ("silu", ()),
+    ("mish", ()), ("relu6", ()), ("hardtanh", ()), ("hardswish", ()), ("hardsigmoid", ()),
+    ("dropout", (0.5, False))])
+def test_functions_take_pytorchs_input_and_inplace_keywords(name, args):
+    # ported code writes F.relu(x, inplace=True) and F.relu(input=x); the result is a new
+    # Variable (rungrad records no in-place op), x is left as it was
+    x = Variable(np.array([-1.5, 0.5, 2.0]))
+    expected = getattr(F, name)(x, *args).data
+    np.testing.assert_array_equal(getattr(F, name)(x, *args, inplace=True).data, expected)
+    keywords = {"training": False} if name == "dropout" else {}
+    np.testing.assert_array_equal(getattr(F, name)(input=x, **keywords).data,
+                                  getattr(F, name)(x, **keywords).data)
+    np.testing.assert_array_equal(x.data, [-1.5, 0.5, 2.0])

@@ -1,5 +1,6 @@
 """Losses: hand-computed values, PyTorch's results for every reduction and option, backprop
 against numerical differentiation (to second order), stability and argument errors."""
+import inspect
 import math
 
 import numpy as np
@@ -116,6 +117,29 @@ def test_regression_losses_match_torch(name, reduction):
     kwargs = {"delta": 0.7} if name == "huber_loss" else {}
     assert_matches_torch(getattr(F, name), getattr(torch.nn.functional, name), x, t,
                          reduction=reduction, **kwargs)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "huber_loss"])
+def test_regression_losses_weighted_match_torch(name, reduction):
+    # PyTorch's weight=: mse and l1 take the weighted mean, huber the plain mean of the
+    # weighted losses; the weight gets its gradient too
+    torch = pytest.importorskip("torch")
+    if "weight" not in inspect.signature(getattr(torch.nn.functional, name)).parameters:
+        pytest.skip("this PyTorch has no weight= here")
+    rng = np.random.default_rng(4)
+    x, t, w = rng.normal(size=(4, 3)), rng.normal(size=(4, 3)), rng.random((4, 3))
+    kwargs = {"delta": 0.7} if name == "huber_loss" else {}
+    ours_w, their_w = Variable(w), torch.tensor(w, requires_grad=True)
+    assert_matches_torch(lambda a, b, **k: getattr(F, name)(a, b, weight=ours_w, **k),
+                         lambda a, b, **k: getattr(torch.nn.functional, name)(
+                             a, b, weight=their_w, **k), x, t, reduction=reduction, **kwargs)
+    np.testing.assert_allclose(ours_w.grad.data, their_w.grad.numpy(), rtol=1e-10)
+    assert_gradients_match(lambda a, b: getattr(F, name)(a, t, reduction, weight=b, **kwargs)
+                           .sum(), x, w)
+    with pytest.raises(ValueError, match=r"weight of shape \(3,\) must have the input's "
+                                         r"shape \(4, 3\)"):
+        getattr(F, name)(Variable(x), t, weight=w[0])
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
