@@ -69,8 +69,59 @@ class TensorMethods:
     def pow(self, exponent):
         return self ** exponent
 
+    # PyTorch's method forms of the operators (add and sub with alpha: x + alpha * other)
+    def add(self, other, *, alpha=1):
+        return self + (other if alpha == 1 else alpha * other)
+
+    def sub(self, other, *, alpha=1):
+        return self - (other if alpha == 1 else alpha * other)
+
+    def mul(self, other):
+        return self * other
+
+    def div(self, other, *, rounding_mode=None):
+        """self / other; rounding_mode 'floor' (//, no gradient) or 'trunc' (toward 0)."""
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode == "floor":
+            return self // other
+        if rounding_mode == "trunc":
+            return _variable._ops.trunc(self / other)
+        raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got "
+                         f"{rounding_mode!r}")
+
+    multiply, subtract, divide, true_divide = mul, sub, div, div
+
+    def floor_divide(self, other):
+        return self // other
+
+    # comparisons: plain boolean arrays, as the operators give (no gradient)
+    def eq(self, other):
+        return self == other
+
+    def ne(self, other):
+        return self != other
+
+    def lt(self, other):
+        return self < other
+
+    def le(self, other):
+        return self <= other
+
+    def gt(self, other):
+        return self > other
+
+    def ge(self, other):
+        return self >= other
+
     def maximum(self, other):
         return _variable._ops.maximum(self, other)
+
+    def clamp_min(self, min):  # noqa: A002 (PyTorch's names)
+        return _variable._ops.clip(self, min, None)
+
+    def clamp_max(self, max):  # noqa: A002 (PyTorch's names)
+        return _variable._ops.clip(self, None, max)
 
     def minimum(self, other):
         return _variable._ops.minimum(self, other)
@@ -225,11 +276,29 @@ class TensorMethods:
         return _variable._ops.topk(self, k, dim, largest, sorted)
 
     # ----- moved, repeated, cut -----
-    def flip(self, *dims):
-        if not dims:
+    def flip(self, *dims, **named):
+        if not dims and not named:
             raise TypeError("flip: give the dims to flip (PyTorch's flip(dims)); "
                             "autograd.flip(x) flips every axis, as NumPy's")
-        return _on_0d(self, _varargs(dims), lambda v, d: _variable._ops.flip(v, d))
+        dims = _varargs(dims) if dims else _named_dims(named, "flip")
+        return _on_0d(self, dims, lambda v, d: _variable._ops.flip(v, d))
+
+    def swapaxes(self, axis0, axis1):
+        return _variable._ops.swapaxes(self, axis0, axis1)
+
+    swapdims = swapaxes
+
+    @property
+    def mT(self):  # noqa: N802 (PyTorch's name)
+        """The last two axes swapped (a batch of matrices transposed)."""
+        if self.ndim < 2:
+            raise ValueError(f"mT: needs at least 2 dimensions, got shape {self.shape}")
+        return _variable._ops.swapaxes(self, -2, -1)
+
+    def contiguous(self, memory_format=None):
+        """self: rungrad's arrays need no contiguous copy for any op (PyTorch's view rules
+        are NumPy's strides here)."""
+        return self
 
     def roll(self, shifts, dims=None):
         return _variable._ops.roll(self, shifts, dims)
@@ -498,6 +567,15 @@ def _need_dims(a, b, ndim, who):
     if a.ndim != ndim or getattr(b, "ndim", None) != ndim:
         raise ValueError(f"{who}: expects two {ndim}-D Variables, got shapes {a.shape} and "
                          f"{getattr(b, 'shape', type(b).__name__)}")
+
+
+def _named_dims(named, who):
+    """PyTorch's dims= keyword, the only one taken, as a tuple (empty when not given)."""
+    unknown = set(named) - {"dims"}
+    if unknown:
+        raise TypeError(f"{who}: unexpected keyword argument {sorted(unknown)[0]!r}")
+    dims = named.get("dims", ())
+    return tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
 
 
 def _varargs(values):

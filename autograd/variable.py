@@ -555,8 +555,8 @@ class Variable(ComputedAssignments, TensorMethods):
         """NumPy's flatten (1-D), or PyTorch's: the axes start_dim..end_dim merged."""
         return _ops.flatten(self, start_dim, end_dim)
 
-    def squeeze(self, axis=None):
-        return _ops.squeeze(self, axis)
+    def squeeze(self, axis=None, *, dim=None):
+        return _ops.squeeze(self, axis, dim=dim)
 
     def __getitem__(self, index):
         return _ops.get_item(self, index)
@@ -660,6 +660,18 @@ class Variable(ComputedAssignments, TensorMethods):
             return RDivScalar(scalar_constant(other, self.data).data)(self)
         x, other = _operands(self, other)
         return Div()(other, x)
+
+    def __floordiv__(self, other):  # (no gradient: a step function, as PyTorch's)
+        return _ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _ops.floor_divide(other, self)
+
+    def __mod__(self, other):  # Python's (and PyTorch's remainder): the divisor's sign
+        return _ops.remainder(self, other)
+
+    def __rmod__(self, other):
+        return _ops.remainder(other, self)
 
     def __neg__(self):
         return Neg()(self)

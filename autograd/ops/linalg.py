@@ -107,18 +107,21 @@ class Solve(Function):
 
 def solve(a, b):
     """X with A X = B (torch.linalg.solve, numpy.linalg.solve): A (..., n, n), B (..., n, k)
-    or a vector (n,); batch axes broadcast. Differentiable in A and B to any order. A
-    singular A is a ValueError."""
+    or a vector (n,), or a batch of vectors A.shape[:-1] where B reads only so (its axis -2
+    is not n: torch's rule; A (n, n, n) with B (n, n) is NumPy 2's batch of matrices);
+    batch axes broadcast. Differentiable in A and B to any order. A singular A is a
+    ValueError."""
     a, b = as_variables((a, b), "solve")
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise ValueError(f"solve: A must be a square matrix or a batch of them (..., n, n), "
                          f"got shape {a.shape}")
-    vector = b.ndim == 1
+    vector = b.ndim == 1 or (b.shape == a.shape[:-1] and b.shape[-2] != a.shape[-1])
     if vector:
-        b = reshape(b, (b.shape[0], 1))
+        b = reshape(b, b.shape + (1,))
     if b.ndim < 2 or b.shape[-2] != a.shape[-1]:
         raise ValueError(f"solve: B of shape {b.shape} does not match A of shape {a.shape} "
-                         f"(expected (..., {a.shape[-1]}, k) or ({a.shape[-1]},))")
+                         f"(expected (..., {a.shape[-1]}, k), ({a.shape[-1]},) or a batch of "
+                         f"vectors {a.shape[:-1]})")
     x = Solve()(a, b)
     return reshape(x, x.shape[:-1]) if vector else x
 

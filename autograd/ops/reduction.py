@@ -8,7 +8,7 @@ from ..function import Function, call_op
 from ..spec import Axes, Choice, Draw, Spec
 from ..variable import as_variable, wrap
 from .accumulation import accumulator, reduced, widened
-from .elementwise import exp, linked
+from .elementwise import exp, linked, maximum, minimum
 from .shape import reshape_if_needed
 from .sorting import extreme_along
 from .validation import int_tuple
@@ -268,8 +268,12 @@ def min(x, *dim, axis=None, keepdims=False, keepdim=False, **torch_dim):  # noqa
 
 
 def _along(x, args, named, keepdim, largest, who, numpy_style):
-    """PyTorch's max(dim[, keepdim]) / min from the arguments given as PyTorch gives them."""
+    """PyTorch's max(dim[, keepdim]) / min from the arguments given as PyTorch gives them;
+    max(other) / min(other) of an array or Variable: PyTorch's elementwise maximum."""
     mixed = numpy_style != (None, False)
+    other = args[0] if len(args) == 1 and not named else named.get("other")
+    if hasattr(other, "shape") and not mixed and len(args) + len(named) == 1:
+        return (maximum if largest else minimum)(x, other)
     if mixed or set(named) - {"dim"} or len(args) > 2 or (args and named):
         raise TypeError(f"{who}: takes a dimension as PyTorch does, {who}(dim, keepdim) or "
                         f"{who}(dim=...), or NumPy's axis=, keepdims=, not both; got "

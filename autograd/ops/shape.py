@@ -145,15 +145,23 @@ def swapaxes(x, axis1, axis2):
     return transpose(x, axes)
 
 
-def squeeze(x, axis=None):
+def squeeze(x, axis=None, *, dim=None):
+    """NumPy's squeeze: the axes named (every axis of size 1 by default), each of size 1;
+    with PyTorch's dim=, those of the axes named that have size 1, the others left as they
+    are (PyTorch's x.squeeze(0) of a batch of 2 changes nothing)."""
     x = as_variable(x, who="squeeze")
+    if dim is not None:
+        if axis is not None:
+            raise TypeError("squeeze: give NumPy's axis or PyTorch's dim=, not both")
+        axis = tuple(a for a in normalize_axes(dim, x.ndim, "squeeze") if x.shape[a] == 1)
     if axis is None:
         return reshape(x, tuple(n for n in x.shape if n != 1))
     axes = normalize_axes(axis, x.ndim, "squeeze")
     for a in axes:
         if x.shape[a] != 1:
             raise ValueError(f"squeeze: cannot squeeze axis {a} of size {x.shape[a]} "
-                             f"(shape {x.shape})")
+                             f"(shape {x.shape}; PyTorch's squeeze(dim=...) leaves such an "
+                             "axis as it is)")
     return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
 
 

@@ -310,3 +310,42 @@ def test_scans_of_a_0d_variable_along_dim_0_are_the_value_as_pytorch():
         y = getattr(x, method)(0)
         assert y.shape == () and float(y.data) == 2.0
         assert float(ag.grad(getattr(x, method)(dim=-1), [x])[0].data) == 1.0
+
+
+def test_operator_methods_and_names_of_a_port_match_torch():
+    # what PyTorch code calls beside the operators: x.add(y, alpha=2), x.div(y,
+    # rounding_mode=...), x.max(other), x.mT, x.flip(dims=...), x // y, x % y, ...
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(2)
+    x, y = rng.uniform(-3, 3, (2, 3, 4)), rng.uniform(0.5, 2, (2, 3, 4))
+    for f in [lambda a, b: a.add(b, alpha=2), lambda a, b: a.sub(b, alpha=0.5),
+              lambda a, b: a.mul(b), lambda a, b: a.div(b), lambda a, b: a.true_divide(b),
+              lambda a, b: a.max(b), lambda a, b: a.min(b), lambda a, b: (a % 1.5) * b,
+              lambda a, b: a.clamp_min(0.5) * b,
+              lambda a, b: a.clamp_max(-0.5) * b, lambda a, b: a.mT @ b,
+              lambda a, b: a.swapaxes(0, 2) * b.swapdims(0, 2), lambda a, b: a.flip(dims=[1]) * b,
+              lambda a, b: a.contiguous() * b, lambda a, b: a.squeeze(dim=0) * b]:
+        assert_matches_torch(f, f, x, y, order=1)
+    for f in [lambda a: a // 2, lambda a: 7 // (a.abs() + 1), lambda a: a.floor_divide(2),
+              lambda a: a % (a.abs() + 0.5), lambda a: 5.5 % (a.abs() + 0.5),
+              lambda a: a.div(2, rounding_mode="floor"), lambda a: a.div(2, rounding_mode="trunc")]:
+        np.testing.assert_array_equal(f(Variable(x)).data, f(torch.from_numpy(x)).numpy())
+    v, t = Variable(x), torch.from_numpy(x)
+    for name in ("eq", "ne", "lt", "le", "gt", "ge"):
+        np.testing.assert_array_equal(getattr(v, name)(0.5), getattr(t, name)(0.5).numpy())
+    assert v[:1].squeeze(dim=(0, 2)).shape == (3, 4)  # (axis 2, of size 3, left as it is)
+    with pytest.raises(ValueError, match=r"squeeze: cannot squeeze axis 0 of size 2.*dim="):
+        v.squeeze(0)  # (NumPy's: the size-1 rule; PyTorch's behaviour is dim=)
+    with pytest.raises(ValueError, match="rounding_mode must be None, 'floor' or 'trunc'"):
+        v.div(2, rounding_mode="round")
+
+
+def test_solve_takes_a_batch_of_vectors_as_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(2, 3, 3)) + 3 * np.eye(3)
+    b = rng.normal(size=(2, 3))  # (reads only as vectors: its axis -2 is 2, not 3)
+    assert_matches_torch(ag.solve, torch.linalg.solve, a, b)
+    square = rng.normal(size=(3, 3, 3)) + 3 * np.eye(3)  # B (3, 3) reads both ways: NumPy 2's
+    np.testing.assert_allclose(ag.solve(square, np.eye(3)).data,  # batch of matrices
+                               np.linalg.solve(square, np.eye(3)))
