@@ -3,6 +3,7 @@
     rungrad train                      # MLP on the bundled digits, about 96% test accuracy
     rungrad train --model cnn --epochs 10 --out runs/cnn
     rungrad train --dataset spiral --hidden 30,30 --epochs 200 --lr 0.01
+    rungrad train --epochs 100 --dropout 0.3 --weight-decay 0.004 --patience 5
 
 `train` loads a data set, builds the model, trains it with a progress display, prints
 the test loss and accuracy and writes into --out: graph.png (the model's computation
@@ -81,6 +82,8 @@ def _checked(convert, is_valid, expected):
 _positive_int = _checked(int, lambda v: v >= 1, "a positive integer")
 _positive_float = _checked(float, lambda v: 0 < v < float("inf"), "a positive number")
 _fraction = _checked(float, lambda v: 0 <= v < 1, "a fraction in [0, 1)")
+_non_negative_int = _checked(int, lambda v: v >= 0, "an integer >= 0")
+_non_negative_float = _checked(float, lambda v: 0 <= v < float("inf"), "a number >= 0")
 _seed = _checked(int, lambda v: 0 <= v < 2 ** 32, "an integer from 0 to 2**32 - 1")
 
 
@@ -125,6 +128,16 @@ def build_parser():
                             "%(default).0s")  # marks the default as described already
     train.add_argument("--validation-split", default=0.1, type=_fraction,
                        help="fraction of the training data held out (the last samples)")
+    train.add_argument("--dropout", default=0.0, type=_fraction, metavar="P",
+                       help="dropout rate after each hidden layer of the mlp (before the "
+                            "cnn's last layer); 0: none")
+    train.add_argument("--weight-decay", default=None, type=_non_negative_float,
+                       metavar="D", help="the optimizer's (decoupled) weight decay, Keras' "
+                                         "weight_decay; none by default")
+    train.add_argument("--patience", default=None, type=_non_negative_int, metavar="N",
+                       help="early stopping: stop after N epochs without a better validation "
+                            "loss (the training loss without validation) and keep the best "
+                            "epoch's weights; none by default")
     train.add_argument("--seed", default=0, type=_seed, help="seed of weights and shuffling")
     train.add_argument("--out", default="rungrad-run", help="folder for the written files")
     train.add_argument("--overwrite", action="store_true",
@@ -160,17 +173,20 @@ def _not_images(name):
     return f"--model cnn needs an image data set ({', '.join(_IMAGE_DATASETS)}), not {name!r}"
 
 
-def build_model(kind, hidden, sample_shape, classes):
-    """An mlp or cnn Sequential ending in a softmax over `classes`."""
-    from .. import Conv2d, Dense, Flatten, Linear, MaxPool2d, ReLU, Softmax
+def build_model(kind, hidden, sample_shape, classes, dropout=0.0):
+    """An mlp or cnn Sequential ending in a softmax over `classes`, with Dropout(dropout)
+    after each hidden layer (before the cnn's last) when dropout > 0."""
+    from .. import Conv2d, Dense, Dropout, Flatten, Linear, MaxPool2d, ReLU, Softmax
     from .sequential import Sequential
+    dropped = [Dropout(dropout)] if dropout else []
     if kind == "cnn":
         return Sequential(Conv2d(sample_shape[0], 16, 3, padding=1), ReLU(), MaxPool2d(2),
-                          Flatten(), Linear(classes), Softmax(dim=-1))
-    sizes = list(hidden) + [classes]
-    return Sequential([Dense(size, activation="relu" if i < len(hidden) else "softmax",
-                             input_shape=sample_shape if i == 0 else None)
-                       for i, size in enumerate(sizes)])
+                          Flatten(), *dropped, Linear(classes), Softmax(dim=-1))
+    layers = [Dense(size, activation="relu", input_shape=sample_shape if i == 0 else None)
+              for i, size in enumerate(hidden)]
+    return Sequential([*(part for layer in layers for part in [layer, *dropped]),
+                       Dense(classes, activation="softmax",
+                             input_shape=None if hidden else sample_shape)])
 
 
 # ----- checks before training -----
@@ -244,7 +260,13 @@ def train(args, out=None):
     """Run `rungrad train` with parsed `args`; reports go to `out` (default: stdout)."""
     from ..distributed import get_rank
     from .batches import training_count
-    from .callbacks import CSVLogger, GradientMonitor, ModelCheckpoint, TerminateOnNaN
+    from .callbacks import (
+        CSVLogger,
+        EarlyStopping,
+        GradientMonitor,
+        ModelCheckpoint,
+        TerminateOnNaN,
+    )
     from .optimizers import make_optimizer
 
     writer = get_rank() == 0  # with several workers, rank 0 alone prints and writes files
@@ -256,8 +278,8 @@ def train(args, out=None):
     (x_train, y_train), (x_test, y_test) = load_dataset(args.dataset, args.model == "cnn")
     classes = int(max(y_train.max(), y_test.max())) + 1
     check_memory(args, x_train.shape[1:], classes, len(x_train))
-    model = build_model(args.model, args.hidden, x_train.shape[1:], classes)
-    model.compile(optimizer=make_optimizer(args.optimizer, args.lr),
+    model = build_model(args.model, args.hidden, x_train.shape[1:], classes, args.dropout)
+    model.compile(optimizer=make_optimizer(args.optimizer, args.lr, args.weight_decay),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"],
                   jit_compile=args.jit_compile)
     held = len(x_train) - training_count(len(x_train), args.validation_split) \
@@ -269,10 +291,15 @@ def train(args, out=None):
     checkpoint = ModelCheckpoint(paths[_CHECKPOINT].replace("{", "{{").replace("}", "}}"))
     log = CSVLogger(paths["history.csv"])
     monitor = GradientMonitor(log=False)  # (its plot only: a norm per parameter would
-    try:                                  # make each epoch's line and the CSV long)
+    callbacks = [log, checkpoint, monitor, TerminateOnNaN()]  # make each epoch's line long)
+    if args.patience is not None:
+        callbacks.append(EarlyStopping(monitor="val_loss" if held else "loss",
+                                       patience=args.patience, restore_best_weights=True,
+                                       verbose=1))
+    try:
         history = model.fit(x_train, y_train, epochs=args.epochs, batch_size=args.batch_size,
                             validation_split=args.validation_split, verbose=args.verbose,
-                            callbacks=[log, checkpoint, monitor, TerminateOnNaN()])
+                            callbacks=callbacks)
         if writer:
             _refuse_diverged(history, checkpoint, paths, log)
         loss, accuracy = model.evaluate(x_test, y_test, batch_size=256)

@@ -23,13 +23,15 @@ _BY_NAME = {"sgd": keras_optimizers.SGD, "adam": keras_optimizers.Adam,
 OPTIMIZER_NAMES = tuple(_BY_NAME)
 
 
-def make_optimizer(name, lr=None):
-    """A fresh, unbound optimizer for a Keras name (case-insensitive); `lr` overrides."""
+def make_optimizer(name, lr=None, weight_decay=None):
+    """A fresh, unbound optimizer for a Keras name (case-insensitive); `lr` and Keras'
+    (decoupled) `weight_decay` override its defaults when given."""
     key = name.lower() if isinstance(name, str) else name
     if key not in _BY_NAME:
         raise ValueError(f"unknown optimizer {name!r}; use an optim.Optimizer or one of "
                          f"{', '.join(OPTIMIZER_NAMES)}")
-    return _BY_NAME[key]() if lr is None else _BY_NAME[key](learning_rate=lr)
+    given = {"learning_rate": lr, "weight_decay": weight_decay}
+    return _BY_NAME[key](**{key: value for key, value in given.items() if value is not None})
 
 
 def resolve_optimizer(optimizer):

@@ -50,6 +50,23 @@ def test_each_epoch_line_holds_the_losses_and_metrics_not_the_gradient_norms(tmp
     assert len(epochs) == 2 and not any("grad_norm" in line for line in epochs)
 
 
+def test_regularizing_options_of_the_notes_overfitting_practice(tmp_path, capsys):
+    # --dropout after each hidden layer, --weight-decay in the optimizer, --patience as
+    # EarlyStopping on the validation loss keeping the best epoch's weights
+    status, out = run_train(tmp_path, "--epochs", "40", "--patience", "1", "--dropout", "0.3",
+                            "--weight-decay", "0.004", "--hidden", "32")
+    assert status == 0
+    printed = capsys.readouterr().out
+    rows = list(csv.DictReader((out / "history.csv").open()))
+    assert len(rows) < 40 and "early stopping" in printed  # (stopped by its patience)
+    best = min(range(len(rows)), key=lambda k: float(rows[k]["val_loss"]))
+    assert f"best epoch: {best + 1}." in printed
+    accuracy = float(printed.split("test accuracy: ")[1].split()[0])
+    assert accuracy > 0.85
+    with np.load(out / "weights.npz", allow_pickle=False) as weights:  # (Dropout: no weights)
+        assert sorted(weights.files) == ["0.bias", "0.weight", "2.bias", "2.weight"]
+
+
 def test_cnn_on_digits(tmp_path, capsys):
     status, out = run_train(tmp_path, "--model", "cnn")
     assert status == 0 and (out / "weights.npz").exists()
@@ -97,6 +114,9 @@ def test_a_rerun_into_the_same_folder_leaves_no_file_of_the_earlier_run(tmp_path
     (["--hidden", "²"], "positive layer sizes such as 100,100, got '²'"),
     (["--epochs", "-3"], "'-3'"),
     (["--optimizer", "lbfgs"], "'lbfgs'"),
+    (["--dropout", "1"], "a fraction in [0, 1), got '1'"),
+    (["--weight-decay", "-0.1"], "a number >= 0, got '-0.1'"),
+    (["--patience", "two"], "an integer >= 0, got 'two'"),
 ])
 def test_bad_options_exit_nonzero_with_one_line(tmp_path, capsys, options, named):
     with pytest.raises(SystemExit) as exit_info:
