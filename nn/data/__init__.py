@@ -29,14 +29,14 @@ from .sampler import (
     WeightedRandomSampler,
 )
 from .sequence import SequenceLoader
-from .split import random_split
+from .split import random_split, train_test_split
 from .transforms import Compose, Flatten, Normalize, OneHot, ToFloat
 
 __getattr__ = missing_only(__name__, {
     "SeqDataLoader": "nn.data.SequenceLoader(data, batch_size) (the same streams)"})
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "default_collate", "SequenceLoader",
-           "random_split", "Compose", "Normalize", "Flatten", "OneHot", "ToFloat",
+           "random_split", "train_test_split", "Compose", "Normalize", "Flatten", "OneHot", "ToFloat",
            "RandomShift", "RandomRotation", "RandomFlip", "GaussianNoise", "SaltAndPepperNoise",
            "ConcatDataset", "IterableDataset", "ChainDataset", "Sampler", "SequentialSampler",
            "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler",

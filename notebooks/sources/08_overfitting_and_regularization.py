@@ -443,7 +443,19 @@ print(f"largest gap in a class's share: stratified {stratified_gap:.2%}; random 
       f"{np.median(random_gaps):.2%} (median), {random_gaps.min():.2%} at best")
 assert stratified_gap < 0.005 and random_gaps.min() > 2 * stratified_gap
 
+# %% [markdown]
+# For data of your own, `nn.data.train_test_split` splits so (scikit-learn's function, with
+# its arguments): `stratify=` the labels keeps each class's share on both sides.
 
+# %%
+x_fit, x_held, y_fit, y_held = nn.data.train_test_split(
+    np.concatenate([x_digits, x_digits_test]), all_labels, test_size=0.2, stratify=all_labels,
+    seed=0)
+print(f"{len(y_fit)} training and {len(y_held)} test samples; largest gap in a class's "
+      f"share: {largest_share_gap(y_fit, y_held):.2%}")
+assert largest_share_gap(y_fit, y_held) < 0.005
+
+# %%
 def fit_linear(penalty=None, strength=0.0, weight_decay=0.0, steps=300):
     np.random.seed(0)
     model = nn.Linear(64, 10)

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import nn
 from nn.data import DataLoader, Subset, TensorDataset, random_split
 
 
@@ -100,3 +101,56 @@ def test_pytorchs_generator_argument_draws_the_split():
     assert list(first.indices) == list(again.indices)
     with pytest.raises(ValueError, match="give seed or generator, not both"):
         random_split(data, [0.5, 0.5], seed=1, generator=np.random.default_rng(5))
+
+
+# ----- train_test_split: scikit-learn's, for arrays -----
+
+def _labels(rng, n=200, classes=7):
+    return rng.choice(classes, size=n, p=np.arange(1, classes + 1) / (classes * (classes + 1) / 2))
+
+
+@pytest.mark.parametrize("sizes", [{}, {"test_size": 0.33}, {"train_size": 0.5},
+                                   {"test_size": 17}, {"test_size": 0.2, "train_size": 0.5}])
+def test_train_test_split_counts_as_scikit_learn(sizes):
+    sklearn = pytest.importorskip("sklearn.model_selection")
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(200, 3)), _labels(rng)
+    ours = nn.data.train_test_split(x, y, seed=3, **sizes)
+    theirs = sklearn.train_test_split(x, y, random_state=3, **sizes)
+    assert [part.shape for part in ours] == [part.shape for part in theirs]
+    x_train, x_test, y_train, y_test = ours
+    rows = {tuple(row) for row in x}
+    assert {tuple(r) for r in x_train} | {tuple(r) for r in x_test} <= rows
+    assert not {tuple(r) for r in x_train} & {tuple(r) for r in x_test}  # (no sample twice)
+    for part_x, part_y in ((x_train, y_train), (x_test, y_test)):  # (rows stay with labels)
+        index = [np.flatnonzero((x == row).all(axis=1))[0] for row in part_x]
+        np.testing.assert_array_equal(y[index], part_y)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_stratified_split_keeps_every_class_share_on_both_sides(seed):
+    rng = np.random.default_rng(seed)
+    y = _labels(rng)
+    x = np.arange(len(y))
+    x_train, x_test, y_train, y_test = nn.data.train_test_split(x, list(y), test_size=0.3,
+                                                                stratify=y, seed=seed)
+    assert isinstance(y_train, list) and len(x_test) == 60  # (ceil(0.3 * 200))
+    counts = np.bincount(y, minlength=7)
+    for part, size in ((y_test, 60), (y_train, 140)):  # within one sample of the share
+        assert np.all(np.abs(np.bincount(part, minlength=7) - counts * size / 200) < 1)
+    again = nn.data.train_test_split(x, y, test_size=0.3, stratify=y, seed=seed)
+    np.testing.assert_array_equal(again[1], x_test)  # (the same seed, the same split)
+
+
+def test_train_test_split_refusals_name_the_problem():
+    x, y = np.zeros((10, 2)), np.array([0] * 9 + [1])
+    with pytest.raises(ValueError, match=r"class 1 has 1 sample; each class needs at least 2"):
+        nn.data.train_test_split(x, y, stratify=y, seed=0)
+    with pytest.raises(ValueError, match=r"different numbers of samples \[10, 9\]"):
+        nn.data.train_test_split(x, y[:9])
+    with pytest.raises(ValueError, match=r"test_size=1.5 must be a fraction in \(0, 1\)"):
+        nn.data.train_test_split(x, test_size=1.5)
+    with pytest.raises(ValueError, match="stratify needs shuffle=True"):
+        nn.data.train_test_split(x, y, shuffle=False, stratify=y)
+    first, last = nn.data.train_test_split(np.arange(10), shuffle=False, test_size=0.2)
+    np.testing.assert_array_equal(last, [8, 9])
