@@ -153,7 +153,9 @@ def add_to_grad(var, g, taken, create_graph=False):
     else:
         if getattr(var.grad, "shape", None) != var.shape:  # (assigned by hand)
             raise _foreign_grad_error(var)
-        var.grad = _accumulate(var.grad, g, create_graph)
+        held = var.grad  # (an array assigned by hand: the sum is a Variable, as every .grad)
+        var.grad = _accumulate(held if isinstance(held, Variable) else wrap(held, False), g,
+                               create_graph)
 
 
 def _foreign_grad_error(var):

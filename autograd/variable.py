@@ -357,7 +357,8 @@ class Variable(ComputedAssignments, TensorMethods):
 
     def backward(self, grad=None, retain_grad=False, create_graph=False, *, retain_graph=None,
                  inputs=None):
-        """Accumulate d(self)/d(leaf) into every leaf's `.grad` (seed: ones, or `grad`);
+        """Accumulate d(self)/d(leaf) into every leaf's `.grad` (seed: ones, or `grad`, or
+        as in DeZero a computed Variable's own `.grad` set by hand before the call);
         with PyTorch's `inputs=`, into those Variables' `.grad` only. retain_graph is
         accepted for PyTorch's signature: rungrad keeps a graph as long as its outputs
         live, so backward may always run through it again.
@@ -373,6 +374,9 @@ class Variable(ComputedAssignments, TensorMethods):
         >>> x.grad
         Variable(12.0)
         """
+        if grad is None and self.grad is not None and self.creator is not None and \
+                not self.retains_grad:  # DeZero's `y.grad = ...; y.backward()` (steps 7, 8)
+            grad = self.grad
         seeds = None if grad is None else [grad]
         if inputs is not None and retain_grad:  # (it would keep nothing: inputs= prunes)
             raise ValueError("backward: retain_grad=True cannot be combined with inputs=; "

@@ -36,8 +36,9 @@ __getattr__ = missing_only(__name__, {
     "SeqDataLoader": "nn.data.SequenceLoader(data, batch_size) (the same streams)"})
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "default_collate", "SequenceLoader",
-           "random_split", "train_test_split", "Compose", "Normalize", "Flatten", "OneHot", "ToFloat",
-           "RandomShift", "RandomRotation", "RandomFlip", "GaussianNoise", "SaltAndPepperNoise",
+           "random_split", "train_test_split", "Compose", "Normalize", "Flatten", "OneHot",
+           "ToFloat", "RandomShift", "RandomRotation", "RandomFlip", "GaussianNoise",
+           "SaltAndPepperNoise",
            "ConcatDataset", "IterableDataset", "ChainDataset", "Sampler", "SequentialSampler",
            "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler",
            "PyDataset", "Sequence"]

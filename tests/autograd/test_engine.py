@@ -235,6 +235,27 @@ def test_backward_seed_gradient_and_shape_check():
         (x * x).backward(np.ones(3))
 
 
+
+def test_a_gradient_set_by_hand_is_dezeros_seed_and_a_leaf_grad_stays_a_variable():
+    # DeZero's steps 7 and 8: `y.grad = np.array(1.0); y.backward()`; another value was
+    # silently replaced by ones
+    x = Variable(np.array(3.0))
+    y = x ** 2
+    y.grad = np.array(2.0)
+    y.backward()
+    assert x.grad.data == 12.0
+    retained = Variable(np.array(3.0))
+    z = retained ** 2
+    z.retain_grad()  # (a retained gradient is no seed: PyTorch's ones again)
+    z.backward()
+    z.backward()
+    assert retained.grad.data == 12.0 and z.grad.data == 2.0
+    leaf = Variable(np.array(3.0))  # a leaf .grad assigned an array accumulates as a Variable
+    leaf.grad = np.array(1.0)
+    (leaf ** 2).backward()
+    assert isinstance(leaf.grad, Variable) and leaf.grad.data == 7.0
+
+
 # ----- grad() -----
 
 def test_grad_returns_tuple_and_leaves_dot_grad_alone():
