@@ -16,6 +16,7 @@ from .array_text import position
 from .backend import as_array, get_array_module, is_float, to_cpu
 from .check_tolerance import Measured, Tolerance
 from .engine import grad
+from .function import Function
 from .ops.validation import real_scalar
 from .variable import Variable
 
@@ -160,6 +161,7 @@ def _second_order(f, arrays, eps, atol, rtol, grad_outputs, grad_grad_outputs, s
         xs, gys = args[:count], args[count:]
         grads = _input_grads(f, xs, gys, create_graph=True)
         return [_zeros_if_none(g, x) for g, x in zip(grads, xs) if is_float(x.data)]
+    first_order.__name__ = f"the gradient of {_name_of(f)}"
 
     labels = ([f"input {i}" for i in range(count)]
               + [f"grad_output {k}" for k in range(len(upstream))])
@@ -214,9 +216,13 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
             measured += _elementwise_entries(objective, i, g, labels[i], eps)
     tolerance = Tolerance(atol, rtol, [a.dtype for a in arrays if is_float(a)], measured,
                           partial(_rounding_spread, f, arrays, upstream, labels, seed,
-                                  analytic))
+                                  analytic),
+                          lambda m: _kink_slopes(objective, labels, eps, m.label,
+                                                 m.index) is not None)
     try:
-        _raise_on_mismatch(who, tolerance.failures(measured), len(measured), tolerance)
+        _raise_on_mismatch(who, tolerance.failures(measured), len(measured), tolerance,
+                           about=partial(_about, f, arrays, labels, grad_outputs is not None,
+                                         "grad_grad_outputs" if with_graph else "grad_outputs"))
     except GradcheckError as mismatch:  # a random f agreeing with itself at x (dropout at 0)
         _name_randomness_near(who, f, arrays)  # is named as random, not blamed on backward
         mismatch.explained = _explained_by_numerics(mismatch, objective, labels, eps,
@@ -342,11 +348,38 @@ def _explained_by_numerics(mismatch, objective, labels, eps, tolerance):
     backward near a kink still fails, off it, rather than shrink onto the kink)."""
     if not 0 < len(mismatch.failures) <= _EXPLAINED_AT_MOST:
         return False
-    return all(isinstance(entry[1], tuple) and (
-        _resolved_by_smaller_steps(objective, labels, eps, tolerance, entry)
-        or _slopes_at_kink(objective, labels, eps, entry) is not None
-        or _jump_at(objective, labels, eps, entry) is not None)
-        for entry in mismatch.failures)
+    at_kinks = []
+    for entry in mismatch.failures:
+        if not isinstance(entry[1], tuple):
+            return False
+        if _resolved_by_smaller_steps(objective, labels, eps, tolerance, entry):
+            continue
+        if _slopes_at_kink(objective, labels, eps, entry) is not None:
+            at_kinks.append(entry)
+        elif _jump_at(objective, labels, eps, entry) is None:
+            return False
+    return len(at_kinks) < 2 or _kinks_agree_jointly(objective, labels, eps, tolerance,
+                                                     at_kinks)
+
+
+def _kinks_agree_jointly(objective, labels, eps, tolerance, entries):
+    """Whether the entries at kinks, each excused alone, agree moved together: at a tie
+    (max(x, y) at x = y, a max over equal elements) F has a derivative along all the tied
+    elements at once, which their backprop values must sum to (a backward giving each of
+    two tied inputs the whole gradient sums to twice it). True where F has a kink along
+    that direction too (kinks of separate elements: no derivative to check)."""
+    moves = [(labels.index(label), idx, float(_steps(objective.arrays[labels.index(label)])
+                                               [idx])) for label, idx, *_ in entries]
+    h = eps / 10
+    try:
+        left, right = objective.jointly_one_sided(moves, h)
+        noise = objective.largest_output() * np.finfo(np.float64).eps / h
+    except Exception:  # noqa: BLE001  (f's own error belongs to its own check, not to a note)
+        return True
+    if abs(right - left) > max(1e-3 * max(abs(left), abs(right)), 100 * noise):
+        return True  # (a kink along the joint direction too)
+    analytic = sum(entry[2] * scale for entry, (_, _, scale) in zip(entries, moves))
+    return tolerance.agrees(entries[0][0], analytic, (left + right) / 2, noise)
 
 
 def _resolved_by_smaller_steps(objective, labels, eps, tolerance, entry):
@@ -369,6 +402,20 @@ def _slopes_at_kink(objective, labels, eps, entry):
     mean. None elsewhere, for a direction of mode 'fast' (no element to probe), and where the
     probe's own evaluations fail (a domain ending within a step)."""
     label, idx, analytic, _, _ = entry
+    slopes = _kink_slopes(objective, labels, eps, label, idx)
+    if slopes is None:
+        return None
+    left, right = slopes
+    gap = abs(right - left)
+    between = min(left, right) - 1e-3 * gap <= analytic <= max(left, right) + 1e-3 * gap
+    return slopes if between else None
+
+
+def _kink_slopes(objective, labels, eps, label, idx):
+    """(left, right): the checked function's one-sided slopes along element idx of the
+    input `label` where they differ, by as much at a tenth of the step as at the step, well
+    above its rounding (see _slopes_at_kink); None elsewhere, for a direction of mode 'fast'
+    and where the probe's evaluations fail."""
     if not isinstance(idx, tuple):
         return None
     i = labels.index(label)
@@ -381,8 +428,7 @@ def _slopes_at_kink(objective, labels, eps, entry):
         return None
     gap, gap_small = abs(right - left), abs(right_small - left_small)
     kink = (gap > max(1e-3 * max(abs(left), abs(right)), 100 * noise)
-            and 0.5 * gap < gap_small < 2 * gap
-            and min(left, right) - 1e-3 * gap <= analytic <= max(left, right) + 1e-3 * gap)
+            and 0.5 * gap < gap_small < 2 * gap)
     return (left, right) if kink else None
 
 
@@ -659,10 +705,10 @@ def _directional_again(objective, i, v, eps, factor):
 _NUMERICAL = ("backprop disagrees with numerical differentiation", "analytic", "numeric")
 
 
-def _raise_on_mismatch(who, failures, checked, tolerance, wording=_NUMERICAL):
+def _raise_on_mismatch(who, failures, checked, tolerance, wording=_NUMERICAL, about=None):
     """Raise GradcheckError naming the worst of the failures [(excess, (label, index, value,
     reference, relative error))] among `checked` entries; `wording`: (what disagrees, value's
-    name, reference's name)."""
+    name, reference's name); about(): a line naming f and its inputs."""
     if not failures:
         return
     failures = sorted(failures, key=lambda item: -item[0])
@@ -673,9 +719,32 @@ def _raise_on_mismatch(who, failures, checked, tolerance, wording=_NUMERICAL):
     for label, idx, a, n, rel in worst:
         lines.append(f"  {label}, index {idx}: {value} {a:.6e}, {reference} {n:.6e}, "
                      f"relative error {rel:.2e}")
+    if about is not None:
+        lines.append(about())
     error = GradcheckError("\n".join(lines), worst)
     error.failures = [entry for _, entry in failures]
     raise error
+
+
+def _about(f, arrays, labels, upstream_given, keyword):
+    """The line of a mismatch naming f, its float inputs' shapes and dtypes, and what an
+    entry is (a message read alone, or among several checks', says what was checked);
+    `keyword`: the argument that gives the upstream gradients."""
+    inputs = ", ".join(f"{label} of shape {tuple(a.shape)} {a.dtype}"
+                       for label, a in zip(labels, arrays) if is_float(a))
+    weights = (f"the {keyword} given" if upstream_given else
+               f"random upstream gradients of size 0.5 to 1.5 ({keyword}= chooses them)")
+    return (f"  f: {_name_of(f)}, {inputs}; each entry is a derivative of f's outputs "
+            f"weighted by {weights}")
+
+
+def _name_of(f):
+    """f's name: a Function's class, a function's qualified name."""
+    if isinstance(f, Function):
+        return type(f).__name__
+    if isinstance(f, partial):
+        return _name_of(f.func)
+    return getattr(f, "__name__", None) or type(f).__name__
 
 
 def _check_grad_types(who, xs, grads, labels):
@@ -709,6 +778,10 @@ class _Objective:
         the point of every later evaluation, and read as a kink."""
         given = list(self.arrays)
         given[i] = xi
+        return self.at_all(given)
+
+    def at_all(self, given):
+        """f's float outputs at the arrays `given` (one per argument), as `at`."""
         args = [Variable(a.copy(), requires_grad=self.with_graph) for a in given]
         ys = _outputs(self.f(*args))
         _check_inputs_kept(self.who, args, given, self.labels)
@@ -795,6 +868,17 @@ class _Objective:
             x[idx] = original - h
             slopes.append((self.difference(mid, self.at(i, x)) / h, right))
         return slopes
+
+    def jointly_one_sided(self, moves, h):
+        """(left, right): the one-sided slopes of F when the elements of `moves`, (argument,
+        index, scale) each, move together, each by h times its scale."""
+        def moved(sign):
+            arrays = [a.copy() for a in self.arrays]
+            for i, idx, scale in moves:
+                arrays[i][idx] += sign * h * scale
+            return self.at_all(arrays)
+        mid = self.at_all(self.arrays)
+        return self.difference(mid, moved(-1)) / h, self.difference(moved(1), mid) / h
 
     def directional(self, i, v, eps):
         """(dF/dx_i along the direction v, which `_steps` scaled element by element, its

@@ -180,6 +180,49 @@ def test_a_mismatch_at_a_kink_says_so_with_both_slopes():
     assert "not differentiable there" in note
 
 
+class _ShiftedReLU(Function):
+    """max(x - 1, 0), its backward giving `at_kink` at x = 1."""
+
+    def __init__(self, at_kink):
+        self.at_kink = at_kink
+
+    def forward(self, x):
+        return np.maximum(x - 1, 0)
+
+    def backward(self, gy):
+        x = self.inputs[0].data
+        return gy * Variable(np.where(x == 1, self.at_kink, x > 1).astype(x.dtype))
+
+
+@pytest.mark.parametrize("at_kink", [50.0, 1.0, 0.0])
+def test_a_kink_away_from_zero_is_no_rounding_to_excuse(at_kink):
+    # the inputs moved by a few ulps to measure backprop's rounding crossed the kink at 1,
+    # and the jump between its branches excused any value there (50 passed); now a value
+    # at a kink is judged as at 0: a wrong one fails, a one-sided slope is named as a kink
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(_ShiftedReLU(at_kink), np.array([1.0, 0.3, 2.0]))
+    assert ("has a kink" in str(info.value)) == (at_kink != 50.0)
+    assert gradcheck(_ShiftedReLU(at_kink), np.array([0.3, 2.0]))
+
+
+def test_a_mismatch_names_f_its_inputs_and_the_upstream_weighting():
+    class Cube(Function):
+        def forward(self, x):
+            return x ** 3
+
+        def backward(self, gy):  # (twice 3x^2, and its x a constant: no second order)
+            return 6 * Variable(self.inputs[0].data) ** 2 * gy
+    with pytest.raises(GradcheckError, match=r"f: Cube, input 0 of shape \(2, 3\) float32; "
+                                             r"each entry is a derivative of f's outputs "
+                                             r"weighted by random upstream gradients"):
+        gradcheck(Cube(), np.full((2, 3), 0.5, np.float32))
+    with pytest.raises(GradcheckError, match=r"f: the gradient of <lambda>, input 0 of shape "
+                                             r"\(2,\) float64, grad_output 0 .* by the "
+                                             r"grad_grad_outputs given"):
+        gradgradcheck(lambda v: Cube()(v), np.array([0.5, 1.5]),
+                      grad_grad_outputs=[np.ones(2)])
+
+
 def test_a_kink_of_the_gradient_says_so_under_gradgradcheck():
     """relu(x)^2 at 0: its gradient 2 relu(x) u has a kink there, seen only at second
     order; the note names the gradient as what is checked."""

@@ -636,3 +636,32 @@ def test_a_gradient_given_to_an_input_declared_without_one_is_checked():
     right = type("Right", (TargetGradientWrong,), {
         "backward": lambda self, gy: (gy * self.inputs[1], gy * self.inputs[0])})
     check_function(right, FEW)
+
+
+def _maximum_with_tie_rule(rule):
+    """np.maximum(x, y) whose backward gives the tied inputs (rule(x, y) gy, rule(y, x) gy)
+    where x == y, the larger input gy elsewhere."""
+    def backward(self, gy):
+        x, y = (v.data for v in self.inputs)
+        return tuple(gy * Variable(np.where(a == b, rule(a, b), a > b).astype(gy.dtype))
+                     for a, b in ((x, y), (y, x)))
+    return type("Maximum", (Function,), {
+        "input_specs": (Spec(), Spec(like=0)), "reference": staticmethod(np.maximum),
+        "forward": lambda self, x, y: np.maximum(x, y), "backward": backward})
+
+
+@pytest.mark.parametrize("rule, right", [
+    (lambda a, b: np.ones_like(a), False),    # the whole gradient to both: twice the slope
+    (lambda a, b: np.zeros_like(a), False),   # to neither
+    (lambda a, b: np.full_like(a, 0.5), True)])  # split: right (torch.maximum's)
+def test_a_tie_whose_gradients_do_not_add_up_fails_though_each_lies_between_its_slopes(
+        rule, right):
+    # each tied input alone sits at a kink with a value between its one-sided slopes (0 and
+    # 1), which excused it; moved together, the inputs give max a slope of 1 that the
+    # backward's values must sum to
+    cls = _maximum_with_tie_rule(rule)
+    many = settings(max_examples=200, derandomize=True, deadline=None, database=None)
+    if right:
+        check_function(cls, many)
+    else:
+        assert failure(cls, many).kind == "gradcheck"
