@@ -79,7 +79,7 @@ def load(path):
         raise ValueError(f"nn.load: {path} is corrupt ({describe(exc)})") from None
     if header is None:
         raise ValueError(f"nn.load: {path} is not a checkpoint written by nn.save (no "
-                         f"{TREE}){foreign_format(path)}")
+                         f"{TREE}){foreign_format(path) or _weights_hint(path)}")
     if not isinstance(header, dict) or header.get("format") != "rungrad checkpoint":
         raise ValueError(f"nn.load: {path} is not a checkpoint written by nn.save")
     if header.get("version", 1) != 1:  # (none at all: the tree decides, as a damaged file)
@@ -154,4 +154,15 @@ def _decoded(node, arrays):
     return tuple(_decoded(v, arrays) for v in node["tuple"])
 
 
+def _weights_hint(path):
+    """' (...)' for an archive of .npy members alone, as save_weights and numpy.savez write."""
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+    if names and all(name.endswith(".npy") for name in names):
+        return (" (it is an .npz archive of arrays, as model.save_weights writes: load it "
+                "with model.load_weights(path), or numpy.load)")
+    return ""
+
+
 __all__ = ["save", "load"]
+

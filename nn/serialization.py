@@ -30,11 +30,27 @@ def save_weights(module, path, overwrite=True):
     path = os.fsdecode(path)  # (a bytes path too)
     refuse_overwrite(path, overwrite, "save_weights")
     arrays = {name: to_cpu(array) for name, array in saved_state(module)}
+    _refuse_unbuilt(module, arrays, path)
     write = _write_safetensors if is_safetensors(path) else _write_npz
     with replacing(path, overwrite=overwrite) as tmp:
         write(tmp, arrays, path)
         sync_file(tmp)
     return path
+
+
+def _refuse_unbuilt(module, arrays, path):
+    """A ValueError where nothing would be saved because the layers that hold the weights
+    have none yet (lazy layers, never called): the file would be empty, and loading it into
+    another such model would restore nothing, without a word."""
+    unbuilt = [name for name, layer in module.named_modules()
+               if name and getattr(layer, "built", True) is False]
+    if not unbuilt and getattr(module, "built", True) is False:  # (a lazy layer alone)
+        unbuilt = [type(module).__name__]
+    if unbuilt and not arrays:
+        raise ValueError(f"save_weights: {path}: the model has no weights yet (its lazy "
+                         f"layers {', '.join(unbuilt[:3])}{'...' if len(unbuilt) > 3 else ''} "
+                         "make them at their first call): call it on a batch first, then "
+                         "save")
 
 
 def load_weights(module, path, strict=True, skip_mismatch=False):
@@ -158,12 +174,16 @@ def check_readable(path, who, what="weights file"):
 
 
 def check_not_truncated(path, who):
-    """For a file zipfile cannot read: the error where it starts as a zip archive, whose
-    end (the directory zipfile reads first) is then missing."""
+    """For a file zipfile cannot read: the error where it is empty, or starts as a zip
+    archive whose end (the directory zipfile reads first) is then missing."""
     with open(path, "rb") as f:
-        if f.read(4) == b"PK\x03\x04":
-            raise ValueError(f"{who}: {path} is truncated or corrupt: it starts as a zip "
-                             "archive but its end is missing (a copy or a write cut short)")
+        head = f.read(4)
+    if not head:
+        raise ValueError(f"{who}: {path} is empty (0 bytes): a copy or a write that did not "
+                         "finish")
+    if head == b"PK\x03\x04":
+        raise ValueError(f"{who}: {path} is truncated or corrupt: it starts as a zip "
+                         "archive but its end is missing (a copy or a write cut short)")
 
 
 def _write_npz(tmp, arrays, path):
@@ -325,6 +345,10 @@ def foreign_format(path):
     """' (it is ...: what to do)' for another library's file that this reader cannot take (a
     Keras 3 .keras archive or .weights.h5 where the other is expected, a PyTorch checkpoint,
     an nn.save checkpoint), else ''."""
+    if _starts_as_pickle(path):
+        return (" (it is a pickle, as PyTorch's older torch.save format or pickle.dump write, "
+                "which rungrad never unpickles: in PyTorch, save {k: v.numpy() for k, v in "
+                "model.state_dict().items()} with numpy.savez, or as .safetensors)")
     if starts_as_hdf5(path):
         return (" (it is an HDF5 file, such as Keras' .weights.h5: model.load_weights(path) "
                 "reads Keras 3's, into a model of the same layers; a whole model saved by "
@@ -341,6 +365,13 @@ def foreign_format(path):
         return (" (it is a Keras 3 .keras file: load it whole with nn.load_model(path) or "
                 "keras.models.load_model(path); its weights alone are its model.weights.h5)")
     return ""
+
+
+def _starts_as_pickle(path):
+    """Whether the file starts as a pickle of protocol 2 or later (its PROTO opcode)."""
+    with open(path, "rb") as f:
+        head = f.read(2)
+    return len(head) == 2 and head[0] == 0x80 and 2 <= head[1] <= 5
 
 
 def _safetensors_hint(path):

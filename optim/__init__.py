@@ -30,6 +30,10 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=("lr_scheduler",),
                                        missing=dezero_hints(__name__, {
     "MomentumSGD": "optim.SGD(params, lr=0.01, momentum=0.9)",
     "AdaGrad": "optim.Adagrad", "AdaDelta": "optim.Adadelta",
+    "WeightDecay": "the optimizer's weight_decay= (optim.SGD(params, lr, weight_decay=1e-4))",
+    "ClipGrad": "optim.clip_grad_norm_(model.parameters(), max_norm) before opt.step()",
+    "FreezeParam": "p.requires_grad_(False) on each parameter to freeze (or a layer's "
+                   "requires_grad_(False))",
 }))
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "NAdam",

@@ -16,6 +16,7 @@ DEZERO_NAMES = {
     "sigmoid_cross_entropy": "rungrad's F.binary_cross_entropy_with_logits",
     "mean_squared_error": "rungrad's F.mse_loss",
     "softmax_simple": "rungrad's F.softmax",
+    "sigmoid_simple": "rungrad's F.sigmoid",
     "linear_simple": "rungrad's F.linear",
     "conv2d_simple": "rungrad's F.conv2d",
     "pooling": "rungrad's F.max_pool2d",

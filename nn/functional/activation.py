@@ -12,6 +12,7 @@ from autograd.arguments import float_dtype
 from autograd.backend import get_array_module
 from autograd.cuda_kernels import fused, log_softmax_rows, relu_grad
 from autograd.function import Function
+from autograd.lazy import refuse_book_keywords
 from autograd.ops import astype, exp, reshape, split, sum, sum_to, tanh, where
 from autograd.ops.elementwise import (  # noqa: F401 (one sigmoid)
     linked,
@@ -394,7 +395,9 @@ def relu(input, inplace=False):  # noqa: A002 (PyTorch's names)
     return ReLU()(input)
 
 
-def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002 (PyTorch's names)
+def leaky_relu(input, negative_slope=0.01, inplace=False, **book):  # noqa: A002 (PyTorch's)
+    if book:
+        refuse_book_keywords(book, "leaky_relu", {"slope": "negative_slope="})
     slope = real_scalar(negative_slope, "negative_slope", "leaky_relu")
     return LeakyReLU(slope)(float_input(input, "leaky_relu"))
 

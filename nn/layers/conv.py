@@ -7,7 +7,7 @@ import numpy as np
 
 from autograd.arguments import float_dtype, positive_int
 from autograd.backend import array_of
-from autograd.lazy import DeZeroName
+from autograd.lazy import DeZeroName, refuse_book_keywords
 
 from .. import init
 from ..functional.conv import conv2d, conv_transpose2d, same_padding
@@ -141,7 +141,11 @@ class Convolution(_ConvNd):
     """The convolutions' constructor (PyTorch's arguments); a subclass gives `_convolve`."""
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=np.float32):
+                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=np.float32,
+                 **book):
+        if book:  # (DeZero's L.Conv2d keywords are named)
+            refuse_book_keywords(book, type(self).__name__, {
+                "pad": "padding=", "nobias": "bias= (nobias=True is bias=False)"})
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, dtype=dtype, padding_mode=padding_mode, device=device)
 
@@ -164,9 +168,9 @@ class LazyConvolution:
     optimizer made before that call updates the weights it makes."""
 
     def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True, padding_mode="zeros", device=None, dtype=np.float32):
+                 bias=True, padding_mode="zeros", device=None, dtype=np.float32, **book):
         super().__init__(None, out_channels, kernel_size, stride, padding, dilation, groups,
-                         bias, padding_mode, device, dtype)
+                         bias, padding_mode, device, dtype, **book)
 
 
 class LazyConv2d(LazyConvolution, Conv2d):

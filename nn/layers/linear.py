@@ -6,7 +6,7 @@ import numpy as np
 from autograd.arguments import float_dtype, positive_int
 from autograd.backend import array_of
 from autograd.capture import python_state_changed
-from autograd.lazy import DeZeroName
+from autograd.lazy import DeZeroName, refuse_book_keywords
 from autograd.ops import transpose
 
 from .. import init, initializers, regularizers
@@ -41,7 +41,10 @@ class Linear(Module):
             cls = LazyLinear  # Linear(out_features): Keras' habit of giving the output size only
         return super().__new__(cls)
 
-    def __init__(self, in_features, out_features, bias=True, device=None, dtype=np.float32):
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=np.float32,
+                 **book):
+        if book:
+            refuse_book_keywords(book, type(self).__name__, _BOOK_KEYWORDS)
         super().__init__()
         who = type(self).__name__
         self.out_features = positive_int(out_features, "out_features", who)
@@ -120,8 +123,12 @@ class LazyLinear(Linear):
 
     cls_to_become = Linear
 
-    def __init__(self, out_features, bias=True, device=None, dtype=np.float32):
-        super().__init__(None, out_features, bias, device, dtype)
+    def __init__(self, out_features, bias=True, device=None, dtype=np.float32, **book):
+        super().__init__(None, out_features, bias, device, dtype, **book)
+
+
+# DeZero's L.Linear keywords, named in the TypeError for them
+_BOOK_KEYWORDS = {"nobias": "bias= (nobias=True is bias=False)", "in_size": "in_features="}
 
 
 class Dense(ActivityRegularized, Linear, KerasNamed):

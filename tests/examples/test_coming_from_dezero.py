@@ -182,11 +182,23 @@ def test_the_book_s_keywords_are_named_with_rungrad_s():
                        (lambda: F.max_pool2d(x, 2, pad=0), "pad= is padding="),
                        (lambda: F.avg_pool2d(x, 2, pad=0), "pad= is padding="),
                        (lambda: F.im2col(x, 3, pad=1), "pad= is padding="),
-                       (lambda: F.dropout(x, dropout_ratio=0.5), "dropout_ratio= is p=")):
+                       (lambda: F.dropout(x, dropout_ratio=0.5), "dropout_ratio= is p="),
+                       (lambda: F.leaky_relu(x, slope=0.2), "slope= is negative_slope="),
+                       (lambda: nn.Linear(10, nobias=True),
+                        r"nobias= is bias= \(nobias=True is bias=False\)"),
+                       (lambda: nn.LazyConv2d(30, 3, stride=1, pad=1), "pad= is padding="),
+                       (lambda: nn.Conv2d(1, 30, 3, pad=1), "pad= is padding=")):
         with pytest.raises(TypeError, match=f"DeZero's {hint} here"):
             call()
     with pytest.raises(TypeError, match="unexpected keyword argument 'foo'$"):
         F.conv2d(x, w, foo=1)
+    import optim
+    for name, hint in (("WeightDecay", "weight_decay="), ("ClipGrad", "clip_grad_norm_"),
+                       ("FreezeParam", "requires_grad_")):
+        with pytest.raises(AttributeError, match=f"DeZero's {name} is .*{hint}"):
+            getattr(optim, name)
+    with pytest.raises(AttributeError, match="DeZero's F.sigmoid_simple is rungrad's F.sigmoid"):
+        F.sigmoid_simple  # noqa: B018 (the attribute read is what raises)
 
 
 def test_the_book_s_layer_attributes_say_rungrad_s():
@@ -209,3 +221,17 @@ def test_what_the_tables_say_of_rungrad_s_side_holds():
         F.binary_cross_entropy_with_logits(np.zeros((4, 1)), np.zeros(4))
     series = np.arange(999.0)[:, None]  # the book's SinCurve in batches of 30: 33 windows
     assert len(list(nn.data.SequenceLoader(series, batch_size=30, bptt=1))) == 999 // 30
+
+
+def test_saving_the_weights_of_a_model_never_called_is_refused_not_an_empty_file(tmp_path):
+    # the book's lazy L.Linear(10) has no weights before its first call: the file was empty,
+    # and loading it into another such model restored nothing, without a word
+    model = nn.Sequential(nn.Linear(10), nn.Sigmoid(), nn.Linear(3))
+    with pytest.raises(ValueError, match=r"no weights yet \(its lazy layers 0, 2 make them "
+                                         r"at their first call\): call it on a batch first"):
+        model.save_weights(tmp_path / "w.npz")
+    assert not (tmp_path / "w.npz").exists()
+    model(np.ones((2, 4)))
+    model.save_weights(tmp_path / "w.npz")
+    assert sorted(np.load(tmp_path / "w.npz").files) == ["0.bias", "0.weight", "2.bias",
+                                                         "2.weight"]

@@ -181,3 +181,20 @@ def test_load_weights_of_an_nn_save_file_points_to_nn_load(tmp_path):
     with pytest.raises(ValueError, match="it is a checkpoint written by nn.save: read it with "
                                          "nn.load"):
         model.load_weights(tmp_path / "w.pt")
+
+
+def test_an_empty_file_a_pickle_and_a_weights_archive_are_named_as_such(tmp_path):
+    empty = tmp_path / "e.npz"
+    empty.write_bytes(b"")
+    model = nn.Sequential(nn.Linear(3, 4))
+    for load in (nn.load, model.load_weights, nn.load_model):
+        with pytest.raises(ValueError, match=r"e.npz is empty \(0 bytes\)"):
+            load(empty)
+    pickled = tmp_path / "old.pt"  # (PyTorch's older torch.save format starts so)
+    pickled.write_bytes(b"\x80\x02\x8a\nl\xfc\x9cF\xf9 j\xa8P\x19.")
+    for load in (nn.load, model.load_weights):
+        with pytest.raises(ValueError, match="it is a pickle, .* which rungrad never unpickles"):
+            load(pickled)
+    model.save_weights(tmp_path / "w.npz")
+    with pytest.raises(ValueError, match=r"an .npz archive of arrays, .* model.load_weights"):
+        nn.load(tmp_path / "w.npz")
