@@ -77,7 +77,7 @@ def check_forward(func, inputs, outputs):
         problem = _non_finite(y.data, nan_only)
         if problem:
             what = f"output {i}" if len(outputs) > 1 else "its output"
-            problem = f"{what} holds {problem}"
+            problem = f"{what} holds {problem}{_carried_in(inputs, nan_only)}"
             raise FloatingPointError(_message(func, inputs, "forward", problem, site)
                                      + _plot(func, inputs, outputs, f"forward: {problem}"))
 
@@ -95,6 +95,17 @@ def check_backward(func, gxs):
                 _message(func, func.inputs, "backward", problem,
                          getattr(func, "_anomaly_site", None))
                 + _plot(func, func.inputs, outputs, f"backward: {problem}", gxs))
+
+
+def _carried_in(inputs, nan_only):
+    """'; but input 0 'X' holds 1 NaN already (...)' where an input brought non-finite
+    values in (the data, or an op run outside detect_anomaly): this op is then no culprit."""
+    held = [f"input {k}{f' {x.name!r}' if x.name else ''} holds {problem}"
+            for k, x in enumerate(inputs) if (problem := _non_finite(x.data, nan_only))]
+    if not held:
+        return ""
+    return (f"; but {', '.join(held)} already (they came in with the data, or from an op "
+            "run outside detect_anomaly(): check where that input was made)")
 
 
 def _non_finite(array, nan_only=False):

@@ -770,16 +770,18 @@ class Module(AddsLosses):
     def plot(self, *inputs, to_file="model.png", verbose=True, max_nodes=None):
         """Run the model on `inputs` and draw its computation graph (needs Graphviz), its
         parameters labelled with their names. Drawing changes nothing: buffers a training
-        forward updates (BatchNorm's running statistics), the parameters' names and NumPy's
-        global random generator (Dropout's masks: a seeded notebook draws the same numbers
-        with or without the picture) are put back as they were (forward hooks do run: it
-        is a real forward). A graph of more than `max_nodes` nodes is refused before
-        Graphviz runs, as by `autograd.plot_graph`."""
+        forward updates (BatchNorm's running statistics), the parameters' names, NumPy's
+        global random generator and the layers' own (Dropout's masks: a seeded notebook
+        draws the same numbers with or without the picture) and a stateful layer's carried
+        state are put back as they were (forward hooks do run: it is a real forward). A
+        graph of more than `max_nodes` nodes is refused before Graphviz runs, as by
+        `autograd.plot_graph`."""
         from autograd.config import using_config
         from autograd.graph import plot_graph
         names = [(p, p.name) for p in self.parameters()]
         buffers = [(b, b.copy()) for b in self.buffers() if b is not None]
         generator = np.random.get_state()
+        restore_held = _held_state(self)
         self.name_parameters()
         try:
             with using_config("enable_backprop", True):
@@ -792,6 +794,7 @@ class Module(AddsLosses):
             for buffer, saved in buffers:
                 buffer[...] = saved
             np.random.set_state(generator)
+            restore_held()
 
     def name_parameters(self):
         """Give each unnamed Parameter its dotted name (labels in graph images)."""
@@ -818,6 +821,29 @@ counts_as_module_call(Module.__call__.__code__)  # (nn.call_losses finds calls o
 
 
 # ----- helpers -----
+def _held_state(model):
+    """A function putting back what a forward changes in `model`'s modules besides buffers:
+    their own random generators (a layer's seed=, held as a Generator or in an object with
+    one) and the attributes a stateful layer carries between calls (its class's
+    `carried_state`, names: a Keras RNN's `states`)."""
+    generators, carried = [], []
+    for module in model.modules():
+        for value in vars(module).values():
+            held = value if isinstance(value, np.random.Generator) else getattr(
+                value, "generator", None)
+            if isinstance(held, np.random.Generator):
+                generators.append((held.bit_generator, held.bit_generator.state))
+        carried += [(module, name, getattr(module, name))
+                    for name in getattr(type(module), "carried_state", ())]
+
+    def restore():
+        for bit_generator, state in generators:
+            bit_generator.state = state
+        for module, name, value in carried:
+            object.__setattr__(module, name, value)
+    return restore
+
+
 def _constrain(module, name, param):
     """A parameter made after its layer's `*_constraint=` was set (a lazily built layer's)
     gets that constraint too (nn.layers.constrained)."""

@@ -73,10 +73,13 @@ def _is_sequential(model):
 
 
 def _input_shape(model):
-    """'(None, 64)' when the first layer knows its input size (Dense's input_shape)."""
-    first = model.first_linear_layer()
-    features = None if first is None else first.in_features
-    return None if features is None else f"(None, {features})"
+    """'(None, 10, 3)': the batch the model takes, where known (an Input, the first layer's
+    input_shape=, a first call); None otherwise."""
+    try:
+        shape = model.input_shape
+    except AttributeError:  # (not known yet, or a model without Keras' input_shape)
+        return None
+    return "(" + ", ".join(str(n) for n in shape) + ")"
 
 
 __all__ = ["model_to_dot", "plot_model"]

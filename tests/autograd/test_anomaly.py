@@ -40,6 +40,16 @@ def test_forward_nan_names_op_shapes_and_line():
     assert "log(x)" in message  # the source line itself
 
 
+def test_a_nan_that_came_in_with_an_input_is_said_to_have_come_in():
+    x = Variable(np.array([1.0, np.nan]), name="X")  # (the data's NaN: no op made it)
+    with detect_anomaly(), pytest.raises(FloatingPointError) as info:
+        x * 2.0
+    assert "its output holds 1 NaN; but input 0 'X' holds 1 NaN already" in str(info.value)
+    with detect_anomaly(), pytest.raises(FloatingPointError) as info:
+        log(Variable(np.array([-1.0])))
+    assert "already" not in str(info.value)  # (Log made its NaN itself)
+
+
 def test_forward_inf_in_one_of_two_inputs_op():
     a = Variable(np.array([1.0, 2.0]))
     b = Variable(np.array([[0.0, 1.0], [1.0, 1.0]]))

@@ -413,6 +413,29 @@ def test_plot_refuses_a_graph_past_max_nodes_before_dot_runs(tmp_path, monkeypat
     assert np.array_equal(net[1].running_mean, np.zeros(3))  # put back all the same
 
 
+def test_plot_puts_back_a_stateful_layers_states_and_a_layers_own_generator(tmp_path):
+    # a stateful RNN's carried states and a seeded Dropout's generator moved on with the
+    # drawing's forward, so later outputs differed from a model never drawn
+    from nn.keras import layers
+    x = np.random.default_rng(0).normal(size=(2, 4, 2)).astype(np.float32)
+    model = nn.Sequential([layers.SimpleRNN(3, stateful=True)])
+    model.predict(x, verbose=0)
+    states = [np.array(s).copy() for s in model[0].states]
+    with pytest.raises(RuntimeError, match="over the limit of 3"):  # (refused: no dot run)
+        model.plot(x, to_file=tmp_path / "rnn.svg", max_nodes=3)
+    assert all(np.array_equal(a, np.array(b)) for a, b in zip(states, model[0].states))
+
+    def dropout():
+        made = nn.Sequential([layers.Dropout(0.5, seed=1)])
+        made.train()
+        return made
+    ones = Variable(np.ones((1, 8)))
+    plain, drawn = dropout(), dropout()
+    with pytest.raises(RuntimeError, match="over the limit of 1"):
+        drawn.plot(ones, to_file=tmp_path / "dropout.svg", max_nodes=1)
+    assert np.array_equal(plain(ones).data, drawn(ones).data)
+
+
 def test_deepcopy_gives_an_independent_model_with_the_same_structure():
     import copy
     model = Block()

@@ -80,6 +80,8 @@ class _Recurrent(ActivityRegularized, SequenceRun, Module, KerasNamed):
     ((T, F), T may be None), dtype. activity_regularizer= puts each call's penalty of the
     outputs among the model's losses (nn.activity_regularizer)."""
 
+    carried_state = ("states",)  # (what a stateful call carries on: Module.plot restores it)
+
     num_gates = None
     _modes = {}
     kernel_constraint, recurrent_constraint, bias_constraint = (

@@ -53,7 +53,7 @@ def test_counts_and_shapes_agree_with_summary():
     lines = []
     model.summary(print_fn=lines.append)
     boxes = _boxes(model_to_dot(model))
-    assert "input" not in boxes  # a convolution's input size is not known to the model
+    assert boxes.pop("input") == "input\\n(None, 1, 8, 8)"  # (known from the call)
     assert boxes["layer1"] == "batch_norm2d (BatchNorm2d)\\noutput: (None, 4, 8, 8)\\nparams: 16"
     assert boxes["layer4"] == "flatten (Flatten)\\noutput: (None, 64)\\nparams: 0"
     rows = [line for line in lines if re.match(r" \w+ \(", line) and "(type)" not in line]
@@ -126,3 +126,10 @@ def test_a_functional_model_s_boxes_are_wired_as_its_graph():
     want = [("input_layer", "left"), ("input_layer", "right"), ("left", "concatenate"),
             ("right", "concatenate"), ("concatenate", "out")]
     assert {(boxes[a], boxes[b]) for a, b in want} == edges
+
+
+def test_the_input_box_shows_the_whole_sample_shape():
+    # (None, 3) was drawn for input_shape=(10, 3), beside a first layer's (None, 10, 4)
+    model = nn.Sequential([nn.Dense(4, input_shape=(10, 3))])
+    dot = model_to_dot(model)
+    assert 'input [label="input\\n(None, 10, 3)"' in dot and "(None, 10, 4)" in dot
