@@ -129,8 +129,9 @@ def _plain_call(module, args, kwargs):
     return module._call_hooks.call(module, args, kwargs)
 
 
-class StateDictKeyError(KeyError):
-    """A state_dict whose keys do not match the model's; the message names the keys."""
+class StateDictKeyError(KeyError, RuntimeError):
+    """A state_dict whose keys do not match the model's; the message names the keys. A
+    RuntimeError too, as PyTorch raises one (`except RuntimeError` in ported code)."""
 
     def __str__(self):  # KeyError would print the message in quotes
         return str(self.args[0]) if self.args else ""
@@ -454,8 +455,7 @@ class Module(AddsLosses):
                              f"{mode!r}")
         mode = bool(mode)
         changes = python_state_changes_here()[0]
-        for module in self.modules():
-            module.training = mode
+        _set_training(self, mode)
         if python_state_changes_here()[0] != changes:  # (named by this module, not a child)
             python_state_changed(f"switched {type(self).__name__} to "
                                  f"{'train()' if mode else 'eval()'}")
@@ -502,9 +502,18 @@ class Module(AddsLosses):
     def to_cpu(self):
         return self._move(to_cpu)
 
-    def to(self, *args, dtype=None, device=None):
+    def cpu(self):
+        """PyTorch's name for to_cpu."""
+        return self.to_cpu()
+
+    def cuda(self, device=None):
+        """PyTorch's name for to_gpu (CuPy's current device; `device` is not chosen here)."""
+        return self.to_gpu()
+
+    def to(self, *args, dtype=None, device=None, non_blocking=False):
         """PyTorch's `Module.to`, in place: `to(np.float64)`, `to("float64")`, `to("cuda")`,
-        `to("cpu")`, `to(torch.device("cpu"))`, `to(array)` (its dtype), or by keyword.
+        `to("cpu")`, `to(torch.device("cpu"))`, `to(array)` (its dtype), or by keyword
+        (`non_blocking` is taken and changes nothing: every copy here completes at once).
         Floating-point parameters (lazy ones' placeholders too), their gradients and floating
         buffers take the dtype; integer buffers (BatchNorm's count) keep theirs. Returns the
         module. Make the optimizer after converting: its state keeps the dtype it was made
@@ -573,9 +582,13 @@ class Module(AddsLosses):
         def entry(name, array):
             return parameters[name] if name in parameters else array.copy()
         if state_dict_hooks.any_hooks(self, "state_dict_pre", "state_dict_post"):
-            state = state_dict_hooks.hooked_state(self, entry, keep_vars)
-        else:
-            state = OrderedDict((name, entry(name, array)) for name, array in state_arrays(self))
+            # (the hooks see the whole prefix, PyTorch's: the names come back with it)
+            state = state_dict_hooks.hooked_state(self, entry, keep_vars, prefix)
+            if destination is None:
+                return state
+            destination.update(state)
+            return destination
+        state = OrderedDict((name, entry(name, array)) for name, array in state_arrays(self))
         if not prefix and destination is None:
             return state
         destination = OrderedDict() if destination is None else destination
@@ -821,6 +834,17 @@ counts_as_module_call(Module.__call__.__code__)  # (nn.call_losses finds calls o
 
 
 # ----- helpers -----
+def _set_training(module, mode):
+    """module.training = mode, and each child's: through the child's own `train` where its
+    class has one (PyTorch calls every child's: a backbone keeping its BatchNorm in eval)."""
+    module.training = mode
+    for child in module.children():
+        if type(child).train is Module.train:
+            _set_training(child, mode)
+        else:
+            child.train(mode)
+
+
 def _held_state(model):
     """A function putting back what a forward changes in `model`'s modules besides buffers:
     their own random generators (a layer's seed=, held as a Generator or in an object with
@@ -1105,8 +1129,14 @@ def _foreign_array(key, value):
     try:
         return host_array(value)
     except (TypeError, RuntimeError) as exc:
-        raise ValueError(f"load_state_dict: {key!r} cannot become a NumPy array ({exc}); a "
-                         "bfloat16 tensor needs .float() first") from None
+        raise StateDictValueError(
+            f"load_state_dict: {key!r} cannot become a NumPy array ({exc}); a bfloat16 "
+            "tensor needs .float() first") from None
+
+
+class StateDictValueError(ValueError, RuntimeError):
+    """A state_dict value that does not fit the model's array (shape, dtype, range): a
+    RuntimeError too, as PyTorch's."""
 
 
 def _checked_value(key, target, value, vouched=True):
@@ -1119,17 +1149,41 @@ def _checked_value(key, target, value, vouched=True):
     if not hasattr(value, "shape") or not isinstance(getattr(value, "dtype", None), np.dtype):
         value = _foreign_array(key, value)
     if value.dtype.kind not in "biuf":
-        raise ValueError(f"load_state_dict: {key!r} holds dtype {value.dtype}, not real numbers")
+        raise StateDictValueError(
+            f"load_state_dict: {key!r} holds dtype {value.dtype}, not real numbers")
     if tuple(value.shape) != tuple(target.shape):
-        raise ValueError(f"load_state_dict: shape mismatch for {key!r}: the model has "
-                         f"{tuple(target.shape)}, the state_dict {tuple(value.shape)}")
-    if not np.can_cast(value.dtype, target.dtype, casting="same_kind"):
-        raise ValueError(f"load_state_dict: cannot load dtype {value.dtype} into {key!r} "
-                         f"of dtype {target.dtype}")
+        raise StateDictValueError(
+            f"load_state_dict: shape mismatch for {key!r}: the model has "
+            f"{tuple(target.shape)}, the state_dict {tuple(value.shape)}")
+    float_into_integer = value.dtype.kind == "f" and target.dtype.kind in "iu"
+    if not float_into_integer and not np.can_cast(value.dtype, target.dtype,
+                                                  casting="same_kind"):
+        raise StateDictValueError(
+            f"load_state_dict: cannot load dtype {value.dtype} into {key!r} "
+            f"of dtype {target.dtype}")
     value = read_stored(value, vouched)
+    if float_into_integer:  # (a checkpoint cast to float: whole numbers load, as PyTorch's)
+        value = _whole_numbers(key, value, target.dtype)
     _check_integer_range(key, target.dtype, value)
     _check_float_range(key, target.dtype, value)
     return value
+
+
+def _whole_numbers(key, value, dtype):
+    """Float `value` as the integer `dtype` (a BatchNorm's num_batches_tracked from a
+    checkpoint cast to float), or a ValueError naming `key` where a value is not a whole
+    number, which PyTorch's copy would truncate without a word."""
+    whole = np.isfinite(value) & (value == np.round(value))
+    if not whole.all():
+        raise StateDictValueError(
+            f"load_state_dict: {key!r} is of dtype {dtype}, and the state_dict's "
+            f"float value {value[~whole].flat[0].item()!r} is no whole number")
+    info = np.iinfo(dtype)
+    if value.size and (value.min() < info.min or value.max() > info.max):
+        raise StateDictValueError(
+            f"load_state_dict: {key!r} holds values from {value.min()} to "
+            f"{value.max()}, which do not fit its dtype {dtype}")
+    return value.astype(dtype)
 
 
 def _check_float_range(key, dtype, value):
@@ -1141,9 +1195,10 @@ def _check_float_range(key, dtype, value):
     finite = np.abs(value[np.isfinite(value)])
     largest = float(finite.max()) if finite.size else 0.0
     if largest > float(np.finfo(dtype).max):
-        raise ValueError(f"load_state_dict: {key!r} holds values up to {largest:.3g} in "
-                         f"magnitude, beyond its dtype {dtype} (largest "
-                         f"{float(np.finfo(dtype).max):.3g}): they would load as inf")
+        raise StateDictValueError(
+            f"load_state_dict: {key!r} holds values up to {largest:.3g} in "
+            f"magnitude, beyond its dtype {dtype} (largest "
+            f"{float(np.finfo(dtype).max):.3g}): they would load as inf")
 
 
 def _check_integer_range(key, dtype, value):
@@ -1156,8 +1211,9 @@ def _check_integer_range(key, dtype, value):
     low, high = value.min().item(), value.max().item()
     info = np.iinfo(dtype)
     if low < info.min or high > info.max:
-        raise ValueError(f"load_state_dict: {key!r} holds values from {low} to {high}, which "
-                         f"do not fit its dtype {dtype} ({info.min} to {info.max})")
+        raise StateDictValueError(
+            f"load_state_dict: {key!r} holds values from {low} to {high}, which "
+            f"do not fit its dtype {dtype} ({info.min} to {info.max})")
 
 
 def _variables_in(outputs):

@@ -37,17 +37,18 @@ def any_hooks(root, *kinds):
     return any(_hooks(module, kind) for module in root.modules() for kind in kinds)
 
 
-def hooked_state(root, entry, keep_vars):
-    """root's state dict built as PyTorch builds it around its hooks (see the top): each
-    (dotted name, array) of the module's own state stored as entry(name, array)."""
+def hooked_state(root, entry, keep_vars, root_prefix=""):
+    """root's state dict built as PyTorch builds it around its hooks (see the top), its
+    names after `root_prefix` (state_dict's prefix=, which the hooks see): each (dotted
+    name, array) of the module's own state stored as entry(name without it, array)."""
     from .module import own_state_arrays  # (module.py imports this module)
     state = OrderedDict()
 
     def visit(module, prefix):
         for hook in _hooks(module, "state_dict_pre"):
             hook(module, prefix, keep_vars)
-        for name, array in own_state_arrays(module, prefix.rstrip(".")):
-            state[name] = entry(name, array)
+        for name, array in own_state_arrays(module, prefix[len(root_prefix):].rstrip(".")):
+            state[root_prefix + name] = entry(name, array)
         for name, child in module._modules.items():
             if child is not None:
                 visit(child, f"{prefix}{name}.")
@@ -55,7 +56,7 @@ def hooked_state(root, entry, keep_vars):
             if hook(module, state, prefix, {}) is not None:
                 raise RuntimeError(f"{type(module).__name__}: a state_dict post-hook must "
                                    "return None (it changes the state dict in place)")
-    visit(root, "")
+    visit(root, root_prefix)
     return state
 
 

@@ -711,3 +711,57 @@ def test_module_list_pop_and_sequential_addition():
     assert list(joined) == [a, first[1], b] and len(first) == 2
     first += second
     assert list(first) == [a, first[1], b]
+
+
+def test_train_and_eval_call_a_childs_own_train_as_pytorch_does():
+    # a backbone keeping its BatchNorm frozen in its train(): the flags were set directly,
+    # so the frozen statistics went on moving
+    class Backbone(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.bn = nn.BatchNorm1d(4)
+
+        def train(self, mode=True):
+            super().train(mode)
+            self.bn.eval()
+            return self
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.backbone, self.head = Backbone(), nn.Linear(4, 2)
+
+    net = Net().train()
+    assert (net.training, net.head.training, net.backbone.bn.training) == (True, True, False)
+    net.backbone.bn(np.ones((3, 4), np.float32) * 5)
+    assert np.array_equal(net.backbone.bn.running_mean, np.zeros(4))
+
+
+def test_a_state_dict_cast_to_float_loads_its_whole_numbers_into_integer_buffers():
+    source = nn.BatchNorm1d(3)
+    source(np.random.default_rng(0).normal(size=(4, 3)).astype(np.float32))
+    state = {key: np.asarray(value, np.float32) for key, value in source.state_dict().items()}
+    target = nn.BatchNorm1d(3)
+    target.load_state_dict(state)  # (PyTorch copies with a cast)
+    assert target.num_batches_tracked == 1 and target.num_batches_tracked.dtype == np.int64
+    state["num_batches_tracked"] = np.array(1.5, np.float32)
+    with pytest.raises(ValueError, match="float value 1.5 is no whole number"):
+        target.load_state_dict(state)
+
+
+def test_load_errors_are_runtime_errors_too_and_ported_device_calls_are_taken():
+    model = nn.Linear(2, 3)
+    with pytest.raises(RuntimeError, match="unexpected"):  # (PyTorch raises RuntimeError)
+        model.load_state_dict({**model.state_dict(), "extra": np.ones(1)})
+    with pytest.raises(RuntimeError, match="shape mismatch for 'weight'"):
+        model.load_state_dict({**model.state_dict(), "weight": np.ones((2, 2))})
+    assert model.to("cpu", non_blocking=True) is model and model.cpu() is model
+
+
+def test_state_dict_hooks_see_the_whole_prefix():
+    model, seen = nn.Sequential(nn.Linear(1, 1)), []
+    model[0].register_state_dict_pre_hook(lambda module, prefix, keep_vars: seen.append(prefix))
+    model[0].register_state_dict_post_hook(
+        lambda module, state, prefix, meta: seen.append(prefix))
+    assert list(model.state_dict(prefix="model.")) == ["model.0.weight", "model.0.bias"]
+    assert seen == ["model.0.", "model.0."]
