@@ -90,6 +90,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     # the less common ops, which autograd.ops itself loads on first use
     **{name: "ops" for name in ("pad", "cumsum", "cumprod", "var", "std", "sort", "argsort",
                                 "topk", "argmax", "argmin", "flip", "roll", "tile", "chunk",
+                                "clamp", "unsqueeze", "permute", "mm", "bmm",
                                 "unbind", "narrow", "gather", "scatter", "scatter_add",
                                 "index_select", "masked_fill", "take_along_axis",
                                 "vector_norm",
@@ -147,7 +148,8 @@ __all__ = [
     "log1p", "expm1", "sigmoid", "var", "std", "prod", "cumsum", "cumprod", "einsum", "pad",
     "norm", "sort", "argsort", "topk", "argmax", "argmin", "solve",
     "matrix_exp", "clone", "equal", "not_equal", "greater", "greater_equal", "less",
-    "less_equal", "flip", "roll", "tile", "chunk", "unbind", "narrow", "gather", "scatter",
+    "less_equal", "clamp", "unsqueeze", "permute", "mm", "bmm", "flip", "roll", "tile",
+    "chunk", "unbind", "narrow", "gather", "scatter",
     "scatter_add", "index_select", "masked_fill", "take_along_axis", "vector_norm",
     # indexing, scatter and reductions
     "index_add", "index_copy", "index_fill", "index_put", "masked_select", "masked_scatter",

@@ -361,6 +361,40 @@ class TensorMethods:
         """PyTorch's x.where(condition, y): x where condition holds, else y."""
         return _variable._ops.where(condition, self, other)
 
+    # ----- devices and the graph, PyTorch's names -----
+    @property
+    def grad_fn(self):
+        """PyTorch's name for `creator`: the Function that made this Variable (None for a
+        leaf)."""
+        return self.creator
+
+    @property
+    def device(self):
+        """'cuda' for a GPU (CuPy) array, else 'cpu'."""
+        return "cuda" if _variable.is_gpu_array(self.data) else "cpu"
+
+    def cpu(self):
+        """Its data on the CPU (in place, as to_cpu; itself where it is there already)."""
+        return self.to_cpu()
+
+    def cuda(self, device=None):
+        """Its data on the GPU (in place, as to_gpu)."""
+        return self.to_gpu()
+
+    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False):
+        """PyTorch's to: a device ('cpu', 'cuda'; in place, as to_cpu / to_gpu), a dtype (a
+        new Variable, as astype), or both."""
+        for arg in args:
+            if isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda"):
+                device = arg
+            elif hasattr(arg, "type") and str(arg.type) in ("cpu", "cuda"):
+                device = str(arg.type)  # (a torch.device)
+            else:
+                dtype = arg
+        moved = self if device is None else (
+            self.to_cpu() if str(device).startswith("cpu") else self.to_gpu())
+        return moved if dtype is None else _variable._ops.astype(moved, dtype)
+
     # ----- new constants beside this one (its dtype and device, no gradient) -----
     def new_zeros(self, *size):
         return self._new_full(_varargs(size), 0)

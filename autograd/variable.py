@@ -242,6 +242,27 @@ class Variable(ComputedAssignments, TensorMethods):
         """`int(v)` of a one-element Variable, truncated toward zero as int() is."""
         return int(self._single_value("int"))
 
+    def __index__(self):
+        """`classes[v]`, `range(v)` of a one-element integer Variable (PyTorch's 0-d index
+        tensor: `classes[predicted[j]]`)."""
+        read_in_python(self, "an index")
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError(f"only a one-element integer Variable can be an index, got one of "
+                            f"dtype {self.dtype} and shape {tuple(self.shape)}")
+        return int(self.data.item())
+
+    def __format__(self, spec):
+        """f"{loss:.4f}" of a 0-d Variable formats its number (PyTorch's); another's format
+        is its text, without a format spec."""
+        if self.data.ndim == 0:
+            read_in_python(self, "format()")
+            return format(self.data.item(), spec)
+        if spec:
+            raise TypeError(f"unsupported format string {spec!r} for a Variable of shape "
+                            f"{tuple(self.shape)}: format v.item() of a one-element one, or "
+                            "the array v.data")
+        return str(self)
+
     def _single_value(self, conversion):
         read_in_python(self, f"{conversion}()")
         if self.data.size != 1:
@@ -499,10 +520,10 @@ class Variable(ComputedAssignments, TensorMethods):
 
     # NumPy's axis= and keepdims=, or PyTorch's dim= and keepdim= (a port's keywords)
     def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return _ops.sum(self, *_torch_axis(axis, keepdims, dim, keepdim, "sum"))
+        return _ops.sum(self, *torch_axis(axis, keepdims, dim, keepdim, "sum"))
 
     def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return _ops.mean(self, *_torch_axis(axis, keepdims, dim, keepdim, "mean"))
+        return _ops.mean(self, *torch_axis(axis, keepdims, dim, keepdim, "mean"))
 
     def max(self, *dim, axis=None, keepdims=False, **torch_style):
         """NumPy's max over axis=; `x.max(1)` or `x.max(dim=1)`: PyTorch's (values,
@@ -529,13 +550,13 @@ class Variable(ComputedAssignments, TensorMethods):
                        unbiased)
 
     def prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return _ops.prod(self, *_torch_axis(axis, keepdims, dim, keepdim, "prod"))
+        return _ops.prod(self, *torch_axis(axis, keepdims, dim, keepdim, "prod"))
 
     def cumsum(self, axis=None, *, dim=None):
-        return _scan(_ops.cumsum, self, _torch_axis(axis, False, dim, None, "cumsum")[0])
+        return _scan(_ops.cumsum, self, torch_axis(axis, False, dim, None, "cumsum")[0])
 
     def cumprod(self, axis=None, *, dim=None):
-        return _scan(_ops.cumprod, self, _torch_axis(axis, False, dim, None, "cumprod")[0])
+        return _scan(_ops.cumprod, self, torch_axis(axis, False, dim, None, "cumprod")[0])
 
     def clip(self, a_min=None, a_max=None, *, min=None, max=None):  # noqa: A002
         """NumPy's clip; `min` and `max` as NumPy 2 and PyTorch name them."""
@@ -544,10 +565,10 @@ class Variable(ComputedAssignments, TensorMethods):
     # Indices, not Variables (no gradient), as NumPy's; `sort` is left out: ndarray's sorts
     # in place, and ag.sort returns new values.
     def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return _ops.argmax(self, *_torch_axis(axis, keepdims, dim, keepdim, "argmax"))
+        return _ops.argmax(self, *torch_axis(axis, keepdims, dim, keepdim, "argmax"))
 
     def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return _ops.argmin(self, *_torch_axis(axis, keepdims, dim, keepdim, "argmin"))
+        return _ops.argmin(self, *torch_axis(axis, keepdims, dim, keepdim, "argmin"))
 
     def argsort(self, axis=-1):
         return _ops.argsort(self, axis)
@@ -834,8 +855,9 @@ def _scan(op, x, axis):
     return op(x, axis)
 
 
-def _torch_axis(axis, keepdims, dim, keepdim, who):
-    """(axis, keepdims) from NumPy's keywords or PyTorch's (dim, keepdim), not both."""
+def torch_axis(axis, keepdims, dim, keepdim, who):
+    """(axis, keepdims) from NumPy's keywords or PyTorch's (dim, keepdim), not both (the
+    functions of autograd take both, as the methods do)."""
     if dim is not None:
         if axis is not None:
             raise TypeError(f"{who}: give axis= (NumPy's name) or dim= (PyTorch's), not both")
@@ -849,7 +871,7 @@ def _spread(op, x, axis, ddof, keepdims, correction, dim, keepdim, unbiased):
     correction defaults to PyTorch's 1 (divided by N - 1)."""
     who = op.__name__
     torch_style = dim is not _NOT_GIVEN or keepdim is not None
-    axis, keepdims = _torch_axis(axis, keepdims, None if dim is _NOT_GIVEN else dim, keepdim,
+    axis, keepdims = torch_axis(axis, keepdims, None if dim is _NOT_GIVEN else dim, keepdim,
                                  who)
     if unbiased is not None:
         if correction is not None:

@@ -59,8 +59,13 @@ def save(obj, path):
     return path
 
 
-def load(path):
-    """What `save` wrote at `path`, with the same containers, key types and dtypes."""
+def load(path, map_location=None, *, weights_only=True):
+    """What `save` wrote at `path`, with the same containers, key types and dtypes.
+    PyTorch's keywords are taken: nothing is ever unpickled (weights_only=False is refused,
+    as rungrad loads no code), and arrays load on the CPU (map_location changes nothing)."""
+    if not weights_only:
+        raise ValueError("nn.load: weights_only=False would allow unpickling code, which "
+                         "rungrad never does; nn.save's files hold arrays and plain values")
     path = os.fspath(path)
     check_readable(path, "nn.load", "checkpoint")
     if not zipfile.is_zipfile(path):

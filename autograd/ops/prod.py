@@ -4,7 +4,7 @@ import numpy as np
 from ..backend import get_array_module
 from ..function import Function
 from ..spec import Axes, Choice, Spec
-from ..variable import wrap
+from ..variable import torch_axis, wrap
 from .accumulation import reduced
 from .reduction import _count, _expand_back, _reduce
 from .shape import concatenate, reshape, transpose
@@ -54,5 +54,7 @@ def _product_of_others(x, axes):
     return transpose(others, tuple(np.argsort(order)))
 
 
-def prod(x, axis=None, keepdims=False):
+def prod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    if dim is not None or keepdim is not None:
+        axis, keepdims = torch_axis(axis, keepdims, dim, keepdim, "prod")
     return _reduce(Prod, x, axis, keepdims, "prod")

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..arguments import positive_int
-from ..variable import as_variable
+from ..variable import as_variable, torch_axis
 from .copy import clone
 from .indexing import get_item
 from .reduction import broadcast_to
@@ -15,10 +15,11 @@ from .shape import concatenate, reshape, split, squeeze
 from .validation import int_tuple, integer, normalize_axes, normalize_axis
 
 
-def flip(x, axis=None):
+def flip(x, axis=None, *, dims=None):
     """x reversed along `axis` (an int or a tuple; None: every axis), NumPy's flip and
-    PyTorch's (its `dims`); a new array, as PyTorch's (NumPy's is a view)."""
+    PyTorch's (its `dims=`); a new array, as PyTorch's (NumPy's is a view)."""
     x = as_variable(x, who="flip")
+    axis = torch_axis(axis, False, dims, None, "flip")[0]
     return clone(reversed_view(x, normalize_axes(axis, x.ndim, "flip")))
 
 

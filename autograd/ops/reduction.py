@@ -6,7 +6,7 @@ import numpy as np
 from ..backend import float64_if_integer, get_array_module, scalar_broadcast, silently
 from ..function import Function, call_op
 from ..spec import Axes, Choice, Draw, Spec
-from ..variable import as_variable, wrap
+from ..variable import as_variable, torch_axis, wrap
 from .accumulation import accumulator, reduced, widened
 from .elementwise import exp, linked, maximum, minimum
 from .shape import reshape_if_needed
@@ -241,11 +241,16 @@ def _reduce(cls, x, axis, keepdims, who):
     return cls(_axes(axis, x.ndim, who), keepdims)(x)
 
 
-def sum(x, axis=None, keepdims=False):  # noqa: A001  (NumPy's name)
+def sum(x, axis=None, keepdims=False, *, dim=None, keepdim=None):  # noqa: A001 (NumPy's)
+    """NumPy's sum over `axis`, or PyTorch's over `dim=` (keepdim=)."""
+    if dim is not None or keepdim is not None:
+        axis, keepdims = torch_axis(axis, keepdims, dim, keepdim, "sum")
     return _reduce(Sum, x, axis, keepdims, "sum")
 
 
-def mean(x, axis=None, keepdims=False):
+def mean(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    if dim is not None or keepdim is not None:
+        axis, keepdims = torch_axis(axis, keepdims, dim, keepdim, "mean")
     return _reduce(Mean, x, axis, keepdims, "mean")
 
 
@@ -285,7 +290,9 @@ def _along(x, args, named, keepdim, largest, who, numpy_style):
     return extreme_along(x, int(dim), bool(keepdim), largest, who)
 
 
-def logsumexp(x, axis=None, keepdims=False):
+def logsumexp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    if dim is not None or keepdim is not None:
+        axis, keepdims = torch_axis(axis, keepdims, dim, keepdim, "logsumexp")
     return _reduce(LogSumExp, x, axis, keepdims, "logsumexp")
 
 

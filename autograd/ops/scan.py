@@ -5,7 +5,7 @@ from ..backend import get_array_module
 from ..config import Config
 from ..function import Function
 from ..spec import Axes, Spec
-from ..variable import as_variable, wrap
+from ..variable import as_variable, torch_axis, wrap
 from .accumulation import reduced
 from .elementwise import where
 from .rearrange import reversed_view
@@ -108,9 +108,9 @@ def _scan(cls, x, axis, who):
     return cls(normalize_axis(axis, x.ndim, who))(x)
 
 
-def cumsum(x, axis=None):
-    return _scan(Cumsum, x, axis, "cumsum")
+def cumsum(x, axis=None, *, dim=None):
+    return _scan(Cumsum, x, torch_axis(axis, False, dim, None, "cumsum")[0], "cumsum")
 
 
-def cumprod(x, axis=None):
-    return _scan(Cumprod, x, axis, "cumprod")
+def cumprod(x, axis=None, *, dim=None):
+    return _scan(Cumprod, x, torch_axis(axis, False, dim, None, "cumprod")[0], "cumprod")

@@ -5,7 +5,7 @@ import numpy as np
 from ..backend import get_array_module
 from ..function import Function, ReturnsViews, call_op
 from ..spec import Draw, Spec
-from ..variable import Variable, as_variable, as_variables, computed_from_values
+from ..variable import Variable, as_variable, as_variables, computed_from_values, torch_axis
 from .indexing import GetItemGrad
 from .validation import int_tuple, normalize_axes, normalize_axis
 
@@ -127,7 +127,11 @@ def reshape_if_needed(x, shape):
     return x if x.shape == shape else call_op(Reshape(shape), x)
 
 
-def transpose(x, axes=None):
+def transpose(x, axes=None, dim1=None):
+    """NumPy's transpose (every axis reversed, or the permutation `axes`); given two ints,
+    PyTorch's transpose(x, dim0, dim1): those two axes swapped."""
+    if dim1 is not None:
+        return swapaxes(x, axes, dim1)
     x = as_variable(x, who="transpose")
     if axes is not None:  # one int is a permutation of one axis (NumPy's and PyTorch's)
         given = int_tuple(axes, "axes", "transpose")
@@ -207,7 +211,8 @@ def cat(tensors, dim=0, *, axis=None):
     return concatenate(tensors, dim if axis is None else axis)
 
 
-def stack(xs, axis=0):
+def stack(xs, axis=0, *, dim=None):
+    axis = torch_axis(None if dim is not None else axis, False, dim, None, "stack")[0]
     xs = as_variables(list(xs), "stack")
     if not xs:
         raise ValueError("stack: need at least one array")
@@ -220,7 +225,11 @@ def stack(xs, axis=0):
     return concatenate([expand_dims(x, axis) for x in xs], axis=axis)
 
 
-def split(x, indices_or_sections, axis=0):
+def split(x, indices_or_sections, axis=0, *, dim=None):
+    """NumPy's split: `indices_or_sections` equal sections, or the cut points; with
+    PyTorch's dim=, PyTorch's split: pieces of that size (or those sizes), as x.split."""
+    if dim is not None:
+        return as_variable(x, who="split").split(indices_or_sections, dim)
     x = as_variable(x, who="split")
     if isinstance(indices_or_sections, Variable):  # values as a setting: a capture refuses
         indices_or_sections = computed_from_values(indices_or_sections.data.copy())

@@ -8,7 +8,7 @@ import numpy as np
 from ..backend import get_array_module
 from ..function import Function, call_op
 from ..spec import Axes, Choice, Spec
-from ..variable import as_variable, computed_from_values, wrap
+from ..variable import as_variable, computed_from_values, torch_axis, wrap
 from .indexing import GetItemGrad, get_item, with_index_variable
 from .shape import Reshape, reshape
 from .validation import integer_index, normalize_axis
@@ -55,9 +55,12 @@ def _flat_or(x, axis, who):
     return x, normalize_axis(axis, x.ndim, who)
 
 
-def sort(x, axis=-1, *, descending=False):
-    """NumPy's sort (stable; axis=None sorts the flattened array); `descending` as
-    PyTorch's. The gradient of each value goes to the element it came from."""
+def sort(x, axis=-1, *, descending=False, dim=None, stable=True):
+    """NumPy's sort (stable; axis=None sorts the flattened array): the values; `descending`
+    as PyTorch's. With PyTorch's dim=, PyTorch's (values, indices), as x.sort(dim). The
+    gradient of each value goes to the element it came from."""
+    if dim is not None:
+        return as_variable(x, who="sort").sort(dim, descending)
     x, axis = _flat_or(x, axis, "sort")
     return SortAlong(axis, descending)(x)[0]
 
@@ -236,11 +239,15 @@ def recorded_indices(kind, x, axis=None, keepdims=False, descending=False):
         return ArgIndices(kind, axis, keepdims, descending)(x)
 
 
-def argmax(x, axis=None, keepdims=False):
-    """NumPy's argmax (axis=None: the index into the flattened array), a plain integer array."""
+def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """NumPy's argmax (axis=None: the index into the flattened array), a plain integer array;
+    PyTorch's dim= and keepdim= too."""
+    axis, keepdims = torch_axis(axis, keepdims, dim, keepdim, "argmax")
     return _arg("argmax", x, axis, keepdims, "argmax")
 
 
-def argmin(x, axis=None, keepdims=False):
-    """NumPy's argmin (axis=None: the index into the flattened array), a plain integer array."""
+def argmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """NumPy's argmin (axis=None: the index into the flattened array), a plain integer array;
+    PyTorch's dim= and keepdim= too."""
+    axis, keepdims = torch_axis(axis, keepdims, dim, keepdim, "argmin")
     return _arg("argmin", x, axis, keepdims, "argmin")

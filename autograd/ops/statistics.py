@@ -6,6 +6,7 @@ import numpy as np
 from ..backend import get_array_module, silently
 from ..function import Function
 from ..spec import Axes, Choice, Spec
+from ..variable import as_variable
 from .accumulation import accumulator
 from .arithmetic import _zero_at
 from .reduction import _count, _expand_back, mean
@@ -78,14 +79,22 @@ class Std(Var):
         return self.var_grad(g_var)
 
 
-def var(x, axis=None, ddof=0, keepdims=False, *, correction=None):
+def var(x, axis=None, ddof=0, keepdims=False, *, correction=None, **torch_style):
     """NumPy's var (the mean squared deviation, divided by N - ddof); `correction` is the
-    same as ddof (NumPy 2's and PyTorch's name)."""
+    same as ddof (NumPy 2's and PyTorch's name). With PyTorch's dim=, keepdim= or
+    unbiased=, PyTorch's, as x.var(dim=...) (divided by N - 1 unless told)."""
+    if torch_style:
+        return as_variable(x, who="var").var(axis, ddof, keepdims, correction=correction,
+                                             **torch_style)
     return _spread(Var, x, axis, ddof, keepdims, correction, "var")
 
 
-def std(x, axis=None, ddof=0, keepdims=False, *, correction=None):
-    """NumPy's std: sqrt(var); its gradient is 0 where it is 0 (PyTorch's)."""
+def std(x, axis=None, ddof=0, keepdims=False, *, correction=None, **torch_style):
+    """NumPy's std: sqrt(var); its gradient is 0 where it is 0 (PyTorch's); PyTorch's
+    keywords as var's."""
+    if torch_style:
+        return as_variable(x, who="std").std(axis, ddof, keepdims, correction=correction,
+                                             **torch_style)
     return _spread(Std, x, axis, ddof, keepdims, correction, "std")
 
 

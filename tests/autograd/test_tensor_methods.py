@@ -349,3 +349,46 @@ def test_solve_takes_a_batch_of_vectors_as_torch():
     square = rng.normal(size=(3, 3, 3)) + 3 * np.eye(3)  # B (3, 3) reads both ways: NumPy 2's
     np.testing.assert_allclose(ag.solve(square, np.eye(3)).data,  # batch of matrices
                                np.linalg.solve(square, np.eye(3)))
+
+
+def test_a_ported_tutorials_idioms_work():
+    # f-strings of a loss, a 0-d label as a Python index, torch's keywords on the functions,
+    # torch's function names, grad_fn and the device calls
+    torch = pytest.importorskip("torch")
+    loss = Variable(np.array(0.8019582629203796))
+    assert f"loss: {loss:>7f}" == "loss: 0.801958" and f"{loss:.2f}" == "0.80"
+    with pytest.raises(TypeError, match=r"unsupported format string '\.2f' for a Variable of "
+                                         r"shape \(2,\)"):
+        f"{Variable(np.ones(2)):.2f}"
+    classes = ("plane", "car", "bird")
+    assert classes[Variable(np.array(2))] == "bird" and list(range(Variable(np.array(2)))) == [0, 1]
+    with pytest.raises(TypeError, match="only a one-element integer Variable can be an index"):
+        classes[Variable(np.array(1.0))]
+    x = np.array([[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]])
+    v, t = Variable(x), torch.from_numpy(x)
+    values, indices = ag.sort(v, dim=1, descending=True)
+    theirs = torch.sort(t, dim=1, descending=True)
+    np.testing.assert_array_equal(values.data, theirs.values.numpy())
+    np.testing.assert_array_equal(indices, theirs.indices.numpy())
+    for ours, their in [(ag.argmax(v, dim=1), torch.argmax(t, dim=1)),
+                        (ag.sum(v, dim=1, keepdim=True), torch.sum(t, dim=1, keepdim=True)),
+                        (ag.mean(v, dim=0), torch.mean(t, dim=0)),
+                        (ag.var(v, dim=1), torch.var(t, dim=1)),
+                        (ag.std(v, dim=1, unbiased=False), torch.std(t, dim=1, unbiased=False)),
+                        (ag.prod(v, dim=1), torch.prod(t, dim=1)),
+                        (ag.cumsum(v, dim=1), torch.cumsum(t, dim=1)),
+                        (ag.logsumexp(v, dim=1), torch.logsumexp(t, dim=1)),
+                        (ag.stack([v, v], dim=1), torch.stack([t, t], dim=1)),
+                        (ag.flip(v, dims=[1]), torch.flip(t, dims=[1])),
+                        (ag.transpose(v, 0, 1), torch.transpose(t, 0, 1)),
+                        (ag.clamp(v, min=1.5), torch.clamp(t, min=1.5)),
+                        (ag.unsqueeze(v, 0), torch.unsqueeze(t, 0)),
+                        (ag.permute(v, 1, 0), torch.permute(t, (1, 0))),
+                        (ag.mm(v, v.T), torch.mm(t, t.T)),
+                        (ag.bmm(v[None], v.T[None]), torch.bmm(t[None], t.T[None]))]:
+        np.testing.assert_allclose(getattr(ours, "data", ours), their.numpy(), rtol=1e-12)
+    assert [p.shape for p in ag.split(v, 2, dim=1)] == [(2, 2), (2, 1)]  # (torch's sizes)
+    assert [p.shape for p in ag.split(v, 3, 1)] == [(2, 1)] * 3  # (NumPy's sections)
+    y = v * 2
+    assert y.grad_fn is y.creator and v.grad_fn is None and v.device == "cpu"
+    assert v.cpu() is v and v.to("cpu") is v and v.to(np.float32).dtype == np.float32

@@ -198,3 +198,11 @@ def test_an_empty_file_a_pickle_and_a_weights_archive_are_named_as_such(tmp_path
     model.save_weights(tmp_path / "w.npz")
     with pytest.raises(ValueError, match=r"an .npz archive of arrays, .* model.load_weights"):
         nn.load(tmp_path / "w.npz")
+
+
+def test_load_takes_pytorchs_keywords_and_never_unpickles(tmp_path):
+    nn.save({"w": np.arange(3.0)}, tmp_path / "c.ckpt")
+    loaded = nn.load(tmp_path / "c.ckpt", map_location="cpu", weights_only=True)
+    np.testing.assert_array_equal(loaded["w"], np.arange(3.0))
+    with pytest.raises(ValueError, match="weights_only=False would allow unpickling code"):
+        nn.load(tmp_path / "c.ckpt", weights_only=False)
