@@ -102,6 +102,10 @@ class Function:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if isinstance(cls.__dict__.get("forward"), staticmethod):  # PyTorch's style
+            from .torch_function import apply, refuse_call
+            cls.apply, cls.__call__ = classmethod(apply), refuse_call
+            return
         # A `backward_data` is used only with the `backward` it was written beside (or one
         # above it): a subclass or a mixin that gives another `backward` has that one used
         # on arrays too, not an array version of math it replaced.

@@ -392,3 +392,41 @@ def test_a_ported_tutorials_idioms_work():
     y = v * 2
     assert y.grad_fn is y.creator and v.grad_fn is None and v.device == "cpu"
     assert v.cpu() is v and v.to("cpu") is v and v.to(np.float32).dtype == np.float32
+
+
+def test_a_pytorch_style_function_runs_through_apply_to_second_order():
+    # "Learning PyTorch with Examples"' LegendrePolynomial3, as written for PyTorch
+    torch = pytest.importorskip("torch")
+
+    def legendre(base):
+        class LegendreP3(base):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return 0.5 * (5 * x ** 3 - 3 * x)
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                x, = ctx.saved_tensors
+                return grad_output * 1.5 * (5 * x ** 2 - 1)
+        return LegendreP3
+    ours, theirs = legendre(ag.Function), legendre(torch.autograd.Function)
+    x = np.linspace(-1, 1, 7)
+    assert_matches_torch(ours.apply, theirs.apply, x, order=1)
+    assert ag.gradcheck(ours.apply, x) and ag.gradgradcheck(ours.apply, x)
+    with pytest.raises(TypeError, match=r"PyTorch's style .* call LegendreP3.apply\(...\)"):
+        ours()(Variable(x))
+
+    class Scaled(ag.Function):  # a non-array argument, ctx attributes, needs_input_grad
+        @staticmethod
+        def forward(ctx, v, factor):
+            ctx.factor = factor
+            return v * factor
+
+        @staticmethod
+        def backward(ctx, g):
+            assert ctx.needs_input_grad == (True, False)
+            return g * ctx.factor, None
+    v = Variable(x)
+    Scaled.apply(v, 3.0).sum().backward()
+    np.testing.assert_array_equal(v.grad.data, np.full(7, 3.0))
