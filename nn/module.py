@@ -588,13 +588,44 @@ class Module(AddsLosses):
                 return state
             destination.update(state)
             return destination
+        if any(type(child).state_dict is not Module.state_dict for child in self.modules()):
+            return self._state_by_children(destination, prefix, keep_vars, entry)
         state = OrderedDict((name, entry(name, array)) for name, array in state_arrays(self))
+        for key, module in _extra_state_holders(self):
+            state[key] = module.get_extra_state()
         if not prefix and destination is None:
             return state
         destination = OrderedDict() if destination is None else destination
         for name, value in state.items():
             destination[prefix + name] = value
         return destination
+
+    def _state_by_children(self, destination, prefix, keep_vars, entry):
+        """state_dict() as PyTorch builds it where a module below has a state_dict of its
+        own: this module's own entries, then each child's state_dict(), which that one may
+        change."""
+        destination = OrderedDict() if destination is None else destination
+        for name, array in own_state_arrays(self):
+            destination[prefix + name] = entry(name, array)
+        if type(self).get_extra_state is not Module.get_extra_state:
+            destination[prefix + "_extra_state"] = self.get_extra_state()
+        for name, child in self._modules.items():
+            if child is not None:
+                child.state_dict(destination=destination, prefix=f"{prefix}{name}.",
+                                 keep_vars=keep_vars)
+        return destination
+
+    def get_extra_state(self):
+        """PyTorch's: state beyond the parameters and buffers (a step counter, a config) that
+        state_dict() holds under `<name>._extra_state` where a class overrides this and
+        set_extra_state. Not to be called on a class that does not."""
+        raise RuntimeError(f"{type(self).__name__}.get_extra_state: override it (with "
+                           "set_extra_state) to keep state of your own in the state dict")
+
+    def set_extra_state(self, state):
+        """PyTorch's: take back what get_extra_state gave (load_state_dict calls it)."""
+        raise RuntimeError(f"{type(self).__name__}.set_extra_state: override it (with "
+                           "get_extra_state) to keep state of your own in the state dict")
 
     def register_state_dict_pre_hook(self, hook):
         """`hook(module, prefix, keep_vars)` before state_dict() reads this module's state
@@ -648,9 +679,10 @@ class Module(AddsLosses):
         builds, lazy_targets = _lazy_builds(self, state_dict)
         targets = OrderedDict(state_arrays(self, ""))
         targets.update(lazy_targets)
+        extras = dict(_extra_state_holders(self))  # (their values go to set_extra_state)
         optional = _kept_when_missing(self)
-        missing += [k for k in targets if k not in state_dict and k not in optional]
-        unexpected += [k for k in state_dict if k not in targets]
+        missing += [k for k in [*targets, *extras] if k not in state_dict and k not in optional]
+        unexpected += [k for k in state_dict if k not in targets and k not in extras]
         post_hooks = state_dict_hooks.any_hooks(self, "load_post")
         if strict and (missing or unexpected) and not post_hooks:
             raise StateDictKeyError(_key_mismatch_message(self, missing, unexpected))
@@ -669,6 +701,9 @@ class Module(AddsLosses):
                 self._assign(key, xp.asarray(value))
             else:
                 target[...] = xp.asarray(value).astype(target.dtype, copy=False)
+        for key, module in extras.items():
+            if key in state_dict:
+                module.set_extra_state(state_dict[key])
         written = {key for key, _ in plan}
         for name, param in self.named_parameters():  # graphs that saved the old values
             if name in written:                      # refuse to backward, as after a step
@@ -1018,12 +1053,13 @@ def _check_assignable(model, plan):
 
 def saved_state(module):
     """(dotted name, array) pairs a file of `module`'s weights holds: its state_dict(), so
-    that state-dict hooks and a state_dict() of its own shape the file as they shape the
-    dict (loading runs the load hooks: a file written past them came back changed);
+    that state-dict hooks, a state_dict() of its own and extra state shape the file as they
+    shape the dict (loading runs the load hooks: a file written past them came back changed);
     without either, the arrays themselves (no copy of a large model's weights)."""
     if (type(module).state_dict is Module.state_dict
             and not state_dict_hooks.any_hooks(module, "state_dict_pre")
-            and not state_dict_hooks.any_hooks(module, "state_dict_post")):
+            and not state_dict_hooks.any_hooks(module, "state_dict_post")
+            and next(_extra_state_holders(module), None) is None):
         state = list(state_arrays(module))
     else:
         state = list(module.state_dict().items())
@@ -1034,6 +1070,14 @@ def saved_state(module):
             raise TypeError(f"{name!r} holds {held}: a weights file holds real numbers and "
                             "booleans only (load_state_dict could not take it back)")
     return state
+
+
+def _extra_state_holders(module):
+    """(state-dict key, module) of the modules whose class gives get_extra_state (PyTorch's
+    `<name>._extra_state`)."""
+    for name, held in module.named_modules():
+        if type(held).get_extra_state is not Module.get_extra_state:
+            yield _join(name, "_extra_state"), held
 
 
 def state_arrays(module, prefix="", keras_order=False):

@@ -765,3 +765,55 @@ def test_state_dict_hooks_see_the_whole_prefix():
         lambda module, state, prefix, meta: seen.append(prefix))
     assert list(model.state_dict(prefix="model.")) == ["model.0.weight", "model.0.bias"]
     assert seen == ["model.0.", "model.0."]
+
+
+def test_extra_state_goes_into_the_state_dict_and_back_as_pytorchs():
+    class Counter(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.steps, self.linear = 0, nn.Linear(2, 2)
+
+        def get_extra_state(self):
+            return {"steps": self.steps}
+
+        def set_extra_state(self, state):
+            self.steps = state["steps"]
+
+    class Outer(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.counter = Counter()
+
+    source, target = Outer(), Outer()
+    source.counter.steps = 41
+    state = source.state_dict()
+    assert state["counter._extra_state"] == {"steps": 41}
+    target.load_state_dict(state)
+    assert target.counter.steps == 41
+    del state["counter._extra_state"]
+    with pytest.raises(RuntimeError, match="missing key.*'counter._extra_state'"):
+        target.load_state_dict(state)
+    with pytest.raises(TypeError, match="'counter._extra_state' holds a dict"):
+        source.save_weights("unused.npz")  # (refused before any file is written)
+    with pytest.raises(RuntimeError, match="override it"):
+        nn.Linear(2, 2).get_extra_state()
+
+
+def test_a_childs_own_state_dict_shapes_the_parents_as_pytorchs():
+    class WithoutBias(nn.Linear):
+        def state_dict(self, *, destination=None, prefix="", keep_vars=False):
+            state = super().state_dict(destination=destination, prefix=prefix,
+                                       keep_vars=keep_vars)
+            state.pop(prefix + "bias")
+            return state
+
+    class Parent(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.child, self.plain = WithoutBias(2, 2), nn.Linear(2, 1)
+
+    parent = Parent()
+    assert list(parent.state_dict()) == ["child.weight", "plain.weight", "plain.bias"]
+    assert list(parent.state_dict(prefix="m.")) == ["m.child.weight", "m.plain.weight",
+                                                    "m.plain.bias"]
+    assert parent.state_dict(keep_vars=True)["plain.weight"] is parent.plain.weight
