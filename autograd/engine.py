@@ -21,6 +21,7 @@ creators. `_backprop` is the hot path of training, so it differs in bookkeeping 
 import functools
 import itertools
 import threading
+import weakref
 from heapq import heappop, heappush
 
 import numpy as np
@@ -66,6 +67,7 @@ def backward_into(outputs, grad_outputs, inputs, create_graph):
             with _ACCUMULATING:
                 x.grad = _owned(g, taken, create_graph) if x.grad is None else _accumulate(
                     x.grad, g, create_graph)
+                note_filled(x)
 
 
 def queue_callback(callback):
@@ -298,6 +300,22 @@ def _seed(y, g, on_arrays=False):
     return g.data if on_arrays else g
 
 
+# Non-leaf gradients backward itself stored (a retained one, backward(inputs=)): no seed of
+# a later y.backward(), which only a gradient set by hand is (DeZero's steps 7 and 8)
+_FILLED = {}  # id(var) -> (a weak reference to var, the .grad stored)
+
+
+def note_filled(var):
+    key = id(var)
+    _FILLED[key] = (weakref.ref(var, lambda _, key=key: _FILLED.pop(key, None)), var.grad)
+
+
+def filled_by_backward(var):
+    """Whether var.grad is the gradient a backward pass stored there."""
+    entry = _FILLED.get(id(var))
+    return entry is not None and entry[0]() is var and entry[1] is var.grad
+
+
 def _retain(y, g, create_graph):
     """A retained gradient accumulates over backward calls, as a leaf's does (PyTorch). It is
     a copy: the same array flows on and may become a leaf's .grad."""
@@ -305,6 +323,7 @@ def _retain(y, g, create_graph):
     with _ACCUMULATING:
         y.grad = _copy(g, create_graph) if y.grad is None else _accumulate(y.grad, g,
                                                                              create_graph)
+        note_filled(y)
 
 
 def _finish_leaves(func, uses, pending, finished):

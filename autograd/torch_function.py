@@ -14,8 +14,8 @@
     y = MyReLU.apply(x)
 
 A Function subclass whose forward is a staticmethod is run through TorchStyleCall, a rungrad
-Function that is its `ctx`: forward gets Variables (under no_grad: nothing is recorded
-inside it) and the other arguments as given; backward gets the outputs' gradients as
+Function, with a Context of its own as `ctx`: forward gets Variables (under no_grad: nothing
+is recorded inside it) and the other arguments as given; backward gets the outputs' gradients as
 Variables and returns one gradient per forward argument (None for a non-array one), written
 with ops, so it differentiates again (create_graph). `ctx.saved_tensors` gives the saved
 inputs and outputs as the graph's own Variables (higher orders see through them),
@@ -24,11 +24,6 @@ inputs and outputs as the graph's own Variables (higher orders see through them)
 from .config import no_grad
 from .function import Function
 from .variable import Variable, wrap
-
-
-def is_torch_style(cls):
-    """Whether a Function class writes PyTorch's static forward(ctx, ...)."""
-    return isinstance(cls.__dict__.get("forward"), staticmethod)
 
 
 def apply(cls, *args):
@@ -42,30 +37,22 @@ def refuse_call(self, *args, **kwargs):
                     f"{name}.apply(...), not {name}()(...)")
 
 
-class TorchStyleCall(Function):
-    """One call of a PyTorch-style Function `definition`, and its ctx."""
+class Context:
+    """The `ctx` a PyTorch-style Function's forward and backward get: its own namespace, so
+    attributes the user sets (ctx.args, ctx.name, ctx.inputs) touch nothing of the call."""
 
-    def __init__(self, definition, args):
-        self.definition, self.args = definition, args
-        self.arrays_at = [k for k, arg in enumerate(args) if _is_array(arg)]
-        self.saved, self.given = (), {}
-        self.name_shown = definition.__name__
-
-    @property
-    def name(self):
-        return self.name_shown.lower()
+    def __init__(self):
+        self.to_save, self.needs_input_grad, self._graph_of = (), (), None
 
     def save_for_backward(self, *tensors):
-        self.saved = tensors
+        self.to_save = tensors
 
     @property
     def saved_tensors(self):
-        """The saved Variables, those given to forward or returned by it as the graph's."""
-        outputs = [ref() for ref in self.outputs]
-        graph_of = {**{id(v): self.inputs[i] for i, v in self.given.items()},
-                    **{id(made): out for made, out in zip(self.made, outputs) if out is not None}}
-        return tuple(graph_of.get(id(t), t) for t in self.saved)
-
+        """The saved Variables, those given to forward or returned by it as the graph's own
+        (higher orders see through them)."""
+        graph_of = self._graph_of() if self._graph_of is not None else {}
+        return tuple(graph_of.get(id(t), t) for t in self.to_save)
 
     def mark_non_differentiable(self, *tensors):
         """Accepted: an integer output has no gradient here anyway."""
@@ -73,33 +60,48 @@ class TorchStyleCall(Function):
     def set_materialize_grads(self, value):
         """Accepted: a missing output gradient reaches backward as zeros here."""
 
+
+class TorchStyleCall(Function):
+    """One call of a PyTorch-style Function `definition`, its `ctx` a Context."""
+
+    def __init__(self, definition, args):
+        self.definition, self.args = definition, args
+        self.arrays_at = [k for k, arg in enumerate(args) if _is_array(arg)]
+        self.ctx, self.given, self.made = Context(), {}, ()
+        self.ctx._graph_of = self._graph_of
+
+    @property
+    def name(self):
+        return self.definition.__name__.lower()
+
+    def _graph_of(self):
+        """{id of a Variable forward saw or made: the graph's Variable in its place}."""
+        outputs = [ref() for ref in self.outputs]
+        return {**{id(v): self.inputs[i] for i, v in self.given.items()},
+                **{id(made): out for made, out in zip(self.made, outputs) if out is not None}}
+
     def forward(self, *arrays):
         args = list(self.args)
         for i, (k, array) in enumerate(zip(self.arrays_at, arrays)):
             args[k] = self.given[i] = wrap(array, False)
         with no_grad():
-            result = self.definition.forward(self, *args)
+            result = self.definition.forward(self.ctx, *args)
         self.made = result if isinstance(result, tuple) else (result,)
-        data = tuple(_data(y, self.name_shown) for y in self.made)
+        data = tuple(_data(y, self.definition.__name__) for y in self.made)
         return data if isinstance(result, tuple) else data[0]
 
     def backward(self, *gys):
-        # ctx.needs_input_grad has one flag per forward argument (PyTorch's), while the
-        # engine reads this Function's, one per input Variable, once backward has returned
-        per_input = self.needs_input_grad
+        # ctx.needs_input_grad: one flag per forward argument (PyTorch's)
         per_argument = [False] * len(self.args)
-        for k, needed in zip(self.arrays_at, per_input):
+        for k, needed in zip(self.arrays_at, self.needs_input_grad):
             per_argument[k] = needed
-        self.needs_input_grad = tuple(per_argument)
-        try:
-            grads = self.definition.backward(self, *gys)
-        finally:
-            self.needs_input_grad = per_input
+        self.ctx.needs_input_grad = tuple(per_argument)
+        grads = self.definition.backward(self.ctx, *gys)
         grads = grads if isinstance(grads, tuple) else (grads,)
         if len(grads) != len(self.args):
-            raise TypeError(f"{self.name_shown}.backward returned {len(grads)} gradients for "
-                            f"{len(self.args)} forward arguments (one each, None for a "
-                            "non-array one)")
+            raise TypeError(f"{self.definition.__name__}.backward returned {len(grads)} "
+                            f"gradients for {len(self.args)} forward arguments (one each, None "
+                            "for a non-array one)")
         return tuple(grads[k] for k in self.arrays_at)
 
 

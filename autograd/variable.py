@@ -246,8 +246,9 @@ class Variable(ComputedAssignments, TensorMethods):
         """`classes[v]`, `range(v)` of a one-element integer Variable (PyTorch's 0-d index
         tensor: `classes[predicted[j]]`)."""
         read_in_python(self, "an index")
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
-            raise TypeError(f"only a one-element integer Variable can be an index, got one of "
+        # (0-d only: NumPy indexes with a 1-D one as an array, a[v] keeping its axis)
+        if self.data.dtype.kind not in "iu" or self.data.ndim != 0:
+            raise TypeError(f"only a 0-d integer Variable can be a Python index, got one of "
                             f"dtype {self.dtype} and shape {tuple(self.shape)}")
         return int(self.data.item())
 
@@ -396,7 +397,7 @@ class Variable(ComputedAssignments, TensorMethods):
         Variable(12.0)
         """
         if grad is None and self.grad is not None and self.creator is not None and \
-                not self.retains_grad:  # DeZero's `y.grad = ...; y.backward()` (steps 7, 8)
+                not _engine().filled_by_backward(self):  # DeZero's `y.grad = ...` (steps 7, 8)
             grad = self.grad
         seeds = None if grad is None else [grad]
         if inputs is not None and retain_grad:  # (it would keep nothing: inputs= prunes)

@@ -588,11 +588,10 @@ class Module(AddsLosses):
                 return state
             destination.update(state)
             return destination
-        if any(type(child).state_dict is not Module.state_dict for child in self.modules()):
+        if any(type(child).state_dict is not Module.state_dict or type(
+                child).get_extra_state is not Module.get_extra_state for child in self.modules()):
             return self._state_by_children(destination, prefix, keep_vars, entry)
         state = OrderedDict((name, entry(name, array)) for name, array in state_arrays(self))
-        for key, module in _extra_state_holders(self):
-            state[key] = module.get_extra_state()
         if not prefix and destination is None:
             return state
         destination = OrderedDict() if destination is None else destination
@@ -601,9 +600,9 @@ class Module(AddsLosses):
         return destination
 
     def _state_by_children(self, destination, prefix, keep_vars, entry):
-        """state_dict() as PyTorch builds it where a module below has a state_dict of its
-        own: this module's own entries, then each child's state_dict(), which that one may
-        change."""
+        """state_dict() as PyTorch builds it where a module below has a state_dict or extra
+        state of its own: this module's own entries and extra state, then each child's
+        state_dict(), which that one may change (a shared child under each of its names)."""
         destination = OrderedDict() if destination is None else destination
         for name, array in own_state_arrays(self):
             destination[prefix + name] = entry(name, array)
@@ -1075,7 +1074,7 @@ def saved_state(module):
 def _extra_state_holders(module):
     """(state-dict key, module) of the modules whose class gives get_extra_state (PyTorch's
     `<name>._extra_state`)."""
-    for name, held in module.named_modules():
+    for name, held in module.named_modules(remove_duplicate=False):  # (state_dict's paths)
         if type(held).get_extra_state is not Module.get_extra_state:
             yield _join(name, "_extra_state"), held
 
@@ -1222,8 +1221,8 @@ def _whole_numbers(key, value, dtype):
         raise StateDictValueError(
             f"load_state_dict: {key!r} is of dtype {dtype}, and the state_dict's "
             f"float value {value[~whole].flat[0].item()!r} is no whole number")
-    info = np.iinfo(dtype)
-    if value.size and (value.min() < info.min or value.max() > info.max):
+    info = np.iinfo(dtype)  # (bounds one past the range: float64 rounds 2**63 - 1 up to 2**63)
+    if value.size and (value.min() < info.min or value.max() >= info.max + 1):
         raise StateDictValueError(
             f"load_state_dict: {key!r} holds values from {value.min()} to "
             f"{value.max()}, which do not fit its dtype {dtype}")

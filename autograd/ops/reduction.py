@@ -6,7 +6,7 @@ import numpy as np
 from ..backend import float64_if_integer, get_array_module, scalar_broadcast, silently
 from ..function import Function, call_op
 from ..spec import Axes, Choice, Draw, Spec
-from ..variable import as_variable, torch_axis, wrap
+from ..variable import Variable, as_variable, torch_axis, wrap
 from .accumulation import accumulator, reduced, widened
 from .elementwise import exp, linked, maximum, minimum
 from .shape import reshape_if_needed
@@ -277,7 +277,7 @@ def _along(x, args, named, keepdim, largest, who, numpy_style):
     max(other) / min(other) of an array or Variable: PyTorch's elementwise maximum."""
     mixed = numpy_style != (None, False)
     other = args[0] if len(args) == 1 and not named else named.get("other")
-    if hasattr(other, "shape") and not mixed and len(args) + len(named) == 1:
+    if isinstance(other, (Variable, np.ndarray)) and not mixed and len(args) + len(named) == 1:
         return (maximum if largest else minimum)(x, other)
     if mixed or set(named) - {"dim"} or len(args) > 2 or (args and named):
         raise TypeError(f"{who}: takes a dimension as PyTorch does, {who}(dim, keepdim) or "

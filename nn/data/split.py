@@ -116,6 +116,10 @@ def _split_sizes(n, test_size, train_size):
         test_size = 0.25
     n_test = None if test_size is None else _count(test_size, n, "test_size", math.ceil)
     n_train = None if train_size is None else _count(train_size, n, "train_size", math.floor)
+    if isinstance(test_size, float) and isinstance(train_size, float) and \
+            test_size + train_size > 1:
+        raise ValueError(f"train_test_split: test_size={test_size!r} and "
+                         f"train_size={train_size!r} add up to more than 1")
     n_test = n - n_train if n_test is None else n_test
     n_train = n - n_test if n_train is None else n_train
     if n_train + n_test > n:

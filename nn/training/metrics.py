@@ -370,18 +370,22 @@ def numbered(compiled, taken=()):
     such a name is already used (AUC() and AUC(curve="PR")), the object takes the next free
     number ('auc', 'auc_1'), as Keras names them (Keras counts across the session, this
     within one compile: a second model's AUC() logs 'auc')."""
-    used = set(taken) | {"loss"}
+    used = set(taken) | {"loss"} | {metric.name for metric in compiled if not _auto_named(metric)}
     for metric in compiled:
-        number_if_taken(metric, used)
-        used.add(metric.name)
+        if _auto_named(metric):  # (the names given are kept: a number goes to the others)
+            number_if_taken(metric, used)
+            used.add(metric.name)
     return compiled
+
+
+def _auto_named(metric):
+    return bool(getattr(metric.keras_object if metric.streams else None, "_auto_named", False))
 
 
 def number_if_taken(metric, used):
     """Give a compiled metric object named after its class the next free number when its
     name is in `used` (see numbered)."""
-    if metric.name in used and getattr(metric.keras_object if metric.streams else None,
-                                       "_auto_named", False):
+    if metric.name in used and _auto_named(metric):
         number = 1
         while f"{metric.name}_{number}" in used:
             number += 1

@@ -362,7 +362,7 @@ def test_a_ported_tutorials_idioms_work():
         f"{Variable(np.ones(2)):.2f}"
     classes = ("plane", "car", "bird")
     assert classes[Variable(np.array(2))] == "bird" and list(range(Variable(np.array(2)))) == [0, 1]
-    with pytest.raises(TypeError, match="only a one-element integer Variable can be an index"):
+    with pytest.raises(TypeError, match="only a 0-d integer Variable can be a Python index"):
         classes[Variable(np.array(1.0))]
     x = np.array([[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]])
     v, t = Variable(x), torch.from_numpy(x)
@@ -430,3 +430,33 @@ def test_a_pytorch_style_function_runs_through_apply_to_second_order():
     v = Variable(x)
     Scaled.apply(v, 3.0).sum().backward()
     np.testing.assert_array_equal(v.grad.data, np.full(7, 3.0))
+
+
+def test_review_of_the_ports_additions():
+    # a retained gradient (backward(retain_grad=True), backward(inputs=)) is no seed of a
+    # later backward(): only one set by hand is (DeZero's)
+    for run in (lambda z, y: z.backward(retain_grad=True), lambda z, y: z.backward(inputs=[y])):
+        x = Variable(np.array(1.0))
+        y = x * 3
+        run(y * 2, y)
+        x.cleargrad()
+        y.backward()
+        assert x.grad.data == 3.0
+    # a NumPy integer is a dimension, not the elementwise maximum's other operand
+    values, indices = Variable(np.array([[1.0, 5.0], [3.0, 2.0]])).max(np.int64(0))
+    np.testing.assert_array_equal(values.data, [3.0, 5.0])
+    # a 1-D integer Variable indexes NumPy as an array (its axis kept), a 0-d one as a number
+    assert np.arange(10.0)[Variable(np.array([3]))].shape == (1,)
+
+    class Scale(ag.Function):  # ctx is a namespace of its own: args, name, inputs are free
+        @staticmethod
+        def forward(ctx, v, factors):
+            ctx.args, ctx.name, ctx.inputs = factors, "mine", None
+            return v * factors[0]
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.args[0], None
+    v = Variable(np.array([1.0, 2.0]))
+    Scale.apply(v, (3.0,)).sum().backward()
+    np.testing.assert_array_equal(v.grad.data, [3.0, 3.0])

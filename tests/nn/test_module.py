@@ -817,3 +817,29 @@ def test_a_childs_own_state_dict_shapes_the_parents_as_pytorchs():
     assert list(parent.state_dict(prefix="m.")) == ["m.child.weight", "m.plain.weight",
                                                     "m.plain.bias"]
     assert parent.state_dict(keep_vars=True)["plain.weight"] is parent.plain.weight
+
+
+def test_a_shared_module_with_extra_state_loads_its_own_state_dict():
+    class Held(nn.Module):
+        def get_extra_state(self):
+            return {"k": 1}
+
+        def set_extra_state(self, state):
+            self.got = state
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = self.b = Held()
+            self.linear = nn.Linear(1, 1)
+
+    net = Net()
+    assert list(net.state_dict()) == ["a._extra_state", "b._extra_state", "linear.weight",
+                                      "linear.bias"]
+    net.load_state_dict(net.state_dict())
+    net.register_state_dict_pre_hook(lambda module, prefix, keep_vars: None)
+    net.load_state_dict(net.state_dict())  # (with a hook: the same keys)
+    state = {k: np.asarray(v, np.float64) for k, v in nn.BatchNorm1d(2).state_dict().items()}
+    state["num_batches_tracked"] = np.array(2.0 ** 63)  # (rounds to int64's max + 1)
+    with pytest.raises(ValueError, match="do not fit its dtype int64"):
+        nn.BatchNorm1d(2).load_state_dict(state)

@@ -152,5 +152,7 @@ def test_train_test_split_refusals_name_the_problem():
         nn.data.train_test_split(x, test_size=1.5)
     with pytest.raises(ValueError, match="stratify needs shuffle=True"):
         nn.data.train_test_split(x, y, shuffle=False, stratify=y)
+    with pytest.raises(ValueError, match="add up to more than 1"):  # (scikit-learn's)
+        nn.data.train_test_split(x, test_size=0.7, train_size=0.33)
     first, last = nn.data.train_test_split(np.arange(10), shuffle=False, test_size=0.2)
     np.testing.assert_array_equal(last, [8, 9])

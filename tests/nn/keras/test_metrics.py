@@ -338,6 +338,9 @@ def test_objects_named_after_their_class_are_numbered_as_keras_names_them(tmp_pa
     model.save(tmp_path / "model.keras")
     loaded = nn.load_model(tmp_path / "model.keras")
     assert loaded.evaluate(x, y, return_dict=True).keys() == results.keys()
+    model.compile(loss="binary_crossentropy",  # (a name given is kept, wherever it stands)
+                  metrics=[keras.metrics.AUC(), keras.metrics.AUC(name="auc")])
+    assert [m.name for m in model.compiled_metrics] == ["auc_1", "auc"]
 
 
 @pytest.mark.parametrize("make", [lambda: keras.metrics.AUC(multi_label=True),
