@@ -858,12 +858,36 @@ def _scan(op, x, axis):
 
 def torch_axis(axis, keepdims, dim, keepdim, who):
     """(axis, keepdims) from NumPy's keywords or PyTorch's (dim, keepdim), not both (the
-    functions of autograd take both, as the methods do)."""
+    functions of autograd take both, as the methods do). An empty dim is every axis, as
+    PyTorch reduces over it."""
     if dim is not None:
         if axis is not None:
             raise TypeError(f"{who}: give axis= (NumPy's name) or dim= (PyTorch's), not both")
-        axis = dim
+        axis = dim if not isinstance(dim, (tuple, list)) or len(dim) else None
     return axis, keepdims if keepdim is None else keepdim
+
+
+class AxisDefault:
+    """An axis parameter's default (-1, 0) that a call can tell from the same value given:
+    NumPy's axis beside PyTorch's dim= is refused, not silently dropped."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __repr__(self):
+        return repr(self.value)
+
+
+FIRST_AXIS, LAST_AXIS = AxisDefault(0), AxisDefault(-1)
+
+
+def axis_or_dim(axis, dim, who):
+    """The axis: `axis` (its default's value where not given), or dim= where given."""
+    if dim is not None:
+        if not isinstance(axis, AxisDefault):
+            raise TypeError(f"{who}: give axis (NumPy's name) or dim= (PyTorch's), not both")
+        return dim
+    return axis.value if isinstance(axis, AxisDefault) else axis
 
 
 def _spread(op, x, axis, ddof, keepdims, correction, dim, keepdim, unbiased):

@@ -5,7 +5,14 @@ import numpy as np
 from ..backend import get_array_module
 from ..function import Function, ReturnsViews, call_op
 from ..spec import Draw, Spec
-from ..variable import Variable, as_variable, as_variables, computed_from_values, torch_axis
+from ..variable import (
+    FIRST_AXIS,
+    Variable,
+    as_variable,
+    as_variables,
+    axis_or_dim,
+    computed_from_values,
+)
 from .indexing import GetItemGrad
 from .validation import int_tuple, normalize_axes, normalize_axis
 
@@ -211,8 +218,8 @@ def cat(tensors, dim=0, *, axis=None):
     return concatenate(tensors, dim if axis is None else axis)
 
 
-def stack(xs, axis=0, *, dim=None):
-    axis = torch_axis(None if dim is not None else axis, False, dim, None, "stack")[0]
+def stack(xs, axis=FIRST_AXIS, *, dim=None):
+    axis = axis_or_dim(axis, dim, "stack")
     xs = as_variables(list(xs), "stack")
     if not xs:
         raise ValueError("stack: need at least one array")
@@ -225,11 +232,13 @@ def stack(xs, axis=0, *, dim=None):
     return concatenate([expand_dims(x, axis) for x in xs], axis=axis)
 
 
-def split(x, indices_or_sections, axis=0, *, dim=None):
+def split(x, indices_or_sections, axis=FIRST_AXIS, *, dim=None):
     """NumPy's split: `indices_or_sections` equal sections, or the cut points; with
     PyTorch's dim=, PyTorch's split: pieces of that size (or those sizes), as x.split."""
     if dim is not None:
-        return as_variable(x, who="split").split(indices_or_sections, dim)
+        return as_variable(x, who="split").split(indices_or_sections,
+                                                 axis_or_dim(axis, dim, "split"))
+    axis = axis_or_dim(axis, dim, "split")
     x = as_variable(x, who="split")
     if isinstance(indices_or_sections, Variable):  # values as a setting: a capture refuses
         indices_or_sections = computed_from_values(indices_or_sections.data.copy())

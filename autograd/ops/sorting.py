@@ -8,7 +8,7 @@ import numpy as np
 from ..backend import get_array_module
 from ..function import Function, call_op
 from ..spec import Axes, Choice, Spec
-from ..variable import as_variable, computed_from_values, torch_axis, wrap
+from ..variable import LAST_AXIS, as_variable, axis_or_dim, computed_from_values, torch_axis, wrap
 from .indexing import GetItemGrad, get_item, with_index_variable
 from .shape import Reshape, reshape
 from .validation import integer_index, normalize_axis
@@ -55,13 +55,13 @@ def _flat_or(x, axis, who):
     return x, normalize_axis(axis, x.ndim, who)
 
 
-def sort(x, axis=-1, *, descending=False, dim=None, stable=True):
+def sort(x, axis=LAST_AXIS, *, descending=False, dim=None, stable=True):
     """NumPy's sort (stable; axis=None sorts the flattened array): the values; `descending`
     as PyTorch's. With PyTorch's dim=, PyTorch's (values, indices), as x.sort(dim). The
     gradient of each value goes to the element it came from."""
     if dim is not None:
-        return as_variable(x, who="sort").sort(dim, descending)
-    x, axis = _flat_or(x, axis, "sort")
+        return as_variable(x, who="sort").sort(axis_or_dim(axis, dim, "sort"), descending)
+    x, axis = _flat_or(x, axis_or_dim(axis, dim, "sort"), "sort")
     return SortAlong(axis, descending)(x)[0]
 
 

@@ -460,3 +460,15 @@ def test_review_of_the_ports_additions():
     v = Variable(np.array([1.0, 2.0]))
     Scale.apply(v, (3.0,)).sum().backward()
     np.testing.assert_array_equal(v.grad.data, [3.0, 3.0])
+
+
+def test_numpys_axis_and_pytorchs_dim_are_not_both_taken():
+    v = Variable(np.arange(6.0).reshape(2, 3))
+    for call, who in ((lambda: ag.sort(v, 0, dim=1), "sort"),
+                      (lambda: ag.split(v, 2, axis=0, dim=1), "split"),
+                      (lambda: ag.stack([v, v], 2, dim=0), "stack"),
+                      (lambda: ag.sum(v, 0, dim=1), "sum")):
+        with pytest.raises(TypeError, match=f"{who}: give axis.* or dim=.*not both"):
+            call()
+    assert ag.sort(v, 0).shape == (2, 3) and ag.stack([v, v], 1).shape == (2, 2, 3)
+    assert ag.sum(v, dim=[]).data == 15.0 == v.sum(dim=()).data  # (PyTorch: every axis)
