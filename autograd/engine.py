@@ -302,18 +302,19 @@ def _seed(y, g, on_arrays=False):
 
 # Non-leaf gradients backward itself stored (a retained one, backward(inputs=)): no seed of
 # a later y.backward(), which only a gradient set by hand is (DeZero's steps 7 and 8)
-_FILLED = {}  # id(var) -> (a weak reference to var, the .grad stored)
+_FILLED = {}  # id(var) -> weak references to var and to the .grad stored (neither kept alive)
 
 
 def note_filled(var):
     key = id(var)
-    _FILLED[key] = (weakref.ref(var, lambda _, key=key: _FILLED.pop(key, None)), var.grad)
+    _FILLED[key] = (weakref.ref(var, lambda _, key=key: _FILLED.pop(key, None)),
+                    weakref.ref(var.grad))
 
 
 def filled_by_backward(var):
     """Whether var.grad is the gradient a backward pass stored there."""
     entry = _FILLED.get(id(var))
-    return entry is not None and entry[0]() is var and entry[1] is var.grad
+    return entry is not None and entry[0]() is var and entry[1]() is var.grad
 
 
 def _retain(y, g, create_graph):

@@ -519,12 +519,13 @@ class Variable(ComputedAssignments, TensorMethods):
             return _ops.swapaxes(self, *axes)
         return _ops.transpose(self, axes)
 
-    # NumPy's axis= and keepdims=, or PyTorch's dim= and keepdim= (a port's keywords)
+    # NumPy's axis= and keepdims=, or PyTorch's dim= and keepdim= (a port's keywords, which
+    # the ops take as well)
     def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return _ops.sum(self, *torch_axis(axis, keepdims, dim, keepdim, "sum"))
+        return _ops.sum(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return _ops.mean(self, *torch_axis(axis, keepdims, dim, keepdim, "mean"))
+        return _ops.mean(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def max(self, *dim, axis=None, keepdims=False, **torch_style):
         """NumPy's max over axis=; `x.max(1)` or `x.max(dim=1)`: PyTorch's (values,
@@ -551,7 +552,7 @@ class Variable(ComputedAssignments, TensorMethods):
                        unbiased)
 
     def prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return _ops.prod(self, *torch_axis(axis, keepdims, dim, keepdim, "prod"))
+        return _ops.prod(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def cumsum(self, axis=None, *, dim=None):
         return _scan(_ops.cumsum, self, torch_axis(axis, False, dim, None, "cumsum")[0])
@@ -566,10 +567,10 @@ class Variable(ComputedAssignments, TensorMethods):
     # Indices, not Variables (no gradient), as NumPy's; `sort` is left out: ndarray's sorts
     # in place, and ag.sort returns new values.
     def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return _ops.argmax(self, *torch_axis(axis, keepdims, dim, keepdim, "argmax"))
+        return _ops.argmax(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return _ops.argmin(self, *torch_axis(axis, keepdims, dim, keepdim, "argmin"))
+        return _ops.argmin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def argsort(self, axis=-1):
         return _ops.argsort(self, axis)

@@ -588,8 +588,8 @@ class Module(AddsLosses):
                 return state
             destination.update(state)
             return destination
-        if any(type(child).state_dict is not Module.state_dict or type(
-                child).get_extra_state is not Module.get_extra_state for child in self.modules()):
+        if any(type(child).state_dict is not Module.state_dict or has_extra_state(child)
+               for child in self.modules()):
             return self._state_by_children(destination, prefix, keep_vars, entry)
         state = OrderedDict((name, entry(name, array)) for name, array in state_arrays(self))
         if not prefix and destination is None:
@@ -606,7 +606,7 @@ class Module(AddsLosses):
         destination = OrderedDict() if destination is None else destination
         for name, array in own_state_arrays(self):
             destination[prefix + name] = entry(name, array)
-        if type(self).get_extra_state is not Module.get_extra_state:
+        if has_extra_state(self):
             destination[prefix + "_extra_state"] = self.get_extra_state()
         for name, child in self._modules.items():
             if child is not None:
@@ -1071,11 +1071,15 @@ def saved_state(module):
     return state
 
 
+def has_extra_state(module):
+    """Whether module's class gives get_extra_state (PyTorch's `<name>._extra_state`)."""
+    return type(module).get_extra_state is not Module.get_extra_state
+
+
 def _extra_state_holders(module):
-    """(state-dict key, module) of the modules whose class gives get_extra_state (PyTorch's
-    `<name>._extra_state`)."""
+    """(state-dict key, module) of the modules with extra state, at each of their paths."""
     for name, held in module.named_modules(remove_duplicate=False):  # (state_dict's paths)
-        if type(held).get_extra_state is not Module.get_extra_state:
+        if has_extra_state(held):
             yield _join(name, "_extra_state"), held
 
 

@@ -41,7 +41,7 @@ def hooked_state(root, entry, keep_vars, root_prefix=""):
     """root's state dict built as PyTorch builds it around its hooks (see the top), its
     names after `root_prefix` (state_dict's prefix=, which the hooks see): each (dotted
     name, array) of the module's own state stored as entry(name without it, array)."""
-    from .module import Module, own_state_arrays  # (module.py imports this module)
+    from .module import has_extra_state, own_state_arrays  # (module.py imports this module)
     state = OrderedDict()
 
     def visit(module, prefix):
@@ -49,7 +49,7 @@ def hooked_state(root, entry, keep_vars, root_prefix=""):
             hook(module, prefix, keep_vars)
         for name, array in own_state_arrays(module, prefix[len(root_prefix):].rstrip(".")):
             state[root_prefix + name] = entry(name, array)
-        if type(module).get_extra_state is not Module.get_extra_state:
+        if has_extra_state(module):
             state[prefix + "_extra_state"] = module.get_extra_state()
         for name, child in module._modules.items():
             if child is not None:
