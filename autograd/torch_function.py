@@ -13,6 +13,9 @@
 
     y = MyReLU.apply(x)
 
+PyTorch 2's split is taken too: a static `forward(x)` without ctx beside a static
+`setup_context(ctx, inputs, output)`, which saves what backward needs.
+
 A Function subclass whose forward is a staticmethod is run through TorchStyleCall, a rungrad
 Function, with a Context of its own as `ctx`: forward gets Variables (under no_grad: nothing
 is recorded inside it) and the other arguments as given; backward gets the outputs' gradients as
@@ -85,7 +88,11 @@ class TorchStyleCall(Function):
         for i, (k, array) in enumerate(zip(self.arrays_at, arrays)):
             args[k] = self.given[i] = wrap(array, False)
         with no_grad():
-            result = self.definition.forward(self.ctx, *args)
+            if _has_setup_context(self.definition):  # PyTorch 2's split: forward has no ctx
+                result = self.definition.forward(*args)
+                self.definition.setup_context(self.ctx, tuple(args), result)
+            else:
+                result = self.definition.forward(self.ctx, *args)
         self.made = result if isinstance(result, tuple) else (result,)
         data = tuple(_data(y, self.definition.__name__) for y in self.made)
         return data if isinstance(result, tuple) else data[0]
@@ -103,6 +110,12 @@ class TorchStyleCall(Function):
                             f"gradients for {len(self.args)} forward arguments (one each, None "
                             "for a non-array one)")
         return tuple(grads[k] for k in self.arrays_at)
+
+
+def _has_setup_context(definition):
+    """Whether `definition` gives PyTorch 2's setup_context(ctx, inputs, output), its forward
+    then taking no ctx."""
+    return isinstance(getattr(definition, "setup_context", None), type(_is_array))
 
 
 def _is_array(arg):

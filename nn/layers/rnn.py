@@ -24,6 +24,7 @@ from ..utils.rnn import PackedSequence, padded_in_packed_order, repacked
 from .config import init_config
 from .rnn_cells import (
     MODES,
+    BothSizes,
     add_gate_parameters,
     initial_state,
     pair_state,
@@ -32,7 +33,7 @@ from .rnn_cells import (
 )
 
 
-class _RNNBase(Module):
+class _RNNBase(BothSizes, Module):
     """The layers-by-directions stack shared by RNN, LSTM and GRU."""
 
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True,

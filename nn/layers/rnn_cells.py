@@ -80,7 +80,22 @@ def reset_uniform(module, hidden_size):
         init.uniform_(param, -bound, bound)
 
 
-class _Cell(Module):
+class BothSizes:
+    """Mixin (before Module) of the recurrent layers: one size alone, DeZero's
+    L.RNN(hidden_size), gets rungrad's way named, not only Python's missing argument."""
+
+    def __new__(cls, *args, **kwargs):
+        if len(args) == 1 and "hidden_size" not in kwargs:
+            cell = cls.__name__.removesuffix("Cell")
+            raise TypeError(
+                f"{cls.__name__}() takes input_size and hidden_size (PyTorch's order); got one "
+                f"size. For DeZero's L.RNN(hidden_size) or L.LSTM(hidden_size): "
+                f"nn.{cell}Cell(in_size, hidden_size) takes and returns the state (keep it in "
+                f"your model), nn.{cell}(in_size, hidden_size) runs whole sequences")
+        return super().__new__(cls)
+
+
+class _Cell(BothSizes, Module):
     """One time step: input (N, input_size) or (input_size,) -> the new state."""
 
     def __init__(self, input_size, hidden_size, bias, mode, device=None, dtype=None):

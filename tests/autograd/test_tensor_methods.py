@@ -432,6 +432,32 @@ def test_a_pytorch_style_function_runs_through_apply_to_second_order():
     np.testing.assert_array_equal(v.grad.data, np.full(7, 3.0))
 
 
+def test_a_pytorch_2_function_with_setup_context_runs_to_second_order():
+    torch = pytest.importorskip("torch")
+
+    def product(base):
+        class Product(base):  # PyTorch 2's split: forward takes no ctx
+            @staticmethod
+            def forward(x, y, scale):
+                return x * y * scale
+
+            @staticmethod
+            def setup_context(ctx, inputs, output):
+                x, y, ctx.scale = inputs
+                ctx.save_for_backward(x, y)
+
+            @staticmethod
+            def backward(ctx, g):
+                x, y = ctx.saved_tensors
+                return g * y * ctx.scale, g * x * ctx.scale, None
+        return Product
+    ours, theirs = product(ag.Function), product(torch.autograd.Function)
+    x, y = np.linspace(-1, 1, 5), np.linspace(2, 3, 5)
+    assert_matches_torch(lambda a, b: ours.apply(a, b, 2.0),
+                         lambda a, b: theirs.apply(a, b, 2.0), x, y, order=2)
+    assert ag.gradgradcheck(lambda a, b: ours.apply(a, b, 2.0), x, y)
+
+
 def test_review_of_the_ports_additions():
     # a retained gradient (backward(retain_grad=True), backward(inputs=)) is no seed of a
     # later backward(): only one set by hand is (DeZero's)

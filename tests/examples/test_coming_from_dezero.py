@@ -201,6 +201,16 @@ def test_the_book_s_keywords_are_named_with_rungrad_s():
         F.sigmoid_simple  # noqa: B018 (the attribute read is what raises)
 
 
+def test_a_recurrent_layer_given_one_size_names_the_cell_and_the_layer():
+    """DeZero's L.RNN(hidden_size): Python's bare missing-argument error before."""
+    for make, names in ((nn.RNN, r"nn.RNNCell\(in_size, hidden_size\).*nn.RNN\(in_size"),
+                        (nn.LSTM, r"nn.LSTMCell\(in_size, hidden_size\).*nn.LSTM\(in_size"),
+                        (nn.RNNCell, r"L.RNN\(hidden_size\).*nn.RNNCell\(in_size")):
+        with pytest.raises(TypeError, match=f"takes input_size and hidden_size.*{names}"):
+            make(100)
+    assert nn.RNNCell(3, hidden_size=4).hidden_size == 4 == nn.LSTM(3, 4).hidden_size
+
+
 def test_the_book_s_layer_attributes_say_rungrad_s():
     for layer in (nn.Linear(2, 3), nn.Conv2d(1, 2, 3)):
         with pytest.raises(AttributeError, match="DeZero's W is layer.weight"):
