@@ -5,14 +5,13 @@ Costs nothing when off: `Function.__call__` and the engine look at `Config.detec
 before calling in here. With `detect_anomaly(plot=path)` the graph up to the failing op is
 also drawn, that op filled red and its non-finite inputs/outputs outlined in red.
 """
-import contextlib
 import linecache
 import os
 import sys
 from contextvars import ContextVar
 
 from .backend import array_of, get_array_module
-from .config import Config, _Switch, anomaly_mode
+from .config import Config, SwitchDecorator, _Switch, anomaly_mode, enter_switch, leave_switch
 
 # Where detect_anomaly(plot=...) draws the failing op's graph, per thread as the mode itself.
 plot_target = ContextVar("detect_anomaly_plot", default=None)
@@ -22,16 +21,21 @@ plot_target = ContextVar("detect_anomaly_plot", default=None)
 _FRAMEWORK_PACKAGES = frozenset({"autograd", "nn", "optim"})
 
 
-def detect_anomaly(plot=None):
+def detect_anomaly(plot=None, check_nan=True):
     """Raise `FloatingPointError` at the first NaN/Inf in a forward output or a gradient.
 
     A context manager (`with detect_anomaly():`) or a decorator (`@detect_anomaly` or
     `@detect_anomaly()`). `plot="anomaly.svg"` (any suffix `plot_graph` takes) also
     draws the graph up to the failing op, with values, into that file when it raises, and
     the error names the file. Slow: every op inspects the call stack and scans its results.
+    PyTorch's `check_nan` (also as the one positional bool): False checks nothing.
     """
     if callable(plot):  # @detect_anomaly without parentheses
         return _AnomalyMode(None)(plot)
+    if isinstance(plot, bool):  # detect_anomaly(True): PyTorch's check_nan
+        plot, check_nan = None, plot
+    if not check_nan:
+        return _NoChecks()
     if plot is not None:
         from .graph import format_of
         format_of(plot, "detect_anomaly")  # a bad suffix is told now, not at the failure
@@ -39,28 +43,46 @@ def detect_anomaly(plot=None):
     return _AnomalyMode(plot)
 
 
-class _AnomalyMode(contextlib.ContextDecorator):
+class _AnomalyMode(SwitchDecorator):
     """Turns anomaly mode on, with its plot target, for a with-block or a decorated call."""
 
     def __init__(self, plot):
         self.plot = plot
-        self._entered = []
 
     def _recreate_cm(self):
         # A decorated function may run in several threads at once: one switch per call.
         return _AnomalyMode(self.plot)
 
     def __enter__(self):
+        watch = anomaly_mode.get()
+        if callable(watch):  # a capture records here: its ops would go unrecorded
+            raise watch.refuse("detect_anomaly()")
         switches = (_Switch(anomaly_mode, True), _Switch(plot_target, self.plot))
         for switch in switches:
             switch.__enter__()
-        self._entered.append(switches)
+        enter_switch(self, switches)  # (per thread and task, as the switches' own values)
         return self
 
     def __exit__(self, *exc):
-        for switch in reversed(self._entered.pop()):
+        entered_here, switches = leave_switch(self)
+        for switch in reversed(switches if entered_here else ()):
             switch.__exit__(*exc)
         return False
+
+
+class _NoChecks(_Switch):
+    """detect_anomaly(check_nan=False): no checks in its block, even inside another
+    detect_anomaly (PyTorch's); a capture recording there goes on recording."""
+
+    def __init__(self):
+        super().__init__(anomaly_mode, False)
+
+    def _recreate_cm(self):
+        return _NoChecks()
+
+    def _value_now(self):
+        watch = anomaly_mode.get()
+        return watch if callable(watch) else False
 
 
 def check_forward(func, inputs, outputs):

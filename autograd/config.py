@@ -80,35 +80,9 @@ class _Settings:
 Config = _Settings()
 
 
-class _Switch(contextlib.ContextDecorator):
-    """Sets one setting for a with-block or a decorated function; leaving restores exactly
-    what this thread had."""
-
-    def __init__(self, var, value):
-        self.var, self.value = var, value
-        self._saved = {}  # thread id -> the values it had before each entry still open
-
-    def _recreate_cm(self):
-        # A decorated function may run in several threads at once: one switch per call.
-        return type(self)(self.var, self.value)
-
-    def __enter__(self):
-        # Values, not ContextVar tokens, saved per thread: one switch object (a module-level
-        # `no_grad()`) may be entered by several threads at once, each restoring its own.
-        self._saved.setdefault(threading.get_ident(), []).append(self.var.get())
-        self.var.set(self._value_now())
-        return self
-
-    def _value_now(self):
-        return self.value
-
-    def __exit__(self, *exc):
-        thread = threading.get_ident()
-        stack = self._saved[thread]
-        self.var.set(stack.pop())
-        if not stack:
-            del self._saved[thread]
-        return False
+class SwitchDecorator(contextlib.ContextDecorator):
+    """A with-block switch that decorates too: a function runs under a fresh switch per call
+    (subclasses give `_recreate_cm`), a generator function at each of its steps."""
 
     def __call__(self, func):
         if inspect.isgeneratorfunction(func):
@@ -116,30 +90,80 @@ class _Switch(contextlib.ContextDecorator):
         return super().__call__(func)
 
 
+# The values each switch replaced, per thread and asyncio task (a context of its own):
+# ((switch, value it replaced), ...) for every entry still open here. One switch object (a
+# module-level `no_grad()`) may be entered in several threads or tasks at once, each
+# restoring its own value; a tuple, as a task's copy of the context must not share it.
+_open_switches = ContextVar("open_switches", default=())
+
+
+def enter_switch(switch, saved):
+    """Note that `switch` was entered here, replacing `saved`."""
+    _open_switches.set(_open_switches.get() + ((switch, saved),))
+
+
+def leave_switch(switch):
+    """What `switch`'s latest entry open here replaced, forgetting it: (True, value), or
+    (False, None) where it was entered elsewhere (a generator closed by another thread)."""
+    entries = _open_switches.get()
+    for i in range(len(entries) - 1, -1, -1):
+        if entries[i][0] is switch:
+            _open_switches.set(entries[:i] + entries[i + 1:])
+            return True, entries[i][1]
+    return False, None
+
+
+class _Switch(SwitchDecorator):
+    """Sets one setting for a with-block or a decorated function; leaving restores exactly
+    what this thread (or asyncio task) had."""
+
+    def __init__(self, var, value):
+        self.var, self.value = var, value
+
+    def _recreate_cm(self):
+        # A decorated function may run in several threads at once: one switch per call.
+        return type(self)(self.var, self.value)
+
+    def __enter__(self):
+        enter_switch(self, self.var.get())
+        self.var.set(self._value_now())
+        return self
+
+    def _value_now(self):
+        return self.value
+
+    def __exit__(self, *exc):
+        entered_here, saved = leave_switch(self)
+        if entered_here:  # (else this thread's setting was never changed by it)
+            self.var.set(saved)
+        return False
+
+
 def _each_step_under(switch, func):
     """A generator function whose body runs under `switch` at every step (PyTorch's rule);
-    what the caller does between steps runs under its own settings."""
+    what the caller does between steps runs under its own settings. Its ending, at the first
+    step, after a value thrown in or sent, is the wrapper's (its return value kept)."""
     @functools.wraps(func)
     def steps(*args, **kwargs):
-        with switch._recreate_cm():
-            gen = func(*args, **kwargs)
-            value = next(gen)
-        while True:
-            try:
-                sent = yield value
-            except GeneratorExit:
-                with switch._recreate_cm():
-                    gen.close()
-                raise
-            except BaseException as exc:  # thrown in: the body gets it under the switch
-                with switch._recreate_cm():
-                    value = gen.throw(exc)
-            else:
+        gen = func(*args, **kwargs)
+        try:
+            with switch._recreate_cm():
+                value = next(gen)
+            while True:
                 try:
+                    sent = yield value
+                except GeneratorExit:
+                    with switch._recreate_cm():
+                        gen.close()
+                    raise
+                except BaseException as exc:  # thrown in: the body gets it under the switch
+                    with switch._recreate_cm():
+                        value = gen.throw(exc)
+                else:
                     with switch._recreate_cm():
                         value = gen.send(sent)
-                except StopIteration as stop:
-                    return stop.value
+        except StopIteration as stop:
+            return stop.value
     return steps
 
 

@@ -50,6 +50,9 @@ def backward(outputs, grad_outputs=None, retain_grad=False, create_graph=False):
 def backward_into(outputs, grad_outputs, inputs, create_graph):
     """PyTorch's backward(inputs=...): the gradients of `outputs` accumulate into the
     `.grad` of `inputs` only (Variables that require grad, leaves or not)."""
+    record = recording()
+    if record is not None:
+        raise record.refuse("backward(inputs=...)")
     inputs = [inputs] if isinstance(inputs, Variable) else list(inputs)
     if not inputs:
         raise ValueError("backward: inputs=, when given, must name at least one Variable")

@@ -265,12 +265,13 @@ class TensorMethods:
     def sort(self, dim=-1, descending=False, *, stable=True):
         """PyTorch's sort: (values, indices) along `dim`, values carrying the gradient;
         always stable (ties keep their order). (autograd.sort is NumPy's: the values.)"""
-        from .ops.sorting import ValuesIndices
+        from .ops.sorting import ValuesIndices, sorted_with_indices
         if self.ndim == 0:  # (PyTorch's dims 0 and -1 of a 0-d tensor: itself)
             _on_0d(self, dim, lambda v, d: v)
             return ValuesIndices(self.clone(), np.zeros((), np.int64))
-        indices = _variable._ops.argsort(self, dim, descending=descending)
-        return ValuesIndices(_variable._ops.take_along_axis(self, indices, dim), indices)
+        # one op, whose forward a captured step's replay runs again (argsort's plain indices
+        # would be refused there)
+        return sorted_with_indices(self, dim, descending, None, "sort")
 
     def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002 (PyTorch's names)
         return _variable._ops.topk(self, k, dim, largest, sorted)

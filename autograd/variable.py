@@ -8,7 +8,7 @@ import weakref
 import numpy as np
 
 from . import hooks as _hooks
-from .backend import as_array, get_array_module, is_float, is_gpu_array
+from .backend import as_array, get_array_module, is_array, is_float, is_gpu_array
 from .config import Config, anomaly_mode
 from .config import no_grad as _no_grad
 from .element_count import ElementCount
@@ -778,6 +778,16 @@ def _compared(var, other, symbol, result):
             if isinstance(operand, Variable):
                 record.compared(operand, symbol)
     return computed_from_values(result)
+
+
+def copied_setting(copy, source):
+    """`copy`, an op's setting made from the user's array `source` (cast to the op's dtype):
+    while a capture records, a replay holds only while `source` keeps its values, as it
+    would reuse the copy (class weights rebalanced in place then record the step again)."""
+    record = _capture_recording()
+    if record is not None and copy is not source and is_array(source):
+        record._note_leaf_read(wrap(source, False))
+    return copy
 
 
 def computed_from_values(result, source=None, made_by=None):

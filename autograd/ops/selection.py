@@ -76,6 +76,7 @@ def masked_fill(x, mask, value):
     the gradient of the filled places) where the boolean `mask` (broadcast to x's shape)
     is True; the result has x's dtype."""
     x = as_variable(x, who="masked_fill")
+    given = mask  # (a Variable goes to where as itself: a captured step's argument)
     mask, shape = boolean_mask(mask, x, "masked_fill")
     if shape != x.shape:
         raise ValueError(f"masked_fill: a mask of shape {mask.shape} does not broadcast to the "
@@ -87,7 +88,7 @@ def masked_fill(x, mask, value):
         value = np.asarray(value, x.dtype)
     elif value.dtype != x.dtype:  # x's dtype, as PyTorch's (Variable(2.0) is float64)
         value = astype(value, x.dtype)
-    return where(mask, value, x)
+    return where(given if isinstance(given, Variable) else mask, value, x)
 
 
 def boolean_mask(mask, x, who):

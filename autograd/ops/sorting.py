@@ -83,8 +83,14 @@ def topk(x, k, axis=-1, largest=True, sorted=True, *, dim=None):  # noqa: A002 (
                          f"{x.shape}), got {k!r}")
     if x.ndim == 0:
         return reshape(x, ()), np.zeros((), np.int64)
-    values, indices = SortAlong(axis, largest, k)(x)
-    return values, computed_from_values(indices.data, x, "topk")
+    return sorted_with_indices(x, axis, largest, k, "topk")
+
+
+def sorted_with_indices(x, axis, descending, k, who):
+    """PyTorch's (values, indices) of x sorted along `axis` (the first k; all for None): the
+    values carry the gradient, the indices are a plain array (x's sort, topk)."""
+    values, indices = SortAlong(normalize_axis(axis, x.ndim, who), descending, k)(x)
+    return ValuesIndices(values, computed_from_values(indices.data, x, who))
 
 
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])  # torch.return_types'

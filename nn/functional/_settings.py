@@ -1,6 +1,6 @@
 """A loss's weights: arrays the op keeps as settings, not inputs (no gradient flows to them)."""
 from autograd.backend import get_array_module, host_array
-from autograd.variable import Parameter, Variable, computed_from_values
+from autograd.variable import Parameter, Variable, computed_from_values, copied_setting
 from autograd.walk import functions_behind
 
 
@@ -19,11 +19,12 @@ def constant_setting(value, like, who, name):
     module and dtype. A trained weight (a Parameter, or a Variable computed from others) is
     refused: the op does not differentiate it, and its gradient would silently stay None."""
     if not isinstance(value, Variable):
-        return get_array_module(like.data).asarray(host_array(value)).astype(like.dtype,
-                                                                             copy=False)
+        return copied_setting(get_array_module(like.data).asarray(host_array(value)).astype(
+            like.dtype, copy=False), value)
     refuse_trained(value, who, name)
     data = get_array_module(like.data).asarray(value.data).astype(like.dtype, copy=False)
-    return computed_from_values(data)  # a setting of the op: a capture refuses one from values
+    # a setting of the op: a capture refuses one from values, and notes one copied
+    return copied_setting(computed_from_values(data), value.data)
 
 
 def _from_a_parameter(value):

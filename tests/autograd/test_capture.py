@@ -341,6 +341,48 @@ def test_under_anomaly_detection_a_captured_step_runs_eagerly_and_checked():
     assert autograd.Config.detect_anomaly is False
 
 
+def test_detect_anomaly_inside_a_captured_step_is_refused_by_name():
+    weight = Variable(np.ones(2))
+
+    def step(x):
+        with autograd.detect_anomaly():
+            return autograd.log(x * weight).sum()
+    with pytest.raises(CaptureError, match=r"detect_anomaly\(\) cannot be replayed"):
+        capture(step)(np.ones(2))
+    assert autograd.Config.detect_anomaly is False
+
+
+def test_backward_with_inputs_inside_a_captured_step_is_refused_by_its_own_name():
+    weight = Variable(np.ones(2))
+    step = capture(lambda x: (x * weight).sum().backward(inputs=[weight]))
+    with pytest.raises(CaptureError, match=r"backward\(inputs=...\) cannot be replayed"):
+        step(np.ones(2))
+
+
+def test_a_mask_argument_and_pytorchs_sort_replay_as_the_eager_step():
+    def train(captured):
+        weight = Variable(np.linspace(-1, 1, 12).reshape(4, 3))
+        optimizer = optim.SGD([weight], lr=0.1)
+
+        def step(x, mask):
+            optimizer.zero_grad()
+            values, indices = (x * weight).sort(dim=1, descending=True)
+            loss = values.masked_fill(mask, 0.0)[:, 0].sum() + autograd.masked_fill(
+                x, mask, 1.0).sum()
+            loss.backward()
+            optimizer.step()
+            return loss
+        step = capture(step) if captured else step
+        rng = np.random.default_rng(0)
+        losses = [step(rng.standard_normal((4, 3)), rng.random((4, 3)) > 0.5).item()
+                  for _ in range(5)]
+        return losses, weight.data, step
+    (losses, weight, step), (eager_losses, eager_weight, _) = train(True), train(False)
+    assert step.replays == 3
+    np.testing.assert_allclose(losses, eager_losses, rtol=1e-12)
+    np.testing.assert_allclose(weight, eager_weight, rtol=1e-12)
+
+
 def test_a_failed_capture_leaves_no_recording_behind():
     model = _mlp()
 
@@ -361,6 +403,37 @@ def test_an_index_array_taken_from_the_data_is_refused():
         return table.weight[x.data.astype(np.int64) % 10].sum()  # an index made with NumPy
     with pytest.raises(CaptureError, match="'index' .*differed"):
         _capture_twice_with(step, [np.array([1.0, 2.0]), np.array([3.0, 4.0])])
+
+
+@pytest.mark.parametrize("loss", [
+    lambda y, t, w: F.cross_entropy(y, t, weight=w),
+    lambda y, t, w: F.nll_loss(F.log_softmax(y, axis=1), t, weight=w),
+    lambda y, t, w: F.multi_margin_loss(y, t, weight=w)])
+def test_class_weights_of_another_dtype_rebalanced_in_place_are_seen(loss):
+    """float64 weights for a float32 model: the op keeps a cast copy, which a replay would
+    reuse; a change of the user's array records the step again."""
+    def train(captured):
+        np.random.seed(0)
+        model, weight = nn.Linear(5, 3), np.ones(3)
+        optimizer = optim.SGD(model.parameters(), lr=0.1)
+
+        def step(x, t):
+            optimizer.zero_grad()
+            value = loss(model(x), t, weight)
+            value.backward()
+            optimizer.step()
+            return value
+        step = capture(step) if captured else step
+        rng, losses = np.random.default_rng(1), []
+        for k in range(6):
+            if k == 3:
+                weight[...] = [1.0, 5.0, 0.2]
+            x = rng.standard_normal((6, 5)).astype(np.float32)
+            losses.append(step(x, rng.integers(0, 3, 6)).item())
+        return losses, step
+    (captured, step), (eager, _) = train(True), train(False)
+    np.testing.assert_allclose(captured, eager, rtol=1e-6)
+    assert step.replays == 2  # (calls 2 and 5: the change recorded it again)
 
 
 def test_class_labels_are_an_input_of_the_loss():

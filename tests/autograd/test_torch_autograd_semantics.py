@@ -36,6 +36,89 @@ def test_a_mode_decorating_a_generator_holds_in_its_body(mode, outer, expected):
     assert all(v.requires_grad is expected for v in made)
 
 
+@pytest.mark.parametrize("mode", [ag.no_grad, ag.enable_grad, ag.inference_mode,
+                                  lambda: ag.set_grad_enabled(False), ag.detect_anomaly])
+def test_a_decorated_generator_ends_as_the_generator_does(mode):
+    @mode()
+    def answers_on_error():
+        try:
+            yield 1
+        except ValueError:
+            return "done"
+
+    steps = answers_on_error()
+    assert next(steps) == 1
+    with pytest.raises(StopIteration) as stop:
+        steps.throw(ValueError)
+    assert stop.value.value == "done"
+
+    @mode()
+    def empty():
+        return 7
+        yield  # noqa: B901 - a generator that returns at once
+
+    assert list(empty()) == []
+
+
+def test_detect_anomaly_decorating_a_generator_holds_in_its_body():
+    @ag.detect_anomaly
+    def modes():
+        yield ag.Config.detect_anomaly
+
+    assert list(modes()) == [True] and not ag.Config.detect_anomaly
+
+
+def test_one_switch_object_shared_by_asyncio_tasks_restores_each_tasks_mode():
+    import asyncio
+    switch = ag.no_grad()
+
+    async def from_on(log):
+        with switch:
+            await asyncio.sleep(0.01)
+        log.append(("on", ag.is_grad_enabled()))
+
+    async def from_off(log):
+        ag.set_grad_enabled(False)
+        await asyncio.sleep(0.001)
+        with switch:
+            await asyncio.sleep(0.02)
+        log.append(("off", ag.is_grad_enabled()))
+
+    async def both():
+        log = []
+        await asyncio.gather(from_on(log), from_off(log))
+        return sorted(log)
+
+    assert asyncio.run(both()) == [("off", False), ("on", True)]
+
+
+def test_a_generator_under_no_grad_closed_by_another_thread_leaves_both_modes_alone():
+    def steps():
+        with ag.no_grad():
+            yield 1
+
+    running = steps()
+    next(running)
+    errors = []
+    closer = threading.Thread(target=lambda: errors.append(running.close()))
+    closer.start()
+    closer.join()
+    assert errors == [None]
+    assert not ag.is_grad_enabled()  # (still inside the with-block in this thread)
+    ag.set_grad_enabled(True)
+
+
+def test_detect_anomaly_takes_pytorchs_check_nan():
+    x = Variable(np.array([0.0]))
+    with ag.detect_anomaly(check_nan=True), pytest.raises(FloatingPointError):
+        ag.log(x * 0) * 0
+    with ag.detect_anomaly(True), pytest.raises(FloatingPointError):
+        ag.log(x * 0) * 0
+    with ag.detect_anomaly(), ag.detect_anomaly(check_nan=False):  # (PyTorch's: no raise)
+        assert not ag.Config.detect_anomaly
+        ag.log(x * 0) * 0
+
+
 def test_grad_stops_at_an_intermediate_input():
     x = Variable(np.array([1.0, 2.0]))
     q = x * 2
