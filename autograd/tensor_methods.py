@@ -86,6 +86,8 @@ class TensorMethods:
         if rounding_mode == "floor":
             return self // other
         if rounding_mode == "trunc":
+            if self.dtype.kind in "iu" and _dtype_kind(other) in "iu":  # exact, as PyTorch's
+                return (self - _variable._ops.fmod(self, other)) // other  # (x - fmod) / y
             return _variable._ops.trunc(self / other)
         raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got "
                          f"{rounding_mode!r}")
@@ -656,3 +658,8 @@ def _copy_into(data, src):
             raise ValueError(f"copy_: a source of shape {np.shape(src)} does not broadcast to "
                              f"{data.shape}") from None
     get_array_module(data).copyto(data, src, casting="unsafe")
+
+
+def _dtype_kind(value):
+    """The dtype kind of a Variable, an array or a Python number."""
+    return (value.dtype if hasattr(value, "dtype") else np.asarray(value).dtype).kind

@@ -3,6 +3,7 @@ import numbers
 
 import numpy as np
 
+from ..arguments import numpy_dtype
 from ..backend import as_array, float64_if_integer, get_array_module
 from ..config import Config
 from ..function import Function
@@ -565,6 +566,7 @@ def where(condition, x0, x1):
 
 
 def astype(x, dtype):
+    dtype = numpy_dtype(dtype)  # (a PyTorch dtype too: x.to(torch.float16))
     if isinstance(x, Variable) and x.dtype == dtype:
         return x
     if np.dtype(dtype).kind not in "biufc":  # (as Variable(...) refuses such data)

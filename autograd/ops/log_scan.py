@@ -4,19 +4,15 @@ import numpy as np
 
 from ..backend import accumulate, get_array_module
 from ..function import Function
-from ..spec import Axes, Spec
-from ..variable import wrap
+from ..spec import Axes, Choice, Spec
 from .accumulation import accumulator
-from .elementwise import abs as absolute
-from .elementwise import exp, log, where
-from .rearrange import reversed_view
 from .shape import reshape
 from .validation import float_input, normalize_axis
 
 
 class LogCumsumExp(Function):
     """y_k = log sum_{j <= k} exp x_j along `axis`;  dx_i = sum_{k >= i} gy_k exp(x_i - y_k)
-    (summed in log space, the positive and negative parts of gy apart, as PyTorch's)"""
+    (ExpWeightedScan: linear in gy, so its own derivatives, jvp's among them, are exact)"""
 
     input_specs = (Spec(min_dims=1),)
     arg_specs = {"axis": Axes(of=0, single=True)}
@@ -31,20 +27,69 @@ class LogCumsumExp(Function):
         return accumulate("logaddexp", wide, self.axis).astype(x.dtype, copy=False)
 
     def backward(self, gy):
-        x, y = self.inputs[0], self.outputs[0]()
-        # log 0, finite (-inf would make nan in the second derivative); half the lowest
-        # float, so that sums of two of them stay finite
-        lowest = wrap(get_array_module(gy.data).asarray(np.finfo(gy.dtype).min / 2, gy.dtype))
-        log_abs = log(absolute(where(gy.data != 0, gy, 1.0)))
-        positive = self._reverse_sum(where(gy.data > 0, log_abs, lowest) - y, x)
-        negative = self._reverse_sum(where(gy.data < 0, log_abs, lowest) - y, x)
-        return positive - negative
+        return ExpWeightedScan(self.axis, True)(gy, self.inputs[0], self.outputs[0]())
 
-    def _reverse_sum(self, log_terms, x):
-        """exp(x_i + log sum_{k >= i} exp(log_terms_k))."""
-        axes = (self.axis,)
-        tail = reversed_view(LogCumsumExp(self.axis)(reversed_view(log_terms, axes)), axes)
-        return exp(tail + x)
+    def backward_data(self, gy):
+        return exp_weighted_scan(gy, self.inputs[0].data, self.outputs[0]().data, self.axis,
+                                 True)
+
+
+class ExpWeightedScan(Function):
+    """reverse: r_i = sum_{k >= i} g_k exp(x_i - y_k); else f_k = sum_{i <= k} g_i exp(x_i - y_k),
+    for y = logcumsumexp(x) (each weight at most 1). Linear in g, and each the other's
+    transpose: dg = the other scan of the upstream gradient u; dx = u r (reverse) or g times
+    the other scan (forward); dy = -g times the other scan (reverse) or -u f (forward)."""
+
+    # x and y are independent inputs here: the derivatives hold for any y, checked so
+    input_specs = (Spec(min_dims=1), Spec(like=0), Spec(like=0))
+    arg_specs = {"axis": Axes(of=0, single=True), "reverse": Choice(True, False)}
+    reference = staticmethod(lambda g, x, y, axis, reverse: _scan_by_definition(
+        g, x, y, axis, reverse))
+
+    def __init__(self, axis, reverse):
+        self.axis, self.reverse = axis, reverse
+
+    def forward(self, g, x, y):
+        return exp_weighted_scan(g, x, y, self.axis, self.reverse)
+
+    def backward(self, gout):
+        g, x, y = self.inputs
+        out = self.outputs[0]()
+        other = ExpWeightedScan(self.axis, not self.reverse)(gout, x, y)
+        if self.reverse:
+            return other, gout * out, -g * other
+        return other, g * other, -gout * out
+
+
+def exp_weighted_scan(g, x, y, axis, reverse):
+    """ExpWeightedScan on arrays: summed in log space, the positive and negative parts of g
+    apart (as PyTorch's logcumsumexp backward), so that no exp of a large number is taken."""
+    xp = get_array_module(g)
+    dtype = g.dtype
+    g, x, y = (a.astype(accumulator(dtype) or dtype, copy=False) for a in (g, x, y))
+    # each term's log: the summed index's part inside the scan, the output index's outside
+    inside, outside = (-y, x) if reverse else (x, -y)
+    total = 0
+    # (log 0 = -inf: a term that adds nothing; NaN or infinite inputs give NaN, as PyTorch)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for sign in (1, -1):
+            logs = xp.log(xp.maximum(sign * g, 0)) + inside
+            if reverse:
+                logs = xp.flip(accumulate("logaddexp", xp.flip(logs, axis), axis), axis)
+            else:
+                logs = accumulate("logaddexp", logs, axis)
+            total = total + sign * xp.exp(logs + outside)
+    return total.astype(dtype, copy=False)
+
+
+def _scan_by_definition(g, x, y, axis, reverse):
+    """ExpWeightedScan term by term (the check's reference): weights exp(x_i - y_k), k >= i."""
+    g, x, y = (np.moveaxis(a, axis, -1) for a in (g, x, y))
+    n = g.shape[-1]
+    weights = np.exp(x[..., :, None] - y[..., None, :]) * np.triu(np.ones((n, n), g.dtype))
+    summed = (weights @ g[..., :, None])[..., 0] if reverse else (
+        g[..., None, :] @ weights)[..., 0, :]
+    return np.moveaxis(summed, -1, axis).astype(g.dtype)
 
 
 def logcumsumexp(x, dim):

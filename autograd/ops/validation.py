@@ -80,6 +80,12 @@ def normalize_axes(axis, ndim, who):
     out-of-range axes raise AxisError and repeated ones ValueError, both naming `who`."""
     if axis is None:
         return tuple(range(ndim))
+    if ndim == 0:  # PyTorch's rule: axes 0 and -1 of a 0-d array are the value itself
+        for a in axis if isinstance(axis, (tuple, list)) else (axis,):
+            if integer(a, "axis", who) not in (0, -1):
+                raise AxisError(f"{who}: axis {a} is out of bounds for array of dimension 0 "
+                                "(only 0 and -1 name its value, as in PyTorch)")
+        return ()
     if not isinstance(axis, (tuple, list)):
         return (normalize_axis(axis, ndim, who),)
     axes = tuple([normalize_axis(a, ndim, who) for a in axis])

@@ -173,6 +173,26 @@ def test_logcumsumexp_far_apart_and_infinite():
                          np.array(0.5))
 
 
+def test_logcumsumexp_forward_mode_and_a_zero_upstream_gradient_are_exact():
+    # its backward is linear in the upstream gradient: jvp differentiates it at zero, where
+    # one split into log|gy| had a derivative of 0 (a Jacobian of zeros)
+    torch = pytest.importorskip("torch")
+    x = np.array([0.3, 1.0, -0.5, 2.0])
+    exact = torch.autograd.functional.jacobian(lambda t: t.logcumsumexp(0),
+                                               torch.tensor(x)).numpy()
+    np.testing.assert_allclose(ag.jacobian(lambda v: ag.logcumsumexp(v, 0), x,
+                                           strategy="forward-mode").data, exact, rtol=1e-12)
+    tangent = np.array([1.0, -2.0, 0.5, 1.0])
+    np.testing.assert_allclose(ag.jvp(lambda v: ag.logcumsumexp(v, 0), x, tangent)[1].data,
+                               exact @ tangent, rtol=1e-12)
+    # d/dw of (d/dx sum(w * logcumsumexp(x))) . v, with zeros in w: the Jacobian's transpose
+    w = Variable(np.array([1.0, 0.0, 0.0, 2.0]))
+    xv = Variable(x)
+    gx, = ag.grad((w * ag.logcumsumexp(xv, 0)).sum(), xv, create_graph=True)
+    dw, = ag.grad((gx * Variable(tangent)).sum(), w)
+    np.testing.assert_allclose(dw.data, exact @ tangent, rtol=1e-12)
+
+
 CALLS = {
     "median": lambda x: x.median(), "median_dim": lambda x: x.median(1)[0],
     "nanmedian": lambda x: x.nanmedian(), "kthvalue": lambda x: x.kthvalue(1)[0],

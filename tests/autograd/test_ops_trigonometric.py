@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
+from autograd import Variable
 
 from .._helpers import assert_float32_kept
 from ._elementwise_math import SHAPES, check_binary, check_unary, values_in
@@ -84,3 +85,12 @@ def test_integers_as_torch_promotes_them():
 def test_shape_mismatch_names_the_op():
     with pytest.raises(ValueError, match=r"atan2: invalid inputs \(\(3,\) float64, \(2,\)"):
         ag.atan2(np.ones(3), np.ones(2))
+
+
+def test_hypot_second_derivative_at_tiny_float32_inputs_is_finite():
+    # y^2 / r^3 = 1.28e19 at (3e-20, 4e-20); gy / r / r overflowed float32 to -inf
+    x = Variable(np.array(3e-20, np.float32))
+    y = Variable(np.array(4e-20, np.float32))
+    gx, = ag.grad(ag.hypot(x, y), x, create_graph=True)
+    ggx, = ag.grad(gx, x)
+    np.testing.assert_allclose(ggx.data, 1.28e19, rtol=1e-5)

@@ -338,6 +338,16 @@ def test_operator_methods_and_names_of_a_port_match_torch():
         v.squeeze(0)  # (NumPy's: the size-1 rule; PyTorch's behaviour is dim=)
     with pytest.raises(ValueError, match="rounding_mode must be None, 'floor' or 'trunc'"):
         v.div(2, rounding_mode="round")
+    # integers divide exactly toward 0, as PyTorch's (through float64 2**53 + 1 was lost)
+    ints, by = np.array([2 ** 53 + 1, 7, -7, 7, -7]), np.array([1, 2, 2, -2, -2])
+    for divisor in (by, 3):
+        ours = Variable(ints).div(divisor if np.ndim(divisor) == 0 else Variable(divisor),
+                                  rounding_mode="trunc")
+        theirs = torch.from_numpy(ints).div(torch.as_tensor(divisor), rounding_mode="trunc")
+        assert ours.dtype == np.int64
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
+    with pytest.raises(ZeroDivisionError, match="integer division by zero"):
+        Variable(ints).div(0, rounding_mode="trunc")
 
 
 def test_solve_takes_a_batch_of_vectors_as_torch():
@@ -392,6 +402,8 @@ def test_a_ported_tutorials_idioms_work():
     y = v * 2
     assert y.grad_fn is y.creator and v.grad_fn is None and v.device == "cpu"
     assert v.cpu() is v and v.to("cpu") is v and v.to(np.float32).dtype == np.float32
+    assert v.to(torch.float16).dtype == np.float16 == v.to(dtype=torch.float16).dtype
+    assert v.astype(torch.int64).dtype == np.int64
 
 
 def test_a_pytorch_style_function_runs_through_apply_to_second_order():
@@ -498,3 +510,16 @@ def test_numpys_axis_and_pytorchs_dim_are_not_both_taken():
             call()
     assert ag.sort(v, 0).shape == (2, 3) and ag.stack([v, v], 1).shape == (2, 2, 3)
     assert ag.sum(v, dim=[]).data == 15.0 == v.sum(dim=()).data  # (PyTorch: every axis)
+
+
+def test_a_0d_variable_reduces_over_dim_0_or_minus_1_as_pytorch():
+    torch = pytest.importorskip("torch")
+    v, t = Variable(np.array(2.0)), torch.tensor(2.0)
+    for name in ("sum", "mean", "prod", "amax", "logsumexp"):
+        for dim in (0, -1, (0,)):
+            if name == "logsumexp" and isinstance(dim, tuple):
+                continue
+            assert getattr(v, name)(dim=dim).item() == getattr(t, name)(dim=dim).item()
+    with pytest.raises(ValueError, match=r"sum: axis 1 is out of bounds for array of "
+                       r"dimension 0 \(only 0 and -1"):
+        v.sum(dim=1)
