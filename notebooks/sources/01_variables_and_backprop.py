@@ -117,7 +117,8 @@ ag.plot_graph(price, to_file=OUT / "apples.png", values=True, grads=True)
 # With `values=True, grads=True` each variable shows its value and its gradient, the
 # derivative of `price` with respect to it (`price` itself has gradient 1, the seed of
 # backprop). `grad: —` would mean "not computed" (without `retain_grad=True`, `apples` and
-# `price` show it); a 0 would be a computed answer: here the price does not change with it.
+# `price` show it); a 0 would be a computed answer: the price does not change with that
+# variable.
 #
 # Read the gradients against the two rules every graph is built from:
 #

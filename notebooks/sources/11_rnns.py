@@ -543,16 +543,21 @@ for label, accuracies in adding_curves.items():
           reached[0] if reached else "> 10")
 attention_curve = adding_curves["attention"]
 assert first_at_80["attention"] < first_at_80["LSTM"]  # attention gets there first
-assert max(attention_curve[-3:]) > 0.85  # 0.90 at worst over forty seeds
-assert 0.6 < adding_curves["LSTM"][-1] < 0.95  # seed 0: past chance, short of attention
+assert max(attention_curve[-3:]) > 0.85  # 0.94 at worst over 54 runs (see below)
+# over the 10 epochs, attention's mean test accuracy is far above the LSTM's (0.17 apart at
+# the least over the 54 runs)
+assert np.mean(attention_curve) > np.mean(adding_curves["LSTM"]) + 0.08
 assert on_marked > 0.3   # far more than the 2/30 of an even spread
 
 # %% [markdown]
-# Attention learns the task within a few epochs; the LSTM needs many more (after 10 epochs
-# it reaches 0.68 to 0.93 for 16 of the seeds 0-19, and for the other four it has not left
-# chance yet: 0.50 to 0.52, as at seed 11. The LSTM was invented for such long gaps, but its
+# Attention learns the task within a few epochs; the LSTM needs many more, and its progress
+# is unsteady. Over 54 runs (initial weights from seeds 0-7 times the loader's shuffle seeds
+# 0-5, and six more on other data), attention reached 80% at epoch 2 or 3 every time; the
+# LSTM reached it at epoch 6 to 10 in 27 runs and not within 10 epochs in the other 27, and
+# its last epoch ended anywhere from 0.46 (chance) to 0.94: Adam at this learning rate can
+# lose in one epoch what it had learned. The LSTM was invented for such long gaps, but its
 # signal has to survive every step in between, where attention's path from a marked step to
-# the output is one step long).
+# the output is one step long.
 #
 # Attention has **no sense of order**: shuffle the steps and each output moves with its step,
 # unchanged, so the average the classifier reads is the same. That suits this task, where
