@@ -34,10 +34,12 @@ __getattr__, __dir__ = lazy_attributes(__name__, names={
     "destroy_process_group": "group", "get_rank": "group", "get_world_size": "group",
     "init_process_group": "group", "is_initialized": "group", "GradientReducer": "reducer",
     "DistributedSampler": "sampler", "SyncBatchNorm": "sync_batchnorm",
-    "OutOfStepError": "lockstep",
+    "OutOfStepError": "lockstep", "all_gather": "collectives", "reduce": "collectives",
+    "new_group": "group", "get_backend": "group", "is_available": "group",
 })
 
 __all__ = ["init_process_group", "is_initialized", "destroy_process_group", "get_rank",
            "get_world_size", "barrier", "abort", "all_reduce", "broadcast", "all_gather_rows",
            "ReduceOp", "DistributedDataParallel", "consume_prefix_in_state_dict_if_present",
-           "GradientReducer", "DistributedSampler", "SyncBatchNorm", "OutOfStepError"]
+           "GradientReducer", "DistributedSampler", "SyncBatchNorm", "OutOfStepError",
+           "all_gather", "reduce", "new_group", "get_backend", "is_available"]

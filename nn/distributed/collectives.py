@@ -11,7 +11,8 @@ from autograd.backend import get_array_module, to_cpu
 from autograd.variable import Variable
 
 from . import lockstep
-from .group import group, import_mpi
+from .group import group as the_group
+from .group import import_mpi, world_only
 
 
 class ReduceOp:
@@ -25,9 +26,28 @@ _REDUCE = {"sum": np.add, "product": np.multiply, "min": np.minimum, "max": np.m
            "avg": np.add}
 
 
-def all_reduce(array, op="sum"):
+class Completed:
+    """What a collective called with async_op=True returns, as PyTorch's Work: rungrad's
+    collectives are done when they return, so wait() has nothing left to wait for."""
+
+    def wait(self, timeout=None):
+        return True
+
+    def is_completed(self):
+        return True
+
+
+def _done(array, group, async_op, who):
+    """A collective's return: `array`, or a Completed for async_op (PyTorch's Work)."""
+    world_only(group, who)
+    return Completed() if async_op else array
+
+
+def all_reduce(array, op="sum", group=None, async_op=False):
     """Combine `array` over all ranks, in place, and return it: every rank then holds the
-    sum ('sum'), 'product', 'min', 'max' or the mean ('avg') of the ranks' arrays."""
+    sum ('sum'), 'product', 'min', 'max' or the mean ('avg') of the ranks' arrays. As
+    PyTorch's: group (the world, the only group here) and async_op (a Completed to wait on)."""
+    world_only(group, "all_reduce")
     target = _array(array, "all_reduce")
     if op not in _OPS:
         raise ValueError(f"all_reduce: op must be one of {', '.join(_OPS)}, got {op!r}")
@@ -37,9 +57,9 @@ def all_reduce(array, op="sum"):
     if op == "avg" and target.dtype.kind != "f":  # refused before the sum overwrites it
         raise TypeError(f"all_reduce: op='avg' needs a floating array (the mean of integers "
                         f"is not one), got dtype {target.dtype}; use 'sum' and divide")
-    world = group()
+    world = the_group()
     if world.comm is None:
-        return array
+        return _done(array, group, async_op, "all_reduce")
     MPI = import_mpi("all_reduce")
     host, write_back = _host_buffer(target)
     mine = lockstep.tag(world, "all_reduce", host.size, host.dtype, lockstep.OPS.index(op))
@@ -54,26 +74,58 @@ def all_reduce(array, op="sum"):
     if op == "avg":
         host /= world.size
     write_back(host)
-    return array
+    return _done(array, group, async_op, "all_reduce")
 
 
-def broadcast(array, src=0):
-    """Overwrite `array` on every rank with rank `src`'s, in place; returns it."""
+def broadcast(array, src=0, group=None, async_op=False):
+    """Overwrite `array` on every rank with rank `src`'s, in place; returns it (group and
+    async_op as all_reduce's)."""
+    world_only(group, "broadcast")
     target = _array(array, "broadcast")
-    world = group()
+    world = the_group()
     _check_root(src, world)
-    if world.comm is None:
-        return array
-    lockstep.check_in(world, lockstep.tag(world, "broadcast", target.size, target.dtype,
-                                          int(src)), "broadcast")
-    _broadcast(target, src, world)
-    return array
+    if world.comm is not None:
+        lockstep.check_in(world, lockstep.tag(world, "broadcast", target.size, target.dtype,
+                                              int(src)), "broadcast")
+        _broadcast(target, src, world)
+    return _done(array, group, async_op, "broadcast")
+
+
+def all_gather(tensor_list, tensor, group=None, async_op=False):
+    """PyTorch's all_gather: tensor_list[r] becomes rank r's `tensor`, in place (every rank's
+    of the same shape and dtype; all_gather_rows joins rows of different lengths)."""
+    world_only(group, "all_gather")
+    mine = _array(tensor, "all_gather")
+    targets = [_array(out, "all_gather") for out in tensor_list]
+    size = the_group().size
+    if len(targets) != size or any(t.shape != mine.shape for t in targets):
+        raise ValueError(f"all_gather: tensor_list must hold {size} arrays (one per rank) of "
+                         f"the tensor's shape {mine.shape}, got "
+                         f"{[tuple(t.shape) for t in targets]}")
+    rows = all_gather_rows(to_cpu(mine)[None])
+    if len(rows) != size:  # (another rank gave a tensor of another shape: refused there)
+        raise ValueError("all_gather: the ranks' tensors differ in shape")
+    for target, row in zip(targets, rows):
+        target[...] = get_array_module(target).asarray(row)
+    return _done(None, group, async_op, "all_gather")
+
+
+def reduce(array, dst=0, op="sum", group=None, async_op=False):
+    """PyTorch's reduce: rank `dst`'s `array` becomes the ranks' combined arrays (op as
+    all_reduce's); the others' stay as they were."""
+    world_only(group, "reduce")
+    target = _array(array, "reduce")
+    _check_root(dst, the_group(), "reduce", "dst")
+    combined = all_reduce(target.copy(), op)
+    if the_group().rank == dst:
+        target[...] = combined
+    return _done(array, group, async_op, "reduce")
 
 
 def broadcast_arrays(arrays, src=0):
     """broadcast() each of `arrays` (NumPy or CuPy) behind one check-in (DDP's buffers before
     each forward: one small collective, not one per buffer)."""
-    world = group()
+    world = the_group()
     _check_root(src, world)
     if world.comm is None or not arrays:  # (no buffers: no collective; alike on every rank)
         return
@@ -85,9 +137,9 @@ def broadcast_arrays(arrays, src=0):
         _broadcast(target, src, world)
 
 
-def _check_root(src, world):
+def _check_root(src, world, who="broadcast", name="src"):
     if not isinstance(src, (int, np.integer)) or not 0 <= src < world.size:
-        raise ValueError(f"broadcast: src must be a rank from 0 to {world.size - 1}, got "
+        raise ValueError(f"{who}: {name} must be a rank from 0 to {world.size - 1}, got "
                          f"{src!r}")
 
 
@@ -102,7 +154,7 @@ def all_gather_rows(array):
     must agree in dtype and in the other axes: a ValueError on every rank otherwise). Not in
     place: returns a new array."""
     array = np.ascontiguousarray(to_cpu(array))  # (at least one axis: a 0-d array is one row)
-    world = group()
+    world = the_group()
     if world.comm is None:
         return array
     lockstep.check_in(world, lockstep.tag(world, "all_gather_rows"), "all_gather_rows")
@@ -170,4 +222,5 @@ def _host_buffer(target):
     return host, write_back
 
 
-__all__ = ["ReduceOp", "all_reduce", "broadcast", "all_gather_rows"]
+__all__ = ["ReduceOp", "all_reduce", "broadcast", "all_gather", "reduce", "all_gather_rows",
+           "Completed"]

@@ -18,7 +18,7 @@ from autograd.walk import functions_behind
 from ..module import Module
 from .agreement import check_ranks_agree
 from .collectives import broadcast_arrays
-from .group import group
+from .group import group, world_only
 from .reducer import GradientReducer
 
 
@@ -49,14 +49,30 @@ class DistributedDataParallel(Module):
     state_dict() keys carry the `module.` prefix, as PyTorch's; load_state_dict takes them
     with or without it, and `self.module.state_dict()` (or
     `consume_prefix_in_state_dict_if_present`) gives the bare module's keys.
+
+    PyTorch's signature, so that ported code runs: device_ids and output_device (one device
+    per process: the module's parameters are where it runs), dim, process_group (the world,
+    the one group), check_reduction and static_graph (a graph alike at every step: nothing
+    to plan here) are accepted; init_sync=False (skipping the copy of rank 0's weights) is
+    refused, as ranks would then train apart.
     """
 
-    def __init__(self, module, broadcast_buffers=True, bucket_cap_mb=25.0,
-                 find_unused_parameters=False, gradient_as_bucket_view=False):
+    def __init__(self, module, device_ids=None, output_device=None, dim=0,
+                 broadcast_buffers=True, init_sync=True, process_group=None,
+                 bucket_cap_mb=25.0, find_unused_parameters=False, check_reduction=False,
+                 gradient_as_bucket_view=False, static_graph=False):
         super().__init__()
         if not isinstance(module, Module):
             raise TypeError(f"DistributedDataParallel: expected an nn.Module, got "
                             f"{type(module).__name__}")
+        world_only(process_group, "DistributedDataParallel")
+        if device_ids is not None and len(device_ids) > 1:
+            raise ValueError(f"DistributedDataParallel: one device per process, got "
+                             f"device_ids={list(device_ids)}")
+        if not init_sync:
+            raise ValueError("DistributedDataParallel: init_sync=False is not supported (rank "
+                             "0's weights are always copied to every rank)")
+        bucket_cap_mb = 25.0 if bucket_cap_mb is None else bucket_cap_mb
         unbuilt = [name for name, p in module.named_parameters() if is_uninitialized(p)]
         if unbuilt:
             raise ValueError(f"DistributedDataParallel: parameters {', '.join(unbuilt)} are "

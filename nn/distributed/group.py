@@ -139,19 +139,55 @@ def group():
     return _group
 
 
-def get_rank():
+_world = group  # (the functions below take PyTorch's group= argument, which hides it)
+
+# PyTorch's `dist.group.WORLD`: the world, the one group there is (None means it too)
+WORLD = None
+
+
+def world_only(given, who):
+    """Refuse a group other than the world (PyTorch's group= argument), by name."""
+    if given is not None and given is not _group:
+        raise ValueError(f"{who}: group= must be the world (None or dist.group.WORLD): "
+                         "nn.distributed has one group, every rank (the one new_group gives)")
+
+
+def new_group(ranks=None, timeout=None, backend=None, pg_options=None, **options):
+    """PyTorch's new_group, for the one group there is: every rank (ranks None or all)."""
+    size = group().size
+    if ranks is not None and sorted(ranks) != list(range(size)):
+        raise ValueError(f"new_group: nn.distributed has one group, every rank; got ranks "
+                         f"{list(ranks)} of {size}")
+    return WORLD
+
+
+def get_backend(group=None):
+    """'mpi' under a launcher of several processes, as PyTorch names it."""
+    world_only(group, "get_backend")
+    return "mpi"
+
+
+def is_available():
+    """True, as torch.distributed's: a world of one works without MPI."""
+    return True
+
+
+def get_rank(group=None):
     """This process's rank, 0 .. world size - 1 (0 in a world of one)."""
-    return group().rank
+    world_only(group, "get_rank")
+    return _world().rank
 
 
-def get_world_size():
+def get_world_size(group=None):
     """The number of processes in the group (1 when not launched by mpiexec)."""
-    return group().size
+    world_only(group, "get_world_size")
+    return _world().size
 
 
-def barrier():
-    """Wait until every rank has reached this call."""
-    world = group()
+def barrier(group=None, async_op=False, device_ids=None):
+    """Wait until every rank has reached this call (PyTorch's arguments accepted)."""
+    world_only(group, "barrier")
+    world = _world()
     if world.comm is not None:  # a check-in is a barrier
         from . import lockstep
         lockstep.check_in(world, lockstep.tag(world, "barrier"), "barrier")
@@ -168,4 +204,5 @@ def abort(status=1):
 
 
 __all__ = ["init_process_group", "is_initialized", "destroy_process_group", "get_rank",
-           "get_world_size", "barrier", "abort", "launched_world_size"]
+           "get_world_size", "barrier", "abort", "launched_world_size", "WORLD", "new_group",
+           "get_backend", "is_available"]

@@ -412,3 +412,9 @@ def test_evaluate_on_a_distributed_sampler_s_shards_scores_the_whole_data():
     mpiexec_or_skip()
     result = check(run_program("evaluate_shards.py"))
     assert result.stdout.count("ok evaluate") == 2, result.stdout
+
+
+def test_pytorchs_collectives_and_keywords_run_on_two_ranks():
+    mpiexec_or_skip()
+    result = check(run_program("torch_collectives.py", ranks=2, timeout=60))
+    assert result.stdout.count("ok mpi") == 2, (result.stdout, result.stderr)

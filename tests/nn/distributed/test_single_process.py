@@ -386,3 +386,27 @@ def test_the_workers_launcher_waits_for_mpiexec_through_a_ctrl_c(monkeypatch):
     except KeyboardInterrupt:
         status = "interrupted"
     assert status == 130 and not _CtrlCOnce.killed
+
+
+def test_pytorchs_collective_names_and_keywords_in_a_world_of_one():
+    array = np.arange(3.0)
+    work = dist.all_reduce(array, dist.ReduceOp.SUM, group=dist.group.WORLD, async_op=True)
+    assert work.wait() and work.is_completed() and array.tolist() == [0.0, 1.0, 2.0]
+    gathered = [np.zeros(3)]
+    dist.all_gather(gathered, array)
+    assert gathered[0].tolist() == [0.0, 1.0, 2.0]
+    assert dist.reduce(array, dst=0) is array and dist.new_group() is dist.group.WORLD
+    assert dist.get_backend() == "mpi" and dist.is_available()
+    assert dist.get_rank(group=None) == 0 and dist.get_world_size(dist.group.WORLD) == 1
+    with pytest.raises(ValueError, match="group= must be the world"):
+        dist.broadcast(array, 0, group=object())
+    with pytest.raises(ValueError, match="tensor_list must hold 1 arrays"):
+        dist.all_gather([np.zeros(3), np.zeros(3)], array)
+    with pytest.raises(ValueError, match="one group, every rank; got ranks"):
+        dist.new_group([0, 1])
+    ddp = dist.DistributedDataParallel(nn.Linear(2, 1), device_ids=[0], output_device=0,
+                                       process_group=None, bucket_cap_mb=None,
+                                       static_graph=True)
+    assert ddp.module.in_features == 2
+    with pytest.raises(ValueError, match="init_sync=False is not supported"):
+        dist.DistributedDataParallel(nn.Linear(2, 1), init_sync=False)
