@@ -111,7 +111,9 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "floor", "ceil", "round", "trunc", "frac", "sign", "fmod",
                                 "remainder", "floor_divide", "copysign", "nan_to_num", "lerp",
                                 "erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma",
-                                "i0", "i1")},
+                                "i0", "i1", "amax", "amin", "aminmax", "dist", "var_mean",
+                                "std_mean", "fmax", "fmin", "logaddexp", "logaddexp2",
+                                "sinc")},
     # indexing, scatter and reductions
     **{name: "ops" for name in ("index_add", "index_copy", "index_fill", "index_put",
                                 "masked_select", "masked_scatter", "take", "scatter_reduce",
@@ -168,5 +170,6 @@ __all__ = [
     "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2", "hypot", "log2",
     "log10", "exp2", "xlogy", "logit", "floor", "ceil", "round", "trunc", "frac", "sign", "fmod",
     "remainder", "floor_divide", "copysign", "nan_to_num", "lerp", "erf", "erfc", "erfinv",
-    "lgamma", "digamma", "polygamma", "i0", "i1",
+    "lgamma", "digamma", "polygamma", "i0", "i1", "amax", "amin", "aminmax", "dist",
+    "var_mean", "std_mean", "fmax", "fmin", "logaddexp", "logaddexp2", "sinc",
 ]

@@ -11,6 +11,7 @@ no in-place op (`x = x + y` makes a new one)."""
 import numpy as np
 
 from . import variable as _variable  # (its `_ops` is autograd.ops, bound once both exist)
+from .arguments import numpy_dtype
 from .backend import get_array_module
 from .config import Config
 
@@ -398,19 +399,22 @@ class TensorMethods:
             self.to_cpu() if str(device).startswith("cpu") else self.to_gpu())
         return moved if dtype is None else _variable._ops.astype(moved, dtype)
 
-    # ----- new constants beside this one (its dtype and device, no gradient) -----
-    def new_zeros(self, *size):
-        return self._new_full(_varargs(size), 0)
+    # ----- new constants beside this one (its dtype and device unless told; PyTorch's
+    # dtype=, device= and requires_grad=) -----
+    def new_zeros(self, *size, **options):
+        return self._new_full(_varargs(size), 0, **options)
 
-    def new_ones(self, *size):
-        return self._new_full(_varargs(size), 1)
+    def new_ones(self, *size, **options):
+        return self._new_full(_varargs(size), 1, **options)
 
-    def new_full(self, size, fill_value):
-        return self._new_full(tuple(size), fill_value)
+    def new_full(self, size, fill_value, **options):
+        return self._new_full(tuple(size), fill_value, **options)
 
-    def _new_full(self, size, fill_value):
+    def _new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
         xp = get_array_module(self.data)
-        return _variable.wrap(xp.full(size, fill_value, self.dtype))
+        dtype = self.dtype if dtype is None else numpy_dtype(dtype)
+        made = _variable.wrap(xp.full(size, fill_value, dtype), requires_grad)
+        return made if device is None else made.to(device)
 
     # ----- in place, where no graph is recorded (see the module's docstring) -----
     def zero_(self):

@@ -48,7 +48,10 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "sort": "sorting", "argsort": "sorting", "topk": "sorting", "argmax": "sorting",
     "argmin": "sorting", "flip": "rearrange", "roll": "rearrange", "tile": "rearrange",
     "clamp": "torch_names", "unsqueeze": "torch_names", "permute": "torch_names",
-    "mm": "torch_names", "bmm": "torch_names",
+    "mm": "torch_names", "bmm": "torch_names", "amax": "torch_names", "amin": "torch_names",
+    "aminmax": "torch_names", "dist": "torch_names", "var_mean": "torch_names",
+    "std_mean": "torch_names", "fmax": "elementwise", "fmin": "elementwise",
+    "logaddexp": "logarithmic", "logaddexp2": "logarithmic", "sinc": "trigonometric",
     "chunk": "rearrange", "unbind": "rearrange", "narrow": "rearrange",
     "split_sizes": "rearrange", "gather": "selection", "scatter": "selection",
     "scatter_add": "selection", "index_select": "selection", "masked_fill": "selection",
@@ -119,4 +122,5 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "log2", "log10", "exp2", "xlogy", "logit", "floor", "ceil", "round", "trunc", "frac",
            "sign", "fmod", "remainder", "floor_divide", "copysign", "nan_to_num", "lerp",
            "erf", "erfc", "erfinv",
-           "lgamma", "digamma", "polygamma", "i0", "i1"]
+           "lgamma", "digamma", "polygamma", "i0", "i1", "amax", "amin", "aminmax", "dist",
+           "var_mean", "std_mean", "fmax", "fmin", "logaddexp", "logaddexp2", "sinc"]

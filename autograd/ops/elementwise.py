@@ -372,6 +372,32 @@ def _split_by_winner(gy, x0, x1, needs, smaller_wins=False):
     return g0, g1
 
 
+class Fmax(Function):
+    """y = fmax(x0, x1): the larger, NaN only where both are (NumPy's and PyTorch's fmax);
+    dy/dx0 = 1 where x0 >= x1 or x1 is NaN, else dy/dx1 = 1 (PyTorch's: a tie's to x0).
+    With `smaller`, fmin."""
+
+    input_specs = (Spec(grid=(0.1, 0.0)), Spec(broadcast=0, grid=(0.1, 0.05)))
+    arg_specs = {"smaller": Choice(False, True)}
+    reference = staticmethod(lambda x0, x1, smaller: (np.fmin if smaller else np.fmax)(x0, x1))
+
+    def __init__(self, smaller=False):
+        self.smaller = smaller
+
+    def forward(self, x0, x1):
+        xp = get_array_module(x0)
+        return (xp.fmin if self.smaller else xp.fmax)(x0, x1)
+
+    def backward(self, gy):
+        x0, x1 = self.inputs
+        a, b = x0.data, x1.data
+        first = ((a <= b) if self.smaller else (a >= b)) | get_array_module(b).isnan(b)
+        need0, need1 = self.needs_input_grad
+        dtype = gy.data.dtype
+        return (linked(masked(gy, first.astype(dtype)), x0, x1) if need0 else None,
+                linked(masked(gy, (~first).astype(dtype)), x0, x1) if need1 else None)
+
+
 class Clip(Function):
     """y = min(max(x, a_min), a_max);  dy/dx = 1 inside the range, 0 outside;
     dy/da_min = [x < a_min < a_max], dy/da_max = [x > a_max or a_max < a_min] (PyTorch's)"""
@@ -517,6 +543,16 @@ def maximum(x0, x1):
 
 def minimum(x0, x1):
     return Minimum()(*promoted(x0, x1))
+
+
+def fmax(input, other):  # noqa: A002 (PyTorch's names)
+    """The larger of each pair, a NaN ignored beside a number (torch.fmax, NumPy's)."""
+    return Fmax()(*promoted(input, other))
+
+
+def fmin(input, other):  # noqa: A002 (PyTorch's names)
+    """The smaller of each pair, a NaN ignored beside a number (torch.fmin, NumPy's)."""
+    return Fmax(smaller=True)(*promoted(input, other))
 
 
 def clip(x, a_min, a_max):

@@ -1,5 +1,6 @@
-"""Logarithms and exponentials to other bases, x log y and the logit (torch.log2, log10,
-exp2, xlogy, logit). Backward formulas are PyTorch's, so edge points give its values."""
+"""Logarithms and exponentials to other bases, x log y, the logit and log-sums of two
+(torch.log2, log10, exp2, xlogy, logit, logaddexp, logaddexp2). Backward formulas are
+PyTorch's, so edge points give its values."""
 import math
 
 import numpy as np
@@ -7,7 +8,7 @@ import numpy as np
 from ..backend import float64_if_integer, get_array_module
 from ..function import Function
 from ..spec import Choice, Spec
-from .elementwise import where
+from .elementwise import sigmoid, where
 from .math_base import UnaryMath, operands
 from .validation import real_scalar
 
@@ -94,6 +95,31 @@ class Logit(Function):
         return where(outside, 0.0, gy / (z * (1 - z)))
 
 
+class LogAddExp(Function):
+    """y = log_b(b^x0 + b^x1) without overflow (base e, or 2);  dy/dx0 = sigmoid((x0 - x1) ln b),
+    dy/dx1 = sigmoid((x1 - x0) ln b)"""
+
+    input_specs = (Spec(), Spec(broadcast=0))
+    arg_specs = {"base2": Choice(False, True)}
+    reference = staticmethod(lambda x0, x1, base2: (np.logaddexp2 if base2 else np.logaddexp)(
+        x0, x1))
+
+    def __init__(self, base2=False):
+        self.base2 = base2
+
+    def forward(self, x0, x1):
+        xp = get_array_module(x0)
+        combine = xp.logaddexp2 if self.base2 else xp.logaddexp
+        return combine(float64_if_integer(x0), float64_if_integer(x1))
+
+    def backward(self, gy):
+        x0, x1 = self.inputs
+        need0, need1 = self.needs_input_grad
+        scale = _LN2 if self.base2 else 1.0
+        return (gy * sigmoid((x0 - x1) * scale) if need0 else None,
+                gy * sigmoid((x1 - x0) * scale) if need1 else None)
+
+
 def _logit_array(x, eps):
     xp = get_array_module(x)
     if eps is not None:
@@ -117,6 +143,16 @@ def exp2(x):
 def xlogy(input, other):  # noqa: A002 (PyTorch's names)
     """input * log(other), 0 where input is 0 (torch.xlogy); integers give float64."""
     return Xlogy()(*operands(input, other, "xlogy"))
+
+
+def logaddexp(input, other):  # noqa: A002 (PyTorch's names)
+    """log(e^input + e^other), without overflow (torch.logaddexp, NumPy's)."""
+    return LogAddExp()(*operands(input, other, "logaddexp"))
+
+
+def logaddexp2(input, other):  # noqa: A002 (PyTorch's names)
+    """log2(2^input + 2^other), without overflow (torch.logaddexp2, NumPy's)."""
+    return LogAddExp(base2=True)(*operands(input, other, "logaddexp2"))
 
 
 def logit(input, eps=None):  # noqa: A002 (PyTorch's names)

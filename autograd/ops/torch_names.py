@@ -1,9 +1,17 @@
 """PyTorch's names for ops autograd has under NumPy's, for ported code: ag.clamp,
-ag.unsqueeze, ag.permute, ag.mm, ag.bmm (each the op of the other name, no second copy)."""
+ag.unsqueeze, ag.permute, ag.mm, ag.bmm, ag.amax, ag.amin, ag.aminmax, ag.dist, ag.var_mean,
+ag.std_mean (each the ops of the other names, no second copy)."""
+from collections import namedtuple
+
 from ..variable import as_variable
 from .elementwise import clip
 from .linalg import matmul
+from .norm import vector_norm
+from .reduction import max as _max
+from .reduction import min as _min
 from .shape import expand_dims, transpose
+
+MinMax = namedtuple("MinMax", ["min", "max"])  # torch.return_types.aminmax's fields
 
 
 def clamp(input, min=None, max=None):  # noqa: A002 (PyTorch's names)
@@ -40,3 +48,39 @@ def _product_of(a, b, ndim, who):
 
 
 __all__ = ["clamp", "unsqueeze", "permute", "mm", "bmm"]
+
+
+def amax(input, dim=None, keepdim=False):  # noqa: A002 (PyTorch's names)
+    """torch.amax: the maximum over `dim` (all by default), the gradient shared among ties."""
+    return as_variable(input, who="amax").amax(dim, keepdim)
+
+
+def amin(input, dim=None, keepdim=False):  # noqa: A002 (PyTorch's names)
+    """torch.amin: the minimum over `dim`, as amax."""
+    return as_variable(input, who="amin").amin(dim, keepdim)
+
+
+def aminmax(input, *, dim=None, keepdim=False):  # noqa: A002 (PyTorch's names)
+    """torch.aminmax: (min, max) over `dim` (all by default), a named pair."""
+    x = as_variable(input, who="aminmax")
+    return MinMax(_min(x, axis=dim, keepdims=keepdim), _max(x, axis=dim, keepdims=keepdim))
+
+
+def dist(input, other, p=2):  # noqa: A002 (PyTorch's names)
+    """torch.dist: the p-norm of input - other over all elements (broadcast together)."""
+    return vector_norm(as_variable(input, who="dist") - other, p)
+
+
+def var_mean(input, dim=None, *, correction=1, keepdim=False):  # noqa: A002
+    """torch.var_mean: (var, mean) over `dim` (all by default), the variance divided by
+    N - correction (PyTorch's default 1)."""
+    x = as_variable(input, who="var_mean")
+    return (x.var(dim=dim, correction=correction, keepdim=keepdim),
+            x.mean(dim=dim, keepdim=keepdim))
+
+
+def std_mean(input, dim=None, *, correction=1, keepdim=False):  # noqa: A002
+    """torch.std_mean: (std, mean), as var_mean."""
+    x = as_variable(input, who="std_mean")
+    return (x.std(dim=dim, correction=correction, keepdim=keepdim),
+            x.mean(dim=dim, keepdim=keepdim))

@@ -7,7 +7,7 @@ from ..backend import float64_if_integer, get_array_module
 from ..function import Function
 from ..spec import Spec
 from .arithmetic import _zero_at
-from .elementwise import sqrt
+from .elementwise import cos, sqrt, where
 from .math_base import UnaryMath, operands
 
 
@@ -131,6 +131,23 @@ class Hypot(Function):
         return (gy * (x0 / y) if need0 else None), (gy * (x1 / y) if need1 else None)
 
 
+class Sinc(UnaryMath):
+    """y = sin(pi x) / (pi x), 1 at 0;  dy/dx = (cos(pi x) - y) / x, by its series
+    -(pi^2 x / 3)(1 - (pi x)^2 / 10 + (pi x)^4 / 280) near 0, where the formula cancels
+    (and the series' own derivative is the second derivative's limit there)"""
+
+    function, reference = "sinc", staticmethod(np.sinc)
+
+    def backward(self, gy):
+        x = self.inputs[0]
+        near = np.abs(x.data) < (1e-3 if x.data.dtype == np.float64 else 0.1)
+        apart = where(near, 1.0, x)  # (the formula's denominator, never 0: masked there)
+        formula = (cos(np.pi * apart) - self.outputs[0]()) / apart
+        t = (np.pi * x) ** 2
+        series = x * (-np.pi ** 2 / 3) * (1 - t / 10 + t * t / 280)
+        return gy * where(near, series, formula)
+
+
 def _rsqrt(v):
     """1 / sqrt(v), inf at 0 (PyTorch's rsqrt, which its backward formulas use)."""
     return 1 / sqrt(v)
@@ -171,6 +188,11 @@ def atan(x):
 def atan2(input, other):  # noqa: A002 (PyTorch's names)
     """PyTorch's atan2(input, other): the angle of (other, input); integers give float64."""
     return Atan2()(*operands(input, other, "atan2"))
+
+
+def sinc(input):  # noqa: A002 (PyTorch's names)
+    """sin(pi x) / (pi x), 1 at 0 (torch.sinc, NumPy's); integers give float64."""
+    return Sinc()(input)
 
 
 def hypot(input, other):  # noqa: A002 (PyTorch's names)

@@ -328,3 +328,47 @@ def test_einsum_takes_its_operands_as_one_list_as_torch_does():
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((2, 3)), rng.standard_normal((3, 4))
     np.testing.assert_allclose(ag.einsum("ij,jk->ik", [a, b]).data, a @ b, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["logaddexp", "logaddexp2", "fmax", "fmin"])
+def test_two_input_ops_of_pytorchs_names(name):
+    rng = np.random.default_rng(4)
+    x, y = rng.standard_normal((3, 4)), rng.standard_normal((1, 4)) * 3
+    assert_matches_torch(getattr(ag, name), getattr(torch, name), x, y)
+    if name.startswith("fm"):  # a NaN is ignored beside a number, its gradient the number's
+        x[0, 0], y[0, 1] = np.nan, np.nan
+        assert_matches_torch(getattr(ag, name), getattr(torch, name), x, y, order=1)
+        tie = np.array([1.0, 2.0])  # a tie's gradient goes to the first input, as PyTorch's
+        assert_matches_torch(getattr(ag, name), getattr(torch, name), tie, tie.copy(), order=1)
+
+
+def test_sinc_and_its_derivatives_at_and_near_zero():
+    x = np.array([0.0, 1e-8, 1e-4, 0.05, 0.3, -1.5, 2.0])
+    assert_matches_torch(ag.sinc, torch.sinc, x[3:])  # (away from 0 PyTorch's formula holds)
+    v = ag.Variable(x)
+    gx, = ag.grad(ag.sinc(v).sum(), v, create_graph=True)
+    ggx, = ag.grad(gx.sum(), v)
+    # the series near 0: sinc'(x) = -pi^2 x / 3 + O(x^3), sinc''(0) = -pi^2 / 3
+    np.testing.assert_allclose(gx.data[:3], -math.pi ** 2 * x[:3] / 3, rtol=1e-7)
+    np.testing.assert_allclose(ggx.data[:2], -math.pi ** 2 / 3, rtol=1e-7)
+
+
+@pytest.mark.filterwarnings("ignore:.*degrees of freedom")
+def test_reductions_of_pytorchs_names():
+    x = np.random.default_rng(5).standard_normal((3, 4))
+    for ours, theirs in [(lambda a: ag.var_mean(a, 1)[0], lambda t: torch.var_mean(t, 1)[0]),
+                         (lambda a: ag.std_mean(a)[1], lambda t: torch.std_mean(t)[1]),
+                         (lambda a: ag.std_mean(a, 0, correction=0)[0],
+                          lambda t: torch.std_mean(t, 0, correction=0)[0]),
+                         (lambda a: ag.aminmax(a, dim=0).max,
+                          lambda t: torch.aminmax(t, dim=0).max),
+                         (lambda a: ag.aminmax(a).min, lambda t: torch.aminmax(t).min),
+                         (lambda a: ag.dist(a, a[:1] * 2, 3),
+                          lambda t: torch.dist(t, t[:1] * 2, 3)),
+                         (lambda a: ag.amax(a, 1, True), lambda t: torch.amax(t, 1, True)),
+                         (lambda a: ag.amin(a), lambda t: torch.amin(t))]:
+        assert_matches_torch(ours, theirs, x)
+    v = ag.Variable(np.ones(2, np.float32))
+    made = v.new_zeros(2, 3, dtype=torch.float64)
+    assert made.dtype == np.float64 and made.shape == (2, 3) and not made.requires_grad
+    assert v.new_ones(2, requires_grad=True).requires_grad
