@@ -557,10 +557,12 @@ class Record:
         if mutations_in_this_thread() != self.mutations:
             raise CaptureError(
                 f"capture: a Variable's data was assigned (.data =) or changed in place "
-                f"{where}, outside an op and a "
+                f"{where} (x.mul_(), add_(), copy_(), `p -= ...` under no_grad: an EMA of the "
+                f"weights, a hand-written update), outside an op and a "
                 f"replayable call (an optimizer's step or zero_grad): a replay would not repeat "
-                f"it. Change parameters only through the optimizer inside a captured step (a "
-                f"lazily sized layer built by this call? call the step once without capture).")
+                f"it. Change parameters only through the optimizer inside a captured step, and "
+                f"make other in-place updates after it returns (a lazily sized layer built by "
+                f"this call? call the step once without capture).")
 
 
 def _record(step, args, kwargs, first=None):
@@ -869,13 +871,32 @@ def _refused_after_running(check, *args):
                            "applied; do not run it again for this batch)") from None
 
 
+def _refuse_carried_over(first, second):
+    """Refuse a second call whose ops read a Variable the first call computed (an RNN's
+    state kept in an attribute, a global or a closure between calls): a replay would give
+    its ops the recorded Variable, never the previous replay's."""
+    for event in second.events:
+        if event[0] == "op":
+            for x in event[2]:
+                if id(x) in first.made and id(x) not in second.made:
+                    raise CaptureError(
+                        f"capture: input of {event[1].name} is a value the previous call "
+                        f"computed, kept between calls (an RNN's state stored on the module, "
+                        f"`self.state = h.detach()`, or in a global): a replay would not carry "
+                        f"it over. Pass it in and out as an argument (`h = step(x, h)`), or "
+                        f"call the step without capture.")
+
+
 def _compare(first, second):
     """Raise CaptureError where the two eager calls of one signature did different things."""
+    _refuse_carried_over(first, second)
     a, b = _Described(first), _Described(second)
     if len(a.events) != len(b.events):
         raise CaptureError(f"capture: the step differs between the two recorded calls: it ran "
                            f"{len(a.events)} ops and calls the first time and {len(b.events)} "
-                           f"the second (a branch on a value?), so it cannot be replayed")
+                           f"the second (a branch on a value? or a value kept from the call "
+                           f"before, such as an RNN's state stored on the module, None at "
+                           f"first), so it cannot be replayed")
     for i, (x, y) in enumerate(zip(a.events, b.events)):
         if x != y:
             raise CaptureError(f"capture: event {i} differs between the two recorded calls: "

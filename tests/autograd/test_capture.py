@@ -383,6 +383,27 @@ def test_a_mask_argument_and_pytorchs_sort_replay_as_the_eager_step():
     np.testing.assert_allclose(weight, eager_weight, rtol=1e-12)
 
 
+@pytest.mark.parametrize("start", [None, "zeros"])
+def test_a_state_kept_on_the_module_between_calls_is_refused_by_what_it_is(start):
+    class Stateful(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.cell, self.state = nn.RNNCell(3, 4), None
+
+        def forward(self, x):
+            h = self.cell(x, self.state)
+            self.state = h.detach()
+            return h
+    model = Stateful()
+    if start:
+        model.state = Variable(np.zeros((2, 4), np.float32))
+    step = capture(lambda x: model(x).sum())
+    with pytest.raises(CaptureError, match="a value the previous call computed, kept between "
+                       r"calls .*Pass it in and out as an argument"):
+        for _ in range(3):
+            step(np.ones((2, 3), np.float32))
+
+
 def test_a_failed_capture_leaves_no_recording_behind():
     model = _mlp()
 
