@@ -51,9 +51,13 @@ class NamedReads:
         if function is None:
             self.reads = self.paths = self._cells = self._globals = ()
             return
-        self.reads = tuple(_reads(function))
         roots = _Roots(function, bound, keywords, args, kwargs or {}) if attributes else None
-        self.paths = tuple(_paths(function, roots, args, kwargs or {})) if attributes else ()
+        forwards = []  # (model, forward) of the user's models the step calls (_own_forward)
+        self.paths = tuple(_paths(function, roots, args, kwargs or {}, forwards)) \
+            if attributes else ()
+        seen = set()  # (their globals are read at each call too: TEMPERATURE in forward)
+        functions = (function, *(forward for _, forward in forwards if forward is not None))
+        self.reads = tuple(read for f in functions for read in _reads(f, seen))
         # checked at every call of a captured step: split by scope, read without a call
         self._cells = tuple((scope, value, kept) for scope, _, value, kept in self.reads
                             if scope.__class__ is not dict)
@@ -107,7 +111,9 @@ class NamedReads:
 def _same(now, value, kept):
     """Whether `now` is what was read as `value` (see _kept)."""
     if kept.__class__ is _Contents:  # (a property may make its dict anew at each read)
-        return type(now) is type(value) and now == kept.copy
+        # (a value no longer plain, a Variable stored there, is a change: never compared)
+        return type(now) is type(value) and all(plain_value(v) for v in now.values()) and \
+            now == kept.copy
     if now is value:
         return True
     # (an equal number bound anew)
@@ -261,14 +267,14 @@ class _Roots:
         return self.parameters.get(name) or self.cells.get(name)
 
 
-def _paths(function, roots, args, kwargs):
+def _paths(function, roots, args, kwargs, forwards):
     """(root, names, value, kept) for each chain of public attributes read off a root by
     `function`'s code (and the code nested in it, the functions of its module it names:
     their globals, and the methods it calls on a root: their self's), as bound now: a
     number by value, an object held in its parent's attributes by identity
     (`self.model = other_model`)."""
     seen = set()
-    for root, names in _all_chains(function, roots, args, kwargs, set()):
+    for root, names in _all_chains(function, roots, args, kwargs, set(), forwards):
         if (root.name, root.where, id(root.scope), names) in seen:
             continue
         seen.add((root.name, root.where, id(root.scope), names))
@@ -283,40 +289,84 @@ def _paths(function, roots, args, kwargs):
             yield root, names, value, kept
 
 
-def _all_chains(function, roots, args, kwargs, followed, depth=0):
+def _all_chains(function, roots, args, kwargs, followed, forwards, depth=0):
     """(root, names) of _chains of `function`, of the functions of its module it names
     (their globals and closures alone: their parameters are not the step's), and of the
     methods it calls on a root or names bound (`model.loss(x)`, `loss_of = model.loss`,
     reading `self.beta`; not a replayable call, which runs its Python at every replay)."""
     followed.add(function.__code__)
     for value in roots.bound():  # (a function given to a partial)
-        yield from _value_chains(value, followed, depth)
+        yield from _value_chains(value, followed, forwards, depth)
     for root, names, method in _chains(function.__code__, roots, nested=False):
         if method is None:
             yield root, names
+            obj = _followed(root.value(args, kwargs), names)
+            yield from _forward_chains(obj, followed, forwards, depth)
         else:
             obj = _followed(root.value(args, kwargs), names)
-            yield from _method_chains(obj, getattr(type(obj), method, None), followed, depth)
+            yield from _method_chains(obj, getattr(type(obj), method, None), followed, forwards,
+                                      depth)
     for *_, value, _ in _reads(function):
-        yield from _value_chains(value, followed, depth)
+        yield from _value_chains(value, followed, forwards, depth)
 
 
-def _value_chains(value, followed, depth):
-    """_all_chains of a function or bound method the step holds, or none."""
-    if isinstance(value, types.MethodType):
-        yield from _method_chains(value.__self__, value.__func__, followed, depth)
+def _value_chains(value, followed, forwards, depth):
+    """_all_chains of a function or bound method the step holds, or of the forward of a
+    model of the user's it names (`model(x)` runs it), or none."""
+    if _own_forward(value) is not None or _framework_model(value):
+        yield from _forward_chains(value, followed, forwards, depth)
+    elif isinstance(value, types.MethodType):
+        yield from _method_chains(value.__self__, value.__func__, followed, forwards, depth)
     elif isinstance(value, types.FunctionType) and value.__code__ not in followed:
-        yield from _all_chains(value, _Roots(value, (), {}, (), {}), (), {}, followed, depth)
+        yield from _all_chains(value, _Roots(value, (), {}, (), {}), (), {}, followed, forwards,
+                               depth)
 
 
-def _method_chains(obj, called, followed, depth):
+_FRAMEWORK = frozenset({"autograd", "nn", "optim"})
+
+
+def _framework_model(obj):
+    """Whether obj is one of rungrad's models or layers (its class from autograd, nn, optim)."""
+    return isinstance(getattr(type(obj), "forward", None), types.FunctionType) and \
+        type(obj).forward.__module__.split(".")[0] in _FRAMEWORK
+
+
+def _own_forward(obj):
+    """The `forward` a call of `obj` runs, where the user wrote it (a model's class in their
+    script: its globals and `self.cfg.scale` are read at each call); None for rungrad's
+    own layers, whose settings tell captures of their changes themselves (nn.Module)."""
+    forward = getattr(type(obj), "forward", None)
+    if not isinstance(forward, types.FunctionType):
+        return None
+    return None if forward.__module__.split(".")[0] in _FRAMEWORK else forward
+
+
+def _forward_chains(obj, followed, forwards, depth):
+    """_all_chains of the forward of a model of the user's, its self bound to obj: each
+    model once (two blocks of one class each hold their own settings), down to four levels
+    of the user's models; noted in `forwards` as (model, forward)."""
+    if depth >= 4 or any(model is obj for model, _ in forwards):
+        return
+    forward = _own_forward(obj)
+    if forward is None:  # rungrad's container (Sequential) of the user's blocks: theirs
+        children = getattr(obj, "children", None)
+        forwards.append((obj, None))
+        for child in children() if callable(children) and _framework_model(obj) else ():
+            yield from _forward_chains(child, followed, forwards, depth + 1)
+        return
+    forwards.append((obj, forward))
+    yield from _all_chains(forward, _Roots(forward, (obj,), {}, (), {}), (), {}, followed,
+                           forwards, depth + 1)
+
+
+def _method_chains(obj, called, followed, forwards, depth):
     """_all_chains of the method `called` of `obj`, its self bound to obj; none for a
     replayable call (run whole at every replay) or past two levels."""
     if (depth < 2 and isinstance(called, types.FunctionType)
             and not getattr(called, "replayed", False) and called.__code__ not in followed):
         followed.add(called.__code__)
         yield from _all_chains(called, _Roots(called, (obj,), {}, (), {}), (), {}, followed,
-                               depth + 1)
+                               forwards, depth + 1)
 
 
 def _chains(code, roots, nested):

@@ -383,21 +383,95 @@ def test_a_mask_argument_and_pytorchs_sort_replay_as_the_eager_step():
     np.testing.assert_allclose(weight, eager_weight, rtol=1e-12)
 
 
-@pytest.mark.parametrize("start", [None, "zeros"])
-def test_a_state_kept_on_the_module_between_calls_is_refused_by_what_it_is(start):
-    class Stateful(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.cell, self.state = nn.RNNCell(3, 4), None
+TEMPERATURE = 1.0  # read by _Scaled.forward, a model of the user's
 
-        def forward(self, x):
-            h = self.cell(x, self.state)
-            self.state = h.detach()
-            return h
-    model = Stateful()
-    if start:
-        model.state = Variable(np.zeros((2, 4), np.float32))
-    step = capture(lambda x: model(x).sum())
+
+class _ScaleSetting:
+    scale = 1.0
+
+
+class _Scaled(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc, self.settings = nn.Linear(3, 3), _ScaleSetting()
+
+    def forward(self, x):
+        return self.fc(x) / TEMPERATURE * self.settings.scale
+
+
+@pytest.mark.parametrize("change", ["global", "attribute", "inside a Sequential"])
+def test_what_a_users_model_reads_in_its_forward_is_checked_at_every_call(change):
+    """A global its forward reads, a plain object's setting it holds, also in blocks of
+    rungrad's Sequential: changed between calls, the step records again (a replay kept the
+    old value)."""
+    global TEMPERATURE
+
+    def run(captured):
+        global TEMPERATURE
+        TEMPERATURE = 1.0
+        np.random.seed(0)
+        model = nn.Sequential(_Scaled(), _Scaled()) if change == "inside a Sequential" \
+            else _Scaled()
+        optimizer = optim.SGD(model.parameters(), lr=0.1)
+
+        def step(x, t):
+            optimizer.zero_grad()
+            loss = F.mse_loss(model(x), t)
+            loss.backward()
+            optimizer.step()
+            return loss
+        step = capture(step) if captured else step
+        losses = []
+        for k in range(6):
+            if k == 3 and change == "global":
+                TEMPERATURE = 4.0
+            elif k == 3:
+                (model[1] if change == "inside a Sequential" else model).settings.scale = 4.0
+            losses.append(step(np.ones((2, 3), np.float32), np.zeros((2, 3), np.float32)))
+        return [loss.item() for loss in losses], step
+    try:
+        (captured, step), (eager, _) = run(True), run(False)
+    finally:
+        TEMPERATURE = 1.0
+    np.testing.assert_allclose(captured, eager, rtol=1e-6)
+    assert step.replays == 2  # (calls 2 and 5: the change recorded it again)
+
+
+class _Stateful(nn.Module):
+    """Keeps its RNN state between calls, on itself."""
+
+    def __init__(self, start):
+        super().__init__()
+        self.cell, self.state = nn.RNNCell(3, 4), start
+
+    def forward(self, x):
+        h = self.cell(x, self.state)
+        self.state = h.detach()
+        return h
+
+
+@pytest.mark.parametrize("start", [None, "zeros"])
+def test_a_state_kept_on_a_model_between_calls_runs_the_step_eagerly(start):
+    # its forward reads self.state, bound anew at every call: every call records, eagerly
+    def run(captured):
+        np.random.seed(0)
+        model = _Stateful(None if start is None else Variable(np.zeros((2, 4), np.float32)))
+        step = lambda x: model(x).sum()  # noqa: E731
+        step = capture(step) if captured else step
+        return [step(np.full((2, 3), k, np.float32)).item() for k in range(4)], step
+    (captured, step), (eager, _) = run(True), run(False)
+    np.testing.assert_allclose(captured, eager, rtol=1e-6)
+    assert step.replays == 0
+
+
+def test_a_state_kept_in_a_dict_between_calls_is_refused_by_what_it_is():
+    cell, kept = nn.RNNCell(3, 4), {"h": None}
+
+    def step(x):
+        h = cell(x, kept["h"])
+        kept["h"] = h.detach()
+        return h.sum()
+    step = capture(step)
     with pytest.raises(CaptureError, match="a value the previous call computed, kept between "
                        r"calls .*Pass it in and out as an argument"):
         for _ in range(3):
