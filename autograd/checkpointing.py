@@ -4,27 +4,33 @@ when the gradient comes back through it. Training then holds one block's interme
 results at a time, for the price of a second forward pass of each block.
 
 `checkpoint(function, *args)` runs the block once with the graph recorded, to find what its
-gradient must reach: its Variable arguments, and the leaves it reads (a module's
-parameters). The block's graph is then dropped, and one Function (`_Checkpointed`) stands
-for it, with those as its inputs. Its backward runs the block again, under the random
-generators' states and the train/test mode of the first run (the same dropout masks), and
-takes the gradients of the recomputed outputs with `autograd.grad`: with create_graph=True
-that gradient is itself a graph, so higher-order derivatives pass through a checkpoint.
+gradient must reach: its Variable arguments (also inside a list, tuple or dict argument),
+and the leaves it reads (a module's parameters). The block's graph is then dropped, and one
+Function (`_Checkpointed`) stands for it, with those as its inputs. Its backward runs the
+block again, under the random generators' states and the train/test mode of the first run
+(the same dropout masks), and takes the gradients of the recomputed outputs with
+respect to those inputs, along every path inside the block and stopping at each
+(engine.grad_inside): a Variable both given as an argument and read by a layer counts both
+ways, once; the inputs' hooks are left to the outer backward, which runs them once. With
+create_graph=True that gradient is itself a graph, so higher-order derivatives pass
+through a checkpoint.
 
 What the block reads must reach it through its arguments or be a leaf: a Variable computed
 before the call and read from a closure is refused (its gradient would travel twice, once
-inside the block and once around it). An op drawing from a NumPy Generator of its own (a
-layer seeded with `seed=`) has its draws repeated too when the checkpoint can find the
-generator before the first run (on the block's modules, in its function's closure, among
-its arguments); one it cannot find is refused, as its draws could not be repeated.
+inside the block and once around it). A hook or retain_grad on a Variable the block
+computed is refused when the gradient comes back: that Variable is not in the graph the
+backward pass runs (register it inside the block, which runs again). An op drawing from
+a NumPy Generator of its own (a layer seeded with `seed=`) has its draws repeated too when
+the checkpoint can find the generator before the first run (on the block's modules, in
+its function's closure, among its arguments); one it cannot find is refused, as its draws
+could not be repeated.
 """
 import numpy as np
 
 from .capture import CaptureError, capturing
 from .config import enable_grad, grad_mode, train_mode, using_config
-from .engine import grad
+from .engine import grad_inside
 from .function import Function
-from .ops import clone
 from .random_states import RandomStates
 from .variable import Variable, new_stamp
 
@@ -50,8 +56,9 @@ def checkpoint(function, *args, preserve_rng_state=True, use_reentrant=None, **k
     outputs = _made_inside(results, start)
     if not outputs:  # (nothing recorded: an argument or a constant given back as it is)
         return results
-    sources = _sources(outputs, run.variables(), start, run.generators)
-    made = _Checkpointed(run, [y.data for y in outputs])(*sources)
+    inside = []  # (weak references to the Variables the block made)
+    sources = _sources(outputs, run.variables(), start, run.generators, inside)
+    made = _Checkpointed(run, [y.data for y in outputs], inside)(*sources)
     made = made if isinstance(made, tuple) else (made,)
     return _rebuilt(results, dict(zip([id(y) for y in outputs], made)))
 
@@ -96,25 +103,20 @@ class _Run:
             for key, g in _own_generators(function, args, kwargs).items()}
 
     def variables(self):
-        """The Variables among the arguments (keyword arguments' values too)."""
-        return [a for a in list(self.args) + list(self.kwargs.values())
-                if isinstance(a, Variable)]
+        """The Variables among the arguments (keyword arguments' values too), and inside a
+        list, tuple or dict given as one."""
+        found = []
+        for a in list(self.args) + list(self.kwargs.values()):
+            inner = a.values() if isinstance(a, dict) else a if isinstance(a, (list, tuple)) \
+                else (a,)
+            found += [x for x in inner if isinstance(x, Variable)]
+        return found
 
     def again(self):
-        """The block's results computed again, the Variable arguments replaced by copies
-        joined to them (the gradient stops at the copies, and with create_graph goes on
-        through them to the arguments); returns (results, {id(argument): its copy}, the
-        stamp the block's own Functions carry)."""
-        copies = {}
-
-        def joined(a):
-            if not isinstance(a, Variable) or not a.requires_grad:
-                return a
-            return copies.setdefault(id(a), clone(a))
-        with enable_grad():
-            args = [joined(a) for a in self.args]
-            kwargs = {k: joined(v) for k, v in self.kwargs.items()}
-        start = new_stamp()  # (after the copies: those are the arguments, not results)
+        """The block's results computed again; returns (results, the stamp the block's own
+        Functions carry)."""
+        args, kwargs = self.args, self.kwargs
+        start = new_stamp()
         saved = RandomStates.now() if self.rng is not None else None
         own = [(g, g.bit_generator.state) for g, _ in self.generators.values()]
         try:
@@ -129,7 +131,7 @@ class _Run:
                 saved.restore()
             for g, state in own:
                 g.bit_generator.state = state
-        return results, copies, start
+        return results, start
 
 
 class _Checkpointed(Function):
@@ -137,22 +139,37 @@ class _Checkpointed(Function):
     sources: the Variable arguments and the leaves that need a gradient. backward runs the
     block again and differentiates that run."""
 
-    def __init__(self, run, arrays):
+    def __init__(self, run, arrays, inside):
         self.run, self.arrays = run, arrays
+        self.inside = inside  # weak references to the first run's own Variables
 
     def forward(self, *sources):
         arrays, self.arrays = self.arrays, None  # (not kept: the outputs hold them)
         return tuple(arrays) if len(arrays) > 1 else arrays[0]
 
     def backward(self, *gys):
-        results, copies, start = self.run.again()
+        _refuse_watched(self.inside)
+        results, start = self.run.again()
         again = _outputs_again(results, start, len(gys))  # (in the first run's order)
         ys = [y for y, gy in zip(again, gys) if gy is not None]
         seeds = [gy for gy in gys if gy is not None]
-        targets = [copies.get(id(x), x) for x in self.inputs]
         if not ys:
-            return (None,) * len(targets)
-        return grad(ys, targets, seeds, create_graph=grad_mode.get(), allow_unused=True)
+            return (None,) * len(self.inputs)
+        return grad_inside(ys, self.inputs, seeds, create_graph=grad_mode.get())
+
+
+def _refuse_watched(inside):
+    """Refuse a hook or retain_grad given to a Variable the block computed (its first run's):
+    the backward pass runs the block again, so that Variable gets no gradient."""
+    for ref in inside:
+        var = ref()
+        if var is not None and var._watch is not None:
+            who = f"{var.name!r}" if var.name else f"of shape {tuple(var.shape)}"
+            raise RuntimeError(
+                f"checkpoint: a Variable {who} computed inside the checkpointed block has a "
+                f"hook or retain_grad; the backward pass computes the block again, so it gets "
+                f"no gradient. Register the hook inside the block (it runs again with it), or "
+                f"take that part out of the checkpoint")
 
 
 def _made_inside(results, start):
@@ -185,12 +202,13 @@ def _rebuilt(results, made):
     return made[id(results)]
 
 
-def _sources(outputs, arguments, start, generators):
+def _sources(outputs, arguments, start, generators, inside):
     """What the block's gradient reaches, walking its graph from `outputs` through the
     Functions it recorded (stamped `start` or later): its Variable arguments and the leaves
     needing a gradient, each once; a ValueError for another Variable computed before the
     call, a TypeError for an op drawing from a generator of its own not in `generators`
-    (by id: those whose states the second run restores)."""
+    (by id: those whose states the second run restores). `inside` receives the weak
+    references to the Variables the block made."""
     given = {id(a) for a in arguments}
     sources, seen = {}, set()
     stack = [y.creator for y in outputs if id(y) not in given]
@@ -199,6 +217,7 @@ def _sources(outputs, arguments, start, generators):
         if id(func) in seen:
             continue
         seen.add(id(func))
+        inside += func.outputs
         _refuse_unknown_generator(func, generators)
         for x in func.inputs:
             if id(x) in given or x.creator is None:

@@ -270,6 +270,27 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=Fa
     return tuple(result)
 
 
+class QuietTargets(frozenset):
+    """The ids of an inner pass's targets (a checkpoint's backward: see grad_inside): it
+    stops at them, and leaves their hooks (and retained gradients) to the outer pass that
+    goes on from them."""
+
+
+def _hooked_here(var, targets):
+    """Whether this pass runs var's hooks: not for a target of an inner pass."""
+    return targets.__class__ is not QuietTargets or id(var) not in targets
+
+
+def grad_inside(outputs, inputs, grad_outputs, create_graph):
+    """autograd.grad(..., allow_unused=True) for a pass inside another one's backward (a
+    checkpointed block's): each input's gradient along the paths that end there, not
+    through another input (the outer pass goes on from each); not final, so their hooks
+    and retained gradients are left to the outer pass, which runs them once."""
+    found = _as_a_pass(_backprop, _output_list(outputs), grad_outputs, False, create_graph,
+                       QuietTargets(id(x) for x in inputs))
+    return tuple(None if id(x) not in found else found[id(x)][1] for x in inputs)
+
+
 def _output_list(xs):
     """One output Variable, or several, as a list (unlike arguments.as_list, a Variable is
     one item, never iterated)."""
@@ -452,7 +473,7 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=N
                 entry = pending.pop(id(y), None) if y is not None else None
                 if entry is None:
                     raise _called_twice(func)  # its output is not the one we came from
-                if y._watch is not None:
+                if y._watch is not None and _hooked_here(y, targets):
                     entry[1] = _watched(y, entry[1], create_graph)
                 if func.recorded_at != Mutations.count:
                     func.check_saved()
@@ -494,7 +515,7 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=N
             creator = entry[0].creator  # none, unless it ran for a later call (or was pruned)
             if creator is not None and (leading is None or id(creator) in leading):
                 raise _called_twice(creator)
-            watch = entry[0]._watch
+            watch = entry[0]._watch if _hooked_here(entry[0], targets) else None
             if watch is not None and (targets is None or key in targets):
                 entry[1] = _after_hooks(entry[0], entry[1])
             if watch is not None and watch.retain and creator is not None and (
@@ -513,20 +534,23 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=N
 def _leading_to(outputs, targets):
     """The ids of the Functions behind `outputs` through which some target (an id of a
     Variable) receives a gradient: those with a target among their inputs, or an input
-    whose creator is one. Walked without recursion, each Function once."""
+    whose creator is one. Walked without recursion, each Function once. An inner pass's
+    targets (QuietTargets) are where it stops: the outer pass goes on from them, so
+    nothing behind one is run twice."""
+    stops = targets if targets.__class__ is QuietTargets else ()
     leads, stack = {}, [y.creator for y in outputs if y.creator is not None]
     while stack:
         func = stack[-1]
         if id(func) in leads:
             stack.pop()
             continue
-        below = [x.creator for x in func.inputs
-                 if x.creator is not None and id(x.creator) not in leads]
+        below = [x.creator for x in func.inputs if x.creator is not None
+                 and id(x.creator) not in leads and id(x) not in stops]
         if below:
             stack.extend(below)
             continue
         stack.pop()
-        leads[id(func)] = any(id(x) in targets or (x.creator is not None
+        leads[id(func)] = any(id(x) in targets or (x.creator is not None and id(x) not in stops
                                                    and leads[id(x.creator)])
                               for x in func.inputs)
     return {key for key, lead in leads.items() if lead}
@@ -617,7 +641,7 @@ def _take_output_grads(func, pending, finished, targets, retain_grad, create_gra
             continue
         any_grad = True
         g = entry[1]
-        if y._watch is not None:
+        if y._watch is not None and _hooked_here(y, targets):
             g = entry[1] = _watched(y, g, create_graph, retain_grad)
         elif retain_grad:
             _retain(y, g, create_graph)

@@ -262,3 +262,68 @@ def test_inside_a_captured_step_it_is_refused():
         checkpoint(block, v).sum().backward()
     with pytest.raises(ag.CaptureError, match="checkpoint"):
         step(x)
+
+
+def test_an_argument_also_read_another_way_gets_both_gradients_once():
+    """A parameter given as an argument and read by the layer; a computed Variable given as
+    an argument and read from a closure: every path inside the block counts, once."""
+    torch = pytest.importorskip("torch")
+    layer = nn.Linear(2, 2, dtype=np.float64)
+    x = Variable(np.array([[0.5, -0.2]]))
+
+    def block(a, w):
+        return ag.tanh(layer(a)) * (w * w).sum()
+    checkpoint(block, x, layer.weight).sum().backward()
+    checkpointed = layer.weight.grad.data.copy()
+    layer.weight.cleargrad()
+    block(x, layer.weight).sum().backward()
+    np.testing.assert_allclose(checkpointed, layer.weight.grad.data, rtol=1e-12)
+
+    leaf = Variable(np.array([0.3, 1.2]))
+    h = leaf * 2
+    checkpoint(lambda a: ag.sin(a) * h, h).sum().backward()
+    t = torch.tensor([0.3, 1.2], dtype=torch.float64, requires_grad=True)
+    th = t * 2
+    from torch.utils.checkpoint import checkpoint as torch_checkpoint
+    torch_checkpoint(lambda a: torch.sin(a) * th, th, use_reentrant=False).sum().backward()
+    np.testing.assert_allclose(leaf.grad.data, t.grad.numpy(), rtol=1e-12)
+
+
+def test_hooks_of_the_blocks_inputs_run_once_as_without_the_checkpoint():
+    layer = nn.Linear(2, 2, dtype=np.float64)
+    x = Variable(np.array([[0.5, -0.2]]))
+    calls = []
+    layer.weight.register_hook(lambda g: calls.append(1) or g * 2)
+    nested = checkpoint(lambda a: checkpoint(lambda b: ag.tanh(layer(b)), a), x)
+    (nested ** 2).sum().backward()
+    assert len(calls) == 1
+    checkpointed = layer.weight.grad.data.copy()
+    layer.weight.cleargrad()
+    (ag.tanh(layer(x)) ** 2).sum().backward()
+    np.testing.assert_allclose(checkpointed, layer.weight.grad.data, rtol=1e-12)
+    calls.clear()
+    x.cleargrad()
+    ag.grad(checkpoint(lambda a: ag.tanh(layer(a)), x).sum(), [x])  # (not the weight's)
+    assert calls == []
+
+
+def test_variables_inside_a_list_argument_are_the_blocks_inputs():
+    torch = pytest.importorskip("torch")
+    x = Variable(np.array([0.3, 1.2]))
+    checkpoint(lambda pair: ag.sin(pair[0] * pair[1]), [x * 2, x * 3]).sum().backward()
+    t = torch.tensor([0.3, 1.2], dtype=torch.float64, requires_grad=True)
+    torch.sin((t * 2) * (t * 3)).sum().backward()
+    np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-12)
+
+
+def test_a_hook_on_a_variable_the_block_made_is_refused_not_silently_skipped():
+    x, kept = Variable(np.array([0.3, 1.2])), []
+
+    def block(a):
+        kept.append(a * 3)
+        return ag.sin(kept[-1])
+    y = checkpoint(block, x)
+    kept[0].register_hook(lambda g: g * 10)
+    with pytest.raises(RuntimeError, match="computed inside the checkpointed block has a hook "
+                       "or retain_grad"):
+        y.sum().backward()
