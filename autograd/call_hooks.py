@@ -50,10 +50,10 @@ class CallHooks:
         first with `prepend`; `who` names the registering method in errors."""
         registry = getattr(self, kind)
         handle = add_hook(registry, hook, who, prepend)
-        if with_kwargs:
-            self.with_kwargs.add(handle.id)
-        if always_call:
-            self.always_call.add(handle.id)
+        handle.flags = [flagged for flagged, on in ((self.with_kwargs, with_kwargs),
+                                                    (self.always_call, always_call)) if on]
+        for flagged in handle.flags:
+            flagged.add(handle.id)
         return handle
 
     def call(self, owner, args, kwargs):

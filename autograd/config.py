@@ -90,26 +90,33 @@ class SwitchDecorator(contextlib.ContextDecorator):
         return super().__call__(func)
 
 
-# The values each switch replaced, per thread and asyncio task (a context of its own):
-# ((switch, value it replaced), ...) for every entry still open here. One switch object (a
-# module-level `no_grad()`) may be entered in several threads or tasks at once, each
-# restoring its own value; a tuple, as a task's copy of the context must not share it.
-_open_switches = ContextVar("open_switches", default=())
+# The values each switch replaced, per thread and asyncio task (a context of its own): a
+# chain (switch, value it replaced, the entry below) of the entries still open here, the
+# latest first. One switch object (a module-level `no_grad()`) may be entered in several
+# threads or tasks at once, each restoring its own value; never changed in place, as a
+# task's copy of the context must not share it. Entering and leaving the latest costs one
+# step, whatever lies below (an entry never left: a generator closed by another thread).
+_open_switches = ContextVar("open_switches", default=None)
 
 
 def enter_switch(switch, saved):
     """Note that `switch` was entered here, replacing `saved`."""
-    _open_switches.set(_open_switches.get() + ((switch, saved),))
+    _open_switches.set((switch, saved, _open_switches.get()))
 
 
 def leave_switch(switch):
     """What `switch`'s latest entry open here replaced, forgetting it: (True, value), or
     (False, None) where it was entered elsewhere (a generator closed by another thread)."""
-    entries = _open_switches.get()
-    for i in range(len(entries) - 1, -1, -1):
-        if entries[i][0] is switch:
-            _open_switches.set(entries[:i] + entries[i + 1:])
-            return True, entries[i][1]
+    entry, above = _open_switches.get(), []
+    while entry is not None:
+        if entry[0] is switch:
+            below = entry[2]
+            for other, saved in reversed(above):  # (the entries left open above it)
+                below = (other, saved, below)
+            _open_switches.set(below)
+            return True, entry[1]
+        above.append(entry[:2])
+        entry = entry[2]
     return False, None
 
 

@@ -462,7 +462,8 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=N
         if y.creator is not None:
             push(y.creator)
 
-    early = hooked_leaf_uses(outputs) if GradWatch.hooked_leaves and targets is None else None
+    early = hooked_leaf_uses(outputs) if GradWatch.hooked_leaves and targets is None and \
+        GradWatch.still_hooked() else None
     keep_all = retain_grad or targets is not None
     saved = grad_mode.set(create_graph)
     try:

@@ -17,9 +17,13 @@ class RemovableHandle:
     def __init__(self, registry):
         self.id = next(self._ids)
         self._registry = registry
+        self.flags = ()  # sets of hook ids marking how it was registered (with_kwargs=...)
 
     def remove(self):
-        self._registry.pop(self.id, None)
+        if self._registry.pop(self.id, None) is not None:
+            GradWatch.removals += 1  # (a leaf may have lost its last hook: see still_hooked)
+        for flagged in self.flags:  # (else they grow with every hook registered and removed)
+            flagged.discard(self.id)
 
     def runs_first(self):
         """Whether its hook is in place and runs before every other in its registry."""
@@ -81,6 +85,7 @@ class GradWatch:
     # complete (PyTorch does the same; data-parallel training starts its allreduce there,
     # overlapping the rest of backward).
     hooked_leaves = WeakIdentitySet()
+    removals, _pruned_at = 0, 0  # hooks removed anywhere; and when hooked_leaves was pruned
 
     def __init__(self):
         self.hooks = {}
@@ -89,6 +94,18 @@ class GradWatch:
 
     def add(self, hook, last=False):
         return add_hook(self.last if last else self.hooks, hook, "register_hook")
+
+    @classmethod
+    def still_hooked(cls):
+        """Whether a leaf has hooks; those whose hooks were all removed leave hooked_leaves
+        first (else every backward would go on finding them beforehand, for nothing)."""
+        if cls.removals != cls._pruned_at:
+            cls._pruned_at = cls.removals
+            for var in list(cls.hooked_leaves):
+                watch = var._watch
+                if watch is None or not (watch.hooks or watch.last):
+                    cls.hooked_leaves.discard(var)
+        return bool(cls.hooked_leaves)
 
 
 def hooked_leaf_uses(outputs):

@@ -7,6 +7,8 @@ lookups, and only a parametrized module's own class knows the property.
 """
 import copy
 from contextlib import contextmanager
+from contextvars import ContextVar
+from threading import get_ident
 from types import SimpleNamespace
 
 from autograd.backend import is_array
@@ -16,24 +18,24 @@ from autograd.variable import Parameter, Variable
 from ..containers import ModuleDict, ModuleList
 from ..module import Module
 
-_cache = {}  # (id(module), name) -> the value, inside `cached()` blocks
-_cache_depth = 0
-_given = {}  # (id(module), name) -> the value functional_call reads in place of the chain's
+# Inside `cached()` blocks, this thread's (or task's): {(id(module), name): (module, value)}
+# (the module kept: a dead one's id, reused by another, must not find its value)
+_cache = ContextVar("parametrize_cache", default=None)
+# functional_call's stand-ins: {(id(module), name, thread): (module, value)}
+_given = {}
 
 
 @contextmanager
 def cached():
     """Within the block, each parametrized attribute is computed once (on first access) and
     reused: a parametrized weight read by several calls of a recurrent loop costs one
-    evaluation."""
-    global _cache, _cache_depth
-    _cache_depth += 1
+    evaluation. Per thread, as PyTorch's is not: another thread reads fresh values."""
+    outer = _cache.get()
+    token = _cache.set({} if outer is None else outer)
     try:
         yield
     finally:
-        _cache_depth -= 1
-        if not _cache_depth:
-            _cache = {}
+        _cache.reset(token)
 
 
 def _array_of(value, what):
@@ -186,16 +188,18 @@ class _Parametrized(property):
     def __init__(self, name):
         def get(module):
             if _given:
-                given = _given.get((id(module), name))
-                if given is not None:
-                    return given
+                given = _given.get((id(module), name, get_ident()))
+                if given is not None and given[0] is module:
+                    return given[1]
             chain = module._modules["parametrizations"]._modules[name]
-            if not _cache_depth:
+            cache = _cache.get()
+            if cache is None:
                 return chain()
             key = (id(module), name)
-            if key not in _cache:
-                _cache[key] = chain()
-            return _cache[key]
+            entry = cache.get(key)
+            if entry is None or entry[0] is not module:
+                entry = cache[key] = (module, chain())
+            return entry[1]
 
         def set_(module, value):
             module._modules["parametrizations"]._modules[name].right_inverse(value)
@@ -211,8 +215,8 @@ def is_parametrized_name(module, name):
 def stand_in(module, name, value):
     """Read `value` as module.<name>, its parametrizations left out, until the returned
     undo is called (functional_call given the parametrized name, as PyTorch's)."""
-    key = (id(module), name)
-    _given[key] = value
+    key = (id(module), name, get_ident())
+    _given[key] = (module, value)
     return lambda: _given.pop(key, None)
 
 

@@ -239,3 +239,35 @@ def test_a_gradient_replaced_by_a_hook_above_a_leaf_is_not_the_leafs_grad():
         assert not np.shares_memory(x.grad.data, kept)
         x.grad.data[...] = 0.0
     np.testing.assert_array_equal(kept, [7.0, 7.0])
+
+
+def test_a_leaf_whose_hooks_were_all_removed_is_no_longer_looked_for():
+    from autograd.hooks import GradWatch
+    x = Variable(np.ones(3))
+    handle = x.register_hook(lambda g: g)
+    assert x in GradWatch.hooked_leaves
+    handle.remove()
+    (x * 2).sum().backward()  # (each backward would walk the graph for it, for nothing)
+    assert x not in GradWatch.hooked_leaves
+
+
+def test_switches_entered_and_never_left_here_cost_nothing_later():
+    import threading
+
+    import autograd as ag
+    from autograd.config import _open_switches
+
+    def steps():
+        with ag.no_grad():
+            yield 1
+    for _ in range(50):  # generators closed by another thread leave their entry below
+        running = steps()
+        next(running)
+        closer = threading.Thread(target=running.close)
+        closer.start()
+        closer.join()
+    ag.set_grad_enabled(True)
+    below = _open_switches.get()
+    with ag.no_grad():  # entering and leaving the latest entry: one step, not a copy
+        assert _open_switches.get()[2] is below
+    assert _open_switches.get() is below and ag.is_grad_enabled()

@@ -279,3 +279,12 @@ def test_always_call_forward_hooks_run_whatever_raised_as_torchs(failing):
                 "hook": [("first", False), ("plain", False), ("last", False)]}[failing]
     assert _always_call_runs(torch.nn, failing) == expected
     assert _always_call_runs(nn, failing) == expected
+
+
+def test_removed_hooks_leave_nothing_behind():
+    layer = nn.Linear(2, 2)
+    for _ in range(20):
+        layer.register_forward_hook(lambda m, a, k, o: None, with_kwargs=True,
+                                    always_call=True).remove()
+        layer.register_forward_pre_hook(lambda m, a, k: None, with_kwargs=True).remove()
+    assert not layer._call_hooks.with_kwargs and not layer._call_hooks.always_call

@@ -483,3 +483,28 @@ def test_parametrization_function_errors():
     with pytest.raises(ValueError, match="n_power_iterations to be positive, but got "
                                          "n_power_iterations=0"):
         PZ.spectral_norm(nn.Linear(2, 2), n_power_iterations=0)
+
+
+class _Double(nn.Module):
+    def forward(self, w):
+        return w * 2
+
+
+def test_cached_values_are_this_threads_and_this_modules():
+    import threading
+    layer = nn.Linear(2, 2)
+    P.register_parametrization(layer, "weight", _Double())
+    seen = []
+    with P.cached():
+        before = layer.weight.data.copy()
+        thread = threading.Thread(target=lambda: (
+            layer.parametrizations.weight.original.data.__imul__(3),
+            seen.append(layer.weight.data.copy())))
+        thread.start()
+        thread.join()
+        assert np.array_equal(layer.weight.data, before)  # (cached here)
+        other = nn.Linear(2, 2)  # (a new module: never another's cached value)
+        P.register_parametrization(other, "weight", _Double())
+        assert np.array_equal(other.weight.data,
+                              other.parametrizations.weight.original.data * 2)
+    np.testing.assert_allclose(seen[0], before * 3)  # the other thread read afresh
