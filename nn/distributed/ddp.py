@@ -86,8 +86,8 @@ class DistributedDataParallel(Module):
             "find_unused_parameters": self.find_unused_parameters,
             "gradient_as_bucket_view": bool(gradient_as_bucket_view)})
         earlier = _reducers.get(module)
-        if earlier is not None:  # wrapped again: the earlier wrapper's hooks go
-            earlier.remove()
+        if earlier is not None:  # wrapped again: the earlier wrapper's hooks and shared
+            earlier.release()  # memory go (every rank wraps here, as release needs)
         object.__setattr__(self, "reducer", GradientReducer(
             module.parameters(), bucket_cap_mb=bucket_cap_mb,
             find_unused=self.find_unused_parameters,

@@ -418,3 +418,9 @@ def test_pytorchs_collectives_and_keywords_run_on_two_ranks():
     mpiexec_or_skip()
     result = check(run_program("torch_collectives.py", ranks=2, timeout=60))
     assert result.stdout.count("ok mpi") == 2, (result.stdout, result.stderr)
+
+
+def test_wrapping_one_module_again_frees_the_earlier_wrappers_shared_memory():
+    mpiexec_or_skip()
+    result = check(run_program("rewrap.py", ranks=2, timeout=60))
+    assert result.stdout.count("ok ") == 2, (result.stdout, result.stderr)
