@@ -255,7 +255,8 @@ class CapturedStep:
 
     def __get__(self, instance, owner=None):
         """As a method (`@autograd.capture` in a class body): bound to the instance, which
-        becomes part of the signature (each instance records its own step)."""
+        becomes part of the signature (each instance records its own step, and the
+        recordings of up to max_signatures instances keep them alive until reset())."""
         return self if instance is None else functools.partial(self, instance)
 
     def reset(self):
