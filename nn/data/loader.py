@@ -69,8 +69,9 @@ class DataLoader:
                  sampler=None, collate_fn=None, *, batch_sampler=None, generator=None,
                  num_workers=0, pin_memory=False, worker_init_fn=None, prefetch_factor=None,
                  persistent_workers=False, timeout=0):
-        del pin_memory, worker_init_fn, prefetch_factor, persistent_workers, timeout
-        if nonnegative_int(num_workers, "num_workers", "DataLoader"):
+        del pin_memory, worker_init_fn
+        _check_workers(num_workers, prefetch_factor, persistent_workers, timeout)
+        if num_workers:
             warnings.warn(f"DataLoader: num_workers={num_workers}: batches are loaded in this "
                           "process (the same batches as num_workers=0)", stacklevel=2)
         self._generator = None  # a torch.Generator, drawn from at each pass
@@ -90,6 +91,9 @@ class DataLoader:
         self._sampler, self._batch_sampler = sampler, batch_sampler
         hint = (" (there is no unbatched mode, PyTorch's batch_size=None: iterate over "
                 "the dataset for single samples)") if batch_size is None else ""
+        if isinstance(batch_size, float):  # (PyTorch's rule: 2.0 is not a batch size)
+            raise ValueError(f"DataLoader: batch_size should be a positive integer value, but "
+                             f"got batch_size={batch_size!r}")
         self.batch_size = None if batch_sampler is not None else positive_int(
             batch_size, "batch_size", "DataLoader", hint)
         self.shuffle = shuffle
@@ -243,6 +247,19 @@ class _NextOrder(Sampler):
 
     def __len__(self):
         return len(self.loader.dataset)
+
+
+def _check_workers(num_workers, prefetch_factor, persistent_workers, timeout):
+    """PyTorch's rules on the worker options, which this loader takes and does not use (its
+    batches are made in this process)."""
+    if not nonnegative_int(num_workers, "num_workers", "DataLoader"):
+        for name, given in (("prefetch_factor", prefetch_factor is not None),
+                            ("persistent_workers", persistent_workers)):
+            if given:
+                raise ValueError(f"DataLoader: {name} option could only be specified in "
+                                 f"multiprocessing (num_workers > 0)")
+    if not isinstance(timeout, (int, float)) or timeout < 0:
+        raise ValueError(f"DataLoader: timeout option should be non-negative, got {timeout!r}")
 
 
 def _check_sampling(dataset, shuffle, sampler, batch_sampler, batch_size, drop_last):

@@ -4,6 +4,7 @@ if asked (scikit-learn's)."""
 
 import math
 import numbers
+import warnings
 
 import numpy as np
 
@@ -29,6 +30,10 @@ def _split_lengths(n, lengths):
         sizes = [int(math.floor(n * f)) for f in lengths]
         for i in range(n - sum(sizes)):
             sizes[i % len(sizes)] += 1
+        for i, size in enumerate(sizes):
+            if size == 0:  # (PyTorch warns too)
+                warnings.warn(f"random_split: the split at index {i} has 0 samples (fraction "
+                              f"{lengths[i]} of {n})", UserWarning, stacklevel=3)
         return sizes
     if math.isclose(sum(lengths), 1) and any(int(k) != k for k in lengths):
         raise ValueError(f"random_split: the fractions sum to {sum(lengths)!r}, a rounding "

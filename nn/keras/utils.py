@@ -28,6 +28,11 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
         if given not in ("pre", "post"):
             raise ValueError(f"pad_sequences: {name} must be 'pre' or 'post', got {given!r}")
     arrays = [np.asarray(s) for s in sequences]
+    flat = next((i for i, a in enumerate(arrays) if a.ndim == 0), None)
+    if flat is not None:
+        raise ValueError(f"pad_sequences: `sequences` must be a list of sequences (lists or "
+                         f"arrays of tokens); item {flat} is the single value "
+                         f"{sequences[flat]!r} (one sequence goes in a list: [[1, 2]])")
     lengths = [len(a) for a in arrays]
     maxlen = max(lengths, default=0) if maxlen is None else nonnegative_int(
         maxlen, "maxlen", "pad_sequences")

@@ -103,12 +103,21 @@ class LoaderBatches:
     def __init__(self, source, prepare, who, targets=True, class_weight=None, shuffle=False):
         self.source, self.prepare, self.who, self.targets = source, prepare, who, targets
         self.class_weight, self.shuffle = class_weight, shuffle
-        self.steps = _length(source)
+        # a PyDataset tells its number of batches (None: endless) by num_batches
+        self.endless = hasattr(source, "num_batches") and source.num_batches is None
+        self.steps = None if self.endless else _length(source)
         dataset = getattr(source, "dataset", None)
         self.samples = _length(dataset) if dataset is not None else None
         self.batch_size = getattr(source, "batch_size", None)
+        self.frames_epochs = True  # (False once LimitedSteps frames them: see epoch_of)
 
     def __iter__(self):
+        if self.frames_epochs:
+            yield from epoch_of(self.source, self._batches())
+        else:
+            yield from self._batches()
+
+    def _batches(self):
         count = 0
         source = self.source.batches(shuffle=True) if self.shuffle else self.source
         for count, batch in enumerate(source, start=1):
@@ -151,6 +160,8 @@ class LimitedSteps:
 
     def __init__(self, batches, steps, who, continuing=False):
         self.batches, self.steps, self.who = batches, steps, who
+        if hasattr(batches, "frames_epochs"):  # (an epoch is these steps, not a pass)
+            batches.frames_epochs = False
         self.continuing = continuing
         self.samples, self.batch_size = batches.samples, batches.batch_size
         self.weights = getattr(batches, "weights", None)
@@ -161,6 +172,9 @@ class LimitedSteps:
         self._ahead = _END  # a one-shot source's next batch, fetched by used_up
 
     def __iter__(self):
+        yield from epoch_of(self.source, self._steps())
+
+    def _steps(self):
         self.passes += 1
         if self._current is None or not self.continuing:
             self._current = iter(self.batches)
@@ -200,9 +214,23 @@ class LimitedSteps:
 _END = object()  # what _take gives when the source is used up
 
 
+def epoch_of(source, batches):
+    """`batches`, one epoch's (or evaluate's or predict's pass), between the source's
+    on_epoch_begin() and on_epoch_end() where it has them (a PyDataset: Keras 3's calls)."""
+    begin, end = getattr(source, "on_epoch_begin", None), getattr(source, "on_epoch_end", None)
+    if callable(begin):
+        begin()
+    yield from batches
+    if callable(end):
+        end()
+
+
 def limited(batches, steps, name, who, continuing=False):
     """`batches`, or at most `steps` of them per pass (None: all of them)."""
     if steps is None:
+        if getattr(batches, "endless", False):
+            raise ValueError(f"{who}: the {type(batches.source).__name__} has no end (its "
+                             f"num_batches is None); give {name}=")
         return batches
     return LimitedSteps(batches, positive_int(steps, name, who), who, continuing)
 

@@ -17,6 +17,7 @@ probabilities: see nn.training.losses.
 """
 import contextlib
 import functools
+import numbers
 import sys
 import warnings
 import weakref
@@ -526,8 +527,10 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         self._require_compiled("fit")
         if runs_steps(self, "fit"):
             self._refuse_captured_steps("fit")
-        batch_size = _batch_size(batch_size, "fit")
-        validation_batch_size = (batch_size if validation_batch_size is None else
+        given_batch_size, batch_size = batch_size, _batch_size(batch_size, "fit", steps_per_epoch,
+                                                               x)
+        validation_batch_size = (_batch_size(given_batch_size, "fit") if
+                                 validation_batch_size is None else
                                  _batch_size(validation_batch_size, "fit"))
         validates = _validation_epochs(validation_freq)
         train, validation = fit_batches(self, x, y, batch_size, shuffle, validation_split,
@@ -771,8 +774,9 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         sample_weight: (N,) weights of the samples' losses (as in fit). steps: evaluate
         the first this many batches only (default: all)."""
         self._require_compiled("evaluate")
-        batches = make_batches(self, x, y, _batch_size(batch_size, "evaluate"), "evaluate",
-                               sample_weight=sample_weight, targets=targets_for(self, "evaluate"))
+        batches = make_batches(self, x, y, _batch_size(batch_size, "evaluate", steps, x),
+                               "evaluate", sample_weight=sample_weight,
+                               targets=targets_for(self, "evaluate"))
         # on several ranks, a DistributedSampler's shards are scored as one data set
         shards = None if self._parallel is not None else _sharded_evaluation(self, batches)
         batches = limited(batches, steps, "steps", "evaluate")
@@ -888,7 +892,7 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         returning a tuple gives a tuple of arrays. steps: the first this many batches only.
         callbacks: their on_predict_* hooks run."""
         written = runs_steps(self, "predict")  # (predict_step sees a loader's whole batches)
-        batches = limited(make_batches(self, x, None, _batch_size(batch_size, "predict"),
+        batches = limited(make_batches(self, x, None, _batch_size(batch_size, "predict", steps, x),
                                        "predict", targets=OPTIONAL if written else False),
                           steps, "steps", "predict")
         runner = _hooks(self, callbacks, batches, verbose)
@@ -1046,9 +1050,22 @@ def _behaviour(training):
     return train_behaviour() if training else test_mode()
 
 
-def _batch_size(batch_size, who):
-    """Keras' batch_size: a positive int, or None for its default, 32."""
-    return 32 if batch_size is None else positive_int(batch_size, "batch_size", who)
+def _batch_size(batch_size, who, steps=None, x=None):
+    """Keras' batch_size: a positive int, or None for its default: 32, or, with `steps`
+    given for arrays, ceil(samples / steps), so that the steps cover the data (Keras 3's)."""
+    if batch_size is not None:
+        return positive_int(batch_size, "batch_size", who)
+    counted = isinstance(steps, numbers.Integral) and not isinstance(steps, bool) and steps > 0
+    samples = _samples_in(x) if counted and not yields_batches(x) else None
+    return -(-samples // int(steps)) if samples else 32  # (bad steps: refused by limited)
+
+
+def _samples_in(x):
+    """The number of samples of arrays given to fit (one, or a list or dict of them), or
+    None."""
+    first = next(iter(x.values()), None) if isinstance(x, dict) else (
+        x[0] if isinstance(x, (list, tuple)) and x else x)
+    return len(first) if hasattr(first, "__len__") and hasattr(first, "shape") else None
 
 
 def _validation_epochs(validation_freq):

@@ -86,12 +86,15 @@ def checked_sample_weight(sample_weight, samples, who):
 
 
 def checked_class_weight(class_weight, who):
-    """class_weight as {int: float}: integer class indices to finite numbers."""
+    """class_weight as {int: float}: integer class indices to finite numbers (a string of
+    digits, "0", as a JSON file gives it, taken as its index, as Keras 3 does)."""
     if not isinstance(class_weight, dict):
         raise TypeError(f"{who}: class_weight must be a dict {{class index: weight}}, got "
                         f"{type(class_weight).__name__}")
     checked = {}
     for label, weight in class_weight.items():
+        if isinstance(label, str) and label.isdigit():
+            label = int(label)
         if isinstance(label, bool) or not isinstance(label, numbers.Integral) or label < 0:
             raise ValueError(f"{who}: class_weight keys must be class indices (integers >= "
                              f"0), got {label!r}")

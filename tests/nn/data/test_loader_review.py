@@ -107,3 +107,28 @@ def test_a_fill_integer_images_cannot_hold_and_a_scalar_sequence_are_refused_by_
     with pytest.raises(ValueError, match="SequenceLoader: data must be a sequence .* got the "
                                          "scalar 3.0"):
         rd.SequenceLoader(np.float32(3))
+
+
+def test_pytorchs_checks_on_the_loaders_options():
+    data = rd.TensorDataset(np.ones((4, 2)))
+    for options, message in ((dict(batch_size=2.0), "batch_size should be a positive integer"),
+                             (dict(persistent_workers=True), "persistent_workers option could "
+                              r"only be specified in multiprocessing \(num_workers > 0\)"),
+                             (dict(prefetch_factor=2), "prefetch_factor option could only"),
+                             (dict(timeout=-1), "timeout option should be non-negative")):
+        with pytest.raises(ValueError, match=message):
+            rd.DataLoader(data, **options)
+
+
+def test_a_fraction_that_leaves_a_split_empty_is_warned_of_as_pytorch():
+    with pytest.warns(UserWarning, match="the split at index 1 has 0 samples"):
+        sizes = [len(part) for part in rd.random_split(range(1), [0.5, 0.5], seed=0)]
+    assert sizes == [1, 0]
+
+
+def test_keras_small_habits():
+    import nn.keras as keras
+    with pytest.raises(ValueError, match="must be a list of sequences .*item 0 is the single"):
+        keras.utils.pad_sequences([1, 2])
+    from nn.training.sample_weights import checked_class_weight
+    assert checked_class_weight({"0": 2.0, 1: 1.0}, "fit") == {0: 2.0, 1: 1.0}  # (Keras 3's)

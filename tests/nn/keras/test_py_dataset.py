@@ -1,5 +1,5 @@
 """Keras' PyDataset (Sequence): a dataset of whole batches, which fit, evaluate and predict
-go through once per epoch, calling on_epoch_end after each pass."""
+go through once per epoch, calling on_epoch_begin and on_epoch_end around each epoch."""
 import numpy as np
 import pytest
 
@@ -98,3 +98,53 @@ def test_a_pydataset_without_its_methods_and_a_dataset_of_samples_say_what_to_do
     with pytest.raises(TypeError, match="holds samples: wrap it in nn.data.DataLoader.*"
                                         "subclass nn.keras.utils.PyDataset"):
         _model().fit(Samples(), verbose=0)
+
+
+class Logged(Recorded):
+    """Batches that note each epoch's beginning and end among the indices asked for."""
+
+    def on_epoch_begin(self):
+        self.asked.append("begin")
+
+    def on_epoch_end(self):
+        self.asked.append("end")
+
+
+def test_each_epoch_is_framed_by_its_hooks_whatever_its_steps_as_keras_3():
+    model = _model()
+    data = Logged(X, Y, 16)
+    model.fit(data, epochs=2, shuffle=False, verbose=0)
+    assert data.asked == ["begin", 0, 1, 2, 3, "end"] * 2
+    data = Logged(X, Y, 16)
+    model.fit(data, epochs=2, steps_per_epoch=2, shuffle=False, verbose=0)
+    assert data.asked == ["begin", 0, 1, "end", "begin", 2, 3, "end"]
+    data = Logged(X, Y, 16)
+    model.evaluate(data, verbose=0)
+    assert data.asked == ["begin", 0, 1, 2, 3, "end"]
+
+
+class Endless(Batches):
+    """Batches without end: num_batches is None (Keras 3's infinite PyDataset)."""
+
+    @property
+    def num_batches(self):
+        return None
+
+    def __getitem__(self, index):
+        return super().__getitem__(index % 4)
+
+
+def test_an_endless_pydataset_trains_for_the_steps_given_and_asks_for_them():
+    model = _model()
+    history = model.fit(Endless(X, Y, 16), epochs=2, steps_per_epoch=5, verbose=0)
+    assert len(history.history["loss"]) == 2
+    assert model.predict(Endless(X, None, 16), steps=3, verbose=0).shape == (48, 1)
+    with pytest.raises(ValueError, match="has no end .*give steps_per_epoch="):
+        model.fit(Endless(X, Y, 16), epochs=1, verbose=0)
+
+
+def test_steps_without_a_batch_size_cut_arrays_to_cover_them_as_keras_3():
+    model, seen = _model(), []
+    counter = keras.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: seen.append(b))
+    history = model.fit(X, Y, epochs=2, steps_per_epoch=4, verbose=0, callbacks=[counter])
+    assert len(seen) == 8 and history.params["batch_size"] == 13  # ceil(50 / 4)
