@@ -10,6 +10,11 @@ from numbers import Integral, Real
 import numpy as np
 
 
+class TorchValueError(ValueError, RuntimeError):
+    """A wrong value that PyTorch reports as a RuntimeError (a non-scalar output for hessian,
+    a gradient of the wrong shape): ported code's `except RuntimeError` catches it too."""
+
+
 def positive_int(value, name, who, hint=""):
     """`value` as an int >= 1, or a ValueError naming `who` and `name` (`hint` is appended).
 

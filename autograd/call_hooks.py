@@ -157,7 +157,8 @@ class _Crossing:
             result = hook(self.owner, self.grad_output)
             if result is not None:
                 self.grad_output = _entries(self.owner, result, self.n_outputs,
-                                            "a backward pre-hook", "grad_output", "outputs")
+                                            "a backward pre-hook", "grad_output", "outputs",
+                                            self.grad_output)
         grad_output = self.grad_output
         if not self.slots:  # nothing flows back into the call's inputs: report now
             self._call_hooks(())
@@ -183,17 +184,23 @@ class _Crossing:
             result = hook(self.owner, grad_input, grad_output)
             if result is not None:
                 grad_input = _entries(self.owner, result, self.n_args, "a full backward hook",
-                                      "grad_input", "inputs")
+                                      "grad_input", "inputs", grad_input)
         return [grad_input[i] for i in self.slots] if self.slots else None
 
 
-def _entries(owner, result, count, hook, name, of):
+def _entries(owner, result, count, hook, name, of, given):
     """A hook's returned gradients as a tuple of `count` (one per input or output), or a
-    RuntimeError naming the module and both counts."""
+    RuntimeError naming the module and both counts, or the entry whose shape is not the
+    one it was given (PyTorch's 'hook has changed the size of value')."""
     result = tuple(result) if isinstance(result, (tuple, list)) else (result,)
     if len(result) != count:
         raise RuntimeError(f"{type(owner).__name__}: {hook} returned {len(result)} {name} "
                            f"entries for {count} {of} (one each, None for none)")
+    for i, (new, old) in enumerate(zip(result, given)):
+        if new is not None and old is not None and tuple(new.shape) != tuple(old.shape):
+            raise RuntimeError(f"{type(owner).__name__}: {hook} returned {name}[{i}] of shape "
+                               f"{tuple(new.shape)} for one of shape {tuple(old.shape)} (a "
+                               f"hook may change the values only)")
     return result
 
 

@@ -26,6 +26,7 @@ from heapq import heappop, heappush
 
 import numpy as np
 
+from .arguments import TorchValueError
 from .backend import as_array, get_array_module
 from .backward_trace import recorder
 from .capture import recording
@@ -148,6 +149,10 @@ def store_leaf_grad(var, g, taken, create_graph=False):
                             "requires grad; only floating-point data can have a gradient")
         with _ACCUMULATING:
             add_to_grad(var, g, taken, create_graph)
+        watch = var._watch
+        if watch is not None and watch.post:  # (after the sum: they read .grad)
+            for hook in list(watch.post.values()):
+                hook(var)
 
 
 def add_to_grad(var, g, taken, create_graph=False):
@@ -319,8 +324,8 @@ def _seed(y, g, on_arrays=False):
         # (recorded where the seed is part of a graph or a leaf wanting a gradient)
         g = g.astype(y.dtype) if g.requires_grad else wrap(g.data.astype(y.dtype), False)
     if g.shape != y.shape:
-        raise ValueError(f"backward: gradient of shape {g.shape} given for an output of shape "
-                         f"{y.shape}")
+        raise TorchValueError(f"backward: gradient of shape {g.shape} given for an output of "
+                              f"shape {y.shape}")
     return g.data if on_arrays else g
 
 

@@ -6,6 +6,7 @@ so the results can be differentiated with respect to it. The results: arrays, or
 create_graph Variables carrying their graph. strict: torch's refusals of a derivative that
 is structurally zero.
 """
+from .arguments import TorchValueError
 from .backend import get_array_module
 from .ops.copy import clone
 from .variable import Variable, as_variable
@@ -61,7 +62,7 @@ def scalar_output(f, xs, who, strict):
     """f(*xs), which must be one Variable with a single entry (hessian, hvp, vhp)."""
     (y,), _ = outputs(f, xs, who, strict, several_allowed=False)
     if y.size != 1:
-        raise ValueError(f"{who}: f must return a scalar, got an output of shape {y.shape}")
+        raise TorchValueError(f"{who}: f must return a scalar, got an output of shape {y.shape}")
     return y
 
 
@@ -78,7 +79,7 @@ def vectors(v, likes, several, who, names, create_graph):
     a single entry when v is None. Under create_graph a Variable v stays one, so that the
     product can be differentiated with respect to it too."""
     if several and not (isinstance(v, tuple) and len(v) == len(likes)):
-        raise ValueError(f"{who}: v must be a tuple of {len(likes)} arrays, one per "
+        raise TorchValueError(f"{who}: v must be a tuple of {len(likes)} arrays, one per "
                          f"{'input' if names is input_name else 'output'}")
     return [_vector(item, like, who, names(i, several), create_graph)
             for i, (item, like) in enumerate(zip(v if several else (v,), likes))]
@@ -88,13 +89,13 @@ def _vector(v, like, who, name, create_graph):
     xp = get_array_module(like.data)
     if v is None:
         if like.size != 1:
-            raise ValueError(f"{who}: v is required when {name} is not a scalar "
+            raise TorchValueError(f"{who}: v is required when {name} is not a scalar "
                              f"(shape {like.shape})")
         return xp.ones_like(like.data)
     kept = create_graph and isinstance(v, Variable)
     v = v if kept else xp.asarray(v.data if isinstance(v, Variable) else v)
     if v.shape != like.shape:
-        raise ValueError(f"{who}: v has shape {v.shape} but {name} has shape {like.shape}")
+        raise TorchValueError(f"{who}: v has shape {v.shape} but {name} has shape {like.shape}")
     return v
 
 

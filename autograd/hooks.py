@@ -79,7 +79,7 @@ class GradWatch:
     it as `.grad` (`retain_grad`). Most Variables have none, so the engine's check is one
     attribute read."""
 
-    __slots__ = ("hooks", "last", "retain")
+    __slots__ = ("hooks", "last", "retain", "post")
     # Leaves that were given a hook (weakly held: a dead leaf drops out). While any live,
     # backward finds them beforehand, so it can run their hooks as soon as their gradient is
     # complete (PyTorch does the same; data-parallel training starts its allreduce there,
@@ -91,9 +91,15 @@ class GradWatch:
         self.hooks = {}
         self.last = {}  # register_final_hook's: after every hook of `hooks`
         self.retain = False
+        self.post = None  # register_post_accumulate_grad_hook's, made at the first
 
     def add(self, hook, last=False):
         return add_hook(self.last if last else self.hooks, hook, "register_hook")
+
+    def add_post(self, hook):
+        if self.post is None:
+            self.post = {}
+        return add_hook(self.post, hook, "register_post_accumulate_grad_hook")
 
     @classmethod
     def still_hooked(cls):

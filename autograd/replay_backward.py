@@ -184,7 +184,7 @@ def _check_replayable(order):
 def _replayable_watch(watch):
     """Whether a leaf's hooks are all final hooks marked `replayable` (DDP's averaging):
     Python that a replay calls as the engine does, on the leaf's complete gradient."""
-    return not watch.hooks and not watch.retain and all(
+    return not watch.hooks and not watch.retain and not watch.post and all(
         getattr(hook, "replayable", False) for hook in watch.last.values())
 
 

@@ -411,12 +411,23 @@ class Variable(ComputedAssignments, TensorMethods):
 
     def retain_grad(self):
         """Keep this (non-leaf) variable's gradient after backward, in `.grad` (it
-        accumulates over backward calls, as a leaf's does)."""
+        accumulates over backward calls, as a leaf's does). A leaf keeps its own anyway."""
+        if self.creator is None and self.requires_grad:  # (PyTorch's: nothing to do)
+            return
         self._watched("retain_grad").retain = True
 
     @property
     def retains_grad(self):
+        """Whether retain_grad() was called on this non-leaf (False for a leaf, PyTorch's)."""
         return self._watch is not None and self._watch.retain
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """PyTorch's: call `hook(self)` after backward has added into this leaf's `.grad`
+        (an optimizer step per parameter inside backward, say). Returns a handle."""
+        if self.creator is not None:
+            raise RuntimeError("register_post_accumulate_grad_hook: post accumulate grad "
+                               "hooks cannot be registered on non-leaf Variables")
+        return self._watched("register_post_accumulate_grad_hook").add_post(hook)
 
     def register_hook(self, hook):
         """Call `hook(grad)` each time this variable's gradient is computed (a non-leaf's

@@ -271,3 +271,25 @@ def test_switches_entered_and_never_left_here_cost_nothing_later():
     with ag.no_grad():  # entering and leaving the latest entry: one step, not a copy
         assert _open_switches.get()[2] is below
     assert _open_switches.get() is below and ag.is_grad_enabled()
+
+
+def test_post_accumulate_grad_hooks_see_the_sum_as_pytorchs():
+    torch = pytest.importorskip("torch")
+    ours, theirs = Variable(np.array([1.0, 2.0])), torch.tensor([1.0, 2.0], requires_grad=True)
+    seen = {"ours": [], "theirs": []}
+    handle = ours.register_post_accumulate_grad_hook(
+        lambda p: seen["ours"].append(p.grad.data.copy()))
+    theirs.register_post_accumulate_grad_hook(
+        lambda p: seen["theirs"].append(p.grad.numpy().copy()))
+    for w, ops in ((ours, None), (theirs, None)):
+        (w * w).sum().backward()
+        (w * 3).sum().backward()
+    np.testing.assert_allclose(seen["ours"], seen["theirs"])  # [2, 4], then [5, 7]
+    handle.remove()
+    (ours * ours).sum().backward()
+    assert len(seen["ours"]) == 2
+    with pytest.raises(RuntimeError, match="cannot be registered on non-leaf"):
+        (ours * 2).register_post_accumulate_grad_hook(print)
+    leaf = Variable(np.ones(2))
+    leaf.retain_grad()  # (a leaf keeps its gradient anyway: PyTorch's retains_grad is False)
+    assert not leaf.retains_grad

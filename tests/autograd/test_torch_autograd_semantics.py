@@ -533,3 +533,14 @@ def test_var_and_std_take_dim_none_and_keepdim_alone_as_pytorch_s_calls():
                                    getattr(t, name)(dim=None, keepdim=True).numpy(),
                                    rtol=1e-12)
         np.testing.assert_allclose(getattr(x, name)().data, getattr(a, name)(), rtol=1e-12)
+
+
+def test_wrong_values_pytorch_raises_as_runtime_errors_are_both():
+    x = Variable(np.ones(3))
+    for call in (lambda: ag.hessian(lambda v: v * 2, np.ones(3)),
+                 lambda: ag.vjp(lambda v: v * 2, np.ones(3)),
+                 lambda: ag.vjp(lambda v: v * 2, np.ones(3), np.ones(2)),
+                 lambda: (x * 2).backward(np.ones(2))):
+        with pytest.raises(RuntimeError) as caught:  # (ported code's except RuntimeError)
+            call()
+        assert isinstance(caught.value, ValueError)  # (and rungrad's own ValueError)

@@ -288,3 +288,11 @@ def test_removed_hooks_leave_nothing_behind():
                                     always_call=True).remove()
         layer.register_forward_pre_hook(lambda m, a, k: None, with_kwargs=True).remove()
     assert not layer._call_hooks.with_kwargs and not layer._call_hooks.always_call
+
+
+def test_a_backward_hook_returning_another_shape_is_named():
+    layer = nn.Linear(3, 2)
+    layer.register_full_backward_hook(lambda m, gi, go: (ag.Variable(np.ones(5)),))
+    with pytest.raises(RuntimeError, match=r"Linear: a full backward hook returned "
+                       r"grad_input\[0\] of shape \(5,\) for one of shape \(1, 3\)"):
+        layer(ag.Variable(np.ones((1, 3), np.float32))).sum().backward()
