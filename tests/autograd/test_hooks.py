@@ -281,7 +281,7 @@ def test_post_accumulate_grad_hooks_see_the_sum_as_pytorchs():
         lambda p: seen["ours"].append(p.grad.data.copy()))
     theirs.register_post_accumulate_grad_hook(
         lambda p: seen["theirs"].append(p.grad.numpy().copy()))
-    for w, ops in ((ours, None), (theirs, None)):
+    for w in (ours, theirs):
         (w * w).sum().backward()
         (w * 3).sum().backward()
     np.testing.assert_allclose(seen["ours"], seen["theirs"])  # [2, 4], then [5, 7]
