@@ -91,9 +91,6 @@ class DataLoader:
         self._sampler, self._batch_sampler = sampler, batch_sampler
         hint = (" (there is no unbatched mode, PyTorch's batch_size=None: iterate over "
                 "the dataset for single samples)") if batch_size is None else ""
-        if isinstance(batch_size, float):  # (PyTorch's rule: 2.0 is not a batch size)
-            raise ValueError(f"DataLoader: batch_size should be a positive integer value, but "
-                             f"got batch_size={batch_size!r}")
         self.batch_size = None if batch_sampler is not None else positive_int(
             batch_size, "batch_size", "DataLoader", hint)
         self.shuffle = shuffle

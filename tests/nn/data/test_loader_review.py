@@ -111,8 +111,7 @@ def test_a_fill_integer_images_cannot_hold_and_a_scalar_sequence_are_refused_by_
 
 def test_pytorchs_checks_on_the_loaders_options():
     data = rd.TensorDataset(np.ones((4, 2)))
-    for options, message in ((dict(batch_size=2.0), "batch_size should be a positive integer"),
-                             (dict(persistent_workers=True), "persistent_workers option could "
+    for options, message in ((dict(persistent_workers=True), "persistent_workers option could "
                               r"only be specified in multiprocessing \(num_workers > 0\)"),
                              (dict(prefetch_factor=2), "prefetch_factor option could only"),
                              (dict(timeout=-1), "timeout option should be non-negative")):
