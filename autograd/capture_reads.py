@@ -372,12 +372,21 @@ def _method_chains(obj, called, followed, forwards, depth):
 def _chains(code, roots, nested):
     """(root, names, method) for each `root.a.b` that `code` and the code inside it load,
     each prefix too (`self.cfg` of `self.cfg.beta`), up to the first private name;
-    `method`: the name of a method called on it (`model.loss(x)`), else None."""
-    root, names = None, ()
+    `method`: the name of a method called on it (`model.loss(x)`), else None. An attribute
+    the code stores before it loads it (`self.hidden = h`, then `self.fc2(self.hidden)`) is
+    the call's own, not a setting read: left out (one loaded first, `self.state`, stays)."""
+    root, names, written = None, (), set()
     for ins in _instructions(code):
+        if root is not None and ins.opname == "STORE_ATTR":
+            written.add((root.name, root.where, names + (ins.argval,)))
+            root = None
+            continue
+        if root is not None and ins.opname in ("COPY", "DUP_TOP"):
+            continue  # (`self.calls += 1` loads the object twice: its attribute is read)
         if root is not None and ins.opname in ("LOAD_ATTR", "LOAD_METHOD"):
-            if ins.argval.startswith("_"):
-                root = None  # (private: the object's own bookkeeping)
+            if ins.argval.startswith("_") or (root.name, root.where,
+                                              names + (ins.argval,)) in written:
+                root = None  # (private: the object's own bookkeeping; or its own, stored)
             elif ins.opname == "LOAD_METHOD" or _ATTRIBUTE_FLAGGED and ins.arg & 1:
                 yield root, names + (ins.argval,), None  # (`holder.model(x)` loads so too)
                 yield root, names, ins.argval

@@ -437,6 +437,45 @@ def test_what_a_users_model_reads_in_its_forward_is_checked_at_every_call(change
     assert step.replays == 2  # (calls 2 and 5: the change recorded it again)
 
 
+class _Keeping(nn.Module):
+    """Keeps its hidden activation (stored, then read: replayable) and counts its calls (read,
+    then stored: a counter, which makes every call run)."""
+
+    def __init__(self, counting):
+        super().__init__()
+        self.fc1, self.fc2 = nn.Linear(3, 4), nn.Linear(4, 2)
+        self.counting, self.calls = counting, 0
+
+    def forward(self, x):
+        if self.counting:
+            self.calls += 1
+        self.hidden = F.relu(self.fc1(x))
+        return self.fc2(self.hidden)
+
+
+@pytest.mark.parametrize("counting", [False, True])
+def test_what_a_forward_stores_and_reads_back_replays_a_counter_it_increments_runs(counting):
+    def run(captured):
+        np.random.seed(0)
+        model = _Keeping(counting)
+        optimizer = optim.SGD(model.parameters(), lr=0.1)
+
+        def step(x, t):
+            optimizer.zero_grad()
+            loss = F.mse_loss(model(x), t)
+            loss.backward()
+            optimizer.step()
+            return loss
+        step = capture(step) if captured else step
+        losses = [step(np.full((2, 3), k, np.float32), np.zeros((2, 2), np.float32)).item()
+                  for k in range(6)]
+        return losses, step, model
+    (captured, step, model), (eager, _, twin) = run(True), run(False)
+    np.testing.assert_allclose(captured, eager, rtol=1e-6)
+    np.testing.assert_allclose(model.hidden.data, twin.hidden.data, rtol=1e-6)
+    assert model.calls == twin.calls and step.replays == (0 if counting else 4)
+
+
 class _Stateful(nn.Module):
     """Keeps its RNN state between calls, on itself."""
 

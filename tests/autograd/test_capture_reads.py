@@ -21,19 +21,21 @@ hparams = {"beta": 1.0}
 
 
 class _Recordings:
-    """Counts the calls that ran the step's Python: a replay runs none."""
+    """Counts the calls that ran the step's Python: a replay runs none. (In a private
+    attribute, the object's own bookkeeping: a public counter the step increments would
+    make every call a recording.)"""
 
     def __init__(self):
-        self.count = 0
+        self._count = 0
 
     def append(self, _):
-        self.count += 1
+        self._count += 1
 
     def __len__(self):
-        return self.count
+        return self._count
 
     def clear(self):
-        self.count = 0
+        self._count = 0
 
 
 recordings = _Recordings()
