@@ -4,7 +4,7 @@ when the gradient comes back through it. Training then holds one block's interme
 results at a time, for the price of a second forward pass of each block.
 
 `checkpoint(function, *args)` runs the block once with the graph recorded, to find what its
-gradient must reach: its Variable arguments (also inside a list, tuple or dict argument),
+gradient must reach: its Variable arguments (also inside lists, tuples and dicts),
 and the leaves it reads (a module's parameters). The block's graph is then dropped, and one
 Function (`_Checkpointed`) stands for it, with those as its inputs. Its backward runs the
 block again, under the random generators' states and the train/test mode of the first run
@@ -58,6 +58,8 @@ def checkpoint(function, *args, preserve_rng_state=True, use_reentrant=None, **k
         return results
     inside = []  # (weak references to the Variables the block made)
     sources = _sources(outputs, run.variables(), start, run.generators, inside)
+    # what the block itself watches (a hook or retain_grad inside it) runs again with it
+    inside = [(ref, _watching(ref())) for ref in inside]
     made = _Checkpointed(run, [y.data for y in outputs], inside)(*sources)
     made = made if isinstance(made, tuple) else (made,)
     return _rebuilt(results, dict(zip([id(y) for y in outputs], made)))
@@ -103,13 +105,15 @@ class _Run:
             for key, g in _own_generators(function, args, kwargs).items()}
 
     def variables(self):
-        """The Variables among the arguments (keyword arguments' values too), and inside a
-        list, tuple or dict given as one."""
-        found = []
-        for a in list(self.args) + list(self.kwargs.values()):
-            inner = a.values() if isinstance(a, dict) else a if isinstance(a, (list, tuple)) \
-                else (a,)
-            found += [x for x in inner if isinstance(x, Variable)]
+        """The Variables among the arguments (keyword arguments' values too), and inside
+        lists, tuples and dicts given as them, however deep."""
+        found, stack = [], list(self.args) + list(self.kwargs.values())
+        while stack:
+            a = stack.pop()
+            if isinstance(a, Variable):
+                found.append(a)
+            elif isinstance(a, (list, tuple, dict)):
+                stack += a.values() if isinstance(a, dict) else a
         return found
 
     def again(self):
@@ -141,7 +145,7 @@ class _Checkpointed(Function):
 
     def __init__(self, run, arrays, inside):
         self.run, self.arrays = run, arrays
-        self.inside = inside  # weak references to the first run's own Variables
+        self.inside = inside  # (weak reference, what it watched) of the first run's own
 
     def forward(self, *sources):
         arrays, self.arrays = self.arrays, None  # (not kept: the outputs hold them)
@@ -158,18 +162,26 @@ class _Checkpointed(Function):
         return grad_inside(ys, self.inputs, seeds, create_graph=grad_mode.get())
 
 
+def _watching(var):
+    """What is asked of var's gradient: its hooks and whether it retains it (None: nothing)."""
+    watch = None if var is None else var._watch
+    return None if watch is None else (tuple(watch.hooks), tuple(watch.last), watch.retain,
+                                       tuple(watch.post or ()))
+
+
 def _refuse_watched(inside):
-    """Refuse a hook or retain_grad given to a Variable the block computed (its first run's):
-    the backward pass runs the block again, so that Variable gets no gradient."""
-    for ref in inside:
+    """Refuse a hook or retain_grad given, after the block ran, to a Variable it computed
+    (its first run's): the backward pass runs the block again, so that Variable gets no
+    gradient. One the block gave itself is given again by the second run."""
+    for ref, watched in inside:
         var = ref()
-        if var is not None and var._watch is not None:
+        if var is not None and _watching(var) != watched:
             who = f"{var.name!r}" if var.name else f"of shape {tuple(var.shape)}"
             raise RuntimeError(
-                f"checkpoint: a Variable {who} computed inside the checkpointed block has a "
-                f"hook or retain_grad; the backward pass computes the block again, so it gets "
-                f"no gradient. Register the hook inside the block (it runs again with it), or "
-                f"take that part out of the checkpoint")
+                f"checkpoint: a Variable {who} computed inside the checkpointed block was given "
+                f"a hook or retain_grad after the block ran; the backward pass computes the "
+                f"block again, so it gets no gradient. Register the hook inside the block (it "
+                f"runs again with it), or take that part out of the checkpoint")
 
 
 def _made_inside(results, start):

@@ -87,7 +87,7 @@ class TensorMethods:
         if rounding_mode == "floor":
             return self // other
         if rounding_mode == "trunc":
-            if self.dtype.kind in "iu" and _dtype_kind(other) in "iu":  # exact, as PyTorch's
+            if self.dtype.kind in "iu" and _dtype_kind(other) in "biu":  # exact, as PyTorch's
                 return (self - _variable._ops.fmod(self, other)) // other  # (x - fmod) / y
             return _variable._ops.trunc(self / other)
         raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got "
@@ -402,10 +402,10 @@ class TensorMethods:
     # ----- new constants beside this one (its dtype and device unless told; PyTorch's
     # dtype=, device= and requires_grad=) -----
     def new_zeros(self, *size, **options):
-        return self._new_full(_varargs(size), 0, **options)
+        return self._new_full(_size_given(size, options), 0, **options)
 
     def new_ones(self, *size, **options):
-        return self._new_full(_varargs(size), 1, **options)
+        return self._new_full(_size_given(size, options), 1, **options)
 
     def new_full(self, size, fill_value, **options):
         return self._new_full(tuple(size), fill_value, **options)
@@ -413,6 +413,9 @@ class TensorMethods:
     def _new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
         xp = get_array_module(self.data)
         dtype = self.dtype if dtype is None else numpy_dtype(dtype)
+        if requires_grad and dtype.kind not in "fc":
+            raise TypeError(f"new_full: only floating-point Variables can require grad, got "
+                            f"dtype {dtype}")
         made = _variable.wrap(xp.full(size, fill_value, dtype), requires_grad)
         return made if device is None else made.to(device)
 
@@ -667,3 +670,12 @@ def _copy_into(data, src):
 def _dtype_kind(value):
     """The dtype kind of a Variable, an array or a Python number."""
     return (value.dtype if hasattr(value, "dtype") else np.asarray(value).dtype).kind
+
+
+def _size_given(size, options):
+    """new_zeros' size: positional (2, 3) or ((2, 3),), or PyTorch's size= keyword."""
+    if "size" in options:
+        if size:
+            raise TypeError("new_zeros: give the size positionally or as size=, not both")
+        return tuple(_varargs((options.pop("size"),)))
+    return _varargs(size)

@@ -792,13 +792,30 @@ def _compared(var, other, symbol, result):
 
 
 def copied_setting(copy, source):
-    """`copy`, an op's setting made from the user's array `source` (cast to the op's dtype):
-    while a capture records, a replay holds only while `source` keeps its values, as it
-    would reuse the copy (class weights rebalanced in place then record the step again)."""
+    """`copy`, an op's setting made from the user's array, list or tuple `source` (cast to
+    the op's dtype): while a capture records, a replay holds only while `source` keeps its
+    values, as it would reuse the copy (class weights rebalanced in place then record the
+    step again)."""
     record = _capture_recording()
-    if record is not None and copy is not source and is_array(source):
-        record._note_leaf_read(wrap(source, False))
+    if record is not None and copy is not source:
+        if is_array(source):
+            record._note_leaf_read(wrap(source, False))
+        elif isinstance(source, (list, tuple)):
+            record._note_leaf_read(_ValuesOf(source))
     return copy
+
+
+class _ValuesOf:
+    """A list's (or tuple's) values as an array at each read: what a capture compares."""
+
+    __slots__ = ("source",)
+
+    def __init__(self, source):
+        self.source = source
+
+    @property
+    def data(self):
+        return np.asarray(self.source)
 
 
 def computed_from_values(result, source=None, made_by=None):

@@ -71,16 +71,25 @@ def dist(input, other, p=2):  # noqa: A002 (PyTorch's names)
     return vector_norm(as_variable(input, who="dist") - other, p)
 
 
-def var_mean(input, dim=None, *, correction=1, keepdim=False):  # noqa: A002
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
     """torch.var_mean: (var, mean) over `dim` (all by default), the variance divided by
-    N - correction (PyTorch's default 1)."""
+    N - correction (PyTorch's default 1; unbiased=False is correction 0)."""
     x = as_variable(input, who="var_mean")
+    correction = _correction(unbiased, correction)
     return (x.var(dim=dim, correction=correction, keepdim=keepdim),
             x.mean(dim=dim, keepdim=keepdim))
 
 
-def std_mean(input, dim=None, *, correction=1, keepdim=False):  # noqa: A002
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
     """torch.std_mean: (std, mean), as var_mean."""
     x = as_variable(input, who="std_mean")
+    correction = _correction(unbiased, correction)
     return (x.std(dim=dim, correction=correction, keepdim=keepdim),
             x.mean(dim=dim, keepdim=keepdim))
+
+
+def _correction(unbiased, correction):
+    """PyTorch's divisor N - correction from its two spellings (default 1)."""
+    if unbiased is not None and correction is not None:
+        raise TypeError("give unbiased= or correction=, not both")
+    return (1 if unbiased in (None, True) else 0) if correction is None else correction

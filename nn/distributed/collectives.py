@@ -98,6 +98,9 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
     mine = _array(tensor, "all_gather")
     targets = [_array(out, "all_gather") for out in tensor_list]
     size = the_group().size
+    if any(t.dtype != mine.dtype for t in targets):  # (PyTorch's: no silent cast)
+        raise ValueError(f"all_gather: tensor_list's arrays must have the tensor's dtype "
+                         f"{mine.dtype}, got {sorted({str(t.dtype) for t in targets})}")
     if len(targets) != size or any(t.shape != mine.shape for t in targets):
         raise ValueError(f"all_gather: tensor_list must hold {size} arrays (one per rank) of "
                          f"the tensor's shape {mine.shape}, got "

@@ -59,6 +59,7 @@ from .batches import (
     make_batches,
     targets_for,
     to_module,
+    training_count,
     yields_batches,
 )
 from .building import build_by_trial_call, building_first, model_is_built, noting_built
@@ -527,8 +528,9 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         self._require_compiled("fit")
         if runs_steps(self, "fit"):
             self._refuse_captured_steps("fit")
-        given_batch_size, batch_size = batch_size, _batch_size(batch_size, "fit", steps_per_epoch,
-                                                               x)
+        given_batch_size, batch_size = batch_size, _batch_size(
+            batch_size, "fit", steps_per_epoch, x,
+            validation_split if validation_data is None else 0.0)
         validation_batch_size = (_batch_size(given_batch_size, "fit") if
                                  validation_batch_size is None else
                                  _batch_size(validation_batch_size, "fit"))
@@ -1050,13 +1052,16 @@ def _behaviour(training):
     return train_behaviour() if training else test_mode()
 
 
-def _batch_size(batch_size, who, steps=None, x=None):
+def _batch_size(batch_size, who, steps=None, x=None, validation_split=0.0):
     """Keras' batch_size: a positive int, or None for its default: 32, or, with `steps`
-    given for arrays, ceil(samples / steps), so that the steps cover the data (Keras 3's)."""
+    given for arrays, ceil(training samples / steps), so that the steps cover them (Keras
+    3's: those validation_split leaves)."""
     if batch_size is not None:
         return positive_int(batch_size, "batch_size", who)
     counted = isinstance(steps, numbers.Integral) and not isinstance(steps, bool) and steps > 0
     samples = _samples_in(x) if counted and not yields_batches(x) else None
+    if samples and isinstance(validation_split, numbers.Real) and 0 < validation_split < 1:
+        samples = training_count(samples, validation_split)
     return -(-samples // int(steps)) if samples else 32  # (bad steps: refused by limited)
 
 

@@ -543,12 +543,13 @@ def test_an_index_array_taken_from_the_data_is_refused():
     lambda y, t, w: F.cross_entropy(y, t, weight=w),
     lambda y, t, w: F.nll_loss(F.log_softmax(y, axis=1), t, weight=w),
     lambda y, t, w: F.multi_margin_loss(y, t, weight=w)])
-def test_class_weights_of_another_dtype_rebalanced_in_place_are_seen(loss):
-    """float64 weights for a float32 model: the op keeps a cast copy, which a replay would
-    reuse; a change of the user's array records the step again."""
+@pytest.mark.parametrize("given", [np.ones, lambda n: [1.0] * n])
+def test_class_weights_of_another_dtype_rebalanced_in_place_are_seen(loss, given):
+    """float64 weights (or a list) for a float32 model: the op keeps a cast copy, which a
+    replay would reuse; a change of the user's array or list records the step again."""
     def train(captured):
         np.random.seed(0)
-        model, weight = nn.Linear(5, 3), np.ones(3)
+        model, weight = nn.Linear(5, 3), given(3)
         optimizer = optim.SGD(model.parameters(), lr=0.1)
 
         def step(x, t):
@@ -561,7 +562,7 @@ def test_class_weights_of_another_dtype_rebalanced_in_place_are_seen(loss):
         rng, losses = np.random.default_rng(1), []
         for k in range(6):
             if k == 3:
-                weight[...] = [1.0, 5.0, 0.2]
+                weight[:] = [1.0, 5.0, 0.2]
             x = rng.standard_normal((6, 5)).astype(np.float32)
             losses.append(step(x, rng.integers(0, 3, 6)).item())
         return losses, step

@@ -314,6 +314,10 @@ def test_variables_inside_a_list_argument_are_the_blocks_inputs():
     t = torch.tensor([0.3, 1.2], dtype=torch.float64, requires_grad=True)
     torch.sin((t * 2) * (t * 3)).sum().backward()
     np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-12)
+    x.cleargrad()  # (however deep: a list in a list, a dict of lists)
+    checkpoint(lambda p: ag.sin(p[0][0] * p[1]["b"][0]), [[x * 2], {"b": [x * 3]}]).sum() \
+        .backward()
+    np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-12)
 
 
 def test_a_hook_on_a_variable_the_block_made_is_refused_not_silently_skipped():
@@ -324,6 +328,45 @@ def test_a_hook_on_a_variable_the_block_made_is_refused_not_silently_skipped():
         return ag.sin(kept[-1])
     y = checkpoint(block, x)
     kept[0].register_hook(lambda g: g * 10)
-    with pytest.raises(RuntimeError, match="computed inside the checkpointed block has a hook "
-                       "or retain_grad"):
+    with pytest.raises(RuntimeError, match="computed inside the checkpointed block was given "
+                       "a hook or retain_grad after the block ran"):
         y.sum().backward()
+
+
+def test_a_hook_or_retain_grad_the_block_gives_itself_runs_again_with_it():
+    torch = pytest.importorskip("torch")
+    np.random.seed(0)
+    layer = nn.Linear(2, 2, dtype=np.float64)
+    weight, bias = layer.weight.data.copy(), layer.bias.data.copy()
+
+    class Watched(nn.Module):  # (Grad-CAM's way: keep the activation, ask for its gradient)
+        def __init__(self):
+            super().__init__()
+            self.layer, self.seen = layer, []
+
+        def forward(self, a):
+            self.act = self.layer(a)
+            self.act.retain_grad()
+            self.act.register_hook(lambda g: self.seen.append(1) or g * 2)
+            return ag.tanh(self.act)
+    block = Watched()
+    x = Variable(np.array([[0.5, -0.2]]))
+    checkpoint(block, x).sum().backward()
+    t_layer = torch.nn.Linear(2, 2, dtype=torch.float64)
+    with torch.no_grad():
+        t_layer.weight.copy_(torch.from_numpy(weight))
+        t_layer.bias.copy_(torch.from_numpy(bias))
+    kept = {}
+
+    def torch_block(a):
+        act = t_layer(a)
+        kept.setdefault("act", act)  # (the first run's: PyTorch keeps its graph)
+        act.retain_grad()
+        act.register_hook(lambda g: g * 2)
+        return torch.tanh(act)
+    from torch.utils.checkpoint import checkpoint as torch_checkpoint
+    t = torch.tensor([[0.5, -0.2]], dtype=torch.float64, requires_grad=True)
+    torch_checkpoint(torch_block, t, use_reentrant=False).sum().backward()
+    assert block.seen == [1]
+    np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(block.act.grad.data, kept["act"].grad.numpy(), rtol=1e-12)

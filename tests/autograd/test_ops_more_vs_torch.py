@@ -360,6 +360,8 @@ def test_reductions_of_pytorchs_names():
                          (lambda a: ag.std_mean(a)[1], lambda t: torch.std_mean(t)[1]),
                          (lambda a: ag.std_mean(a, 0, correction=0)[0],
                           lambda t: torch.std_mean(t, 0, correction=0)[0]),
+                         (lambda a: ag.var_mean(a, [0, 1], unbiased=False, keepdim=True)[0],
+                          lambda t: torch.var_mean(t, [0, 1], unbiased=False, keepdim=True)[0]),
                          (lambda a: ag.aminmax(a, dim=0).max,
                           lambda t: torch.aminmax(t, dim=0).max),
                          (lambda a: ag.aminmax(a).min, lambda t: torch.aminmax(t).min),
@@ -372,3 +374,9 @@ def test_reductions_of_pytorchs_names():
     made = v.new_zeros(2, 3, dtype=torch.float64)
     assert made.dtype == np.float64 and made.shape == (2, 3) and not made.requires_grad
     assert v.new_ones(2, requires_grad=True).requires_grad
+    assert v.new_zeros(size=(2, 3)).shape == (2, 3) == v.new_zeros((2, 3)).shape
+    with pytest.raises(TypeError, match="only floating-point Variables can require grad"):
+        v.new_ones(2, dtype=torch.int64, requires_grad=True)
+    bools = ag.Variable(np.array([7, 3])).div(ag.Variable(np.array([True, True])),
+                                             rounding_mode="trunc")
+    assert bools.dtype == np.int64 and bools.data.tolist() == [7, 3]  # (PyTorch's int64)

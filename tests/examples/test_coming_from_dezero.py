@@ -210,6 +210,11 @@ def test_a_recurrent_layer_given_one_size_names_the_cell_and_the_layer():
             make(100)
     assert nn.RNNCell(3, hidden_size=4).hidden_size == 4 == nn.LSTM(3, 4).hidden_size
 
+    class Square(nn.GRUCell):  # a constructor of its own takes what it takes
+        def __init__(self, n):
+            super().__init__(n, n)
+    assert Square(5).hidden_size == 5
+
 
 def test_the_book_s_layer_attributes_say_rungrad_s():
     for layer in (nn.Linear(2, 3), nn.Conv2d(1, 2, 3)):

@@ -402,6 +402,8 @@ def test_pytorchs_collective_names_and_keywords_in_a_world_of_one():
         dist.broadcast(array, 0, group=object())
     with pytest.raises(ValueError, match="tensor_list must hold 1 arrays"):
         dist.all_gather([np.zeros(3), np.zeros(3)], array)
+    with pytest.raises(ValueError, match="must have the tensor's dtype float64"):
+        dist.all_gather([np.zeros(3, np.int32)], array)
     with pytest.raises(ValueError, match="one group, every rank; got ranks"):
         dist.new_group([0, 1])
     ddp = dist.DistributedDataParallel(nn.Linear(2, 1), device_ids=[0], output_device=0,

@@ -148,3 +148,11 @@ def test_steps_without_a_batch_size_cut_arrays_to_cover_them_as_keras_3():
     counter = keras.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: seen.append(b))
     history = model.fit(X, Y, epochs=2, steps_per_epoch=4, verbose=0, callbacks=[counter])
     assert len(seen) == 8 and history.params["batch_size"] == 13  # ceil(50 / 4)
+
+
+def test_steps_with_a_validation_split_cut_the_training_part_as_keras_3():
+    model, seen = _model(), []
+    counter = keras.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: seen.append(b))
+    history = model.fit(X, Y, epochs=1, steps_per_epoch=10, validation_split=0.2, verbose=0,
+                        callbacks=[counter])
+    assert len(seen) == 10 and history.params["batch_size"] == 4  # ceil(40 / 10)
