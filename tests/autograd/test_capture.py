@@ -412,14 +412,7 @@ def test_what_a_users_model_reads_in_its_forward_is_checked_at_every_call(change
         np.random.seed(0)
         model = nn.Sequential(_Scaled(), _Scaled()) if change == "inside a Sequential" \
             else _Scaled()
-        optimizer = optim.SGD(model.parameters(), lr=0.1)
-
-        def step(x, t):
-            optimizer.zero_grad()
-            loss = F.mse_loss(model(x), t)
-            loss.backward()
-            optimizer.step()
-            return loss
+        step = _train_step(model, optim.SGD(model.parameters(), lr=0.1), F.mse_loss)
         step = capture(step) if captured else step
         losses = []
         for k in range(6):
@@ -458,14 +451,7 @@ def test_what_a_forward_stores_and_reads_back_replays_a_counter_it_increments_ru
     def run(captured):
         np.random.seed(0)
         model = _Keeping(counting)
-        optimizer = optim.SGD(model.parameters(), lr=0.1)
-
-        def step(x, t):
-            optimizer.zero_grad()
-            loss = F.mse_loss(model(x), t)
-            loss.backward()
-            optimizer.step()
-            return loss
+        step = _train_step(model, optim.SGD(model.parameters(), lr=0.1), F.mse_loss)
         step = capture(step) if captured else step
         losses = [step(np.full((2, 3), k, np.float32), np.zeros((2, 2), np.float32)).item()
                   for k in range(6)]
@@ -550,14 +536,8 @@ def test_class_weights_of_another_dtype_rebalanced_in_place_are_seen(loss, given
     def train(captured):
         np.random.seed(0)
         model, weight = nn.Linear(5, 3), given(3)
-        optimizer = optim.SGD(model.parameters(), lr=0.1)
-
-        def step(x, t):
-            optimizer.zero_grad()
-            value = loss(model(x), t, weight)
-            value.backward()
-            optimizer.step()
-            return value
+        step = _train_step(model, optim.SGD(model.parameters(), lr=0.1),
+                           lambda y, t: loss(y, t, weight))
         step = capture(step) if captured else step
         rng, losses = np.random.default_rng(1), []
         for k in range(6):
