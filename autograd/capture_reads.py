@@ -274,7 +274,7 @@ def _paths(function, roots, args, kwargs, forwards):
     number by value, an object held in its parent's attributes by identity
     (`self.model = other_model`)."""
     seen = set()
-    for root, names in _all_chains(function, roots, args, kwargs, set(), forwards):
+    for root, names, stored in _all_chains(function, roots, args, kwargs, set(), forwards):
         if (root.name, root.where, id(root.scope), names) in seen:
             continue
         seen.add((root.name, root.where, id(root.scope), names))
@@ -284,6 +284,8 @@ def _paths(function, roots, args, kwargs, forwards):
         value = _followed(parent, names[-1:])
         if value is _GONE or isinstance(value, (types.MethodType, types.BuiltinMethodType)):
             continue  # (a method is made anew at each read: compared by the object's chain)
+        if stored and hasattr(value, "shape"):
+            continue  # (an array the call stores and reads back, self.hidden: its own)
         kept = _kept(value)
         if kept is not None or getattr(parent, "__dict__", {}).get(names[-1]) is value:
             yield root, names, value, kept
@@ -297,9 +299,9 @@ def _all_chains(function, roots, args, kwargs, followed, forwards, depth=0):
     followed.add(function.__code__)
     for value in roots.bound():  # (a function given to a partial)
         yield from _value_chains(value, followed, forwards, depth)
-    for root, names, method in _chains(function.__code__, roots, nested=False):
+    for root, names, method, stored in _chains(function.__code__, roots, nested=False):
         if method is None:
-            yield root, names
+            yield root, names, stored
             obj = _followed(root.value(args, kwargs), names)
             yield from _forward_chains(obj, followed, forwards, depth)
         else:
@@ -332,20 +334,24 @@ def _framework_model(obj):
 
 
 def _own_forward(obj):
-    """The `forward` a call of `obj` runs, where the user wrote it (a model's class in their
-    script: its globals and `self.cfg.scale` are read at each call); None for rungrad's
-    own layers, whose settings tell captures of their changes themselves (nn.Module)."""
-    forward = getattr(type(obj), "forward", None)
-    if not isinstance(forward, types.FunctionType):
-        return None
-    return None if forward.__module__.split(".")[0] in _FRAMEWORK else forward
+    """The `forward` (or a Keras layer's `call`, which rungrad's forward runs) a call of
+    `obj` runs, where the user wrote it (a model's class in their script: its globals and
+    `self.cfg.scale` are read at each call); None for rungrad's own layers, whose settings
+    tell captures of their changes themselves (nn.Module)."""
+    for name in ("forward", "call"):
+        method = getattr(type(obj), name, None)
+        if isinstance(method, types.FunctionType) and \
+                method.__module__.split(".")[0] not in _FRAMEWORK:
+            return method
+    return None
 
 
 def _forward_chains(obj, followed, forwards, depth):
     """_all_chains of the forward of a model of the user's, its self bound to obj: each
     model once (two blocks of one class each hold their own settings), down to four levels
     of the user's models; noted in `forwards` as (model, forward)."""
-    if depth >= 4 or any(model is obj for model, _ in forwards):
+    if depth >= 4 or any(model is obj for model, function in forwards
+                         if function is None or function.__name__ in ("forward", "call")):
         return
     forward = _own_forward(obj)
     if forward is None:  # rungrad's container (Sequential) of the user's blocks: theirs
@@ -360,40 +366,44 @@ def _forward_chains(obj, followed, forwards, depth):
 
 
 def _method_chains(obj, called, followed, forwards, depth):
-    """_all_chains of the method `called` of `obj`, its self bound to obj; none for a
-    replayable call (run whole at every replay) or past two levels."""
-    if (depth < 2 and isinstance(called, types.FunctionType)
+    """_all_chains of the method `called` of `obj`, its self bound to obj (noted in
+    `forwards`: its globals are read too); none for a replayable call (run whole at every
+    replay) or past four levels."""
+    if (depth < 4 and isinstance(called, types.FunctionType)
             and not getattr(called, "replayed", False) and called.__code__ not in followed):
         followed.add(called.__code__)
+        forwards.append((obj, called))
         yield from _all_chains(called, _Roots(called, (obj,), {}, (), {}), (), {}, followed,
                                forwards, depth + 1)
 
 
 def _chains(code, roots, nested):
-    """(root, names, method) for each `root.a.b` that `code` and the code inside it load,
-    each prefix too (`self.cfg` of `self.cfg.beta`), up to the first private name;
-    `method`: the name of a method called on it (`model.loss(x)`), else None. An attribute
-    the code stores before it loads it (`self.hidden = h`, then `self.fc2(self.hidden)`) is
-    the call's own, not a setting read: left out (one loaded first, `self.state`, stays)."""
+    """(root, names, method, stored) for each `root.a.b` that `code` and the code inside it
+    load, each prefix too (`self.cfg` of `self.cfg.beta`), up to the first private name;
+    `method`: the name of a method called on it (`model.loss(x)`), else None; `stored`:
+    whether the code stores that very attribute before, on every path (not under an `if`
+    or in a loop: `self.hidden = h`, then `self.fc2(self.hidden)`), see _paths."""
     root, names, written = None, (), set()
+    skippable = _skippable(code)
     for ins in _instructions(code):
         if root is not None and ins.opname == "STORE_ATTR":
-            written.add((root.name, root.where, names + (ins.argval,)))
+            if ins.offset not in skippable:
+                written.add((root.name, root.where, names + (ins.argval,)))
             root = None
             continue
         if root is not None and ins.opname in ("COPY", "DUP_TOP"):
             continue  # (`self.calls += 1` loads the object twice: its attribute is read)
         if root is not None and ins.opname in ("LOAD_ATTR", "LOAD_METHOD"):
-            if ins.argval.startswith("_") or (root.name, root.where,
-                                              names + (ins.argval,)) in written:
-                root = None  # (private: the object's own bookkeeping; or its own, stored)
+            stored = (root.name, root.where, names + (ins.argval,)) in written
+            if ins.argval.startswith("_"):
+                root = None  # (private: the object's own bookkeeping)
             elif ins.opname == "LOAD_METHOD" or _ATTRIBUTE_FLAGGED and ins.arg & 1:
-                yield root, names + (ins.argval,), None  # (`holder.model(x)` loads so too)
-                yield root, names, ins.argval
+                yield root, names + (ins.argval,), None, stored  # (`holder.model(x)` too)
+                yield root, names, ins.argval, False
                 root = None
             else:
                 names += (ins.argval,)
-                yield root, names, None
+                yield root, names, None, stored
             continue
         root, names = None, ()
         if ins.opname in _LOADS or ins.opname in _LOCAL_LOADS and not (
@@ -402,6 +412,20 @@ def _chains(code, roots, nested):
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
             yield from _chains(const, roots, nested=True)
+
+
+_JUMPS = frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _skippable(code):
+    """The offsets of `code`'s instructions that a forward jump can pass over (inside an
+    `if`, a loop, a conditional expression): a store there may not have run."""
+    instructions = _instructions(code)
+    regions = [(ins.offset, ins.argval) for ins in instructions if ins.opcode in _JUMPS
+               and isinstance(ins.argval, int) and ins.argval > ins.offset]
+    return frozenset(ins.offset for ins in instructions
+                     if any(start < ins.offset < end for start, end in regions))
 
 
 def _an_object(value):

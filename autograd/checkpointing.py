@@ -62,6 +62,9 @@ def checkpoint(function, *args, preserve_rng_state=True, use_reentrant=None, **k
     inside = [(ref, _watching(ref())) for ref in inside]
     made = _Checkpointed(run, [y.data for y in outputs], inside)(*sources)
     made = made if isinstance(made, tuple) else (made,)
+    for y, given in zip(outputs, made):  # (an output the block asked to keep its gradient:
+        if y.retains_grad:               # the one handed out keeps it, as PyTorch's)
+            given.retain_grad()
     return _rebuilt(results, dict(zip([id(y) for y in outputs], made)))
 
 

@@ -531,8 +531,9 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         given_batch_size, batch_size = batch_size, _batch_size(
             batch_size, "fit", steps_per_epoch, x,
             validation_split if validation_data is None else 0.0)
-        validation_batch_size = (_batch_size(given_batch_size, "fit") if
-                                 validation_batch_size is None else
+        validation_batch_size = (_validation_batch_size(given_batch_size, validation_steps, x,
+                                                        validation_split, validation_data)
+                                 if validation_batch_size is None else
                                  _batch_size(validation_batch_size, "fit"))
         validates = _validation_epochs(validation_freq)
         train, validation = fit_batches(self, x, y, batch_size, shuffle, validation_split,
@@ -1063,6 +1064,19 @@ def _batch_size(batch_size, who, steps=None, x=None, validation_split=0.0):
     if samples and isinstance(validation_split, numbers.Real) and 0 < validation_split < 1:
         samples = training_count(samples, validation_split)
     return -(-samples // int(steps)) if samples else 32  # (bad steps: refused by limited)
+
+
+def _validation_batch_size(batch_size, steps, x, validation_split, validation_data):
+    """fit's validation batch size when not given: batch_size's, or with validation_steps
+    for arrays ceil(validation samples / steps), as _batch_size for training (Keras 3's)."""
+    if validation_data is not None:
+        held = validation_data[0] if isinstance(validation_data, (tuple, list)) else None
+        return _batch_size(batch_size, "fit", steps, held)
+    samples = None if batch_size is not None or not validation_split else _samples_in(x)
+    if not samples:
+        return _batch_size(batch_size, "fit")
+    held = samples - training_count(samples, validation_split)
+    return _batch_size(None, "fit", steps, np.empty((held, 0)))
 
 
 def _samples_in(x):

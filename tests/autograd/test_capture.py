@@ -430,6 +430,55 @@ def test_what_a_users_model_reads_in_its_forward_is_checked_at_every_call(change
     assert step.replays == 2  # (calls 2 and 5: the change recorded it again)
 
 
+class _Configured(nn.Module):
+    """Reads its settings in ways a capture must follow: a store the forward makes only on
+    some calls (never here), an alias of a settings object it stores at every call, a
+    global read by a helper method it calls."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc, self.resetting = nn.Linear(3, 3), False
+        self.base, self.settings = _ScaleSetting(), _ScaleSetting()
+
+    def helper(self, y):
+        return y / TEMPERATURE
+
+    def forward(self, x):
+        if self.resetting:
+            self.settings.scale = 1.0  # (not run: the read below is a setting's)
+        self.chosen = self.base
+        return self.helper(self.fc(x)) * self.settings.scale * self.chosen.scale
+
+
+@pytest.mark.parametrize("change", ["branch", "alias", "helper's global"])
+def test_settings_read_past_a_store_or_in_a_helper_are_checked_at_every_call(change):
+    global TEMPERATURE
+
+    def run(captured):
+        global TEMPERATURE
+        TEMPERATURE = 1.0
+        np.random.seed(0)
+        model = _Configured()
+        step = _train_step(model, optim.SGD(model.parameters(), lr=0.1), F.mse_loss)
+        step = capture(step) if captured else step
+        losses = []
+        for k in range(6):
+            if k == 3 and change == "branch":
+                model.settings.scale = 3.0
+            elif k == 3 and change == "alias":
+                model.base.scale = 3.0
+            elif k == 3:
+                TEMPERATURE = 4.0
+            losses.append(step(np.ones((2, 3), np.float32), np.zeros((2, 3), np.float32)))
+        return [loss.item() for loss in losses], step
+    try:
+        (captured, step), (eager, _) = run(True), run(False)
+    finally:
+        TEMPERATURE = 1.0
+    np.testing.assert_allclose(captured, eager, rtol=1e-6)
+    assert step.replays == 2
+
+
 class _Keeping(nn.Module):
     """Keeps its hidden activation (stored, then read: replayable) and counts its calls (read,
     then stored: a counter, which makes every call run)."""

@@ -370,3 +370,25 @@ def test_a_hook_or_retain_grad_the_block_gives_itself_runs_again_with_it():
     assert block.seen == [1]
     np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-12)
     np.testing.assert_allclose(block.act.grad.data, kept["act"].grad.numpy(), rtol=1e-12)
+
+
+def test_an_output_the_block_asked_to_retain_its_gradient_keeps_it_as_pytorchs():
+    torch = pytest.importorskip("torch")
+    from torch.utils.checkpoint import checkpoint as torch_checkpoint
+    w = np.array([[0.5, -1.0], [2.0, 0.3]])
+
+    def ours(a):
+        h = ag.tanh(a @ Variable(w))
+        h.retain_grad()
+        return h
+
+    def theirs(a):
+        h = torch.tanh(a @ torch.from_numpy(w))
+        h.retain_grad()
+        return h
+    out = checkpoint(ours, Variable(np.array([[1.0, 2.0]])))
+    (out * out).sum().backward()
+    t_out = torch_checkpoint(theirs, torch.tensor([[1.0, 2.0]], dtype=torch.float64,
+                                                  requires_grad=True), use_reentrant=False)
+    (t_out * t_out).sum().backward()
+    np.testing.assert_allclose(out.grad.data, t_out.grad.numpy(), rtol=1e-12)

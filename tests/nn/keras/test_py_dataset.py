@@ -156,3 +156,15 @@ def test_steps_with_a_validation_split_cut_the_training_part_as_keras_3():
     history = model.fit(X, Y, epochs=1, steps_per_epoch=10, validation_split=0.2, verbose=0,
                         callbacks=[counter])
     assert len(seen) == 10 and history.params["batch_size"] == 4  # ceil(40 / 10)
+
+
+def test_validation_steps_without_a_batch_size_cut_the_validation_part_as_keras_3():
+    model, seen = _model(), []
+    counter = keras.callbacks.LambdaCallback(on_test_batch_end=lambda b, logs: seen.append(b))
+    model.fit(X, Y, epochs=1, steps_per_epoch=4, validation_split=0.2, validation_steps=2,
+              verbose=0, callbacks=[counter])
+    assert seen == [0, 1]  # (10 held out, in 2 steps of 5: no "ran out" warning)
+    seen.clear()
+    model.fit(X[:30], Y[:30], validation_data=(X[30:], Y[30:]), validation_steps=4, verbose=0,
+              callbacks=[counter])
+    assert seen == [0, 1, 2, 3]
