@@ -162,7 +162,26 @@ class _Checkpointed(Function):
         seeds = [gy for gy in gys if gy is not None]
         if not ys:
             return (None,) * len(self.inputs)
-        return grad_inside(ys, self.inputs, seeds, create_graph=grad_mode.get())
+        grads = grad_inside(ys, self.inputs, seeds, create_graph=grad_mode.get())
+        self._hand_back_retained(again, start)
+        return grads
+
+    def _hand_back_retained(self, again, start):
+        """A Variable of the first run that the block asked to retain its gradient (and the
+        user kept, `keep.append(h)`) gets the gradient its recomputed twin retained: the
+        same walk of both graphs pairs them (PyTorch's checkpoint fills the first run's)."""
+        if not any(watched is not None and watched[2] for _, watched in self.inside):
+            return
+        twins = []
+        _sources(again, self.run.variables(), start, self.run.generators, twins)
+        if len(twins) != len(self.inside):
+            return
+        for (ref, watched), twin_ref in zip(self.inside, twins):
+            first, twin = ref(), twin_ref()
+            if first is None or twin is None or first is twin or twin.grad is None or \
+                    watched is None or not watched[2]:
+                continue
+            first.grad = twin.grad if first.grad is None else first.grad + twin.grad
 
 
 def _watching(var):

@@ -392,3 +392,25 @@ def test_an_output_the_block_asked_to_retain_its_gradient_keeps_it_as_pytorchs()
                                                   requires_grad=True), use_reentrant=False)
     (t_out * t_out).sum().backward()
     np.testing.assert_allclose(out.grad.data, t_out.grad.numpy(), rtol=1e-12)
+
+
+def test_an_intermediate_the_block_retains_and_the_user_keeps_gets_its_gradient():
+    torch = pytest.importorskip("torch")
+    from torch.utils.checkpoint import checkpoint as torch_checkpoint
+    w, x = np.array([[0.5, -1.0], [2.0, 0.3]]), np.array([[1.0, 2.0]])
+    kept, torch_kept = [], []
+
+    def ours(a):
+        h = ag.tanh(a @ Variable(w))
+        h.retain_grad()
+        kept.append(h)  # (the first run's is kept[0], PyTorch's tk[0])
+        return (h * h).sum()
+
+    def theirs(a):
+        h = torch.tanh(a @ torch.from_numpy(w))
+        h.retain_grad()
+        torch_kept.append(h)
+        return (h * h).sum()
+    checkpoint(ours, Variable(x)).backward()
+    torch_checkpoint(theirs, torch.tensor(x, requires_grad=True), use_reentrant=False).backward()
+    np.testing.assert_allclose(kept[0].grad.data, torch_kept[0].grad.numpy(), rtol=1e-12)
