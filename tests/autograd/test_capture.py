@@ -399,27 +399,22 @@ class _Scaled(nn.Module):
         return self.fc(x) / TEMPERATURE * self.settings.scale
 
 
-@pytest.mark.parametrize("change", ["global", "attribute", "inside a Sequential"])
-def test_what_a_users_model_reads_in_its_forward_is_checked_at_every_call(change):
-    """A global its forward reads, a plain object's setting it holds, also in blocks of
-    rungrad's Sequential: changed between calls, the step records again (a replay kept the
-    old value)."""
+def _agrees_after_a_change(make_model, change):
+    """Six steps of `make_model()`'s model, eager and captured, `change(model)` before the
+    fourth: the same losses, the change recording the step again (replays at calls 2, 5)."""
     global TEMPERATURE
 
     def run(captured):
         global TEMPERATURE
         TEMPERATURE = 1.0
         np.random.seed(0)
-        model = nn.Sequential(_Scaled(), _Scaled()) if change == "inside a Sequential" \
-            else _Scaled()
+        model = make_model()
         step = _train_step(model, optim.SGD(model.parameters(), lr=0.1), F.mse_loss)
         step = capture(step) if captured else step
         losses = []
         for k in range(6):
-            if k == 3 and change == "global":
-                TEMPERATURE = 4.0
-            elif k == 3:
-                (model[1] if change == "inside a Sequential" else model).settings.scale = 4.0
+            if k == 3:
+                change(model)
             losses.append(step(np.ones((2, 3), np.float32), np.zeros((2, 3), np.float32)))
         return [loss.item() for loss in losses], step
     try:
@@ -427,7 +422,24 @@ def test_what_a_users_model_reads_in_its_forward_is_checked_at_every_call(change
     finally:
         TEMPERATURE = 1.0
     np.testing.assert_allclose(captured, eager, rtol=1e-6)
-    assert step.replays == 2  # (calls 2 and 5: the change recorded it again)
+    assert step.replays == 2
+
+
+def _set_temperature(_):
+    global TEMPERATURE
+    TEMPERATURE = 4.0
+
+
+@pytest.mark.parametrize("make_model, change", [
+    (_Scaled, _set_temperature),
+    (_Scaled, lambda model: setattr(model.settings, "scale", 4.0)),
+    (lambda: nn.Sequential(_Scaled(), _Scaled()),
+     lambda model: setattr(model[1].settings, "scale", 4.0))])
+def test_what_a_users_model_reads_in_its_forward_is_checked_at_every_call(make_model, change):
+    """A global its forward reads, a plain object's setting it holds, also in blocks of
+    rungrad's Sequential: changed between calls, the step records again (a replay kept the
+    old value)."""
+    _agrees_after_a_change(make_model, change)
 
 
 class _Configured(nn.Module):
@@ -450,33 +462,12 @@ class _Configured(nn.Module):
         return self.helper(self.fc(x)) * self.settings.scale * self.chosen.scale
 
 
-@pytest.mark.parametrize("change", ["branch", "alias", "helper's global"])
+@pytest.mark.parametrize("change", [
+    lambda model: setattr(model.settings, "scale", 3.0),  # (past a store in a branch)
+    lambda model: setattr(model.base, "scale", 3.0),  # (an alias stored at every call)
+    _set_temperature])  # (a global read by a helper method)
 def test_settings_read_past_a_store_or_in_a_helper_are_checked_at_every_call(change):
-    global TEMPERATURE
-
-    def run(captured):
-        global TEMPERATURE
-        TEMPERATURE = 1.0
-        np.random.seed(0)
-        model = _Configured()
-        step = _train_step(model, optim.SGD(model.parameters(), lr=0.1), F.mse_loss)
-        step = capture(step) if captured else step
-        losses = []
-        for k in range(6):
-            if k == 3 and change == "branch":
-                model.settings.scale = 3.0
-            elif k == 3 and change == "alias":
-                model.base.scale = 3.0
-            elif k == 3:
-                TEMPERATURE = 4.0
-            losses.append(step(np.ones((2, 3), np.float32), np.zeros((2, 3), np.float32)))
-        return [loss.item() for loss in losses], step
-    try:
-        (captured, step), (eager, _) = run(True), run(False)
-    finally:
-        TEMPERATURE = 1.0
-    np.testing.assert_allclose(captured, eager, rtol=1e-6)
-    assert step.replays == 2
+    _agrees_after_a_change(_Configured, change)
 
 
 class _Keeping(nn.Module):
