@@ -30,6 +30,7 @@ from .sampler import (
 )
 from .sequence import SequenceLoader
 from .split import random_split, train_test_split
+from .timeseries import timeseries_dataset_from_array
 from .transforms import Compose, Flatten, Normalize, OneHot, ToFloat
 
 __getattr__ = missing_only(__name__, {
@@ -41,4 +42,4 @@ __all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "default_collate"
            "SaltAndPepperNoise",
            "ConcatDataset", "IterableDataset", "ChainDataset", "Sampler", "SequentialSampler",
            "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler",
-           "PyDataset", "Sequence"]
+           "PyDataset", "Sequence", "timeseries_dataset_from_array"]

@@ -1,5 +1,5 @@
 """Keras' `keras.utils`: to_categorical, pad_sequences, set_random_seed, plot_model,
-model_to_dot, PyDataset (Sequence)."""
+model_to_dot, PyDataset (Sequence), timeseries_dataset_from_array."""
 import random
 
 import numpy as np
@@ -7,6 +7,7 @@ import numpy as np
 from autograd.arguments import nonnegative_int
 
 from ..data.batch_dataset import PyDataset, Sequence
+from ..data.timeseries import timeseries_dataset_from_array
 from ..training.model_diagram import model_to_dot, plot_model
 from ..utils import to_categorical
 
@@ -70,4 +71,4 @@ def _check_fits(values, dtype, i):
 
 
 __all__ = ["to_categorical", "pad_sequences", "set_random_seed", "plot_model", "model_to_dot",
-           "PyDataset", "Sequence"]
+           "PyDataset", "Sequence", "timeseries_dataset_from_array"]
