@@ -52,11 +52,11 @@ class NamedReads:
             self.reads = self.paths = self._cells = self._globals = ()
             return
         roots = _Roots(function, bound, keywords, args, kwargs or {}) if attributes else None
-        forwards = []  # (model, forward) of the user's models the step calls (_own_forward)
-        self.paths = tuple(_paths(function, roots, args, kwargs or {}, forwards)) \
+        calls = []  # (object, function) of the user's code the step calls: calls, methods
+        self.paths = tuple(_paths(function, roots, args, kwargs or {}, calls)) \
             if attributes else ()
         seen = set()  # (their globals are read at each call too: TEMPERATURE in forward)
-        functions = (function, *(forward for _, forward in forwards if forward is not None))
+        functions = (function, *(called for _, called in calls if called is not None))
         self.reads = tuple(read for f in functions for read in _reads(f, seen))
         # checked at every call of a captured step: split by scope, read without a call
         self._cells = tuple((scope, value, kept) for scope, _, value, kept in self.reads
@@ -267,14 +267,14 @@ class _Roots:
         return self.parameters.get(name) or self.cells.get(name)
 
 
-def _paths(function, roots, args, kwargs, forwards):
+def _paths(function, roots, args, kwargs, calls):
     """(root, names, value, kept) for each chain of public attributes read off a root by
     `function`'s code (and the code nested in it, the functions of its module it names:
     their globals, and the methods it calls on a root: their self's), as bound now: a
     number by value, an object held in its parent's attributes by identity
     (`self.model = other_model`)."""
     seen = set()
-    for root, names, stored in _all_chains(function, roots, args, kwargs, set(), forwards):
+    for root, names, stored in _all_chains(function, roots, args, kwargs, set(), calls):
         if (root.name, root.where, id(root.scope), names) in seen:
             continue
         seen.add((root.name, root.where, id(root.scope), names))
@@ -291,36 +291,36 @@ def _paths(function, roots, args, kwargs, forwards):
             yield root, names, value, kept
 
 
-def _all_chains(function, roots, args, kwargs, followed, forwards, depth=0):
+def _all_chains(function, roots, args, kwargs, followed, calls, depth=0):
     """(root, names) of _chains of `function`, of the functions of its module it names
     (their globals and closures alone: their parameters are not the step's), and of the
     methods it calls on a root or names bound (`model.loss(x)`, `loss_of = model.loss`,
     reading `self.beta`; not a replayable call, which runs its Python at every replay)."""
     followed.add(function.__code__)
     for value in roots.bound():  # (a function given to a partial)
-        yield from _value_chains(value, followed, forwards, depth)
+        yield from _value_chains(value, followed, calls, depth)
     for root, names, method, stored in _chains(function.__code__, roots, nested=False):
         if method is None:
             yield root, names, stored
             obj = _followed(root.value(args, kwargs), names)
-            yield from _forward_chains(obj, followed, forwards, depth)
+            yield from _forward_chains(obj, followed, calls, depth)
         else:
             obj = _followed(root.value(args, kwargs), names)
-            yield from _method_chains(obj, getattr(type(obj), method, None), followed, forwards,
+            yield from _method_chains(obj, getattr(type(obj), method, None), followed, calls,
                                       depth)
     for *_, value, _ in _reads(function):
-        yield from _value_chains(value, followed, forwards, depth)
+        yield from _value_chains(value, followed, calls, depth)
 
 
-def _value_chains(value, followed, forwards, depth):
+def _value_chains(value, followed, calls, depth):
     """_all_chains of a function or bound method the step holds, or of the forward of a
     model of the user's it names (`model(x)` runs it), or none."""
     if _own_forward(value) is not None or _framework_model(value):
-        yield from _forward_chains(value, followed, forwards, depth)
+        yield from _forward_chains(value, followed, calls, depth)
     elif isinstance(value, types.MethodType):
-        yield from _method_chains(value.__self__, value.__func__, followed, forwards, depth)
+        yield from _method_chains(value.__self__, value.__func__, followed, calls, depth)
     elif isinstance(value, types.FunctionType) and value.__code__ not in followed:
-        yield from _all_chains(value, _Roots(value, (), {}, (), {}), (), {}, followed, forwards,
+        yield from _all_chains(value, _Roots(value, (), {}, (), {}), (), {}, followed, calls,
                                depth)
 
 
@@ -346,35 +346,35 @@ def _own_forward(obj):
     return None
 
 
-def _forward_chains(obj, followed, forwards, depth):
+def _forward_chains(obj, followed, calls, depth):
     """_all_chains of the forward of a model of the user's, its self bound to obj: each
     model once (two blocks of one class each hold their own settings), down to four levels
-    of the user's models; noted in `forwards` as (model, forward)."""
-    if depth >= 4 or any(model is obj for model, function in forwards
-                         if function is None or function.__name__ in ("forward", "call")):
-        return
+    of the user's models; noted in `calls` as (model, forward)."""
     forward = _own_forward(obj)
-    if forward is None:  # rungrad's container (Sequential) of the user's blocks: theirs
-        children = getattr(obj, "children", None)
-        forwards.append((obj, None))
-        for child in children() if callable(children) and _framework_model(obj) else ():
-            yield from _forward_chains(child, followed, forwards, depth + 1)
+    if forward is None and not _framework_model(obj) or depth >= 4 or any(
+            model is obj and called in (None, forward) for model, called in calls):
         return
-    forwards.append((obj, forward))
+    if forward is None:  # rungrad's container (Sequential) of the user's blocks: theirs
+        calls.append((obj, None))
+        children = getattr(obj, "children", None)
+        for child in children() if callable(children) else ():
+            yield from _forward_chains(child, followed, calls, depth + 1)
+        return
+    calls.append((obj, forward))
     yield from _all_chains(forward, _Roots(forward, (obj,), {}, (), {}), (), {}, followed,
-                           forwards, depth + 1)
+                           calls, depth + 1)
 
 
-def _method_chains(obj, called, followed, forwards, depth):
+def _method_chains(obj, called, followed, calls, depth):
     """_all_chains of the method `called` of `obj`, its self bound to obj (noted in
-    `forwards`: its globals are read too); none for a replayable call (run whole at every
+    `calls`: its globals are read too); none for a replayable call (run whole at every
     replay) or past four levels."""
     if (depth < 4 and isinstance(called, types.FunctionType)
             and not getattr(called, "replayed", False) and called.__code__ not in followed):
         followed.add(called.__code__)
-        forwards.append((obj, called))
+        calls.append((obj, called))
         yield from _all_chains(called, _Roots(called, (obj,), {}, (), {}), (), {}, followed,
-                               forwards, depth + 1)
+                               calls, depth + 1)
 
 
 def _chains(code, roots, nested):

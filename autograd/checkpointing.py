@@ -17,14 +17,17 @@ through a checkpoint.
 
 What the block reads must reach it through its arguments or be a leaf: a Variable computed
 before the call and read from a closure is refused (its gradient would travel twice, once
-inside the block and once around it). A hook or retain_grad on a Variable the block
-computed is refused when the gradient comes back: that Variable is not in the graph the
-backward pass runs (register it inside the block, which runs again). An op drawing from
+inside the block and once around it). A hook or retain_grad the block gives a Variable it
+computed is given again by the second run (and a retained gradient handed back to the first
+run's Variable); one given from outside, after the block ran, is refused when the gradient
+comes back, as that Variable is not in the graph the backward pass runs. An op drawing from
 a NumPy Generator of its own (a layer seeded with `seed=`) has its draws repeated too when
 the checkpoint can find the generator before the first run (on the block's modules, in
 its function's closure, among its arguments); one it cannot find is refused, as its draws
 could not be repeated.
 """
+from collections import namedtuple
+
 import numpy as np
 
 from .capture import CaptureError, capturing
@@ -122,7 +125,6 @@ class _Run:
     def again(self):
         """The block's results computed again; returns (results, the stamp the block's own
         Functions carry)."""
-        args, kwargs = self.args, self.kwargs
         start = new_stamp()
         saved = RandomStates.now() if self.rng is not None else None
         own = [(g, g.bit_generator.state) for g, _ in self.generators.values()]
@@ -132,7 +134,7 @@ class _Run:
             for g, state in self.generators.values():
                 g.bit_generator.state = state
             with enable_grad(), using_config("train", self.train):
-                results = self.function(*args, **kwargs)
+                results = self.function(*self.args, **self.kwargs)
         finally:  # (the program's own draws go on as if the backward had drawn nothing)
             if saved is not None:
                 saved.restore()
@@ -170,7 +172,7 @@ class _Checkpointed(Function):
         """A Variable of the first run that the block asked to retain its gradient (and the
         user kept, `keep.append(h)`) gets the gradient its recomputed twin retained: the
         same walk of both graphs pairs them (PyTorch's checkpoint fills the first run's)."""
-        if not any(watched is not None and watched[2] for _, watched in self.inside):
+        if not any(watched is not None and watched.retain for _, watched in self.inside):
             return
         twins = []
         _sources(again, self.run.variables(), start, self.run.generators, twins)
@@ -179,16 +181,19 @@ class _Checkpointed(Function):
         for (ref, watched), twin_ref in zip(self.inside, twins):
             first, twin = ref(), twin_ref()
             if first is None or twin is None or first is twin or twin.grad is None or \
-                    watched is None or not watched[2]:
+                    watched is None or not watched.retain:
                 continue
             first.grad = twin.grad if first.grad is None else first.grad + twin.grad
+
+
+Watching = namedtuple("Watching", ["hooks", "last", "retain", "post"])
 
 
 def _watching(var):
     """What is asked of var's gradient: its hooks and whether it retains it (None: nothing)."""
     watch = None if var is None else var._watch
-    return None if watch is None else (tuple(watch.hooks), tuple(watch.last), watch.retain,
-                                       tuple(watch.post or ()))
+    return None if watch is None else Watching(tuple(watch.hooks), tuple(watch.last),
+                                               watch.retain, tuple(watch.post))
 
 
 def _refuse_watched(inside):

@@ -91,14 +91,12 @@ class GradWatch:
         self.hooks = {}
         self.last = {}  # register_final_hook's: after every hook of `hooks`
         self.retain = False
-        self.post = None  # register_post_accumulate_grad_hook's, made at the first
+        self.post = {}  # register_post_accumulate_grad_hook's
 
     def add(self, hook, last=False):
         return add_hook(self.last if last else self.hooks, hook, "register_hook")
 
     def add_post(self, hook):
-        if self.post is None:
-            self.post = {}
         return add_hook(self.post, hook, "register_post_accumulate_grad_hook")
 
     @classmethod

@@ -115,7 +115,7 @@ class TorchStyleCall(Function):
 def _has_setup_context(definition):
     """Whether `definition` gives PyTorch 2's setup_context(ctx, inputs, output), its forward
     then taking no ctx."""
-    return isinstance(getattr(definition, "setup_context", None), type(_is_array))
+    return callable(getattr(definition, "setup_context", None))
 
 
 def _is_array(arg):

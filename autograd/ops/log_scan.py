@@ -34,6 +34,16 @@ class LogCumsumExp(Function):
                                  True)
 
 
+def _scan_by_definition(g, x, y, axis, reverse):
+    """ExpWeightedScan term by term (the check's reference): weights exp(x_i - y_k), k >= i."""
+    g, x, y = (np.moveaxis(a, axis, -1) for a in (g, x, y))
+    n = g.shape[-1]
+    weights = np.exp(x[..., :, None] - y[..., None, :]) * np.triu(np.ones((n, n), g.dtype))
+    summed = (weights @ g[..., :, None])[..., 0] if reverse else (
+        g[..., None, :] @ weights)[..., 0, :]
+    return np.moveaxis(summed, -1, axis).astype(g.dtype)
+
+
 class ExpWeightedScan(Function):
     """reverse: r_i = sum_{k >= i} g_k exp(x_i - y_k); else f_k = sum_{i <= k} g_i exp(x_i - y_k),
     for y = logcumsumexp(x) (each weight at most 1). Linear in g, and each the other's
@@ -43,8 +53,7 @@ class ExpWeightedScan(Function):
     # x and y are independent inputs here: the derivatives hold for any y, checked so
     input_specs = (Spec(min_dims=1), Spec(like=0), Spec(like=0))
     arg_specs = {"axis": Axes(of=0, single=True), "reverse": Choice(True, False)}
-    reference = staticmethod(lambda g, x, y, axis, reverse: _scan_by_definition(
-        g, x, y, axis, reverse))
+    reference = staticmethod(_scan_by_definition)
 
     def __init__(self, axis, reverse):
         self.axis, self.reverse = axis, reverse
@@ -80,16 +89,6 @@ def exp_weighted_scan(g, x, y, axis, reverse):
                 logs = accumulate("logaddexp", logs, axis)
             total = total + sign * xp.exp(logs + outside)
     return total.astype(dtype, copy=False)
-
-
-def _scan_by_definition(g, x, y, axis, reverse):
-    """ExpWeightedScan term by term (the check's reference): weights exp(x_i - y_k), k >= i."""
-    g, x, y = (np.moveaxis(a, axis, -1) for a in (g, x, y))
-    n = g.shape[-1]
-    weights = np.exp(x[..., :, None] - y[..., None, :]) * np.triu(np.ones((n, n), g.dtype))
-    summed = (weights @ g[..., :, None])[..., 0] if reverse else (
-        g[..., None, :] @ weights)[..., 0, :]
-    return np.moveaxis(summed, -1, axis).astype(g.dtype)
 
 
 def logcumsumexp(x, dim):

@@ -47,9 +47,6 @@ def _product_of(a, b, ndim, who):
     return matmul(a, b)
 
 
-__all__ = ["clamp", "unsqueeze", "permute", "mm", "bmm"]
-
-
 def amax(input, dim=None, keepdim=False):  # noqa: A002 (PyTorch's names)
     """torch.amax: the maximum over `dim` (all by default), the gradient shared among ties."""
     return as_variable(input, who="amax").amax(dim, keepdim)
@@ -74,22 +71,21 @@ def dist(input, other, p=2):  # noqa: A002 (PyTorch's names)
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
     """torch.var_mean: (var, mean) over `dim` (all by default), the variance divided by
     N - correction (PyTorch's default 1; unbiased=False is correction 0)."""
-    x = as_variable(input, who="var_mean")
-    correction = _correction(unbiased, correction)
-    return (x.var(dim=dim, correction=correction, keepdim=keepdim),
-            x.mean(dim=dim, keepdim=keepdim))
+    return _spread_and_mean("var", input, dim, unbiased, keepdim, correction)
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
     """torch.std_mean: (std, mean), as var_mean."""
-    x = as_variable(input, who="std_mean")
-    correction = _correction(unbiased, correction)
-    return (x.std(dim=dim, correction=correction, keepdim=keepdim),
+    return _spread_and_mean("std", input, dim, unbiased, keepdim, correction)
+
+
+def _spread_and_mean(spread, input, dim, unbiased, keepdim, correction):  # noqa: A002
+    """(x.var or x.std, x.mean) with PyTorch's keywords, which the methods take."""
+    x = as_variable(input, who=f"{spread}_mean")
+    return (getattr(x, spread)(dim=dim, unbiased=unbiased, correction=correction,
+                               keepdim=keepdim),
             x.mean(dim=dim, keepdim=keepdim))
 
 
-def _correction(unbiased, correction):
-    """PyTorch's divisor N - correction from its two spellings (default 1)."""
-    if unbiased is not None and correction is not None:
-        raise TypeError("give unbiased= or correction=, not both")
-    return (1 if unbiased in (None, True) else 0) if correction is None else correction
+__all__ = ["clamp", "unsqueeze", "permute", "mm", "bmm", "amax", "amin", "aminmax", "dist",
+           "var_mean", "std_mean"]

@@ -140,7 +140,7 @@ class Sinc(UnaryMath):
 
     def backward(self, gy):
         x = self.inputs[0]
-        near = np.abs(x.data) < (1e-3 if x.data.dtype == np.float64 else 0.1)
+        near = get_array_module(x.data).abs(x.data) < (1e-3 if x.dtype == np.float64 else 0.1)
         apart = where(near, 1.0, x)  # (the formula's denominator, never 0: masked there)
         formula = (cos(np.pi * apart) - self.outputs[0]()) / apart
         t = (np.pi * x) ** 2

@@ -43,6 +43,10 @@ def timeseries_dataset_from_array(data, targets, sequence_length, sequence_strid
     length = positive_int(sequence_length, "sequence_length", who)
     rate = positive_int(sampling_rate, "sampling_rate", who)
     stride = positive_int(sequence_stride, "sequence_stride", who)
+    if batch_size is None:
+        raise ValueError(f"{who}: batch_size=None (single windows) is not supported; give a "
+                         "batch size")
+    batch_size = positive_int(batch_size, "batch_size", who)
     count = end - start - (length - 1) * rate  # (the windows that fit before end)
     if targets is not None:
         targets = np.asarray(targets)[start:]
@@ -51,12 +55,8 @@ def timeseries_dataset_from_array(data, targets, sequence_length, sequence_strid
     if shuffle:
         np.random.RandomState(np.random.randint(10 ** 6) if seed is None else seed).shuffle(
             starts)
-    offsets = np.arange(length) * rate
-    if batch_size is None:
-        raise ValueError(f"{who}: batch_size=None (single windows) is not supported; give a "
-                         "batch size")
-    return TimeseriesBatches(data[start:end], targets, starts, offsets,
-                             positive_int(batch_size, "batch_size", who))
+    return TimeseriesBatches(data[start:end], targets, starts, np.arange(length) * rate,
+                             batch_size)
 
 
 def _index(value, name, size, who):

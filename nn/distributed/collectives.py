@@ -37,9 +37,8 @@ class Completed:
         return True
 
 
-def _done(array, group, async_op, who):
+def _done(array, async_op):
     """A collective's return: `array`, or a Completed for async_op (PyTorch's Work)."""
-    world_only(group, who)
     return Completed() if async_op else array
 
 
@@ -59,7 +58,7 @@ def all_reduce(array, op="sum", group=None, async_op=False):
                         f"is not one), got dtype {target.dtype}; use 'sum' and divide")
     world = the_group()
     if world.comm is None:
-        return _done(array, group, async_op, "all_reduce")
+        return _done(array, async_op)
     MPI = import_mpi("all_reduce")
     host, write_back = _host_buffer(target)
     mine = lockstep.tag(world, "all_reduce", host.size, host.dtype, lockstep.OPS.index(op))
@@ -74,7 +73,7 @@ def all_reduce(array, op="sum", group=None, async_op=False):
     if op == "avg":
         host /= world.size
     write_back(host)
-    return _done(array, group, async_op, "all_reduce")
+    return _done(array, async_op)
 
 
 def broadcast(array, src=0, group=None, async_op=False):
@@ -88,7 +87,7 @@ def broadcast(array, src=0, group=None, async_op=False):
         lockstep.check_in(world, lockstep.tag(world, "broadcast", target.size, target.dtype,
                                               int(src)), "broadcast")
         _broadcast(target, src, world)
-    return _done(array, group, async_op, "broadcast")
+    return _done(array, async_op)
 
 
 def all_gather(tensor_list, tensor, group=None, async_op=False):
@@ -110,7 +109,7 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
         raise ValueError("all_gather: the ranks' tensors differ in shape")
     for target, row in zip(targets, rows):
         target[...] = get_array_module(target).asarray(row)
-    return _done(None, group, async_op, "all_gather")
+    return _done(None, async_op)
 
 
 def reduce(array, dst=0, op="sum", group=None, async_op=False):
@@ -122,7 +121,7 @@ def reduce(array, dst=0, op="sum", group=None, async_op=False):
     combined = all_reduce(target.copy(), op)
     if the_group().rank == dst:
         target[...] = combined
-    return _done(array, group, async_op, "reduce")
+    return _done(array, async_op)
 
 
 def broadcast_arrays(arrays, src=0):

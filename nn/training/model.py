@@ -528,13 +528,11 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         self._require_compiled("fit")
         if runs_steps(self, "fit"):
             self._refuse_captured_steps("fit")
-        given_batch_size, batch_size = batch_size, _batch_size(
-            batch_size, "fit", steps_per_epoch, x,
-            validation_split if validation_data is None else 0.0)
-        validation_batch_size = (_validation_batch_size(given_batch_size, validation_steps, x,
-                                                        validation_split, validation_data)
-                                 if validation_batch_size is None else
-                                 _batch_size(validation_batch_size, "fit"))
+        training, held_out = _sample_counts(x, validation_split, validation_data)
+        validation_batch_size = _batch_size(
+            batch_size if validation_batch_size is None else validation_batch_size, "fit",
+            validation_steps, held_out)
+        batch_size = _batch_size(batch_size, "fit", steps_per_epoch, training)
         validates = _validation_epochs(validation_freq)
         train, validation = fit_batches(self, x, y, batch_size, shuffle, validation_split,
                                         validation_data, sample_weight, class_weight,
@@ -777,7 +775,8 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         sample_weight: (N,) weights of the samples' losses (as in fit). steps: evaluate
         the first this many batches only (default: all)."""
         self._require_compiled("evaluate")
-        batches = make_batches(self, x, y, _batch_size(batch_size, "evaluate", steps, x),
+        batches = make_batches(self, x, y, _batch_size(batch_size, "evaluate", steps,
+                                                         _samples_in(x)),
                                "evaluate", sample_weight=sample_weight,
                                targets=targets_for(self, "evaluate"))
         # on several ranks, a DistributedSampler's shards are scored as one data set
@@ -895,7 +894,8 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         returning a tuple gives a tuple of arrays. steps: the first this many batches only.
         callbacks: their on_predict_* hooks run."""
         written = runs_steps(self, "predict")  # (predict_step sees a loader's whole batches)
-        batches = limited(make_batches(self, x, None, _batch_size(batch_size, "predict", steps, x),
+        batches = limited(make_batches(self, x, None, _batch_size(
+            batch_size, "predict", steps, _samples_in(x)),
                                        "predict", targets=OPTIONAL if written else False),
                           steps, "steps", "predict")
         runner = _hooks(self, callbacks, batches, verbose)
@@ -1053,35 +1053,33 @@ def _behaviour(training):
     return train_behaviour() if training else test_mode()
 
 
-def _batch_size(batch_size, who, steps=None, x=None, validation_split=0.0):
+def _batch_size(batch_size, who, steps=None, samples=None):
     """Keras' batch_size: a positive int, or None for its default: 32, or, with `steps`
-    given for arrays, ceil(training samples / steps), so that the steps cover them (Keras
-    3's: those validation_split leaves)."""
+    given for `samples` arrays' samples, ceil(samples / steps), so that the steps cover
+    them (Keras 3's)."""
     if batch_size is not None:
         return positive_int(batch_size, "batch_size", who)
     counted = isinstance(steps, numbers.Integral) and not isinstance(steps, bool) and steps > 0
-    samples = _samples_in(x) if counted and not yields_batches(x) else None
-    if samples and isinstance(validation_split, numbers.Real) and 0 < validation_split < 1:
-        samples = training_count(samples, validation_split)
-    return -(-samples // int(steps)) if samples else 32  # (bad steps: refused by limited)
+    return -(-samples // int(steps)) if counted and samples else 32  # (bad steps: limited's)
 
 
-def _validation_batch_size(batch_size, steps, x, validation_split, validation_data):
-    """fit's validation batch size when not given: batch_size's, or with validation_steps
-    for arrays ceil(validation samples / steps), as _batch_size for training (Keras 3's)."""
+def _sample_counts(x, validation_split, validation_data):
+    """(training samples, validation samples) of fit's arrays, None where not arrays."""
+    samples = _samples_in(x)
     if validation_data is not None:
-        held = validation_data[0] if isinstance(validation_data, (tuple, list)) else None
-        return _batch_size(batch_size, "fit", steps, held)
-    samples = None if batch_size is not None or not validation_split else _samples_in(x)
-    if not samples:
-        return _batch_size(batch_size, "fit")
-    held = samples - training_count(samples, validation_split)
-    return _batch_size(None, "fit", steps, np.empty((held, 0)))
+        return samples, _samples_in(validation_data[0]) if isinstance(
+            validation_data, (tuple, list)) else None
+    if samples and isinstance(validation_split, numbers.Real) and 0 < validation_split < 1:
+        training = training_count(samples, validation_split)
+        return training, samples - training
+    return samples, None
 
 
 def _samples_in(x):
     """The number of samples of arrays given to fit (one, or a list or dict of them), or
-    None."""
+    None (a loader, a generator)."""
+    if yields_batches(x):
+        return None
     first = next(iter(x.values()), None) if isinstance(x, dict) else (
         x[0] if isinstance(x, (list, tuple)) and x else x)
     return len(first) if hasattr(first, "__len__") and hasattr(first, "shape") else None
