@@ -104,7 +104,8 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 # integers
                                 "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
                                 "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm",
-                                "isin", "nextafter", "bitcast",
+                                "isin", "nextafter", "bitcast", "logical_and",
+                                "logical_or", "logical_xor", "logical_not",
                                 # elementwise math
                                 "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan",
                                 "atan2", "hypot", "log2", "log10", "exp2", "xlogy", "logit",
@@ -165,7 +166,8 @@ __all__ = [
     "svdvals", "qr", "pinv", "lstsq", "matrix_rank", "lu_factor",
     # integers
     "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
-    "bitwise_right_shift", "gcd", "lcm", "isin", "nextafter", "bitcast",
+    "bitwise_right_shift", "gcd", "lcm", "isin", "nextafter", "bitcast", "logical_and",
+    "logical_or", "logical_xor", "logical_not",
     # elementwise math
     "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2", "hypot", "log2",
     "log10", "exp2", "xlogy", "logit", "floor", "ceil", "round", "trunc", "frac", "sign", "fmod",

@@ -116,7 +116,7 @@ def number_of_this_call(value, made_by):
     record = recording()
     if record is None or record.depth:
         return value
-    return _RecordedNumber.of(value, None, made_by)
+    return _RecordedNumber.of(value, made_by)
 
 
 class _RecordedNumber(_ReadGuarded):
@@ -499,22 +499,6 @@ class Record:
             f"the step (each replay returns it fresh) and read it after the call; choose by "
             f"values with ops (autograd.where, clip, maximum); or call the step without "
             f"capture")
-
-    def compared(self, var, symbol):
-        """Refuse `var < ...` (any comparison) of values that change between calls: the result
-        is NumPy's, outside the ops, so a replay would keep this call's (a branch, a mask)."""
-        if self.depth:
-            return
-        what = "an argument" if self._reads(var) else self._changing(var)
-        if not what:
-            self._note_leaf_read(var)
-            return
-        raise CaptureError(
-            f"capture: {what}, of shape {tuple(var.shape)}, is compared with {symbol} inside "
-            f"the step: the result is computed outside rungrad's ops, so a replay would keep "
-            f"this call's (an `if` on it, its branch; a mask, its values). Compare with ops "
-            f"(autograd.not_equal(x, 0), greater, less, ...: a mask the replay computes "
-            f"again), pass the mask as an argument, or call the step without capture.")
 
     def _note_leaf_read(self, var):
         """Keep the values of a leaf that Python read (a warm-up factor set between calls,
@@ -1029,16 +1013,14 @@ class _Described:
 
 def _computed_outside(site):
     return CaptureError(
-        f"capture: {site} holds values computed outside rungrad's ops in this call (a "
-        f"comparison such as `x != 0`; the plain index arrays of autograd.argmax, argsort and "
-        f"topk; an op's result taken out of the graph with .data; a boolean mask computed by "
+        f"capture: {site} holds values computed outside rungrad's ops in this call (an "
+        f"array compared in NumPy, `x.data != 0`; an op's result taken out of the graph "
+        f"with .data; a boolean mask computed by "
         f"an op, or indices whose number follows the values, unique's, nonzero's: the "
         f"result's shape would follow them): a replay would keep this call's values. "
-        f"Compute it with ops: a mask with autograd.not_equal(x, 0) and the other comparison "
-        f"ops, indices as an op's Variable (x.max(dim) and x.min(dim) give "
-        f"theirs so, as keras.ops.argmax and argsort do), which get_item, take, "
-        f"take_along_axis and gather read afresh at each replay; or call the step without "
-        f"capture.")
+        f"Compute it with ops on Variables: a mask with `x != 0`, indices with argmax, "
+        f"argsort or x.max(dim), which get_item, take, take_along_axis and gather read "
+        f"afresh at each replay; or call the step without capture.")
 
 
 def _identity(value):

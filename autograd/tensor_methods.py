@@ -98,7 +98,7 @@ class TensorMethods:
     def floor_divide(self, other):
         return self // other
 
-    # comparisons: plain boolean arrays, as the operators give (no gradient)
+    # comparisons: boolean Variables, as the operators give (no gradient)
     def eq(self, other):
         return self == other
 
@@ -116,6 +116,21 @@ class TensorMethods:
 
     def ge(self, other):
         return self >= other
+
+    def logical_and(self, other):
+        return _variable._ops.logical_and(self, other)
+
+    def logical_or(self, other):
+        return _variable._ops.logical_or(self, other)
+
+    def logical_xor(self, other):
+        return _variable._ops.logical_xor(self, other)
+
+    def logical_not(self):
+        return _variable._ops.logical_not(self)
+
+    def bitwise_not(self):
+        return ~self
 
     def maximum(self, other):
         return _variable._ops.maximum(self, other)
@@ -532,11 +547,13 @@ class TensorMethods:
     def isfinite(self):
         return _variable._ops.isfinite(self)
 
-    def all(self, dim=None, keepdim=False):
-        return _variable._ops.all(self, dim, keepdim)
+    def all(self, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):
+        """PyTorch's all, or NumPy's keywords (np.all(v) passes them)."""
+        return _truth(_variable._ops.all, self, dim, keepdim, axis, keepdims, out)
 
-    def any(self, dim=None, keepdim=False):
-        return _variable._ops.any(self, dim, keepdim)
+    def any(self, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):
+        """PyTorch's any, or NumPy's keywords (np.any(v) passes them)."""
+        return _truth(_variable._ops.any, self, dim, keepdim, axis, keepdims, out)
 
     def count_nonzero(self, dim=None):
         return _variable._ops.count_nonzero(self, dim)
@@ -679,3 +696,10 @@ def _size_given(size, options):
             raise TypeError("new_zeros: give the size positionally or as size=, not both")
         return tuple(_varargs((options.pop("size"),)))
     return _varargs(size)
+
+
+def _truth(op, x, dim, keepdim, axis, keepdims, out):
+    """op (all or any) of x, over PyTorch's dim or NumPy's axis."""
+    x = _variable._numpy_keywords(x, op.__name__, None, out)
+    dim, keepdim = _variable.torch_axis(axis, keepdim, dim, keepdims, op.__name__)
+    return op(x, dim, keepdim)

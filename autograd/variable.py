@@ -531,39 +531,44 @@ class Variable(ComputedAssignments, TensorMethods):
         return _ops.transpose(self, axes)
 
     # NumPy's axis= and keepdims=, or PyTorch's dim= and keepdim= (a port's keywords, which
-    # the ops take as well)
-    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return _ops.sum(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    # the ops take as well); dtype= and out=None as np.sum(v), np.mean(v)... pass them
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None, out=None):
+        x = _numpy_keywords(self, "sum", dtype, out)
+        return _ops.sum(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return _ops.mean(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None, out=None):
+        x = _numpy_keywords(self, "mean", dtype, out)
+        return _ops.mean(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def max(self, *dim, axis=None, keepdims=False, **torch_style):
+    def max(self, *dim, axis=None, keepdims=False, out=None, **torch_style):
         """NumPy's max over axis=; `x.max(1)` or `x.max(dim=1)`: PyTorch's (values,
         indices) (see autograd.max)."""
-        return _ops.max(self, *dim, axis=axis, keepdims=keepdims, **torch_style)
+        x = _numpy_keywords(self, "max", None, out)
+        return _ops.max(x, *dim, axis=axis, keepdims=keepdims, **torch_style)
 
-    def min(self, *dim, axis=None, keepdims=False, **torch_style):
+    def min(self, *dim, axis=None, keepdims=False, out=None, **torch_style):
         """NumPy's min over axis=; `x.min(1)` or `x.min(dim=1)`: PyTorch's (values,
         indices) (see autograd.min)."""
-        return _ops.min(self, *dim, axis=axis, keepdims=keepdims, **torch_style)
+        x = _numpy_keywords(self, "min", None, out)
+        return _ops.min(x, *dim, axis=axis, keepdims=keepdims, **torch_style)
 
     def var(self, axis=None, ddof=0, keepdims=False, *, correction=None, dim=_NOT_GIVEN,
-            keepdim=None, unbiased=None):
+            keepdim=None, unbiased=None, dtype=None, out=None):
         """NumPy's var (ddof=0: divided by N); called with PyTorch's dim= (None too) or
         keepdim=, PyTorch's (unbiased, divided by N - 1, unless unbiased=False or a
         correction is given)."""
-        return _spread(_ops.var, self, axis, ddof, keepdims, correction, dim, keepdim,
-                       unbiased)
+        return _spread(_ops.var, _numpy_keywords(self, "var", dtype, out), axis, ddof,
+                       keepdims, correction, dim, keepdim, unbiased)
 
     def std(self, axis=None, ddof=0, keepdims=False, *, correction=None, dim=_NOT_GIVEN,
-            keepdim=None, unbiased=None):
+            keepdim=None, unbiased=None, dtype=None, out=None):
         """NumPy's std, or PyTorch's with dim= or keepdim= (see var)."""
-        return _spread(_ops.std, self, axis, ddof, keepdims, correction, dim, keepdim,
-                       unbiased)
+        return _spread(_ops.std, _numpy_keywords(self, "std", dtype, out), axis, ddof,
+                       keepdims, correction, dim, keepdim, unbiased)
 
-    def prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return _ops.prod(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None, out=None):
+        x = _numpy_keywords(self, "prod", dtype, out)
+        return _ops.prod(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def cumsum(self, axis=None, *, dim=None):
         return _scan(_ops.cumsum, self, torch_axis(axis, False, dim, None, "cumsum")[0])
@@ -575,8 +580,8 @@ class Variable(ComputedAssignments, TensorMethods):
         """NumPy's clip; `min` and `max` as NumPy 2 and PyTorch name them."""
         return _ops.clip(self, min if a_min is None else a_min, max if a_max is None else a_max)
 
-    # Indices, not Variables (no gradient), as NumPy's; `sort` is left out: ndarray's sorts
-    # in place, and ag.sort returns new values.
+    # Indices: int64 Variables (no gradient), as PyTorch's; `sort` is left out: ndarray's
+    # sorts in place, and ag.sort returns new values.
     def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         return _ops.argmax(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
@@ -735,26 +740,50 @@ class Variable(ComputedAssignments, TensorMethods):
     def __abs__(self):
         return _ops.abs(self)
 
-    # Comparisons give plain arrays: they have no gradient.
+    # Comparisons are ops giving boolean Variables, as PyTorch's (no gradient flows through
+    # them): `(y.argmax(1) == t).float().mean()` reads as it does there, `x[x > 0]` selects,
+    # and a captured step compares each call's values.
     def __lt__(self, other):
-        return _compared(self, other, "<", self.data < _raw(other, self))
+        return _compared(_ops.less, self, other)
 
     def __le__(self, other):
-        return _compared(self, other, "<=", self.data <= _raw(other, self))
+        return _compared(_ops.less_equal, self, other)
 
     def __gt__(self, other):
-        return _compared(self, other, ">", self.data > _raw(other, self))
+        return _compared(_ops.greater, self, other)
 
     def __ge__(self, other):
-        return _compared(self, other, ">=", self.data >= _raw(other, self))
+        return _compared(_ops.greater_equal, self, other)
 
-    # Elementwise, as every comparison (NumPy's and PyTorch's): `x[x == 2]` must select.
-    # Hashing stays by identity; `in` and dict lookups test identity first.
+    # Elementwise, as every comparison (NumPy's and PyTorch's). Hashing stays by identity;
+    # `in` and dict lookups test identity first.
     def __eq__(self, other):
-        return _compared(self, other, "==", self.data == _raw(other, self))
+        return _compared(_ops.equal, self, other)
 
     def __ne__(self, other):
-        return _compared(self, other, "!=", self.data != _raw(other, self))
+        return _compared(_ops.not_equal, self, other)
+
+    # &, |, ^ and ~ of booleans (masks) and integers, as PyTorch's
+    def __and__(self, other):
+        return _bitwise("bitwise_and", self, other)
+
+    def __rand__(self, other):
+        return _bitwise("bitwise_and", other, self)
+
+    def __or__(self, other):
+        return _bitwise("bitwise_or", self, other)
+
+    def __ror__(self, other):
+        return _bitwise("bitwise_or", other, self)
+
+    def __xor__(self, other):
+        return _bitwise("bitwise_xor", self, other)
+
+    def __rxor__(self, other):
+        return _bitwise("bitwise_xor", other, self)
+
+    def __invert__(self):
+        return _ops.bitwise_not(self)
 
     __hash__ = object.__hash__
 
@@ -767,9 +796,9 @@ def _capture_recording():
 
 def read_in_python(var, how):
     """A capture recording refuses an argument's values read as Python numbers or arrays
-    (autograd/capture.py); anything else reads them freely. `var` may also be an index
-    array argmax or argsort handed out (whose values are its source's), or any other value
-    (an array, a list: nothing to check)."""
+    (autograd/capture.py); anything else reads them freely. `var` may also be a number the
+    recording handed out (_ReadGuarded), or any other value (an array, a list: nothing to
+    check)."""
     record = _capture_recording()
     if record is None:
         return
@@ -779,16 +808,19 @@ def read_in_python(var, how):
         record.read_in_python(var, how)
 
 
-def _compared(var, other, symbol, result):
-    """`result`, the comparison `var symbol other` of values: a capture recording refuses one
-    of values the step computed (a replay cannot follow an `if` on it), else notes it as
-    computed_from_values does."""
-    record = _capture_recording()
-    if record is not None:
-        for operand in (var, other):
-            if isinstance(operand, Variable):
-                record.compared(operand, symbol)
-    return computed_from_values(result)
+def _compared(comparison, var, other):
+    """comparison(var, other), or NotImplemented for an `other` no op takes (`x == None` is
+    then False, by Python's fallback, as PyTorch gives)."""
+    return NotImplemented if _foreign(other) else comparison(var, other)
+
+
+def _bitwise(kind, x0, x1):
+    """bitwise `kind` of x0 and x1 (one a Variable), or NotImplemented as _compared."""
+    return NotImplemented if _foreign(x0) or _foreign(x1) else getattr(_ops, kind)(x0, x1)
+
+
+def _foreign(value):
+    return value is None or isinstance(value, (str, bytes, dict, set))
 
 
 def copied_setting(copy, source):
@@ -818,54 +850,41 @@ class _ValuesOf:
         return np.asarray(self.source)
 
 
-def computed_from_values(result, source=None, made_by=None):
-    """`result`, an array computed from Variables' values outside the ops (a comparison, an
-    argsort): a capture recording notes it, and refuses an op or a step that is given it,
-    as a replay would keep this call's values (autograd/capture.py). With the Variable
-    `source` it came from, an index handed to the user (argmax's), it is handed over as a
-    _ReadGuarded view while a capture records."""
+def computed_from_values(result):
+    """`result`, an array computed from Variables' values outside the ops (norm's count of
+    nonzeros, split's sections): a capture recording notes it, and refuses an op or a step
+    that is given it, as a replay would keep this call's values (autograd/capture.py)."""
     record = _capture_recording()
-    if record is None:
-        return result
-    record.computed_outside(result)
-    if source is None:
-        return result
-    guarded = _ReadGuarded.of(result, source, made_by)  # (argmax of all: a NumPy scalar,
-    record.computed_outside(guarded)  # whose 0-d array here is new memory: noted too)
-    return guarded
+    if record is not None:
+        record.computed_outside(result)
+    return result
 
 
 class _ReadGuarded(np.ndarray):
-    """An index computed from `source`'s values outside the ops (argmax's, argsort's), as a
-    capture recording hands it to the step: a Python number of it (int(), float(), bool(),
-    an index, .item(), .tolist()) is a read of those values, refused where a replay would
-    keep this call's number (`w[int(argmax(x))]` replayed the recorded index). An ndarray
-    elsewhere, and after the recording; what NumPy makes of it (argmax(x) + 1) inherits the
-    guard."""
+    """A number made from this call's values, as a capture recording hands it to the step
+    (capture.number_of_this_call: a gradient norm): a Python number of it (int(), float(),
+    bool(), an index, .item(), .tolist()) goes through `_read`, which the capture refuses
+    while it records. An ndarray elsewhere; what NumPy makes of it inherits the guard."""
 
-    source, made_by = None, None
+    made_by = None
 
     def __array_finalize__(self, obj):
-        self.source, self.made_by = getattr(obj, "source", None), getattr(obj, "made_by", None)
+        self.made_by = getattr(obj, "made_by", None)
 
     def __getitem__(self, key):  # (an element is a NumPy scalar: kept guarded as 0-d)
         item = super().__getitem__(key)
-        return item if isinstance(item, np.ndarray) else self.of(item, self.source,
-                                                                  self.made_by)
+        return item if isinstance(item, np.ndarray) else self.of(item, self.made_by)
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
 
     @classmethod
-    def of(cls, value, source, made_by):
+    def of(cls, value, made_by):
         guarded = np.asarray(value).view(cls)
-        guarded.source, guarded.made_by = source, made_by
+        guarded.made_by = made_by
         return guarded
 
     def _read(self, how):
-        record = _capture_recording()
-        if record is not None and self.source is not None:
-            record.read_in_python(self.source, f"{how} of {self.made_by}'s result")
         return self.view(np.ndarray)
 
     def __int__(self):
@@ -927,6 +946,16 @@ def axis_or_dim(axis, dim, who):
             raise TypeError(f"{who}: give axis (NumPy's name) or dim= (PyTorch's), not both")
         return dim
     return axis.value if isinstance(axis, AxisDefault) else axis
+
+
+def _numpy_keywords(x, who, dtype, out):
+    """x, cast to `dtype` (PyTorch's sum(dtype=) too) when given: the keywords NumPy's
+    np.sum(v), np.mean(v)... pass to the method. out= is refused: a reduction makes a new
+    Variable, never writes one."""
+    if out is not None:
+        raise TypeError(f"{who}: out= is not supported (a reduction gives a new Variable; "
+                        f"assign its result)")
+    return x if dtype is None else _ops.astype(x, dtype)
 
 
 def _spread(op, x, axis, ddof, keepdims, correction, dim, keepdim, unbiased):

@@ -79,6 +79,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     **dict.fromkeys(("bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
                      "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm", "isin"),
                     "integer_math"),
+    **dict.fromkeys(("logical_and", "logical_or", "logical_xor", "logical_not"), "logical"),
     "nextafter": "bit_views", "bitcast": "bit_views",
     # elementwise math
     **dict.fromkeys(("sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2",
@@ -115,6 +116,7 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "cholesky", "eigh", "svd", "svdvals", "qr", "pinv", "lstsq", "matrix_rank",
            "lu_factor",
            # integers
+           "logical_and", "logical_or", "logical_xor", "logical_not",
            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
            "bitwise_right_shift", "gcd", "lcm", "isin", "nextafter", "bitcast",
            # elementwise math

@@ -1,7 +1,6 @@
-"""Comparisons as ops (torch.eq, torch.ge, ...): boolean Variables, through which no gradient
-flows. `x >= 0` on a Variable gives a plain array, which a captured step (autograd.capture)
-would keep from the call it recorded (it refuses an op given one); `greater_equal(x, 0)` is an
-op, so a replay compares each call's values.
+"""Comparisons as ops (torch.eq, torch.ge, ...; the operators `x >= 0`): boolean Variables,
+through which no gradient flows. Being ops, a captured step (autograd.capture) compares each
+call's values.
 """
 import numbers
 

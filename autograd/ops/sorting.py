@@ -1,6 +1,6 @@
 """Sorting and selection: sort, argsort, topk, argmax, argmin. Values come from a gather
-(get_item), so their gradient goes back to the elements they came from; indices are plain
-integer arrays, with no gradient (as comparisons give plain arrays)."""
+(get_item), so their gradient goes back to the elements they came from; indices are int64
+Variables an op computed, with no gradient (as PyTorch's)."""
 from collections import namedtuple
 
 import numpy as np
@@ -8,7 +8,7 @@ import numpy as np
 from ..backend import get_array_module
 from ..function import Function, call_op
 from ..spec import Axes, Choice, Spec
-from ..variable import LAST_AXIS, as_variable, axis_or_dim, computed_from_values, torch_axis, wrap
+from ..variable import LAST_AXIS, as_variable, axis_or_dim, torch_axis, wrap
 from .indexing import GetItemGrad, get_item, with_index_variable
 from .shape import Reshape, reshape
 from .validation import integer_index, normalize_axis
@@ -66,15 +66,14 @@ def sort(x, axis=LAST_AXIS, *, descending=False, dim=None, stable=True):
 
 
 def argsort(x, axis=-1, *, descending=False):
-    """NumPy's argsort (stable), as a plain integer array."""
-    x, axis = _flat_or(x, axis, "argsort")
-    return computed_from_values(_order(x.data, axis, descending), x, "argsort")
+    """NumPy's argsort (stable): an int64 Variable (no gradient)."""
+    return recorded_indices("argsort", x, axis, descending=descending)
 
 
 def topk(x, k, axis=-1, largest=True, sorted=True, *, dim=None):  # noqa: A002 (PyTorch's)
     """PyTorch's topk: (values, indices) of the k largest (smallest with largest=False)
     along `axis` (or `dim=`), in that order (`sorted` is accepted for PyTorch's signature:
-    they always come sorted); values carry the gradient, indices are a plain array."""
+    they always come sorted); values carry the gradient, indices are int64 (none)."""
     x = as_variable(x, who="topk")
     axis = normalize_axis(axis if dim is None else dim, max(x.ndim, 1), "topk")
     n = x.shape[axis] if x.ndim else 1
@@ -82,15 +81,14 @@ def topk(x, k, axis=-1, largest=True, sorted=True, *, dim=None):  # noqa: A002 (
         raise ValueError(f"topk: k must be an integer in [0, {n}] (axis {axis} of shape "
                          f"{x.shape}), got {k!r}")
     if x.ndim == 0:
-        return reshape(x, ()), np.zeros((), np.int64)
+        return ValuesIndices(reshape(x, ()), wrap(np.zeros((), np.int64), False))
     return sorted_with_indices(x, axis, largest, k, "topk")
 
 
 def sorted_with_indices(x, axis, descending, k, who):
     """PyTorch's (values, indices) of x sorted along `axis` (the first k; all for None): the
-    values carry the gradient, the indices are a plain array (x's sort, topk)."""
-    values, indices = SortAlong(normalize_axis(axis, x.ndim, who), descending, k)(x)
-    return ValuesIndices(values, computed_from_values(indices.data, x, who))
+    values carry the gradient, the indices are an int64 Variable (x's sort, topk)."""
+    return ValuesIndices(*SortAlong(normalize_axis(axis, x.ndim, who), descending, k)(x))
 
 
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])  # torch.return_types'
@@ -184,16 +182,6 @@ def extreme_along(x, dim, keepdim, largest, who):
     return ValuesIndices(*PickAlong(dim, keepdim, largest)(x))
 
 
-def _arg(reduce, x, axis, keepdims, who):
-    x = as_variable(x, who=who)
-    data = x.data
-    if axis is not None:
-        axis = normalize_axis(axis, max(x.ndim, 1), who)
-    _refuse_empty(x, axis, who)
-    return computed_from_values(
-        getattr(get_array_module(data), reduce)(data, axis=axis, keepdims=keepdims), x, who)
-
-
 def _refuse_empty(x, axis, who):
     """A ValueError where there is nothing to pick from: x empty, or its `axis` of size 0."""
     empty = x.size == 0 if axis is None or x.ndim == 0 else x.shape[axis] == 0
@@ -232,9 +220,8 @@ class ArgIndices(Function):
 
 
 def recorded_indices(kind, x, axis=None, keepdims=False, descending=False):
-    """argmax, argmin or argsort of x as a Variable an op computed (no gradient): a captured
-    step computes each call's, where argmax() gives a plain array computed outside the ops
-    (keras.ops' argmax, argsort and the NaN-ignoring ones use this)."""
+    """argmax, argmin or argsort of x: an int64 Variable an op computed (no gradient), so a
+    captured step computes each call's."""
     x = as_variable(x, who=kind)
     if axis is not None:
         axis = normalize_axis(axis, max(x.ndim, 1), kind)
@@ -246,14 +233,14 @@ def recorded_indices(kind, x, axis=None, keepdims=False, descending=False):
 
 
 def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """NumPy's argmax (axis=None: the index into the flattened array), a plain integer array;
-    PyTorch's dim= and keepdim= too."""
+    """NumPy's argmax (axis=None: the index into the flattened array), an int64 Variable
+    (no gradient); PyTorch's dim= and keepdim= too."""
     axis, keepdims = torch_axis(axis, keepdims, dim, keepdim, "argmax")
-    return _arg("argmax", x, axis, keepdims, "argmax")
+    return recorded_indices("argmax", x, axis, keepdims)
 
 
 def argmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    """NumPy's argmin (axis=None: the index into the flattened array), a plain integer array;
-    PyTorch's dim= and keepdim= too."""
+    """NumPy's argmin (axis=None: the index into the flattened array), an int64 Variable
+    (no gradient); PyTorch's dim= and keepdim= too."""
     axis, keepdims = torch_axis(axis, keepdims, dim, keepdim, "argmin")
-    return _arg("argmin", x, axis, keepdims, "argmin")
+    return recorded_indices("argmin", x, axis, keepdims)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from autograd import CaptureError, Variable, capture
+from autograd import Variable, capture
 
 NAMES = ["equal", "not_equal", "greater", "greater_equal", "less", "less_equal"]
 
@@ -37,10 +37,22 @@ def test_a_captured_step_compares_each_call_s_tokens():
     step(np.array([1, 0, 1]), x)
     step(np.array([1, 0, 1]), x)
     assert float(step(np.array([0, 1, 1]), x).data) == 6.0 and step.captured == 1
-    refused = capture(lambda t, x: ag.where(t != 0, x, 0.0).sum())
-    with pytest.raises(CaptureError, match="computed outside"):  # `!=` gives a plain array
-        for _ in range(2):
-            refused(np.array([1, 0, 1]), x)
+    operator = capture(lambda t, x: ag.where(t != 0, x, 0.0).sum())  # (t: a Variable here)
+    for _ in range(2):
+        operator(np.array([1, 0, 1]), x)
+    assert float(operator(np.array([0, 1, 1]), x).data) == 6.0 and operator.captured == 1
+
+
+def test_the_operators_are_the_ops():
+    x = Variable(np.array([0.5, 1.0, 1.5]), requires_grad=True)
+    for symbol, name in [("<", "less"), ("<=", "less_equal"), (">", "greater"),
+                         (">=", "greater_equal"), ("==", "equal"), ("!=", "not_equal")]:
+        mirrored = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(symbol, symbol)
+        for y in (eval(f"x {symbol} 1.0"), eval(f"1.0 {mirrored} x")):
+            assert isinstance(y, Variable) and y.dtype == bool and not y.requires_grad
+            np.testing.assert_array_equal(y.data, getattr(np, name)(x.data, 1.0), err_msg=symbol)
+    assert (x == None) is False and (x != None) is True  # noqa: E711 (Python's fallback)
+    assert not (x == "a")
 
 
 def test_a_number_is_compared_as_it_is_and_a_number_on_the_left_mirrors():
@@ -63,3 +75,34 @@ def test_a_number_is_compared_as_it_is_and_a_number_on_the_left_mirrors():
 def test_errors_name_the_comparison(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_masks_combine_with_the_operators_and_the_logical_ops():
+    x = Variable(np.array([-1.0, 0.0, 2.0, 3.0]), requires_grad=True)
+    data = x.data
+    cases = {"&": ((x > -1) & (x < 3), (data > -1) & (data < 3)),
+             "|": ((x < 0) | (x > 2), (data < 0) | (data > 2)),
+             "^": ((x >= 0) ^ (x > 2), (data >= 0) ^ (data > 2)),
+             "~": (~(x > 0), ~(data > 0)),
+             "& array": (np.array([True, False, True, True]) & (x > 0),
+                         np.array([True, False, True, True]) & (data > 0)),
+             "logical_and": (ag.logical_and(x, x > 0), np.logical_and(data, data > 0)),
+             "logical_or": (x.logical_or(0), np.logical_or(data, 0)),
+             "logical_xor": (ag.logical_xor(x, [1, 0, 0, 1]), np.logical_xor(data, [1, 0, 0, 1])),
+             "logical_not": (x.logical_not(), np.logical_not(data))}
+    for what, (ours, numpys) in cases.items():
+        assert isinstance(ours, Variable) and not ours.requires_grad, what
+        np.testing.assert_array_equal(ours.data, numpys, err_msg=what)
+    assert x[(x > -1) & (x < 3)].shape == (2,)
+    with pytest.raises(TypeError, match="bitwise_and: expected integer or boolean values"):
+        x & x
+
+
+def test_pytorch_s_accuracy_idiom_reads_as_in_pytorch():
+    logits = Variable(np.array([[2.0, 1.0], [0.0, 3.0], [1.0, 0.5]]), requires_grad=True)
+    labels = np.array([0, 1, 1])
+    predicted = logits.argmax(1)
+    assert isinstance(predicted, Variable) and predicted.dtype == np.int64
+    assert (predicted == labels).float().mean().item() == pytest.approx(2 / 3)
+    assert (logits.argmax(dim=1) == Variable(labels)).sum().item() == 2
+    assert predicted.eq(labels).sum().item() == 2

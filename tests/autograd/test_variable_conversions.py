@@ -89,3 +89,19 @@ def test_a_computed_variable_set_to_want_no_gradient_is_refused_where_it_is_used
     with ag.no_grad():
         assert (y * y).data.tolist() == [4.0, 16.0]  # (no graph is built there)
     assert (y.detach() * x).creator is not None
+
+
+def test_numpy_s_reductions_take_a_variable_as_pytorch_s_tensors_let_them():
+    """np.mean(pred == y), np.sum(x): NumPy calls the method with its own keywords
+    (dtype=, out=None), which the methods take."""
+    x = Variable(np.array([1.0, -2.0, 3.0]), requires_grad=True)
+    assert np.mean(x > 0).item() == pytest.approx(2 / 3)
+    assert np.sum(x > 0).item() == 2 and np.count_nonzero(x.detach() > 0) == 2
+    assert [np.max(x).item(), np.min(x, axis=0).item(), np.prod(x).item()] == [3, -2, -6]
+    assert np.var(x, ddof=1).item() == pytest.approx(np.var(x.data, ddof=1))
+    assert not np.all(x > 0).item() and np.any(x > 0, axis=0).item()
+    assert x.sum(dtype=np.float32).dtype == np.float32
+    np.sum(x * x).backward()  # (a Variable's reduction: differentiable)
+    np.testing.assert_array_equal(x.grad.data, 2 * x.data)
+    with pytest.raises(TypeError, match="sum: out= is not supported"):
+        np.sum(x, out=np.zeros(()))
