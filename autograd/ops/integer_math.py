@@ -60,13 +60,19 @@ class IsIn(Function):
         return None, None
 
 
-def _integer_op(kind):
+def named_binary(kind, call, doc):
+    """The function op(x0, x1) = call(kind, x0, x1), named `kind`."""
     def op(x0, x1):
-        return _integer_call(kind, x0, x1)
+        return call(kind, x0, x1)
     op.__name__ = op.__qualname__ = kind
-    op.__doc__ = f"PyTorch's {kind}, elementwise (NumPy's {_NUMPYS.get(kind, kind)}); a " \
-                 f"Python int beside a tensor takes the tensor's dtype."
+    op.__doc__ = doc
     return op
+
+
+def _integer_op(kind):
+    return named_binary(kind, _integer_call, f"PyTorch's {kind}, elementwise (NumPy's "
+                        f"{_NUMPYS.get(kind, kind)}); a Python int beside a tensor takes the "
+                        f"tensor's dtype.")
 
 
 def _integer_call(kind, *values):
