@@ -1018,9 +1018,11 @@ def _computed_outside(site):
         f"with .data; a boolean mask computed by "
         f"an op, or indices whose number follows the values, unique's, nonzero's: the "
         f"result's shape would follow them): a replay would keep this call's values. "
-        f"Compute it with ops on Variables: a mask with `x != 0`, indices with argmax, "
-        f"argsort or x.max(dim), which get_item, take, take_along_axis and gather read "
-        f"afresh at each replay; or call the step without capture.")
+        f"Compute it with ops on Variables: a mask with `x != 0` (given to autograd.where "
+        f"or masked_fill: as an index, x[mask], its selection's shape follows the values, "
+        f"which a replay cannot), indices with argmax, argsort or x.max(dim), which "
+        f"get_item, take, take_along_axis and gather read afresh at each replay; or call "
+        f"the step without capture.")
 
 
 def _identity(value):

@@ -132,6 +132,9 @@ class TensorMethods:
     def bitwise_not(self):
         return ~self
 
+    def ravel(self):
+        return self.reshape(-1)
+
     def maximum(self, other):
         return _variable._ops.maximum(self, other)
 

@@ -685,11 +685,15 @@ class Variable(ComputedAssignments, TensorMethods):
     def __mul__(self, other):
         if other.__class__ in PY_SCALARS:
             return MulScalar(scalar_constant(other, self.data).data)(self)
+        if isinstance(other, (str, bytes)):  # ("ab" * index: Python repeats by __index__)
+            return NotImplemented
         return Mul()(*_operands(self, other))
 
     def __rmul__(self, other):
         if other.__class__ in PY_SCALARS:
             return MulScalar(scalar_constant(other, self.data).data)(self)
+        if isinstance(other, (str, bytes)):
+            return NotImplemented
         x, other = _operands(self, other)
         return Mul()(other, x)
 

@@ -108,8 +108,6 @@ isnan, isinf, isfinite = map(_elementwise, ("isnan", "isinf", "isfinite"))
 
 def _logical(kind, x, dim, keepdim):
     x = as_variable(x, who=kind)
-    if dim is None:  # (PyTorch's all(x): one value, whatever keepdim says)
-        keepdim = False
     return _counted(kind, x, axes=normalize_axes(dim, x.ndim, kind), keepdim=bool(keepdim))
 
 

@@ -106,3 +106,5 @@ def test_pytorch_s_accuracy_idiom_reads_as_in_pytorch():
     assert (predicted == labels).float().mean().item() == pytest.approx(2 / 3)
     assert (logits.argmax(dim=1) == Variable(labels)).sum().item() == 2
     assert predicted.eq(labels).sum().item() == 2
+    assert logits.argmax(1).ravel().shape == (3,) and logits.ravel().shape == (6,)
+    assert "ab" * predicted[1] == "ab" and predicted[0] * "ab" == ""  # (by __index__)

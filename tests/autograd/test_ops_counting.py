@@ -38,7 +38,7 @@ def test_elementwise_tests(name, x):
 def test_all_and_any(name, dim, keepdim):
     for x in (MIXED, np.array([[1, 2], [0, 3]]), np.array([[True, False], [True, True]])):
         theirs = getattr(torch.tensor(x), name)
-        expected = theirs() if dim is None else theirs(dim=dim, keepdim=keepdim)
+        expected = theirs(dim=dim, keepdim=keepdim)  # (dim None, keepdim: every axis kept)
         ours = Variable(x) if x.dtype != bool else x
         _same(getattr(ag, name)(ours, dim, keepdim), expected)
 

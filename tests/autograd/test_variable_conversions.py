@@ -100,6 +100,7 @@ def test_numpy_s_reductions_take_a_variable_as_pytorch_s_tensors_let_them():
     assert [np.max(x).item(), np.min(x, axis=0).item(), np.prod(x).item()] == [3, -2, -6]
     assert np.var(x, ddof=1).item() == pytest.approx(np.var(x.data, ddof=1))
     assert not np.all(x > 0).item() and np.any(x > 0, axis=0).item()
+    assert np.all(x > 0, keepdims=True).shape == (1,) == (x > 0).any(keepdims=True).shape
     assert x.sum(dtype=np.float32).dtype == np.float32
     np.sum(x * x).backward()  # (a Variable's reduction: differentiable)
     np.testing.assert_array_equal(x.grad.data, 2 * x.data)
