@@ -120,8 +120,9 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "masked_select", "masked_scatter", "take", "scatter_reduce",
                                 "median", "nanmedian", "kthvalue", "mode", "cummax", "cummin",
                                 "nansum", "nanmean", "logcumsumexp", "isnan", "isinf",
-                                "isfinite", "all", "any", "count_nonzero", "unique",
-                                "bincount", "searchsorted", "bucketize")},
+                                "isfinite", "all", "any", "count_nonzero", "nonzero",
+                                "argwhere", "unique", "bincount", "searchsorted",
+                                "bucketize")},
 }, missing=dezero_hints(__name__, {
     "plot_dot_graph": "autograd.plot_graph(y, to_file='graph.png')",
     "gradient_check": "autograd.gradcheck(f, x) (it raises GradcheckError on a mismatch)",
@@ -158,7 +159,7 @@ __all__ = [
     "index_add", "index_copy", "index_fill", "index_put", "masked_select", "masked_scatter",
     "take", "scatter_reduce", "median", "nanmedian", "kthvalue", "mode", "cummax", "cummin",
     "nansum", "nanmean", "logcumsumexp", "isnan", "isinf", "isfinite", "all", "any",
-    "count_nonzero", "unique", "bincount", "searchsorted", "bucketize",
+    "count_nonzero", "nonzero", "argwhere", "unique", "bincount", "searchsorted", "bucketize",
     # structure and linear algebra
     "tril", "triu", "diagonal", "diag", "diag_embed", "trace", "diff", "repeat_interleave",
     "unflatten", "movedim", "moveaxis", "rot90", "meshgrid", "outer", "kron", "cross",

@@ -558,6 +558,12 @@ class TensorMethods:
         """PyTorch's any, or NumPy's keywords (np.any(v) passes them)."""
         return _truth(_variable._ops.any, self, dim, keepdim, axis, keepdims, out)
 
+    def nonzero(self, *, as_tuple=False):
+        return _variable._ops.nonzero(self, as_tuple=as_tuple)
+
+    def argwhere(self):
+        return _variable._ops.argwhere(self)
+
     def count_nonzero(self, dim=None):
         return _variable._ops.count_nonzero(self, dim)
 

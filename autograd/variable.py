@@ -171,7 +171,23 @@ class Variable(ComputedAssignments, TensorMethods):
     __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad",
                  "_watch", "_version", "__weakref__")
     __array_priority__ = 200
-    __array_ufunc__ = None  # make `ndarray * Variable` defer to Variable.__rmul__
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """NumPy's ufuncs given a Variable. An operator between an array and a Variable
+        (`a * v`, `a < v`, which NumPy routes here) is the Variable's own: an op,
+        differentiable. Any other call (`np.logical_and(m1, m2)`, `np.add.at(counts, pred,
+        1)`, `counts += mask`) runs on the values, as PyTorch's tensors let it: of Variables
+        that need no gradient, giving arrays."""
+        operator = _OPERATOR_UFUNCS.get(ufunc.__name__)
+        if operator and method == "__call__" and not kwargs and len(inputs) == 2:
+            left, right = inputs
+            if isinstance(left, Variable):
+                return getattr(left, operator[0])(right)
+            return getattr(right, operator[1])(left)
+        inputs = [_values_for_numpy(x, ufunc) for x in inputs]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(_out_for_numpy(o, ufunc) for o in kwargs["out"])
+        return computed_from_values(getattr(ufunc, method)(*inputs, **kwargs))
 
     def __init__(self, data, name=None, requires_grad=True):
         data = as_variable(data, who=type(self).__name__).data
@@ -789,6 +805,18 @@ class Variable(ComputedAssignments, TensorMethods):
     def __invert__(self):
         return _ops.bitwise_not(self)
 
+    def __lshift__(self, other):
+        return _bitwise("bitwise_left_shift", self, other)
+
+    def __rlshift__(self, other):
+        return _bitwise("bitwise_left_shift", other, self)
+
+    def __rshift__(self, other):
+        return _bitwise("bitwise_right_shift", self, other)
+
+    def __rrshift__(self, other):
+        return _bitwise("bitwise_right_shift", other, self)
+
     __hash__ = object.__hash__
 
 
@@ -810,6 +838,42 @@ def read_in_python(var, how):
         var._read(how)
     elif isinstance(var, Variable):  # (another array: the capture checks where it came from)
         record.read_in_python(var, how)
+
+
+# ufunc name: (the operator's method, its reflected one)
+_OPERATOR_UFUNCS = {
+    "add": ("__add__", "__radd__"), "subtract": ("__sub__", "__rsub__"),
+    "multiply": ("__mul__", "__rmul__"), "divide": ("__truediv__", "__rtruediv__"),
+    "floor_divide": ("__floordiv__", "__rfloordiv__"), "remainder": ("__mod__", "__rmod__"),
+    "power": ("__pow__", "__rpow__"), "matmul": ("__matmul__", "__rmatmul__"),
+    "less": ("__lt__", "__gt__"), "less_equal": ("__le__", "__ge__"),
+    "greater": ("__gt__", "__lt__"), "greater_equal": ("__ge__", "__le__"),
+    "equal": ("__eq__", "__eq__"), "not_equal": ("__ne__", "__ne__"),
+    "bitwise_and": ("__and__", "__rand__"), "bitwise_or": ("__or__", "__ror__"),
+    "bitwise_xor": ("__xor__", "__rxor__"), "left_shift": ("__lshift__", "__rlshift__"),
+    "right_shift": ("__rshift__", "__rrshift__"),
+}
+
+
+def _values_for_numpy(x, ufunc):
+    """x's values for a NumPy ufunc: a Variable's array, refused where it requires grad (the
+    graph would be lost, as PyTorch refuses .numpy())."""
+    if not isinstance(x, Variable):
+        return x
+    if x.requires_grad:
+        raise TypeError(f"np.{ufunc.__name__}: a Variable that requires grad (shape "
+                        f"{tuple(x.shape)}) has no NumPy values to give: its graph would be "
+                        f"lost. Use the operators (`a = a + v`, not `a += v` on an array) or "
+                        f"autograd's ops for a gradient, or v.detach() for the values")
+    return x.numpy()
+
+
+def _out_for_numpy(out, ufunc):
+    if isinstance(out, Variable):
+        raise TypeError(f"np.{ufunc.__name__}: a Variable cannot be out= (NumPy would write "
+                        f"into it behind the graph's back); write into v.data, or assign the "
+                        f"result")
+    return out
 
 
 def _compared(comparison, var, other):

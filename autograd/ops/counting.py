@@ -1,5 +1,5 @@
 """PyTorch's tests and counts of values: isnan, isinf, isfinite, all, any, count_nonzero,
-unique, bincount, searchsorted, bucketize. Their results are booleans or integers (bincount
+nonzero, unique, bincount, searchsorted, bucketize. Their results are booleans or integers (bincount
 with weights: sums of them), through which no gradient flows; each is an op (as the
 comparisons are), so a captured step computes them again from each call's values."""
 import numpy as np
@@ -52,6 +52,7 @@ _COMPUTE = {
     "any": lambda xp, x, axes, keepdim: _reduce_bool(xp, x, "any", axes, keepdim),
     "count_nonzero": lambda xp, x, axes: xp.asarray(
         xp.count_nonzero(x, axis=axes)).astype(np.int64),
+    "nonzero": lambda xp, x: xp.argwhere(x).astype(np.int64),
     "unique": _unique, "bincount": _bincount, "searchsorted": _searchsorted,
 }
 
@@ -77,7 +78,7 @@ class Counted(Function):
     def shape_follows_values(self):
         """Whether the result's size follows x's values (a captured step refuses it as an
         index: autograd/capture.py)."""
-        return self.kind in ("unique", "bincount")
+        return self.kind in ("unique", "bincount", "nonzero")
 
     def forward(self, *arrays):
         xp = get_array_module(arrays[0])
@@ -126,6 +127,21 @@ def count_nonzero(x, dim=None):
     tuple; all by default), int64."""
     x = as_variable(x, who="count_nonzero")
     return _counted("count_nonzero", x, axes=normalize_axes(dim, x.ndim, "count_nonzero"))
+
+
+def nonzero(x, *, as_tuple=False):
+    """PyTorch's nonzero: the indices of x's nonzero elements in row-major order, (n, x.ndim)
+    int64; with as_tuple=True one 1-D index per axis (NumPy's nonzero, which x[...] takes)."""
+    x = as_variable(x, who="nonzero")
+    if as_tuple and x.ndim == 0:  # (PyTorch reads a 0-d x as one element along one axis)
+        x = x.reshape(1)
+    found = _counted("nonzero", x)
+    return tuple(found[:, axis] for axis in range(x.ndim)) if as_tuple else found
+
+
+def argwhere(x):
+    """PyTorch's argwhere: nonzero(x), (n, x.ndim) int64."""
+    return nonzero(x)
 
 
 def unique(x, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
@@ -192,5 +208,5 @@ def _side(right, side):
     return side
 
 
-__all__ = ["isnan", "isinf", "isfinite", "all", "any", "count_nonzero", "unique", "bincount",
-           "searchsorted", "bucketize"]
+__all__ = ["isnan", "isinf", "isfinite", "all", "any", "count_nonzero", "nonzero", "argwhere",
+           "unique", "bincount", "searchsorted", "bucketize"]

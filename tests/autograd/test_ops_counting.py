@@ -140,3 +140,22 @@ ERRORS = [
 def test_bad_arguments_are_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("x", [np.array([[0.0, 1.0, 0.0], [2.0, 0.0, nan]]), np.array([0, 3, 0]),
+                               np.array(5.0), np.array(0.0), np.zeros((2, 0)),
+                               np.array([[True, False], [True, True]])])
+def test_nonzero_and_argwhere_are_pytorch_s(x):
+    theirs = torch.tensor(x)
+    _same(ag.nonzero(x), theirs.nonzero())
+    _same(Variable(x).argwhere(), torch.argwhere(theirs))
+    for ours, expected in zip(Variable(x).nonzero(as_tuple=True), theirs.nonzero(as_tuple=True),
+                              strict=True):
+        _same(ours, expected)
+
+
+def test_shifts_of_integer_variables_are_the_operators():
+    i = Variable(np.array([1, 2, 3]))
+    _same(i << 2, torch.tensor([1, 2, 3]) << 2)
+    _same(1 << i, 1 << torch.tensor([1, 2, 3]))
+    _same(np.array([8]) >> i, torch.tensor([8]) >> torch.tensor([1, 2, 3]))

@@ -106,3 +106,27 @@ def test_numpy_s_reductions_take_a_variable_as_pytorch_s_tensors_let_them():
     np.testing.assert_array_equal(x.grad.data, 2 * x.data)
     with pytest.raises(TypeError, match="sum: out= is not supported"):
         np.sum(x, out=np.zeros(()))
+
+
+def test_numpy_s_ufuncs_run_on_values_and_an_operator_with_an_array_is_an_op():
+    x = Variable(np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]]), requires_grad=True)
+    np.testing.assert_array_equal(np.logical_and(x > 0, x < 3), [[1, 0, 0], [1, 0, 0]])
+    counts = np.zeros((2, 3))
+    counts += x > 0
+    np.testing.assert_array_equal(counts, [[1, 0, 1], [1, 1, 0]])
+    per_class = np.zeros(3, int)
+    np.add.at(per_class, x.argmax(1), 1)
+    assert per_class.tolist() == [0, 1, 1]
+    array = np.full((2, 3), 2.0)
+    for y in (array * x, array - x, array < x, np.float64(2.0) * x, array @ x.T):
+        assert isinstance(y, Variable)
+    (array * x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, array)
+    with pytest.raises(TypeError, match=r"np.exp: a Variable that requires grad \(shape "
+                                        r"\(2, 3\)\) has no NumPy values"):
+        np.exp(x)
+    with pytest.raises(TypeError, match="np.add: .*`a = a \\+ v`, not `a \\+= v`"):
+        array += x
+    mask = x.detach() > 0
+    with pytest.raises(TypeError, match="np.logical_not: a Variable cannot be out="):
+        np.logical_not(mask, out=mask)
