@@ -8,9 +8,9 @@ from .linear import ConstantLR, LinearLR
 from .one_cycle import OneCycleLR
 from .plateau import ReduceLROnPlateau
 from .sequential import ChainedScheduler, SequentialLR
+from .swa import SWALR
 
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
            "CosineAnnealingWarmRestarts", "LambdaLR", "MultiplicativeLR", "LinearLR",
            "ConstantLR", "PolynomialLR", "SequentialLR", "ChainedScheduler", "OneCycleLR",
-           "CyclicLR",
-           "ReduceLROnPlateau"]
+           "CyclicLR", "ReduceLROnPlateau", "SWALR"]
