@@ -23,6 +23,7 @@ from .functional import hessian, hvp, jacobian, jvp, vhp, vjp
 from .grad_memory import offer_grad_memory, take_grad_memory
 from .hooks import RemovableHandle
 from .lazy import dezero_hints, lazy_attributes
+from .multi_grad_hook import register_multi_grad_hook
 from .ops import (
     abs,
     add,
@@ -141,7 +142,8 @@ __all__ = [
     "is_grad_enabled", "using_config", "test_mode", "detect_anomaly",
     "numerical_diff", "numerical_grad", "gradcheck", "gradgradcheck", "GradcheckError",
     "get_dot_graph", "plot_graph", "cuda", "memory", "record_backward", "plot_backward",
-    "BackwardTrace", "RemovableHandle", "queue_callback", "capture", "CapturedStep",
+    "BackwardTrace", "RemovableHandle", "queue_callback", "register_multi_grad_hook",
+    "capture", "CapturedStep",
     "CaptureError", "DetachedResultWarning", "RandomDrawWarning",
     "checkpoint", "checkpoint_sequential",
     # the op library (autograd.ops)
