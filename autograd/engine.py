@@ -91,7 +91,7 @@ def queue_callback(callback):
 class _Pass:
     """What backward_running holds while a backward pass runs in this context: the
     callbacks queued for its end."""
-    __slots__ = ("callbacks",)
+    __slots__ = ("callbacks", "__weakref__")  # (a multi-grad hook keeps state per pass)
 
     def __init__(self):
         self.callbacks = []

@@ -1,5 +1,7 @@
 """register_multi_grad_hook against PyTorch's torch.autograd.graph.register_multi_grad_hook:
 the same calls, with the same gradients, over the same backward passes."""
+import threading
+
 import numpy as np
 import pytest
 
@@ -61,6 +63,47 @@ def test_a_pass_that_raised_leaves_no_state_behind():
     (a * 2).sum().backward()
     assert len(calls) == 1 and calls[0][1] is None
     np.testing.assert_array_equal(calls[0][0].data, [2.0, 2.0])
+
+
+def test_passes_in_threads_and_a_pass_run_from_a_hook_keep_their_own_gradients():
+    w = Variable(np.ones(500), requires_grad=True)
+    b = Variable(np.ones(500), requires_grad=True)
+    calls, lock = [], threading.Lock()
+
+    def record(grads):
+        with lock:
+            calls.append(tuple(g is None for g in grads))
+    ag.register_multi_grad_hook((w, b), record)
+    x = np.linspace(-1, 1, 500)
+
+    def work():
+        for _ in range(100):
+            ((w * x).tanh().sum() + (b * x).sin().sum()).backward()
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert calls == [(False, False)] * 400
+
+    a, c = Variable(np.array([1.0, 2.0])), Variable(np.array([5.0, 6.0]))
+    h, k = a * c, a + c
+    inner = (k * 10).sum()
+    nested = []
+    ag.register_multi_grad_hook((h, k, a), lambda grads: nested.append(
+        [None if g is None else g.data.tolist() for g in grads]))
+    handle = h.register_hook(lambda g: handle.remove() or inner.backward(retain_graph=True))
+    (h.sum() + (k * 2).sum()).backward()
+    assert nested == [[None, [10.0, 10.0], [10.0, 10.0]], [[1.0, 1.0], [2.0, 2.0], [7.0, 8.0]]]
+
+
+def test_mode_any_skips_a_tensor_that_requires_no_grad_as_pytorch_s():
+    a = Variable(np.array([1.0, 2.0]), requires_grad=True)
+    firsts = []
+    ag.register_multi_grad_hook((a, Variable(np.ones(2), requires_grad=False)),
+                                lambda g: firsts.append(g.data.tolist()), mode="any")
+    (a * 2).sum().backward()
+    assert firsts == [[2.0, 2.0]]
 
 
 def test_bad_arguments_are_named():
