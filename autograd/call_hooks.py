@@ -39,6 +39,8 @@ class CallHooks:
     None or (args, kwargs), `forward(owner, args, kwargs, output)`; always_call: a forward
     hook run even when forward raised (given output None)."""
 
+    shared = None  # the hooks every owner's calls run first (nn's global module hooks)
+
     def __init__(self):
         # (OrderedDicts: prepend= moves a hook first in one step, see hooks.add_hook)
         self.pre, self.forward = OrderedDict(), OrderedDict()
@@ -56,7 +58,26 @@ class CallHooks:
             flagged.add(handle.id)
         return handle
 
+    def any(self):
+        return bool(self.pre or self.forward or self.backward or self.backward_pre)
+
+    def after(self, first):
+        """These hooks with `first`'s before them, kind by kind (a view for one call)."""
+        joined = CallHooks()
+        for kind in ("pre", "forward", "backward", "backward_pre"):
+            getattr(joined, kind).update(getattr(first, kind))
+            getattr(joined, kind).update(getattr(self, kind))
+        joined.with_kwargs = first.with_kwargs | self.with_kwargs
+        joined.always_call = first.always_call | self.always_call
+        return joined
+
     def call(self, owner, args, kwargs):
+        shared = CallHooks.shared
+        if shared is not None and shared is not self and shared.any():
+            return self.after(shared)._call(owner, args, kwargs)
+        return self._call(owner, args, kwargs)
+
+    def _call(self, owner, args, kwargs):
         if (self.pre or self.forward or self._on_backward()) and capturing() and \
                 not self._replayable():
             raise CaptureError(f"capture: {type(owner).__name__} has module hooks, Python that "

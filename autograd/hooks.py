@@ -37,6 +37,20 @@ class RemovableHandle:
         return False
 
 
+class Handles(RemovableHandle):
+    """Several hooks' handles removed as one; `then()`, if given, runs after."""
+
+    def __init__(self, handles, then=None):
+        super().__init__({})
+        self.handles, self.then = handles, then
+
+    def remove(self):
+        for handle in self.handles:
+            handle.remove()
+        if self.then is not None:
+            self.then()
+
+
 _MAKING = threading.Lock()
 
 

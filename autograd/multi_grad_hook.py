@@ -5,7 +5,7 @@ import weakref
 
 from .config import backward_running
 from .engine import queue_callback
-from .hooks import RemovableHandle
+from .hooks import Handles
 from .variable import Variable
 
 _MODES = ("all", "any")
@@ -28,7 +28,7 @@ def register_multi_grad_hook(tensors, fn, *, mode="all"):
                         f"{type(fn).__name__}")
     passes = _PassStates()
     hook = _collect_all if mode == "all" else _first
-    return _Handles([t.register_hook(hook(passes, i, len(tensors), fn))
+    return Handles([t.register_hook(hook(passes, i, len(tensors), fn))
                      for i, t in enumerate(tensors)])
 
 
@@ -77,15 +77,3 @@ def _checked(tensors, skip_no_grad):
             raise RuntimeError(f"register_multi_grad_hook: tensors[{i}] does not require "
                                f"grad, so no gradient will be computed for it")
     return [t for t in tensors if t.requires_grad]
-
-
-class _Handles(RemovableHandle):
-    """The handles of the per-tensor hooks, removed together."""
-
-    def __init__(self, handles):
-        super().__init__({})
-        self.handles = handles
-
-    def remove(self):
-        for handle in self.handles:
-            handle.remove()

@@ -183,6 +183,9 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=(
                      "LazyConvTranspose3d"), "layers.lazy_conv"),
     **dict.fromkeys(("MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d"),
                     "layers.pooling3d"),
+    **dict.fromkeys(("register_module_forward_pre_hook", "register_module_forward_hook",
+                     "register_module_full_backward_pre_hook",
+                     "register_module_full_backward_hook"), "global_hooks"),
 }, missing=dezero_hints(__name__, {
     "Layer": "nn.Module",
     "MLP": "nn.Sequential(nn.Linear(out1), nn.Sigmoid(), nn.Linear(out2)) (DeZero's MLP "

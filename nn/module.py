@@ -210,10 +210,15 @@ class Module(AddsLosses):
                                  prepend)
 
     def _hooks(self):
-        if self._call_hooks is None:
+        """This module's own hook registry (made at its first hook; the class's default is
+        None, or the global hooks while some are registered: nn.global_hooks)."""
+        own = self.__dict__.get("_call_hooks")
+        if own is None:
             from autograd import call_hooks
+            if self._call_hooks is not None:  # (the global registry: not this module's own)
+                object.__setattr__(self, "_call_hooks", None)
             return registry_of(self, "_call_hooks", call_hooks.CallHooks)
-        return self._call_hooks
+        return own
 
     # ----- registration -----
     def __setattr__(self, name, value):

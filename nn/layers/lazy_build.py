@@ -126,9 +126,8 @@ def trial_of(model):
     hooks = [m.__dict__.get("_call_hooks") for m in modules]
     buffers = [(m, name, array, array.copy()) for m in modules
                for name, array in m._buffers.items() if array is not None]
-    for m in modules:
-        if "_call_hooks" in m.__dict__:
-            object.__setattr__(m, "_call_hooks", None)
+    for m in modules:  # (None over the global hooks too: nn.global_hooks)
+        object.__setattr__(m, "_call_hooks", None)
     try:
         with shape_trial():
             yield
@@ -136,6 +135,8 @@ def trial_of(model):
         for m, held in zip(modules, hooks):
             if held is not None:
                 object.__setattr__(m, "_call_hooks", held)
+            else:
+                m.__dict__.pop("_call_hooks", None)
         for m, name, array, values in buffers:
             now = m._buffers.get(name)
             if now is array or (now is not None and now.shape == array.shape

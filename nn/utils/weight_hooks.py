@@ -26,7 +26,8 @@ def hook_of(module, kind, name):
 
 def weight_hooks(module, kind=WeightHook):
     """`module`'s own forward pre-hooks that are `kind` (WeightHook: all of them)."""
-    hooks = module._call_hooks.pre.values() if module._call_hooks is not None else ()
+    own = module.__dict__.get("_call_hooks")
+    hooks = own.pre.values() if own is not None else ()
     return [h for h in hooks if isinstance(h, kind)]
 
 
