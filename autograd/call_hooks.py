@@ -1,6 +1,9 @@
 """Hooks around calls (PyTorch's module hooks): before forward, after it, and on the
 gradients that cross the call's boundary in backward. `nn.Module` keeps one CallHooks once a
 hook is registered; modules without hooks pay one attribute check per call."""
+import contextlib
+import contextvars
+import itertools
 import warnings
 from collections import OrderedDict
 
@@ -61,21 +64,12 @@ class CallHooks:
     def any(self):
         return bool(self.pre or self.forward or self.backward or self.backward_pre)
 
-    def after(self, first):
-        """These hooks with `first`'s before them, kind by kind (a view for one call)."""
-        joined = CallHooks()
-        for kind in ("pre", "forward", "backward", "backward_pre"):
-            getattr(joined, kind).update(getattr(first, kind))
-            getattr(joined, kind).update(getattr(self, kind))
-        joined.with_kwargs = first.with_kwargs | self.with_kwargs
-        joined.always_call = first.always_call | self.always_call
-        return joined
-
     def call(self, owner, args, kwargs):
         shared = CallHooks.shared
-        if shared is not None and shared is not self and shared.any():
-            return self.after(shared)._call(owner, args, kwargs)
-        return self._call(owner, args, kwargs)
+        if shared is None or _PAUSED.get() or not shared.any():
+            return owner.forward(*args, **kwargs) if self is shared else \
+                self._call(owner, args, kwargs)
+        return (self if self is shared else _Joined(shared, self))._call(owner, args, kwargs)
 
     def _call(self, owner, args, kwargs):
         if (self.pre or self.forward or self._on_backward()) and capturing() and \
@@ -144,6 +138,38 @@ class CallHooks:
         computes again by those ops)."""
         return not (self.forward or self._on_backward()) and all(
             getattr(hook, "replayable", False) for hook in self.pre.values())
+
+
+_PAUSED = contextvars.ContextVar("rungrad_shared_hooks_paused", default=False)
+
+
+@contextlib.contextmanager
+def shared_hooks_paused():
+    """Calls made in this block (in this context) run no shared hooks: a model's sizing
+    trial is no call of the user's."""
+    token = _PAUSED.set(True)
+    try:
+        yield
+    finally:
+        _PAUSED.reset(token)
+
+
+def _both(kind):
+    return property(lambda self: OrderedDict(itertools.chain(
+        getattr(self.first, kind).items(), getattr(self.own, kind).items())))
+
+
+class _Joined(CallHooks):
+    """`first`'s hooks (the shared ones) followed by `own`'s, read afresh at each use: a
+    hook may add or remove one during the call, as PyTorch reads its lists."""
+
+    def __init__(self, first, own):  # (no registries of its own: views of the two)
+        self.first, self.own = first, own
+
+    pre, forward, backward, backward_pre = map(_both, ("pre", "forward", "backward",
+                                                       "backward_pre"))
+    with_kwargs = property(lambda self: self.first.with_kwargs | self.own.with_kwargs)
+    always_call = property(lambda self: self.first.always_call | self.own.always_call)
 
 
 class _Crossing:

@@ -10,6 +10,7 @@ import contextvars
 import numpy as np
 
 from autograd.backend import get_array_module
+from autograd.call_hooks import shared_hooks_paused
 from autograd.config import inference_pinned, no_grad, test_mode
 from autograd.variable import Parameter, UninitializedParameter, is_uninitialized
 
@@ -126,17 +127,16 @@ def trial_of(model):
     hooks = [m.__dict__.get("_call_hooks") for m in modules]
     buffers = [(m, name, array, array.copy()) for m in modules
                for name, array in m._buffers.items() if array is not None]
-    for m in modules:  # (None over the global hooks too: nn.global_hooks)
-        object.__setattr__(m, "_call_hooks", None)
+    for m in modules:
+        if "_call_hooks" in m.__dict__:
+            object.__setattr__(m, "_call_hooks", None)
     try:
-        with shape_trial():
+        with shape_trial(), shared_hooks_paused():  # (the global hooks: nn.global_hooks)
             yield
     finally:
         for m, held in zip(modules, hooks):
             if held is not None:
                 object.__setattr__(m, "_call_hooks", held)
-            else:
-                m.__dict__.pop("_call_hooks", None)
         for m, name, array, values in buffers:
             now = m._buffers.get(name)
             if now is array or (now is not None and now.shape == array.shape

@@ -86,3 +86,55 @@ def test_a_model_s_sizing_trial_runs_no_global_hook():
     finally:
         handle.remove()
     assert calls == ["Dense", "Dense", "Sequential", "Linear", "ReLU", "Sequential"]
+
+
+class _Block(nn.keras.layers.Layer):
+    """A layer that makes a sublayer and registers a hook of its own in build()."""
+
+    def __init__(self, record, **kwargs):
+        super().__init__(**kwargs)
+        self.record = record
+
+    def build(self, input_shape):
+        self.inner = nn.keras.layers.Dense(5)
+        self.register_forward_hook(lambda m, args, out: self.record("own hook"))
+
+    def call(self, x):
+        return self.inner(x)
+
+
+def test_a_trial_keeps_hooks_a_layer_registers_in_build_and_runs_no_global_one():
+    """(A review: the first version dropped the build's hook, and ran the global hooks on
+    the sublayers a build makes, during the trial.)"""
+    log, seen = [], []
+    handle = nn.register_module_forward_hook(lambda m, args, out: seen.append(type(m).__name__))
+    try:
+        model = nn.Sequential([_Block(log.append, input_shape=(3,)), nn.keras.layers.Dense(2)])
+        assert seen == [] and log == []
+        model(np.ones((2, 3), np.float32))
+    finally:
+        handle.remove()
+    assert log == ["own hook"] and seen == ["Dense", "_Block", "Dense", "Sequential"]
+    model(np.ones((2, 3), np.float32))
+    assert log == ["own hook"] * 2
+
+
+def test_hooks_added_or_removed_during_a_call_are_read_as_pytorch_reads_them():
+    events = {}
+    for lib in ("ours", "torch"):
+        module = nn.Linear(3, 2) if lib == "ours" else torch.nn.Linear(3, 2)
+        register = nn if lib == "ours" else torch_module
+        log, late = [], []
+        module.register_forward_hook(lambda m, args, out, log=log: log.append("own"))
+
+        def pre(m, args, log=log, late=late, register=register):
+            log.append("pre")
+            late.append(register.register_module_forward_hook(
+                lambda m, args, out: log.append("late")))
+        handle = register.register_module_forward_pre_hook(pre)
+        module(np.ones((1, 3), np.float32) if lib == "ours" else torch.ones(1, 3))
+        handle.remove()
+        for h in late:
+            h.remove()
+        events[lib] = log
+    assert events["ours"] == events["torch"] == ["pre", "late", "own"]
