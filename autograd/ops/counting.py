@@ -1,7 +1,7 @@
 """PyTorch's tests and counts of values: isnan, isinf, isfinite, all, any, count_nonzero,
-nonzero, unique, bincount, searchsorted, bucketize. Their results are booleans or integers (bincount
-with weights: sums of them), through which no gradient flows; each is an op (as the
-comparisons are), so a captured step computes them again from each call's values."""
+nonzero, unique, bincount, searchsorted, bucketize. Their results are booleans or integers
+(bincount with weights: sums of them), through which no gradient flows; each is an op (as
+the comparisons are), so a captured step computes them again from each call's values."""
 import numpy as np
 
 from ..backend import get_array_module

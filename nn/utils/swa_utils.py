@@ -32,22 +32,22 @@ def get_swa_avg_fn():
 
 
 def get_ema_multi_avg_fn(decay=0.999):
-    """multi_avg_fn of an exponential moving average: each averaged array moved in place
-    (1 - decay) of the way to the current one."""
-    _check_decay(decay)
-
-    def ema_update(ema_param_list, current_param_list, _):
-        for ema, current in zip(ema_param_list, current_param_list):
-            _write(ema, ema.data + (1 - decay) * (current.data - ema.data))
-    return ema_update
+    """multi_avg_fn of an exponential moving average: get_ema_avg_fn's, in place."""
+    return _in_place(get_ema_avg_fn(decay))
 
 
 def get_swa_multi_avg_fn():
-    """multi_avg_fn of the equal average, in place."""
-    def swa_update(averaged_param_list, current_param_list, num_averaged):
-        for averaged, current in zip(averaged_param_list, current_param_list):
-            _write(averaged, averaged.data + (current.data - averaged.data) / (num_averaged + 1))
-    return swa_update
+    """multi_avg_fn of the equal average: get_swa_avg_fn's, in place."""
+    return _in_place(get_swa_avg_fn())
+
+
+def _in_place(avg_fn):
+    """The multi_avg_fn that writes avg_fn(averaged, current, num_averaged) into each
+    averaged Variable."""
+    def update(averaged_list, current_list, num_averaged):
+        for averaged, current in zip(averaged_list, current_list):
+            _write(averaged, avg_fn(averaged, current, num_averaged))
+    return update
 
 
 def _write(target, value):
@@ -95,12 +95,9 @@ class AveragedModel(Module):
             if self.n_averaged == 0:
                 for mine, theirs in zip(averaged, current):
                     _write(mine, theirs)
-            elif self.avg_fn is None:
-                (self.multi_avg_fn or get_swa_multi_avg_fn())(averaged, current,
-                                                              self.n_averaged.copy())
             else:
-                for mine, theirs in zip(averaged, current):
-                    _write(mine, self.avg_fn(mine, theirs, self.n_averaged.copy()))
+                update = self.multi_avg_fn or _in_place(self.avg_fn or get_swa_avg_fn())
+                update(averaged, current, self.n_averaged.copy())
         if not self.use_buffers:
             for mine, theirs in zip(self.module.buffers(), model.buffers()):
                 np.copyto(mine, theirs)
