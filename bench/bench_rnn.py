@@ -10,7 +10,10 @@ contender runs ten steps back to back per round, as a training loop does (warm c
 interleaving single calls favoured rungrad against PyTorch's fused LSTM by 10-20 %).
 PyTorch's CPU LSTM is oneDNN's fused kernel (compiled gate math); the LSTM cases also time
 PyTorch with oneDNN switched off ("pytorch ops"), its LSTM then made of per-step ops as
-rungrad's and the hand-written one are, to show how much of the gap is the fused kernel.
+the hand-written one is, to show how much of the gap is the fused kernel. rungrad's LSTM
+runs its gate math in compiled C where a C compiler is found (autograd/cpu_kernels.py;
+"malloc tuning" below is followed by whether it does); "rungrad arrays" is its array code,
+as it runs without one.
 Run: python bench/bench_rnn.py
 """
 from _common import STYLES, measure, optional, report, run_backward, start_bench, upstream
@@ -19,6 +22,7 @@ import numpy as np
 
 import autograd as ag
 import nn
+from autograd import cpu_kernels
 
 INPUT, HIDDEN, STEPS, BATCH = 32, 64, 20, 16
 HEAD = 10  # outputs of the many-to-one case's Linear head
@@ -196,6 +200,19 @@ def rungrad_step(model, x, gy, style, head=None):
     return step
 
 
+def on_arrays(step):
+    """`step` with the C kernels off (autograd/cpu_kernels.py): the LSTM's array code, as it
+    runs where no C compiler is found."""
+    def arrays_step():
+        saved = cpu_kernels.library
+        cpu_kernels.library = lambda char: None
+        try:
+            return step()
+        finally:
+            cpu_kernels.library = saved
+    return arrays_step
+
+
 def torch_twin(torch, module, make):
     """A torch module made by `make` holding a copy of `module`'s parameters."""
     twin = make()
@@ -286,7 +303,7 @@ def case(kind, layers, bidirectional, torch, style):
     hand_gy = upstream(style, gy)
     check_same(kind, model, ours, params, x, hand_gy, layers, directions)
     steps = {"numpy": lambda: numpy_step(kind, params, x, hand_gy, layers, directions),
-             "rungrad": ours,
+             "rungrad": ours, **({"rungrad arrays": on_arrays(ours)} if kind == "LSTM" else {}),
              **torch_steps(torch, kind, model, x, gy, layers, bidirectional, style)}
     shape = f"{layers} layer{'s' if layers > 1 else ''}{', bidirectional' if bidirectional else ''}"
     report(f"{kind}({INPUT}->{HIDDEN}), {STEPS} steps, batch {BATCH}, {shape}, "
@@ -309,13 +326,16 @@ def head_case(torch, style):
     for have, want in zip((head.weight.grad, head.bias.grad), head_grads):
         np.testing.assert_allclose(have.data, want, rtol=1e-4, atol=1e-4)
     steps = {"numpy": lambda: numpy_head_step(params, head_params, x, hand_gy),
-             "rungrad": ours, **torch_steps(torch, "LSTM", model, x, gy, 1, False, style, head)}
+             "rungrad": ours, "rungrad arrays": on_arrays(ours),
+             **torch_steps(torch, "LSTM", model, x, gy, 1, False, style, head)}
     report(f"LSTM({INPUT}->{HIDDEN}), {STEPS} steps, batch {BATCH}, last output -> "
            f"Linear({HIDDEN}, {HEAD}), forward + {style}:", measure(steps, rounds=12, number=10))
 
 
 def main():
     start_bench(__doc__)
+    print("compiled LSTM kernels: " + ("on" if cpu_kernels.library("f") is not None else
+                                       "off (no C compiler, or RUNGRAD_CPU_KERNELS=0)"))
     torch = optional("torch")
     for style in STYLES:
         head_case(torch, style)

@@ -25,6 +25,13 @@ block (_step_grad), so the weight gradients need no reordering. Under create_gra
 the backward is the differentiable replay of the same layer as step Functions
 (Recurrence's).
 
+Where a C compiler is found, a step's gate math is one call instead
+(autograd/cpu_kernels.py builds autograd/csrc/lstm_cell.c on first use): the same math in one
+pass over the step's numbers, which also writes the gradient's factors over z and e as it
+goes (step-major: the compiled backward reads them a step at a time), so no backward turns
+them, and the backward's step is one call too. A masked layer and GPU arrays keep the array
+code.
+
 The loops take their per-step views from zip over the step axis (made in C, not indexed in
 Python each step) and pass outputs by position: at 16 x 64 numbers a call, NumPy's own
 overhead is a third of each elementwise call.
@@ -41,6 +48,7 @@ import numpy as np
 
 from autograd.backend import dense, get_array_module, matmul_into
 from autograd.config import Config
+from autograd.cpu_kernels import lstm_backward_step, lstm_forward_step, serves
 from autograd.cuda_kernels import fused, lstm_cell_, lstm_cell_grad_
 from autograd.function import Function
 from autograd.ops import astype, matmul, reshape, stack, sum, transpose
@@ -100,23 +108,44 @@ def lstm_layer_arrays(x, weights_ih, weights_hh, biases, h0, c0, reverse, mask=N
     z = xp.empty((length, 4, dirs, batch, hidden), dtype)  # pre-activations, then u_i, u_f, u_o
     e = xp.empty((length + 1, 3, dirs, batch, hidden), dtype)  # g, the cell c read, tanh c'
     e[0, 1] = c0
-    products = xp.empty((2, dirs, batch, hidden), dtype)
     if dirs == 1:
         into, step_rows, weights = z[:, :, 0], rows[0, :length], held[0]
     else:
         into, step_rows = z.swapaxes(1, 2), rows[:, :length, None].swapaxes(0, 1)
         weights = held
-    h_next = rows[:, 1:, :, :hidden].swapaxes(0, 1)
     dropped = None if mask is None else _dropped_steps(mask, reverse, xp)
+    compiled = mask is None and serves(z)
+    if compiled:  # C (autograd/cpu_kernels.py): z and e are left holding the factors
+        step = lstm_forward_step(z, e, rows)
+        for k, (into_k, rows_k) in enumerate(zip(into, step_rows)):
+            matmul_into(rows_k, weights, into_k)
+            step(k)
+    else:
+        _array_steps(into, step_rows, weights, z, e, rows, dropped)
+    outputs = xp.empty((length, batch, dirs * hidden), dtype)
+    for d, backwards in enumerate(reverse):
+        hs = rows[d, :, :, :hidden]
+        outputs[..., d * hidden:(d + 1) * hidden] = hs[:0:-1] if backwards else hs[1:]
+    return (outputs, rows[:, length, :, :hidden].copy(), e[length, 1].copy(),
+            _Kept(z, e, rows, dropped, compiled))
+
+
+def _array_steps(into, step_rows, weights, z, e, rows, dropped):
+    """The steps' products and gate math in array calls (lstm_layer_arrays' layouts); on GPU
+    arrays a step's gate math is one kernel (autograd/cuda_kernels.py)."""
+    xp = get_array_module(z)
+    length, _, dirs, batch, hidden = z.shape
+    products = xp.empty((2, dirs, batch, hidden), z.dtype)
+    h_next = rows[:, 1:, :, :hidden].swapaxes(0, 1)
     # (with a mask: each step's dropped samples and the h they keep)
-    kept = repeat(None) if mask is None else zip(
+    kept = repeat(None) if dropped is None else zip(
         dropped, rows[:, :length, :, :hidden].swapaxes(0, 1))
     steps = zip(into, step_rows, z[:, :3], z[:, 3], e[:length, 0], e[:length, :2], z[:, :2],
                 e[1:, 1], e[:length, 2], z[:, 2], h_next, kept)
     add, exp, tanh, divide = xp.add, xp.exp, xp.tanh, xp.divide
-    one = xp.ones((), dtype)  # (a 0-d array: NumPy adds it faster than a scalar)
+    one = xp.ones((), z.dtype)  # (a 0-d array: NumPy adds it faster than a scalar)
     g_over_i, c_over_f = products
-    in_kernels = mask is None and fused(z)  # GPU arrays: a step's gate math in one kernel
+    in_kernels = dropped is None and fused(z)
     with np.errstate(over="ignore"):  # e^-a = inf: the gate's limit 0 (x / inf = 0)
         for into_k, rows_k, u, a_g, g, pairs, u_pairs, cell, t, u_o, h, masked in steps:
             if in_kernels:  # (the product read where it lands: CuPy's matmul has no out=)
@@ -135,25 +164,20 @@ def lstm_layer_arrays(x, weights_ih, weights_hh, biases, h0, c0, reverse, mask=N
             divide(tanh(cell, t), u_o, h)
             if masked is not None:
                 xp.copyto(h, masked[1], where=masked[0])
-    outputs = xp.empty((length, batch, dirs * hidden), dtype)
-    for d, backwards in enumerate(reverse):
-        hs = rows[d, :, :, :hidden]
-        outputs[..., d * hidden:(d + 1) * hidden] = hs[:0:-1] if backwards else hs[1:]
-    return (outputs, rows[:, length, :, :hidden].copy(), e[length, 1].copy(),
-            _Kept(z, e, rows, dropped))
 
 
 class _Kept:
     """What the forward keeps for the backward: z (L, 4, D, N, H), e (L+1, 3, D, N, H),
     rows and the mask's dropped steps. The first backward turns z and e into the factors
     of the gradient (_factors), which take their place: the step-major arrays are freed,
-    and a second backward through the same graph finds the factors."""
+    and a second backward through the same graph finds the factors. `compiled`: the C
+    kernels ran the steps, and left the factors in z and e, step-major (lstm_cell.c)."""
 
-    __slots__ = ("z", "e", "rows", "dropped", "_turned", "_lock")
+    __slots__ = ("z", "e", "rows", "dropped", "compiled", "_turned", "_lock")
 
-    def __init__(self, z, e, rows, dropped):
+    def __init__(self, z, e, rows, dropped, compiled=False):
         self.z, self.e, self.rows, self.dropped = z, e, rows, dropped
-        self._turned, self._lock = False, threading.Lock()
+        self.compiled, self._turned, self._lock = compiled, compiled, threading.Lock()
 
     def factors(self):
         """(A, B_cell, B_h, f) of every step: A, B_h and f (L, D, N, H), B_cell
@@ -204,22 +228,57 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
     cache and the gradients of its outputs (L, N, D*H), h_n and c_n (D, N, H). `needs`:
     whether to compute (g_x, the weights', g_h0); what is not needed is None. g_bias is
     None without a bias."""
-    a, b_cells, b_hs, f = cache.factors()
     rows, dropped = cache.rows, cache.dropped
-    xp = get_array_module(a)
-    length, dirs, batch, hidden = a.shape
+    xp = get_array_module(rows)
+    dirs, length, batch = rows.shape[0], rows.shape[1] - 1, rows.shape[2]
+    hidden = weights_hh[0].shape[1]
     width = 4 * hidden
     need_x, need_weights, need_h0 = needs
-    d = xp.empty((dirs, length, batch, width), a.dtype)  # PyTorch's gate order
-    d_gates = d.reshape(dirs, length, batch, 4, hidden).transpose(1, 3, 0, 2, 4)
+    d = xp.empty((dirs, length, batch, width), rows.dtype)  # PyTorch's gate order
     g_steps = _in_processing_order(g_outputs, reverse, hidden, xp)
+    if dirs == 1:
+        w_hh, product = weights_hh[0], xp.dot
+    else:
+        w_hh, product = xp.stack(weights_hh), matmul_into
+    steps_grad = _compiled_steps_grad if cache.compiled else _array_steps_grad
+    g_h, g_c = steps_grad(cache, d, g_steps, g_hn, g_cn, w_hh, product)
+    g_h0 = xp.matmul(d[:, 0], w_hh) if need_h0 else None
+    if need_h0 and dropped is not None:
+        xp.copyto(g_h0, g_h, where=dropped[0])
+    d_rows = d.reshape(dirs, length * batch, width)
+    weights = [None] * dirs
+    if need_weights:
+        step_rows = rows[:, :length].reshape(dirs, length * batch, rows.shape[-1])
+        for k in range(dirs):
+            end = hidden + weights_ih[k].shape[1]
+            # one product a part of the rows [h | x_t | 1]: contiguous gradients, as
+            # PyTorch's (an optimizer walks them in blocks), with no (4H, H + I + 1) between
+            d_t, parts = d_rows[k].T, step_rows[k]
+            bias = d_t @ parts[:, end] if parts.shape[1] > end else None
+            weights[k] = (d_t @ parts[:, hidden:end], d_t @ parts[:, :hidden], bias)
+    g_x = None
+    if need_x:
+        for k, backwards in enumerate(reverse):
+            part = (d_rows[k] @ weights_ih[k]).reshape(length, batch, weights_ih[k].shape[1])
+            part = part[::-1] if backwards else part
+            g_x = part if g_x is None else g_x + part
+    return g_x, weights, g_h0, g_c
+
+
+def _array_steps_grad(cache, d, g_steps, g_hn, g_cn, w_hh, product):
+    """(g_h, g_c) after the steps' gradients, written into d (D, L, N, 4H), in array calls
+    from the factors (_Kept.factors); g_steps (L, D, N, H) the outputs' gradient; product:
+    the (N, 4H) by w_hh product into an (N, H) view (D = 1) or the stacked one. On GPU
+    arrays a step's math is one kernel (autograd/cuda_kernels.py)."""
+    a, b_cells, b_hs, f = cache.factors()
+    dropped = cache.dropped
+    xp = get_array_module(a)
+    length, dirs, batch, hidden = a.shape
+    d_gates = d.reshape(dirs, length, batch, 4, hidden).transpose(1, 3, 0, 2, 4)
     g_h = g_hn + g_steps[length - 1]  # buffers of our own, updated in place each step
     g_c = g_cn.astype(a.dtype, copy=True)
     s = xp.empty_like(g_c)
-    if dirs == 1:
-        w_hh, product, d_steps = weights_hh[0], xp.dot, d[0]
-    else:
-        w_hh, product, d_steps = xp.stack(weights_hh), matmul_into, d.swapaxes(0, 1)
+    d_steps = d[0] if dirs == 1 else d.swapaxes(0, 1)
     into = g_h[0] if dirs == 1 else g_h  # (the products' view of g_h)
     if dropped is not None:  # a second buffer and its view, traded with g_h's each step
         spare = xp.empty_like(g_h)
@@ -250,27 +309,24 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
             add(g_h, g_out, g_h)
         _step_grad(a_k, b_cell, b_h, g_h, g_c, d_cell, d_h, s)
         multiply(s, f_k, g_c)
-    g_h0 = xp.matmul(d[:, 0], w_hh) if need_h0 else None
-    if need_h0 and dropped is not None:
-        xp.copyto(g_h0, g_h, where=dropped[0])
-    d_rows = d.reshape(dirs, length * batch, width)
-    weights = [None] * dirs
-    if need_weights:
-        step_rows = rows[:, :length].reshape(dirs, length * batch, rows.shape[-1])
-        for k in range(dirs):
-            end = hidden + weights_ih[k].shape[1]
-            # one product a part of the rows [h | x_t | 1]: contiguous gradients, as
-            # PyTorch's (an optimizer walks them in blocks), with no (4H, H + I + 1) between
-            d_t, parts = d_rows[k].T, step_rows[k]
-            bias = d_t @ parts[:, end] if parts.shape[1] > end else None
-            weights[k] = (d_t @ parts[:, hidden:end], d_t @ parts[:, :hidden], bias)
-    g_x = None
-    if need_x:
-        for k, backwards in enumerate(reverse):
-            part = (d_rows[k] @ weights_ih[k]).reshape(length, batch, weights_ih[k].shape[1])
-            part = part[::-1] if backwards else part
-            g_x = part if g_x is None else g_x + part
-    return g_x, weights, g_h0, g_c
+    return g_h, g_c
+
+
+def _compiled_steps_grad(cache, d, g_steps, g_hn, g_cn, w_hh, product):
+    """_array_steps_grad's (g_h, g_c) and d, a C kernel a step (autograd/csrc/lstm_cell.c)
+    after the product of the next step's gradient: the factors are the forward's."""
+    dirs, length = d.shape[:2]
+    g_h = np.array(g_hn, d.dtype, order="C")  # h_n's, then each step's product lands here
+    g_c = np.array(g_cn, d.dtype, order="C")
+    if g_steps.strides[-1] != g_steps.itemsize or not g_steps.flags.aligned:
+        g_steps = np.ascontiguousarray(g_steps)
+    step = lstm_backward_step(cache.z, cache.e, d, g_h, g_c, g_steps)
+    into, d_steps = (g_h[0], d[0]) if dirs == 1 else (g_h, d.swapaxes(0, 1))
+    step(length - 1)
+    for k in range(length - 2, -1, -1):
+        product(d_steps[k + 1], w_hh, into)
+        step(k)
+    return g_h, g_c
 
 
 def _in_processing_order(g_outputs, reverse, hidden, xp):

@@ -21,6 +21,20 @@ from nn.functional.recurrent_step import RecurrentStep
 MODES = sorted(STEPS)
 
 
+@pytest.fixture(params=["compiled", "arrays"])
+def lstm_path(request, monkeypatch):
+    """Runs a test on the LSTM layer's C kernels (autograd/cpu_kernels.py), which must build
+    wherever a C compiler is found, and on its array code (the kernels switched off)."""
+    from autograd import cpu_kernels
+    if request.param == "arrays":
+        monkeypatch.setattr(cpu_kernels, "library", lambda char: None)
+    elif not cpu_kernels.wanted():
+        pytest.skip("no C compiler here, or RUNGRAD_CPU_KERNELS=0: the LSTM runs on arrays")
+    else:
+        assert cpu_kernels.library("f") is not None and cpu_kernels.library("d") is not None
+    return request.param
+
+
 def step_inputs(mode, batch, hidden, dtype, rng):
     """gx, gh (N, G*H) and the state arrays (N, H) the step reads directly."""
     step = STEPS[mode]
@@ -242,7 +256,8 @@ def test_the_gates_match_sigmoid_and_tanh(dtype):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("batch, hidden", [(1, 1), (2, 1), (1, 2)])
-def test_both_directions_at_once_equal_two_recurrences_at_tiny_sizes(batch, hidden, dtype):
+def test_both_directions_at_once_equal_two_recurrences_at_tiny_sizes(batch, hidden, dtype,
+                                                                   lstm_path):
     """LSTMLayer's stacked directions against a Recurrence of step Functions each. Batch 1
     and hidden size 1 make one-column views of 16- and 64-byte rows, where NumPy 2.4's
     np.negative(..., out=) writes wrong values (the gates are negated by a product)."""
@@ -267,7 +282,7 @@ def test_both_directions_at_once_equal_two_recurrences_at_tiny_sizes(batch, hidd
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_saturated_gates_match_the_step_functions_without_warnings(dtype):
+def test_saturated_gates_match_the_step_functions_without_warnings(dtype, lstm_path):
     """LSTMLayer holds the sigmoid gates as 1 + e^-a and divides by them: where e^-a
     overflows (a far below 0) the gate is exactly 0, as the step Functions' sigmoid gives,
     in outputs and gradients alike, with no NaN and no overflow warning."""
@@ -420,7 +435,7 @@ def test_recurrence_with_a_mask_is_the_stepwise_recurrence(mode, reverse):
 
 
 @pytest.mark.parametrize("bidirectional", [False, True])
-def test_lstm_backward_twice_and_from_threads_through_one_graph(bidirectional):
+def test_lstm_backward_twice_and_from_threads_through_one_graph(bidirectional, lstm_path):
     """The whole-layer LSTM turns its kept gates in place on the first backward: a second
     backward through the same graph, and backward passes from several threads at once,
     give the first pass's gradients (and the differentiable replay's)."""
@@ -449,12 +464,15 @@ def test_lstm_backward_twice_and_from_threads_through_one_graph(bidirectional):
         np.testing.assert_array_equal(got, first[0].data)
 
 
-def test_lstm_backward_that_raises_leaves_the_kept_arrays_for_the_next_one():
+def test_lstm_backward_that_raises_leaves_the_kept_arrays_for_the_next_one(monkeypatch):
     """A first backward that raises while it turns the kept gates into the gradient's
     factors (an underflow under np.errstate: a closed input gate times a saturated g's
     slope, i (1 - g^2), in float32) leaves what the forward kept as it was: the next
     backward through the graph gives a fresh graph's gradients. One step, where the
-    gate-major copy of the kept cells is no copy unless made one."""
+    gate-major copy of the kept cells is no copy unless made one. (The array code's: the
+    C kernels make the factors in the forward, and C raises no floating-point errors.)"""
+    from autograd import cpu_kernels
+    monkeypatch.setattr(cpu_kernels, "library", lambda char: None)
     from nn.functional.lstm_layer import lstm_layer
 
     def loss_and_inputs():
@@ -475,7 +493,7 @@ def test_lstm_backward_that_raises_leaves_the_kept_arrays_for_the_next_one():
 
 
 @pytest.mark.parametrize("reverse", [False, True])
-def test_lstm_layer_backward_from_a_sum_s_broadcast_gradient(reverse):
+def test_lstm_layer_backward_from_a_sum_s_broadcast_gradient(reverse, lstm_path):
     """A sum's gradient reaches the layer as a zero-strided view (made dense before the steps
     add it): every gradient equals the one from the same ones given as a dense array."""
     from nn.functional.lstm_layer import lstm_layer
