@@ -87,9 +87,11 @@ def _built(compiler, real):
         return path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return _compile(compiler, flags, path)
-    except PermissionError:  # a read-only home: built for this process alone
-        return _compile(compiler, flags, Path(tempfile.mkdtemp(prefix="rungrad-")) / path.name)
+        if not os.access(path.parent, os.W_OK):
+            raise PermissionError(path.parent)
+    except OSError:  # a read-only home: built for this process alone
+        path = Path(tempfile.mkdtemp(prefix="rungrad-kernels-")) / path.name
+    return _compile(compiler, flags, path)
 
 
 def _compile(compiler, flags, path):
@@ -133,25 +135,36 @@ def _descriptor(*values):
     return (ctypes.c_int64 * len(values))(*values)
 
 
-def lstm_forward_step(z, e, rows):
-    """step(k): step k's gate math, after its product landed in z[k] (see lstm_cell.c)."""
+def lstm_forward_step(z, e, rows, dropped=None):
+    """step(k): step k's gate math, after its product landed in z[k] (see lstm_cell.c);
+    dropped: Keras' padding steps (L, D, N, 1) booleans, or None."""
     length, _, dirs, batch, hidden = z.shape
     lib = library(z.dtype.char)
-    desc = _descriptor(z.ctypes.data, e.ctypes.data, rows.ctypes.data, dirs, batch, hidden,
-                       rows.shape[-1], length)
+    desc = _descriptor(z.ctypes.data, e.ctypes.data, rows.ctypes.data, _address(dropped),
+                       dirs, batch, hidden, rows.shape[-1], length)
     return functools.partial(lib.lstm_forward_step, desc)
 
 
-def lstm_backward_step(z, e, d, g_h, g_c, g_out):
+def lstm_backward_step(z, e, d, g_h, g_c, carry, dropped, g_out):
     """step(k): step k's gradient into d[:, k] and g_c, from g_h (step k+1's product) and
-    g_out (L, D, N, H), the outputs' gradient (any strides, the units' contiguous)."""
+    g_out (L, D, N, H), the outputs' gradient (any strides, the units' contiguous); carry
+    (D, N, H) receives the gradient of step k's h (see lstm_cell.c)."""
     length, _, dirs, batch, hidden = z.shape
     lib = library(z.dtype.char)
     size = g_out.itemsize
     desc = _descriptor(z.ctypes.data, e.ctypes.data, d.ctypes.data, g_h.ctypes.data,
-                       g_c.ctypes.data, g_out.ctypes.data, *(s // size for s in g_out.strides[:3]),
+                       g_c.ctypes.data, carry.ctypes.data, _address(dropped),
+                       g_out.ctypes.data, *(s // size for s in g_out.strides[:3]),
                        dirs, batch, hidden, length)
     return functools.partial(lib.lstm_backward_step, desc)
+
+
+def _address(array):
+    """A contiguous array's address for a kernel; 0 (C's NULL) for None."""
+    if array is None:
+        return 0
+    assert array.flags.c_contiguous
+    return array.ctypes.data
 
 
 def _check(lib, dtype):
@@ -164,8 +177,8 @@ def _check(lib, dtype):
     held, cell = z[0].copy(), e[0, 1].copy()  # (-a_i, -a_f, -a_o, a_g)
     i, f, o = 1 / (1 + np.exp(held[:3]))
     cell_new = np.tanh(held[3]) * i + cell * f
-    desc = _descriptor(z.ctypes.data, e.ctypes.data, rows.ctypes.data, dirs, batch, hidden,
-                       width, 1)
+    desc = _descriptor(z.ctypes.data, e.ctypes.data, rows.ctypes.data, 0, dirs, batch,
+                       hidden, width, 1)
     lib.lstm_forward_step(desc, 0)
     tolerance = 1e-5 if dtype == np.float32 else 1e-12
     for got, want in ((e[1, 1], cell_new), (rows[:, 1, :, :hidden], np.tanh(cell_new) * o),

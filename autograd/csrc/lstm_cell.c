@@ -13,6 +13,8 @@
                              forward writes f into e[k, 0] and t o' into e[k, 2]
      rows (D, L + 1, N, W)   step k writes its h into rows[d, k + 1, n, :H]
      d    (D, L, N, 4H)      the pre-activations' gradient, PyTorch's gate order i, f, g, o
+     dropped (L, D, N)       Keras' masking, or none: 1 where step k of direction d is
+                             padding for sample n, which keeps its h and c there
    where t = tanh(c') and y' is a gate's slope: y (1 - y) for a sigmoid, 1 - y^2 for tanh. */
 #include <math.h>
 #include <stdint.h>
@@ -60,31 +62,51 @@ static void forward_row(real *restrict z, real *restrict e, int64_t gate,
     }
 }
 
-/* desc: z, e, rows (addresses), D, N, H, W, L. */
+/* A padding step's row: h and c as they were, and factors that pass the cell's gradient
+   as it is (f = 1) and give the gates none. */
+static void padding_row(real *restrict z, real *restrict e, int64_t gate,
+                        real *restrict cell, real *restrict h, const real *restrict h_read,
+                        int64_t H) {
+    for (int64_t j = 0; j < H; j++) {
+        cell[j] = e[gate + j];
+        h[j] = h_read[j];
+        z[j] = z[gate + j] = z[2 * gate + j] = z[3 * gate + j] = e[2 * gate + j] = 0;
+        e[j] = 1;
+    }
+}
+
+/* desc: z, e, rows, dropped (addresses; dropped 0 for none), D, N, H, W, L. */
 void lstm_forward_step(const int64_t *desc, int64_t k) {
     real *z = (real *)desc[0], *e = (real *)desc[1], *rows = (real *)desc[2];
-    int64_t D = desc[3], N = desc[4], H = desc[5], W = desc[6], L = desc[7];
+    const uint8_t *dropped = (const uint8_t *)desc[3];
+    int64_t D = desc[4], N = desc[5], H = desc[6], W = desc[7], L = desc[8];
     int64_t gate = D * N * H;
     real *z_k = z + k * 4 * gate, *e_k = e + k * 3 * gate, *cells = e_k + 4 * gate;
     for (int64_t d = 0; d < D; d++)
         for (int64_t n = 0; n < N; n++) {
             int64_t at = (d * N + n) * H;
-            real *h = rows + ((d * (L + 1) + k + 1) * N + n) * W;
-            forward_row(z_k + at, e_k + at, gate, cells + at, h, H);
+            real *h_read = rows + ((d * (L + 1) + k) * N + n) * W, *h = h_read + N * W;
+            if (dropped && dropped[(k * D + d) * N + n])
+                padding_row(z_k + at, e_k + at, gate, cells + at, h, h_read, H);
+            else
+                forward_row(z_k + at, e_k + at, gate, cells + at, h, H);
         }
 }
 
-/* One row: s = g_h A + g_c with g_h = the product's part plus the output's; the four
-   pre-activations' gradients (s g i', s c f', s i g', g_h t o'); g_c <- s f. */
+/* One row: s = g_h A + g_c with g_h = the gradient from later (g_later) plus the
+   output's, kept in `carry`; the four pre-activations' gradients (s g i', s c f', s i g',
+   g_h t o'); g_c <- s f. (g_later may be `carry` itself: each number is read before it is
+   written, so they are not `restrict`.) */
 static void backward_row(const real *restrict z, const real *restrict e, int64_t gate,
-                         const real *restrict g_h, const real *restrict g_out,
+                         const real *g_later, const real *restrict g_out, real *carry,
                          real *restrict g_c, real *restrict d, int64_t H) {
     const real *b_f = z + gate, *b_g = b_f + gate, *a = b_g + gate, *b_h = e + 2 * gate;
     real *d_f = d + H, *d_g = d_f + H, *d_o = d_g + H;
 #pragma omp simd
     for (int64_t j = 0; j < H; j++) {
-        real gh = g_h[j] + g_out[j];
+        real gh = g_later[j] + g_out[j];
         real s = gh * a[j] + g_c[j];
+        carry[j] = gh;
         d[j] = s * z[j];
         d_f[j] = s * b_f[j];
         d_g[j] = s * b_g[j];
@@ -93,22 +115,27 @@ static void backward_row(const real *restrict z, const real *restrict e, int64_t
     }
 }
 
-/* desc: z, e, d, g_h (D, N, H), g_c (D, N, H), g_out (addresses: g_out at step 0), g_out's
-   strides in numbers along steps, directions and samples (its units contiguous), D, N, H, L.
-   g_h holds the gradient of step k's h from step k + 1's rows (h_n's at k = L - 1). */
+/* desc: z, e, d, g_h, g_c, carry (the last three (D, N, H)), dropped (0 for none), g_out
+   (addresses: g_out at step 0), g_out's strides in numbers along steps, directions and
+   samples (its units contiguous), D, N, H, L. g_h holds the gradient of step k's h from
+   step k + 1's rows (h_n's at k = L - 1); a sample padded at step k + 1 takes the
+   gradient that step's h had (carry) instead: its h passed on unchanged. */
 void lstm_backward_step(const int64_t *desc, int64_t k) {
     const real *z = (const real *)desc[0], *e = (const real *)desc[1];
     real *d = (real *)desc[2], *g_h = (real *)desc[3], *g_c = (real *)desc[4];
-    const real *g_out = (const real *)desc[5];
-    int64_t step = desc[6], dir = desc[7], sample = desc[8];
-    int64_t D = desc[9], N = desc[10], H = desc[11], L = desc[12];
+    real *carry = (real *)desc[5];
+    const uint8_t *dropped = (const uint8_t *)desc[6];
+    const real *g_out = (const real *)desc[7];
+    int64_t step = desc[8], dir = desc[9], sample = desc[10];
+    int64_t D = desc[11], N = desc[12], H = desc[13], L = desc[14];
     int64_t gate = D * N * H;
     const real *z_k = z + k * 4 * gate, *e_k = e + k * 3 * gate;
     for (int64_t dd = 0; dd < D; dd++)
         for (int64_t n = 0; n < N; n++) {
             int64_t at = (dd * N + n) * H;
-            backward_row(z_k + at, e_k + at, gate, g_h + at,
-                         g_out + k * step + dd * dir + n * sample, g_c + at,
+            int carried = dropped && k + 1 < L && dropped[((k + 1) * D + dd) * N + n];
+            backward_row(z_k + at, e_k + at, gate, (carried ? carry : g_h) + at,
+                         g_out + k * step + dd * dir + n * sample, carry + at, g_c + at,
                          d + ((dd * L + k) * N + n) * 4 * H, H);
         }
 }

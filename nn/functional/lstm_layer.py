@@ -29,17 +29,18 @@ Where a C compiler is found, a step's gate math is one call instead
 (autograd/cpu_kernels.py builds autograd/csrc/lstm_cell.c on first use): the same math in one
 pass over the step's numbers, which also writes the gradient's factors over z and e as it
 goes (step-major: the compiled backward reads them a step at a time), so no backward turns
-them, and the backward's step is one call too. A masked layer and GPU arrays keep the array
-code.
+them, and the backward's step is one call too (Keras' masking included). GPU arrays keep
+the array code.
 
 The loops take their per-step views from zip over the step axis (made in C, not indexed in
 Python each step) and pass outputs by position: at 16 x 64 numbers a call, NumPy's own
 overhead is a third of each elementwise call.
 
 Keras' masking (a mask (L, N), the last input): a padding step restores a sample's cell and
-h after computing them (two copyto calls a step), and the backward masks its coefficients
-once (no gate gradient there, the cell's passing as it is) and carries the sample's h
-gradient past the step (one call a step).
+h after computing them (two copyto calls a step; the kernels copy the row instead), and the
+backward masks its coefficients once (no gate gradient there, the cell's passing as it is;
+the kernels write those coefficients in the forward) and carries the sample's h gradient
+past the step (one call a step).
 """
 import threading
 from itertools import repeat
@@ -114,9 +115,9 @@ def lstm_layer_arrays(x, weights_ih, weights_hh, biases, h0, c0, reverse, mask=N
         into, step_rows = z.swapaxes(1, 2), rows[:, :length, None].swapaxes(0, 1)
         weights = held
     dropped = None if mask is None else _dropped_steps(mask, reverse, xp)
-    compiled = mask is None and serves(z)
+    compiled = serves(z)
     if compiled:  # C (autograd/cpu_kernels.py): z and e are left holding the factors
-        step = lstm_forward_step(z, e, rows)
+        step = lstm_forward_step(z, e, rows, dropped)
         for k, (into_k, rows_k) in enumerate(zip(into, step_rows)):
             matmul_into(rows_k, weights, into_k)
             step(k)
@@ -318,15 +319,16 @@ def _compiled_steps_grad(cache, d, g_steps, g_hn, g_cn, w_hh, product):
     dirs, length = d.shape[:2]
     g_h = np.array(g_hn, d.dtype, order="C")  # h_n's, then each step's product lands here
     g_c = np.array(g_cn, d.dtype, order="C")
+    carry = np.empty_like(g_h)  # each step's gradient of its h (a padded sample's passes on)
     if g_steps.strides[-1] != g_steps.itemsize or not g_steps.flags.aligned:
         g_steps = np.ascontiguousarray(g_steps)
-    step = lstm_backward_step(cache.z, cache.e, d, g_h, g_c, g_steps)
+    step = lstm_backward_step(cache.z, cache.e, d, g_h, g_c, carry, cache.dropped, g_steps)
     into, d_steps = (g_h[0], d[0]) if dirs == 1 else (g_h, d.swapaxes(0, 1))
     step(length - 1)
     for k in range(length - 2, -1, -1):
         product(d_steps[k + 1], w_hh, into)
         step(k)
-    return g_h, g_c
+    return carry, g_c
 
 
 def _in_processing_order(g_outputs, reverse, hidden, xp):

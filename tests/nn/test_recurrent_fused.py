@@ -350,7 +350,7 @@ def test_stepwise_recurrence_with_masks_of_ones_is_the_fused_recurrence(mode, re
 
 
 @pytest.mark.parametrize("reverse", [(False,), (True,), (False, True)])
-def test_lstm_layer_with_a_mask_is_the_stepwise_recurrence(reverse):
+def test_lstm_layer_with_a_mask_is_the_stepwise_recurrence(reverse, lstm_path):
     """LSTMLayer's Keras masking (padding steps carry h and c) gives stepwise_recurrence's
     outputs, states and gradients, first order and through create_graph; numerically
     checked to second order on a small case."""
