@@ -35,9 +35,11 @@ _STEP = (ctypes.POINTER(ctypes.c_int64), ctypes.c_int64)
 
 
 def serves(array):
-    """Whether the kernels serve `array`: a NumPy float32 or float64 array, kernels built."""
-    return (array.__class__ is np.ndarray and array.dtype.char in _REALS
-            and library(array.dtype.char) is not None)
+    """Whether the kernels serve `array`: a NumPy float32 or float64 array in the machine's
+    byte order, kernels built."""
+    dtype = array.dtype
+    return (array.__class__ is np.ndarray and dtype.char in _REALS and dtype.isnative
+            and library(dtype.char) is not None)
 
 
 def wanted():
@@ -51,59 +53,98 @@ def _compiler():
     return shlex.split(os.environ.get("CC", "")) or ["cc"]
 
 
-@functools.cache
 def library(char):
     """The kernels for dtype char 'f' or 'd' (a ctypes library), or None where they cannot
-    be had (see the module's docstring; no compiler is no warning: many machines have
-    none)."""
-    if not wanted():
-        return None
-    compiler = _compiler()
-    try:
-        lib = _load(_built(compiler, _REALS[char]))
-        _check(lib, np.dtype(char))
-    except (OSError, subprocess.SubprocessError, ArithmeticError) as exc:
-        warnings.warn(f"rungrad: the compiled LSTM kernels are not used ({exc}); LSTM layers "
-                      "run on NumPy, slower. RUNGRAD_CPU_KERNELS=0 skips the build.",
-                      RuntimeWarning, stacklevel=2)
-        return None
+    be had (see the module's docstring). Why a build that should have worked did not is
+    said once, in a warning (no compiler is no warning: many machines have none)."""
+    lib, problem = _library(char)
+    if problem is not None and char not in _WARNED:
+        _WARNED.add(char)  # (before warning: under -W error the warning raises, once)
+        warnings.warn(f"rungrad: the compiled LSTM kernels are not used ({problem}); LSTM "
+                      "layers run on NumPy, slower. RUNGRAD_CPU_KERNELS=0 skips the build.",
+                      RuntimeWarning, stacklevel=3)
     return lib
 
 
+_WARNED = set()
+
+
+@functools.cache
+def _library(char):
+    """(library or None, why not or None), built and checked once per process."""
+    if not wanted():
+        return None, None
+    try:
+        lib = _load(_built(_compiler(), _REALS[char]))
+        _check(lib, np.dtype(char))
+    except (OSError, subprocess.SubprocessError, ArithmeticError) as exc:
+        return None, exc
+    return lib, None
+
+
 def kernel_home():
-    """Where built kernels are kept: $RUNGRAD_KERNELS if set, else ~/.rungrad/kernels."""
-    return Path(os.path.expanduser(os.environ.get("RUNGRAD_KERNELS")
-                                   or Path.home() / ".rungrad" / "kernels"))
+    """Where built kernels are kept: $RUNGRAD_KERNELS if set, else ~/.rungrad/kernels (an
+    absolute path; None where no home folder can be found)."""
+    folder = os.environ.get("RUNGRAD_KERNELS")
+    try:
+        folder = Path(os.path.expanduser(folder)) if folder else (
+            Path.home() / ".rungrad" / "kernels")
+    except RuntimeError:  # (no $HOME and no entry for this user)
+        return None
+    return folder.absolute()
 
 
 def _built(compiler, real):
-    """The path of the library for `real`, compiled unless this machine already has it."""
+    """The path of the library for `real`: this machine's, when one is kept whose bytes are
+    those it was written with (the name ends with their hash: a file cut short is never
+    loaded), else compiled now, kept where it can be (else in a temporary folder, for
+    this process)."""
     flags = list(_FLAGS) + [f"-DREAL={real}", f"-DREAL_IS_DOUBLE={int(real == 'double')}"]
     version = subprocess.run(compiler + ["--version"], capture_output=True, timeout=60).stdout
     digest = hashlib.sha256(b"\0".join([_SOURCE.read_bytes(), version, " ".join(
         compiler + flags).encode(), _cpu().encode()])).hexdigest()[:20]
-    path = kernel_home() / f"lstm_cell_{real}_{digest}.so"
-    if path.exists():
-        return path
+    stem, home = f"lstm_cell_{real}_{digest}", kernel_home()
+    for kept in sorted(home.glob(stem + ".*.so")) if home is not None else ():
+        if kept.name == f"{stem}.{_content_hash(kept)}.so":
+            return kept
+    if _writable(home):
+        return _compile(compiler, flags, home, stem)
+    alone = Path(tempfile.mkdtemp(prefix="rungrad-kernels-"))  # (removed once loaded)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not os.access(path.parent, os.W_OK):
-            raise PermissionError(path.parent)
-    except OSError:  # a read-only home: built for this process alone
-        path = Path(tempfile.mkdtemp(prefix="rungrad-kernels-")) / path.name
-    return _compile(compiler, flags, path)
+        return _compile(compiler, flags, alone, stem)
+    except BaseException:
+        shutil.rmtree(alone, ignore_errors=True)
+        raise
 
 
-def _compile(compiler, flags, path):
-    """Compile into a temporary file beside `path`, then rename it there (processes that
-    build at once each write their own file; a reader never sees half of one)."""
-    handle, temporary = tempfile.mkstemp(suffix=".so", dir=path.parent)
+def _writable(folder):
+    """Whether `folder` (None for none) exists or could be made, and may be written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (OSError, AttributeError):  # (AttributeError: None)
+        return False
+    return os.access(folder, os.W_OK)
+
+
+def _content_hash(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def _compile(compiler, flags, folder, stem):
+    """Compile into a temporary file in `folder`, then rename it to `stem`.<its hash>.so
+    there, readable by all (processes that build at once each write their own file; a
+    reader never sees half of one)."""
+    handle, temporary = tempfile.mkstemp(prefix=".building-", suffix=".so", dir=folder)
     os.close(handle)
     try:
         for extra in (_NATIVE, ()):
             done = subprocess.run(compiler + flags + list(extra) + [
                 "-o", temporary, str(_SOURCE), "-lm"], capture_output=True, timeout=300)
             if done.returncode == 0:
+                with open(temporary, "rb") as built:
+                    os.fsync(built.fileno())
+                os.chmod(temporary, 0o755)
+                path = folder / f"{stem}.{_content_hash(Path(temporary))}.so"
                 os.replace(temporary, path)
                 return path
         message = done.stderr.decode(errors="replace").strip().splitlines()
@@ -125,6 +166,8 @@ def _cpu():
 
 def _load(path):
     lib = ctypes.CDLL(str(path))
+    if path.parent.name.startswith("rungrad-kernels-"):  # built for this process alone: the
+        shutil.rmtree(path.parent, ignore_errors=True)  # mapping stays, the files go
     for name in ("lstm_forward_step", "lstm_backward_step"):
         getattr(lib, name).argtypes, getattr(lib, name).restype = _STEP, None
     return lib
@@ -168,20 +211,31 @@ def _address(array):
 
 
 def _check(lib, dtype):
-    """Raise ArithmeticError unless a small forward step of `lib` matches NumPy's math."""
+    """Raise ArithmeticError unless a small step of `lib`, forward and backward, gives what
+    NumPy computes from the formulas."""
     rng = np.random.default_rng(0)
     dirs, batch, hidden, width = 2, 3, 5, 7
     z = rng.standard_normal((1, 4, dirs, batch, hidden)).astype(dtype) * 3
     e = rng.standard_normal((2, 3, dirs, batch, hidden)).astype(dtype)
     rows = np.zeros((dirs, 2, batch, width), dtype)
-    held, cell = z[0].copy(), e[0, 1].copy()  # (-a_i, -a_f, -a_o, a_g)
-    i, f, o = 1 / (1 + np.exp(held[:3]))
-    cell_new = np.tanh(held[3]) * i + cell * f
-    desc = _descriptor(z.ctypes.data, e.ctypes.data, rows.ctypes.data, 0, dirs, batch,
-                       hidden, width, 1)
-    lib.lstm_forward_step(desc, 0)
-    tolerance = 1e-5 if dtype == np.float32 else 1e-12
-    for got, want in ((e[1, 1], cell_new), (rows[:, 1, :, :hidden], np.tanh(cell_new) * o),
-                      (e[0, 0], f)):
+    g_h, g_out, g_c = (rng.standard_normal((dirs, batch, hidden)).astype(dtype)
+                       for _ in range(3))
+    i, f, o = 1 / (1 + np.exp(z[0, :3]))  # (held: -a_i, -a_f, -a_o, a_g)
+    g, c = np.tanh(z[0, 3]), e[0, 1].copy()
+    cell = g * i + c * f
+    t = np.tanh(cell)
+    s = (g_h + g_out) * o * (1 - t * t) + g_c
+    d_want = np.concatenate([s * g * i * (1 - i), s * c * f * (1 - f), s * i * (1 - g * g),
+                             (g_h + g_out) * t * o * (1 - o)], axis=-1)
+    lib.lstm_forward_step(_descriptor(z.ctypes.data, e.ctypes.data, rows.ctypes.data, 0, dirs,
+                                      batch, hidden, width, 1), 0)
+    d, carry = np.zeros((dirs, 1, batch, 4 * hidden), dtype), np.zeros_like(g_h)
+    lib.lstm_backward_step(_descriptor(
+        z.ctypes.data, e.ctypes.data, d.ctypes.data, g_h.ctypes.data, g_c.ctypes.data,
+        carry.ctypes.data, 0, g_out.ctypes.data, 0, batch * hidden, hidden, dirs, batch,
+        hidden, 1), 0)
+    tolerance = 1e-4 if dtype == np.float32 else 1e-11
+    for got, want in ((e[1, 1], cell), (rows[:, 1, :, :hidden], t * o), (d[:, 0], d_want),
+                      (g_c, s * f), (carry, g_h + g_out)):
         if not np.allclose(got, want, rtol=tolerance, atol=tolerance):
             raise ArithmeticError(f"the built kernel's {dtype} step differs from NumPy's")

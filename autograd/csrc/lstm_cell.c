@@ -27,7 +27,8 @@
 #define TANH tanhf
 #endif
 
-#if defined(__x86_64__) && defined(__GLIBC__) && __GLIBC_PREREQ(2, 35)
+#if defined(__x86_64__) && defined(__GLIBC__)  /* (__GLIBC_PREREQ exists only here) */
+#if __GLIBC_PREREQ(2, 35)
 /* glibc's vector math (libmvec) has these: the compiler then runs the loops below 8 or 16
    numbers at a time (GCC asks for them under -ffast-math only, which would also drop the
    infinities that a closed gate's e^-a = inf relies on). */
@@ -35,6 +36,7 @@ float expf(float) __attribute__((simd("notinbranch")));
 float tanhf(float) __attribute__((simd("notinbranch")));
 double exp(double) __attribute__((simd("notinbranch")));
 double tanh(double) __attribute__((simd("notinbranch")));
+#endif
 #endif
 
 typedef REAL real;

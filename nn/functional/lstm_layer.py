@@ -205,10 +205,9 @@ def _factors(z, e, dropped):
     # under np.errstate) must leave e whole for the next one
     rest = e[:length].swapaxes(0, 1).copy()
     _grad_factors(*gates, *rest)
-    if dropped is not None:
-        kept = xp.logical_not(dropped)
-        gates *= kept
-        rest[2] *= kept
+    if dropped is not None:  # (set, not multiplied: a NaN computed there is no gradient)
+        xp.copyto(gates, 0, where=dropped)
+        xp.copyto(rest[2], 0, where=dropped)
         xp.copyto(rest[0], 1, where=dropped)
     return gates, rest
 
@@ -320,8 +319,10 @@ def _compiled_steps_grad(cache, d, g_steps, g_hn, g_cn, w_hh, product):
     g_h = np.array(g_hn, d.dtype, order="C")  # h_n's, then each step's product lands here
     g_c = np.array(g_cn, d.dtype, order="C")
     carry = np.empty_like(g_h)  # each step's gradient of its h (a padded sample's passes on)
-    if g_steps.strides[-1] != g_steps.itemsize or not g_steps.flags.aligned:
-        g_steps = np.ascontiguousarray(g_steps)
+    size = g_steps.itemsize  # (the kernel reads whole numbers, the units side by side)
+    if g_steps.strides[-1] != size or any(s % size for s in g_steps.strides) or \
+            not g_steps.flags.aligned:
+        g_steps = g_steps.copy()
     step = lstm_backward_step(cache.z, cache.e, d, g_h, g_c, carry, cache.dropped, g_steps)
     into, d_steps = (g_h[0], d[0]) if dirs == 1 else (g_h, d.swapaxes(0, 1))
     step(length - 1)
@@ -373,6 +374,9 @@ class LSTMLayer(Function):
         return [params[d * per:(d + 1) * per] for d in range(len(self.reverse))]
 
     def forward(self, x, h0, c0, *params):
+        if x.shape[0] == 0:  # (as PyTorch's LSTM: a sequence has steps)
+            raise ValueError(f"LSTMLayer: the input of shape {tuple(x.shape)} has no time "
+                             "steps; a sequence needs at least one")
         mask = params[-1] if self.masked else None
         if mask is not None and tuple(mask.shape) != tuple(x.shape[:2]):
             raise ValueError(f"LSTMLayer: the mask has shape {tuple(mask.shape)}, expected "

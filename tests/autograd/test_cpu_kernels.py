@@ -2,7 +2,9 @@
 compiler is found, checked before use, and the array code otherwise, with a warning only
 where a build that should work fails. (That both give the LSTM's results:
 tests/nn/test_recurrent_fused.py, which runs its LSTM tests on each.)"""
+import functools
 import os
+import tempfile
 import warnings
 
 import numpy as np
@@ -22,8 +24,13 @@ def kernel_home(tmp_path, monkeypatch):
 
 
 def build(char="f"):
-    """library() without its cache: what a fresh process would get."""
-    return cpu_kernels.library.__wrapped__(char)
+    """The library a fresh process would get (None if none), and why not (None if it has
+    one, or was not to be built)."""
+    return cpu_kernels._library.__wrapped__(char)
+
+
+def built_files(folder):
+    return sorted(p for p in folder.iterdir() if p.suffix == ".so")
 
 
 def test_kernels_build_where_a_compiler_is_found():
@@ -40,17 +47,64 @@ def test_kernels_build_where_a_compiler_is_found():
 def test_built_once_then_loaded_with_no_file_left_half_written(kernel_home, monkeypatch):
     if not cpu_kernels.wanted():
         pytest.skip("no C compiler here (or RUNGRAD_CPU_KERNELS=0)")
-    assert build("f") is not None
+    assert build("f")[0] is not None
     built = sorted(kernel_home.iterdir())
     assert len(built) == 1 and built[0].name.startswith("lstm_cell_float_")
     assert built[0].suffix == ".so"
+    assert built[0].stat().st_mode & 0o777 == 0o755  # (a shared folder's users load it too)
 
     def refuse(*args):
         raise AssertionError("compiled again")
 
     monkeypatch.setattr(cpu_kernels, "_compile", refuse)
-    assert build("f") is not None
+    assert build("f")[0] is not None
     assert sorted(kernel_home.iterdir()) == built
+
+
+@posix_only
+def test_a_kept_library_cut_short_is_built_again_not_loaded(kernel_home):
+    """A library whose bytes are not those it was written with (a crash mid-write, a full
+    disk) would kill the process when loaded (SIGBUS): its name carries their hash, and a
+    file that does not match it is passed over and built again."""
+    if not cpu_kernels.wanted():
+        pytest.skip("no C compiler here (or RUNGRAD_CPU_KERNELS=0)")
+    first = cpu_kernels._built(cpu_kernels._compiler(), "float")  # (built, not loaded here:
+    first.write_bytes(first.read_bytes()[:5000])  # cutting a loaded library short is SIGBUS)
+    lib, problem = build("f")
+    assert lib is not None and problem is None
+    rebuilt = [p for p in built_files(kernel_home)
+               if p.name == f"{p.name.split('.')[0]}.{cpu_kernels._content_hash(p)}.so"]
+    assert len(rebuilt) == 1
+
+
+@posix_only
+@pytest.mark.parametrize("where", ["no home", "current folder", "read-only"])
+def test_kernels_are_built_wherever_the_kernel_folder_is(where, tmp_path, monkeypatch):
+    """No home folder (HOME unset, no passwd entry), RUNGRAD_KERNELS=. and a folder that
+    cannot be written: built all the same (the last two in a temporary folder, removed once
+    the library is loaded)."""
+    if not cpu_kernels.wanted():
+        pytest.skip("no C compiler here (or RUNGRAD_CPU_KERNELS=0)")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    if where == "no home":
+        monkeypatch.delenv("RUNGRAD_KERNELS", raising=False)
+
+        def no_home():
+            raise RuntimeError("Could not determine home directory.")
+
+        monkeypatch.setattr(cpu_kernels.Path, "home", staticmethod(no_home))
+    elif where == "current folder":
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("RUNGRAD_KERNELS", ".")
+    else:
+        monkeypatch.setenv("RUNGRAD_KERNELS", str(tmp_path / "kept"))
+        monkeypatch.setattr(cpu_kernels, "_writable", lambda folder: False)
+    lib, problem = build("d")
+    assert lib is not None and problem is None
+    assert list(scratch.iterdir()) == []  # nothing left behind for this process
+    assert len(built_files(tmp_path)) == (where == "current folder")
 
 
 @pytest.mark.parametrize("setting", [{"RUNGRAD_CPU_KERNELS": "0"},
@@ -62,7 +116,7 @@ def test_switched_off_or_no_compiler_is_the_array_code_without_a_warning(setting
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert not cpu_kernels.wanted()
-        assert build("f") is None
+        assert build("f") == (None, None)
     assert list(kernel_home.iterdir()) == []
 
 
@@ -71,8 +125,14 @@ def test_a_failing_build_warns_and_the_array_code_runs(monkeypatch, kernel_home)
     """A compiler that fails (here `false`) gives one warning naming what failed, leaves no
     file behind, and an LSTM that still trains on its array code."""
     monkeypatch.setenv("CC", "false")
+    monkeypatch.setattr(cpu_kernels, "_library", functools.cache(
+        cpu_kernels._library.__wrapped__))  # (a cache of its own: built in this test)
+    monkeypatch.setattr(cpu_kernels, "_WARNED", set())
     with pytest.warns(RuntimeWarning, match="compiled LSTM kernels are not used.*false failed"):
-        assert build("f") is None
+        assert cpu_kernels.library("f") is None
+    with warnings.catch_warnings():  # said once (and under -W error raised once, not
+        warnings.simplefilter("error")  # built again at each call)
+        assert cpu_kernels.library("f") is None
     assert list(kernel_home.iterdir()) == []
     monkeypatch.setattr(cpu_kernels, "library", lambda char: None)
     lstm = nn.LSTM(3, 4)
@@ -82,15 +142,50 @@ def test_a_failing_build_warns_and_the_array_code_runs(monkeypatch, kernel_home)
 
 
 def test_a_kernel_that_computes_wrongly_is_refused():
-    """The check run before use: a library whose step writes nothing fails it."""
+    """The check run before use: a library whose steps write nothing fails it, and so does
+    one whose backward alone does (with the built forward, where there is one)."""
     class Silent:
         @staticmethod
         def lstm_forward_step(desc, k):
             pass
 
+        lstm_backward_step = lstm_forward_step
+
     for dtype in (np.float32, np.float64):
         with pytest.raises(ArithmeticError, match="differs from NumPy"):
             cpu_kernels._check(Silent, np.dtype(dtype))
+        built = cpu_kernels.library(np.dtype(dtype).char)
+        if built is not None:
+            Silent.lstm_forward_step = built.lstm_forward_step
+            with pytest.raises(ArithmeticError, match="differs from NumPy"):
+                cpu_kernels._check(Silent, np.dtype(dtype))
+            cpu_kernels._check(built, np.dtype(dtype))  # (the built one passes)
+
+
+def test_parameters_in_the_other_byte_order_run_on_the_array_code():
+    """A big-endian float64 array (from a file written on such a machine) is not the
+    kernels' to read: the layer gives what it gives in native order."""
+    outputs = []
+    for order in ("<", ">"):
+        np.random.seed(0)
+        lstm = nn.LSTM(2, 3).double()
+        for p in lstm.parameters():
+            p.data = p.data.astype(order + "f8")
+        x = ag.Variable(np.random.default_rng(1).standard_normal((4, 2, 2)))
+        y, _ = lstm(x)
+        y.sum().backward()
+        outputs.append((y.data, x.grad.data, lstm.weight_hh_l0.grad.data))
+    for native, swapped in zip(*outputs):
+        np.testing.assert_allclose(swapped, native, rtol=1e-12)
+
+
+def test_a_sequence_without_steps_is_refused_by_name():
+    from nn.functional.lstm_layer import lstm_layer
+    rng = np.random.default_rng(0)
+    v = lambda *shape: ag.Variable(rng.standard_normal(shape))  # noqa: E731
+    with pytest.raises(ValueError, match="has no time steps"):
+        lstm_layer(ag.Variable(np.zeros((0, 2, 3))), [v(8, 3)], [v(8, 2)], [None], [None],
+                   (v(1, 2, 2), v(1, 2, 2)), (False,))
 
 
 def test_the_compiled_lstm_trains_as_the_array_one(monkeypatch):

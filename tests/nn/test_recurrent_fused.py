@@ -507,3 +507,25 @@ def test_lstm_layer_backward_from_a_sum_s_broadcast_gradient(reverse, lstm_path)
     from_ones = ag.grad(out, inputs, grad_outputs=np.ones(out.shape, np.float32))
     for a, b in zip(from_sum, from_ones):
         np.testing.assert_array_equal(a.data, b.data)
+
+
+@pytest.mark.parametrize("reverse", [(False,), (True,)])
+def test_a_nan_at_a_padding_step_gives_no_gradient_but_w_ih_s(reverse, lstm_path):
+    """A NaN in an input the mask pads over reaches no output and no gradient through the
+    steps (the padding's coefficients are set to 0, not multiplied by it); only W_ih's
+    gradient, whose product reads every input row, takes it (as a padded row's 0 times it)."""
+    from nn.functional.lstm_layer import lstm_layer
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3, 2, 2))
+    x[1, 0, 0] = np.nan
+    mask = Variable(np.array([[1, 1], [0, 1], [1, 1]], bool))
+    params = [Variable(a) for a in (x, rng.standard_normal((12, 2)),
+                                    rng.standard_normal((12, 3)),
+                                    rng.standard_normal((1, 2, 3)), rng.standard_normal((1, 2, 3)))]
+    x_v, w_ih, w_hh, h0, c0 = params
+    y, (h_n, c_n) = lstm_layer(x_v, [w_ih], [w_hh], [None], [None], (h0, c0), reverse,
+                               mask=mask)
+    grads = ag.grad(y.sum() + c_n.sum() + h_n.sum(), params)
+    assert np.isfinite(y.data).all() and np.isfinite(c_n.data).all()
+    for name, g in zip(("x", "w_ih", "w_hh", "h0", "c0"), grads):
+        assert np.isfinite(g.data).all() == (name != "w_ih"), name
