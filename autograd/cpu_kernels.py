@@ -22,6 +22,7 @@ import shlex
 import shutil
 import subprocess
 import tempfile
+import time
 import warnings
 from pathlib import Path
 
@@ -34,12 +35,18 @@ _REALS = {"f": "float", "d": "double"}
 _STEP = (ctypes.POINTER(ctypes.c_int64), ctypes.c_int64)
 
 
-def serves(array):
-    """Whether the kernels serve `array`: a NumPy float32 or float64 array in the machine's
-    byte order, kernels built."""
+def kernels_for(array):
+    """The kernels (a ctypes library) that serve `array`, a NumPy float32 or float64 array
+    in the machine's byte order, or None (other arrays, or no kernels built)."""
     dtype = array.dtype
-    return (array.__class__ is np.ndarray and dtype.char in _REALS and dtype.isnative
-            and library(dtype.char) is not None)
+    if array.__class__ is np.ndarray and dtype.char in _REALS and dtype.isnative:
+        return library(dtype.char)
+    return None
+
+
+def serves(array):
+    """Whether kernels serve `array` (see kernels_for)."""
+    return kernels_for(array) is not None
 
 
 def wanted():
@@ -50,7 +57,12 @@ def wanted():
 
 
 def _compiler():
-    return shlex.split(os.environ.get("CC", "")) or ["cc"]
+    """$CC as a command line (a program and its arguments), else cc."""
+    given = os.environ.get("CC", "")
+    try:
+        return shlex.split(given) or ["cc"]
+    except ValueError:  # (unbalanced quotes: no program of that name, so not wanted)
+        return [given]
 
 
 def library(char):
@@ -74,56 +86,69 @@ def _library(char):
     """(library or None, why not or None), built and checked once per process."""
     if not wanted():
         return None, None
+    alone = None  # a temporary folder built into for this process alone
     try:
-        lib = _load(_built(_compiler(), _REALS[char]))
+        path, alone = _built(_compiler(), _REALS[char])
+        lib = _load(path)
         _check(lib, np.dtype(char))
     except (OSError, subprocess.SubprocessError, ArithmeticError) as exc:
         return None, exc
+    finally:  # (a loaded library stays mapped: its file may go)
+        if alone is not None:
+            shutil.rmtree(alone, ignore_errors=True)
     return lib, None
 
 
 def kernel_home():
     """Where built kernels are kept: $RUNGRAD_KERNELS if set, else ~/.rungrad/kernels (an
-    absolute path; None where no home folder can be found)."""
-    folder = os.environ.get("RUNGRAD_KERNELS")
-    try:
-        folder = Path(os.path.expanduser(folder)) if folder else (
-            Path.home() / ".rungrad" / "kernels")
-    except RuntimeError:  # (no $HOME and no entry for this user)
+    absolute path; None where it names a home folder and none can be found)."""
+    folder = os.path.expanduser(os.environ.get("RUNGRAD_KERNELS") or "~/.rungrad/kernels")
+    if folder.startswith("~"):  # (no $HOME and no entry for this user)
         return None
-    return folder.absolute()
+    return Path(folder).absolute()
 
 
 def _built(compiler, real):
-    """The path of the library for `real`: this machine's, when one is kept whose bytes are
+    """(path, None) of the library for `real` kept on this machine: one whose bytes are
     those it was written with (the name ends with their hash: a file cut short is never
-    loaded), else compiled now, kept where it can be (else in a temporary folder, for
-    this process)."""
+    loaded), else compiled now; where none can be kept, (path, folder) of one compiled
+    into a temporary folder, for this process, which removes the folder."""
     flags = list(_FLAGS) + [f"-DREAL={real}", f"-DREAL_IS_DOUBLE={int(real == 'double')}"]
     version = subprocess.run(compiler + ["--version"], capture_output=True, timeout=60).stdout
     digest = hashlib.sha256(b"\0".join([_SOURCE.read_bytes(), version, " ".join(
         compiler + flags).encode(), _cpu().encode()])).hexdigest()[:20]
     stem, home = f"lstm_cell_{real}_{digest}", kernel_home()
-    for kept in sorted(home.glob(stem + ".*.so")) if home is not None else ():
+    for kept in _listed(home, stem + ".*.so"):
         if kept.name == f"{stem}.{_content_hash(kept)}.so":
-            return kept
+            return kept, None
     if _writable(home):
-        return _compile(compiler, flags, home, stem)
-    alone = Path(tempfile.mkdtemp(prefix="rungrad-kernels-"))  # (removed once loaded)
+        return _compile(compiler, flags, home, stem), None
+    alone = Path(tempfile.mkdtemp(prefix="rungrad-kernels-"))
     try:
-        return _compile(compiler, flags, alone, stem)
+        return _compile(compiler, flags, alone, stem), alone
     except BaseException:
         shutil.rmtree(alone, ignore_errors=True)
         raise
 
 
+def _listed(folder, pattern):
+    """The files in `folder` (None: none) matching `pattern`, those that cannot be read left
+    out, in order."""
+    try:
+        found = sorted(folder.glob(pattern)) if folder is not None else []
+    except OSError:
+        return []
+    return [path for path in found if path.is_file() and os.access(path, os.R_OK)]
+
+
 def _writable(folder):
-    """Whether `folder` (None for none) exists or could be made, and may be written."""
+    """Whether `folder` (None for none) exists or could be made, and files may be made and
+    opened in it."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (OSError, AttributeError):  # (AttributeError: None)
         return False
-    return os.access(folder, os.W_OK)
+    return os.access(folder, os.W_OK | os.X_OK)
 
 
 def _content_hash(path):
@@ -134,6 +159,7 @@ def _compile(compiler, flags, folder, stem):
     """Compile into a temporary file in `folder`, then rename it to `stem`.<its hash>.so
     there, readable by all (processes that build at once each write their own file; a
     reader never sees half of one)."""
+    _remove_stale_builds(folder)
     handle, temporary = tempfile.mkstemp(prefix=".building-", suffix=".so", dir=folder)
     os.close(handle)
     try:
@@ -155,6 +181,17 @@ def _compile(compiler, flags, folder, stem):
             os.remove(temporary)
 
 
+def _remove_stale_builds(folder, age=3600):
+    """Remove the unfinished builds in `folder` older than `age` seconds (a process killed
+    while building leaves one: its compiler may still finish writing it)."""
+    for stale in folder.glob(".building-*.so"):
+        try:
+            if time.time() - stale.stat().st_mtime > age:
+                stale.unlink()
+        except OSError:  # (gone already, or another user's)
+            pass
+
+
 def _cpu():
     """What the library's instructions depend on: the CPU's flags (Linux) or its name."""
     try:
@@ -166,8 +203,6 @@ def _cpu():
 
 def _load(path):
     lib = ctypes.CDLL(str(path))
-    if path.parent.name.startswith("rungrad-kernels-"):  # built for this process alone: the
-        shutil.rmtree(path.parent, ignore_errors=True)  # mapping stays, the files go
     for name in ("lstm_forward_step", "lstm_backward_step"):
         getattr(lib, name).argtypes, getattr(lib, name).restype = _STEP, None
     return lib
@@ -178,22 +213,21 @@ def _descriptor(*values):
     return (ctypes.c_int64 * len(values))(*values)
 
 
-def lstm_forward_step(z, e, rows, dropped=None):
-    """step(k): step k's gate math, after its product landed in z[k] (see lstm_cell.c);
-    dropped: Keras' padding steps (L, D, N, 1) booleans, or None."""
+def lstm_forward_step(lib, z, e, rows, dropped=None):
+    """step(k): step k's gate math by `lib` (kernels_for(z)), after its product landed in
+    z[k] (see lstm_cell.c); dropped: Keras' padding steps (L, D, N, 1) booleans, or None."""
     length, _, dirs, batch, hidden = z.shape
-    lib = library(z.dtype.char)
     desc = _descriptor(z.ctypes.data, e.ctypes.data, rows.ctypes.data, _address(dropped),
                        dirs, batch, hidden, rows.shape[-1], length)
     return functools.partial(lib.lstm_forward_step, desc)
 
 
-def lstm_backward_step(z, e, d, g_h, g_c, carry, dropped, g_out):
-    """step(k): step k's gradient into d[:, k] and g_c, from g_h (step k+1's product) and
-    g_out (L, D, N, H), the outputs' gradient (any strides, the units' contiguous); carry
-    (D, N, H) receives the gradient of step k's h (see lstm_cell.c)."""
+def lstm_backward_step(lib, z, e, d, g_h, g_c, carry, dropped, g_out):
+    """step(k): step k's gradient by `lib` (the forward's) into d[:, k] and g_c, from g_h
+    (step k+1's product) and g_out (L, D, N, H), the outputs' gradient (any strides, the
+    units' contiguous); carry (D, N, H) receives the gradient of step k's h (see
+    lstm_cell.c)."""
     length, _, dirs, batch, hidden = z.shape
-    lib = library(z.dtype.char)
     size = g_out.itemsize
     desc = _descriptor(z.ctypes.data, e.ctypes.data, d.ctypes.data, g_h.ctypes.data,
                        g_c.ctypes.data, carry.ctypes.data, _address(dropped),

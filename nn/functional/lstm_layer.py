@@ -49,7 +49,7 @@ import numpy as np
 
 from autograd.backend import dense, get_array_module, matmul_into
 from autograd.config import Config
-from autograd.cpu_kernels import lstm_backward_step, lstm_forward_step, serves
+from autograd.cpu_kernels import kernels_for, lstm_backward_step, lstm_forward_step
 from autograd.cuda_kernels import fused, lstm_cell_, lstm_cell_grad_
 from autograd.function import Function
 from autograd.ops import astype, matmul, reshape, stack, sum, transpose
@@ -115,9 +115,9 @@ def lstm_layer_arrays(x, weights_ih, weights_hh, biases, h0, c0, reverse, mask=N
         into, step_rows = z.swapaxes(1, 2), rows[:, :length, None].swapaxes(0, 1)
         weights = held
     dropped = None if mask is None else _dropped_steps(mask, reverse, xp)
-    compiled = serves(z)
-    if compiled:  # C (autograd/cpu_kernels.py): z and e are left holding the factors
-        step = lstm_forward_step(z, e, rows, dropped)
+    compiled = kernels_for(z)
+    if compiled is not None:  # C (autograd/cpu_kernels.py): z and e are left holding the
+        step = lstm_forward_step(compiled, z, e, rows, dropped)  # factors
         for k, (into_k, rows_k) in enumerate(zip(into, step_rows)):
             matmul_into(rows_k, weights, into_k)
             step(k)
@@ -172,13 +172,15 @@ class _Kept:
     rows and the mask's dropped steps. The first backward turns z and e into the factors
     of the gradient (_factors), which take their place: the step-major arrays are freed,
     and a second backward through the same graph finds the factors. `compiled`: the C
-    kernels ran the steps, and left the factors in z and e, step-major (lstm_cell.c)."""
+    kernels (autograd/cpu_kernels.py) that ran the steps and left the factors in z and e,
+    step-major (lstm_cell.c), for the backward to run too; None for the array code."""
 
     __slots__ = ("z", "e", "rows", "dropped", "compiled", "_turned", "_lock")
 
-    def __init__(self, z, e, rows, dropped, compiled=False):
+    def __init__(self, z, e, rows, dropped, compiled=None):
         self.z, self.e, self.rows, self.dropped = z, e, rows, dropped
-        self.compiled, self._turned, self._lock = compiled, compiled, threading.Lock()
+        self.compiled, self._turned = compiled, compiled is not None
+        self._lock = threading.Lock()
 
     def factors(self):
         """(A, B_cell, B_h, f) of every step: A, B_h and f (L, D, N, H), B_cell
@@ -240,7 +242,7 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
         w_hh, product = weights_hh[0], xp.dot
     else:
         w_hh, product = xp.stack(weights_hh), matmul_into
-    steps_grad = _compiled_steps_grad if cache.compiled else _array_steps_grad
+    steps_grad = _array_steps_grad if cache.compiled is None else _compiled_steps_grad
     g_h, g_c = steps_grad(cache, d, g_steps, g_hn, g_cn, w_hh, product)
     g_h0 = xp.matmul(d[:, 0], w_hh) if need_h0 else None
     if need_h0 and dropped is not None:
@@ -323,7 +325,8 @@ def _compiled_steps_grad(cache, d, g_steps, g_hn, g_cn, w_hh, product):
     if g_steps.strides[-1] != size or any(s % size for s in g_steps.strides) or \
             not g_steps.flags.aligned:
         g_steps = g_steps.copy()
-    step = lstm_backward_step(cache.z, cache.e, d, g_h, g_c, carry, cache.dropped, g_steps)
+    step = lstm_backward_step(cache.compiled, cache.z, cache.e, d, g_h, g_c, carry,
+                              cache.dropped, g_steps)
     into, d_steps = (g_h[0], d[0]) if dirs == 1 else (g_h, d.swapaxes(0, 1))
     step(length - 1)
     for k in range(length - 2, -1, -1):

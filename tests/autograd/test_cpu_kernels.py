@@ -68,7 +68,7 @@ def test_a_kept_library_cut_short_is_built_again_not_loaded(kernel_home):
     file that does not match it is passed over and built again."""
     if not cpu_kernels.wanted():
         pytest.skip("no C compiler here (or RUNGRAD_CPU_KERNELS=0)")
-    first = cpu_kernels._built(cpu_kernels._compiler(), "float")  # (built, not loaded here:
+    first, _ = cpu_kernels._built(cpu_kernels._compiler(), "float")  # (built, not loaded:
     first.write_bytes(first.read_bytes()[:5000])  # cutting a loaded library short is SIGBUS)
     lib, problem = build("f")
     assert lib is not None and problem is None
@@ -89,12 +89,8 @@ def test_kernels_are_built_wherever_the_kernel_folder_is(where, tmp_path, monkey
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     if where == "no home":
-        monkeypatch.delenv("RUNGRAD_KERNELS", raising=False)
-
-        def no_home():
-            raise RuntimeError("Could not determine home directory.")
-
-        monkeypatch.setattr(cpu_kernels.Path, "home", staticmethod(no_home))
+        monkeypatch.delenv("RUNGRAD_KERNELS", raising=False)  # (expanduser gives a path
+        monkeypatch.setattr(cpu_kernels.os.path, "expanduser", lambda path: path)  # as it is)
     elif where == "current folder":
         monkeypatch.chdir(tmp_path)
         monkeypatch.setenv("RUNGRAD_KERNELS", ".")
@@ -218,3 +214,78 @@ def test_the_compiled_lstm_trains_as_the_array_one(monkeypatch):
     arrays = losses()
     np.testing.assert_allclose(compiled, arrays, rtol=1e-4)
     assert compiled[-1] < 0.5 * compiled[0]
+
+
+needs_compiler = pytest.mark.skipif(not cpu_kernels.wanted(),
+                                    reason="no C compiler here (or RUNGRAD_CPU_KERNELS=0)")
+
+
+@posix_only
+@needs_compiler
+def test_a_kernel_folder_is_never_removed_whatever_its_name(tmp_path, monkeypatch):
+    """Only the temporary folder made for one process is removed after loading: a kernel
+    folder named like one is the user's, and stays with what it holds."""
+    folder = tmp_path / "rungrad-kernels-mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("kept")
+    monkeypatch.setenv("RUNGRAD_KERNELS", str(folder))
+    for _ in range(2):  # built, then loaded as kept
+        assert build("f")[0] is not None
+    assert (folder / "notes.txt").read_text() == "kept" and len(built_files(folder)) == 1
+
+
+@posix_only
+@needs_compiler
+def test_the_temporary_folder_goes_even_when_loading_fails(tmp_path, monkeypatch):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setenv("RUNGRAD_KERNELS", str(tmp_path / "kept"))
+    monkeypatch.setattr(cpu_kernels, "_writable", lambda folder: False)
+
+    def refuse(path):
+        raise OSError(f"{path}: failed to map segment from shared object")
+
+    monkeypatch.setattr(cpu_kernels, "_load", refuse)
+    lib, problem = build("f")
+    assert lib is None and "failed to map" in str(problem)
+    assert list(scratch.iterdir()) == []
+
+
+@posix_only
+@needs_compiler
+def test_unreadable_entries_and_stale_builds_in_the_folder(kernel_home):
+    """A folder (or anything unreadable) named like a kept library is passed over, and an
+    unfinished build older than an hour (a killed process's) is removed; a recent one,
+    perhaps another process's build in progress, stays."""
+    path, _ = cpu_kernels._built(cpu_kernels._compiler(), "float")  # (for the name)
+    path.unlink()
+    stem = path.name.split(".")[0]
+    (kernel_home / f"{stem}.{'f' * 16}.so").mkdir()
+    old, recent = kernel_home / ".building-old.so", kernel_home / ".building-new.so"
+    old.write_bytes(b"half")
+    recent.write_bytes(b"half")
+    os.utime(old, (0, 0))
+    lib, problem = build("f")
+    assert lib is not None and problem is None
+    assert not old.exists() and recent.exists()
+
+
+def test_a_cc_that_cannot_be_read_means_no_kernels_without_an_error(monkeypatch):
+    monkeypatch.setenv("CC", 'gcc "-O2')
+    assert not cpu_kernels.wanted()
+    assert build("f") == (None, None)
+
+
+@needs_compiler
+def test_switching_the_kernels_off_between_forward_and_backward(monkeypatch):
+    """The backward runs with the kernels its forward ran with (kept with the graph)."""
+    lstm = nn.LSTM(3, 4)
+    x = ag.Variable(np.random.default_rng(0).standard_normal((5, 2, 3)))
+    y, _ = lstm(x)
+    monkeypatch.setattr(cpu_kernels, "library", lambda char: None)
+    y.sum().backward()
+    got = x.grad.data.copy()
+    x.grad = None
+    lstm(x)[0].sum().backward()  # (the array code, now)
+    np.testing.assert_allclose(got, x.grad.data, rtol=1e-5, atol=1e-7)
