@@ -273,3 +273,24 @@ def _check(lib, dtype):
                       (g_c, s * f), (carry, g_h + g_out)):
         if not np.allclose(got, want, rtol=tolerance, atol=tolerance):
             raise ArithmeticError(f"the built kernel's {dtype} step differs from NumPy's")
+    _check_padding(lib, dtype)
+
+
+def _check_padding(lib, dtype):
+    """Raise ArithmeticError unless a padding row (Keras' masking) of a forward step keeps
+    its h and c and leaves the factors 0, but f = 1."""
+    dirs, batch, hidden, width = 2, 2, 3, 4
+    z = np.ones((1, 4, dirs, batch, hidden), dtype)
+    e = np.random.default_rng(1).standard_normal((2, 3, dirs, batch, hidden)).astype(dtype)
+    rows = np.random.default_rng(2).standard_normal((dirs, 2, batch, width)).astype(dtype)
+    dropped = np.zeros((1, dirs, batch, 1), bool)
+    dropped[0, :, 0] = True  # the first sample, both directions
+    lib.lstm_forward_step(_descriptor(z.ctypes.data, e.ctypes.data, rows.ctypes.data,
+                                      dropped.ctypes.data, dirs, batch, hidden, width, 1), 0)
+    pad = (slice(None), 0)
+    kept = (np.array_equal(e[1, 1][pad], e[0, 1][pad])
+            and np.array_equal(rows[:, 1, 0, :hidden], rows[:, 0, 0, :hidden])
+            and not z[0][:, :, 0].any() and not e[0, 2][pad].any() and (e[0, 0][pad] == 1).all()
+            and (z[0][:, :, 1] != 1).all())  # (the other sample computed)
+    if not kept:
+        raise ArithmeticError(f"the built kernel's {dtype} padding step is wrong")

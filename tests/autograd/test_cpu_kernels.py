@@ -137,25 +137,36 @@ def test_a_failing_build_warns_and_the_array_code_runs(monkeypatch, kernel_home)
     assert lstm.weight_hh_l0.grad is not None
 
 
-def test_a_kernel_that_computes_wrongly_is_refused():
-    """The check run before use: a library whose steps write nothing fails it, and so does
-    one whose backward alone does (with the built forward, where there is one)."""
-    class Silent:
-        @staticmethod
-        def lstm_forward_step(desc, k):
-            pass
+def silent(desc, k):
+    """A kernel step that writes nothing."""
 
-        lstm_backward_step = lstm_forward_step
 
-    for dtype in (np.float32, np.float64):
-        with pytest.raises(ArithmeticError, match="differs from NumPy"):
-            cpu_kernels._check(Silent, np.dtype(dtype))
-        built = cpu_kernels.library(np.dtype(dtype).char)
-        if built is not None:
-            Silent.lstm_forward_step = built.lstm_forward_step
-            with pytest.raises(ArithmeticError, match="differs from NumPy"):
-                cpu_kernels._check(Silent, np.dtype(dtype))
-            cpu_kernels._check(built, np.dtype(dtype))  # (the built one passes)
+def library_of(forward=silent, backward=silent):
+    """A stand-in for a built library with these two steps."""
+    return type("Library", (), {"lstm_forward_step": staticmethod(forward),
+                                "lstm_backward_step": staticmethod(backward)})
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_kernel_that_computes_wrongly_is_refused(dtype):
+    """The check run before use: a library whose steps write nothing fails it, and where a
+    library is built, one with its forward but a backward that writes nothing, and one
+    whose forward ignores the mask."""
+    dtype = np.dtype(dtype)
+    with pytest.raises(ArithmeticError, match="differs from NumPy"):
+        cpu_kernels._check(library_of(), dtype)
+    built = cpu_kernels.library(dtype.char)
+    if built is None:
+        return
+    cpu_kernels._check(built, dtype)  # (the built one passes)
+    with pytest.raises(ArithmeticError, match="differs from NumPy"):
+        cpu_kernels._check(library_of(built.lstm_forward_step, silent), dtype)
+
+    def ignoring_the_mask(desc, k):
+        built.lstm_forward_step(cpu_kernels._descriptor(*desc[:3], 0, *desc[4:9]), k)
+
+    with pytest.raises(ArithmeticError, match="padding step is wrong"):
+        cpu_kernels._check(library_of(ignoring_the_mask, built.lstm_backward_step), dtype)
 
 
 def test_parameters_in_the_other_byte_order_run_on_the_array_code():
