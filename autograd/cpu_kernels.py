@@ -6,12 +6,16 @@ and the backward turns what the forward kept into the gradient's factors in thir
 more. In C (autograd/csrc/lstm_cell.c) the step is one pass that also leaves the factors
 behind, as PyTorch's oneDNN kernel fuses it; the products stay BLAS calls from Python.
 
-The source is compiled with the system's C compiler ($CC, else `cc`) when the first LSTM
-runs, once per machine: the library is kept in ~/.rungrad/kernels (or $RUNGRAD_KERNELS),
-named by a hash of the source, the compiler, its flags and the CPU (it is built for this
-CPU's instructions). It is checked against NumPy on a small step before it is used. Without
-a compiler, with RUNGRAD_CPU_KERNELS=0, or where the build or the check fails (a warning
-says why), the NumPy code runs: the same math, to rounding.
+They are built on x86-64 Linux with glibc 2.35 or newer, whose C library has vector exp
+and tanh (libmvec: without them the loops would run one number at a time, slower than
+NumPy's). The source is compiled with the system's C compiler ($CC, else `cc`; GCC, for
+the vector math) when the first LSTM runs, once per machine: the library is kept in
+~/.rungrad/kernels (or $RUNGRAD_KERNELS), named by a hash of the source, the compiler, its
+flags and the CPU (it is built for this CPU's instructions) and of its own bytes. It is
+checked against NumPy on a small step (forward, backward and a padding row) before it is
+used. Without a compiler, elsewhere, or with RUNGRAD_CPU_KERNELS=0, the NumPy code runs;
+where a build or the check fails, a warning says why and the NumPy code runs: the same
+math, to rounding.
 """
 import ctypes
 import functools
@@ -50,10 +54,23 @@ def serves(array):
 
 
 def wanted():
-    """Whether the kernels are to be built here: a POSIX system with a C compiler, and
-    RUNGRAD_CPU_KERNELS is not 0."""
-    return (os.environ.get("RUNGRAD_CPU_KERNELS", "1") != "0" and os.name == "posix"
+    """Whether the kernels are to be built here: x86-64 Linux with glibc 2.35 or newer (its
+    vector exp and tanh, see _vector_math_here) and a C compiler, and RUNGRAD_CPU_KERNELS
+    is not 0."""
+    return (os.environ.get("RUNGRAD_CPU_KERNELS", "1") != "0" and _vector_math_here()
             and shutil.which(_compiler()[0]) is not None)
+
+
+@functools.cache
+def _vector_math_here():
+    """Whether the C library has vector exp and tanh for the kernels' loops (glibc's libmvec,
+    2.35 and newer, x86-64). Without them each number is one call, and the kernels would be
+    slower than NumPy's own vector loops, so they are not built."""
+    if os.name != "posix" or platform.machine().lower() not in ("x86_64", "amd64"):
+        return False
+    name, version = platform.libc_ver()
+    numbers = tuple(int(part) for part in version.split(".")[:2] if part.isdigit())
+    return name == "glibc" and numbers >= (2, 35)
 
 
 def _compiler():
@@ -90,6 +107,9 @@ def _library(char):
     try:
         path, alone = _built(_compiler(), _REALS[char])
         lib = _load(path)
+        if not lib.lstm_vector_math():
+            raise OSError(f"{' '.join(_compiler())} built them without glibc's vector math "
+                          "(GCC does), so they would be slower than NumPy")
         _check(lib, np.dtype(char))
     except (OSError, subprocess.SubprocessError, ArithmeticError) as exc:
         return None, exc
@@ -205,6 +225,7 @@ def _load(path):
     lib = ctypes.CDLL(str(path))
     for name in ("lstm_forward_step", "lstm_backward_step"):
         getattr(lib, name).argtypes, getattr(lib, name).restype = _STEP, None
+    lib.lstm_vector_math.argtypes, lib.lstm_vector_math.restype = (), ctypes.c_int
     return lib
 
 

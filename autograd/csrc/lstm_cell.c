@@ -27,17 +27,25 @@
 #define TANH tanhf
 #endif
 
-#if defined(__x86_64__) && defined(__GLIBC__)  /* (__GLIBC_PREREQ exists only here) */
-#if __GLIBC_PREREQ(2, 35)
-/* glibc's vector math (libmvec) has these: the compiler then runs the loops below 8 or 16
-   numbers at a time (GCC asks for them under -ffast-math only, which would also drop the
+#define VECTOR_MATH 0
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__) && !defined(__clang__)
+#if __GLIBC_PREREQ(2, 35)  /* (a macro of glibc's only: nested, not in one condition) */
+/* glibc's vector math (libmvec) has these: GCC then runs the loops below 8 or 16 numbers
+   at a time (it asks for them under -ffast-math only, which would also drop the
    infinities that a closed gate's e^-a = inf relies on). */
 float expf(float) __attribute__((simd("notinbranch")));
 float tanhf(float) __attribute__((simd("notinbranch")));
 double exp(double) __attribute__((simd("notinbranch")));
 double tanh(double) __attribute__((simd("notinbranch")));
+#undef VECTOR_MATH
+#define VECTOR_MATH 1
 #endif
 #endif
+
+/* 1 where the loops take the vector math above. Without it they call exp and tanh one
+   number at a time, slower than NumPy's own vector loops: autograd/cpu_kernels.py then
+   keeps the array code. */
+int lstm_vector_math(void) { return VECTOR_MATH; }
 
 typedef REAL real;
 

@@ -14,7 +14,8 @@ import autograd as ag
 import nn
 from autograd import cpu_kernels
 
-posix_only = pytest.mark.skipif(os.name != "posix", reason="the kernels are built on POSIX")
+built_here = pytest.mark.skipif(not cpu_kernels._vector_math_here(),
+                                reason="the kernels are built on x86-64 glibc 2.35+ only")
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def test_kernels_build_where_a_compiler_is_found():
     assert not cpu_kernels.serves(np.zeros(3, np.int64))
 
 
-@posix_only
+@built_here
 def test_built_once_then_loaded_with_no_file_left_half_written(kernel_home, monkeypatch):
     if not cpu_kernels.wanted():
         pytest.skip("no C compiler here (or RUNGRAD_CPU_KERNELS=0)")
@@ -61,7 +62,7 @@ def test_built_once_then_loaded_with_no_file_left_half_written(kernel_home, monk
     assert sorted(kernel_home.iterdir()) == built
 
 
-@posix_only
+@built_here
 def test_a_kept_library_cut_short_is_built_again_not_loaded(kernel_home):
     """A library whose bytes are not those it was written with (a crash mid-write, a full
     disk) would kill the process when loaded (SIGBUS): its name carries their hash, and a
@@ -77,7 +78,7 @@ def test_a_kept_library_cut_short_is_built_again_not_loaded(kernel_home):
     assert len(rebuilt) == 1
 
 
-@posix_only
+@built_here
 @pytest.mark.parametrize("where", ["no home", "current folder", "read-only"])
 def test_kernels_are_built_wherever_the_kernel_folder_is(where, tmp_path, monkeypatch):
     """No home folder (HOME unset, no passwd entry), RUNGRAD_KERNELS=. and a folder that
@@ -116,7 +117,7 @@ def test_switched_off_or_no_compiler_is_the_array_code_without_a_warning(setting
     assert list(kernel_home.iterdir()) == []
 
 
-@posix_only
+@built_here
 def test_a_failing_build_warns_and_the_array_code_runs(monkeypatch, kernel_home):
     """A compiler that fails (here `false`) gives one warning naming what failed, leaves no
     file behind, and an LSTM that still trains on its array code."""
@@ -231,7 +232,7 @@ needs_compiler = pytest.mark.skipif(not cpu_kernels.wanted(),
                                     reason="no C compiler here (or RUNGRAD_CPU_KERNELS=0)")
 
 
-@posix_only
+@built_here
 @needs_compiler
 def test_a_kernel_folder_is_never_removed_whatever_its_name(tmp_path, monkeypatch):
     """Only the temporary folder made for one process is removed after loading: a kernel
@@ -245,7 +246,7 @@ def test_a_kernel_folder_is_never_removed_whatever_its_name(tmp_path, monkeypatc
     assert (folder / "notes.txt").read_text() == "kept" and len(built_files(folder)) == 1
 
 
-@posix_only
+@built_here
 @needs_compiler
 def test_the_temporary_folder_goes_even_when_loading_fails(tmp_path, monkeypatch):
     scratch = tmp_path / "scratch"
@@ -263,7 +264,7 @@ def test_the_temporary_folder_goes_even_when_loading_fails(tmp_path, monkeypatch
     assert list(scratch.iterdir()) == []
 
 
-@posix_only
+@built_here
 @needs_compiler
 def test_unreadable_entries_and_stale_builds_in_the_folder(kernel_home):
     """A folder (or anything unreadable) named like a kept library is passed over, and an
@@ -300,3 +301,30 @@ def test_switching_the_kernels_off_between_forward_and_backward(monkeypatch):
     x.grad = None
     lstm(x)[0].sum().backward()  # (the array code, now)
     np.testing.assert_allclose(got, x.grad.data, rtol=1e-5, atol=1e-7)
+
+
+def test_no_kernels_where_the_c_library_has_no_vector_math(monkeypatch):
+    """Elsewhere than x86-64 glibc 2.35+ (macOS, musl, ARM) the loops would call exp and tanh
+    one number at a time, slower than NumPy: nothing is built, and nothing is said."""
+    monkeypatch.setattr(cpu_kernels, "_vector_math_here", lambda: False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not cpu_kernels.wanted() and build("f") == (None, None)
+
+
+@built_here
+@needs_compiler
+def test_a_build_without_vector_math_is_refused_with_a_warning(monkeypatch, kernel_home):
+    """A compiler that gives no vector math (clang ignores GCC's simd declarations) builds
+    kernels slower than NumPy: refused, and said why."""
+    load = cpu_kernels._load
+
+    def scalar(path):
+        lib = load(path)
+        return type("Scalar", (), {"lstm_vector_math": staticmethod(lambda: 0),
+                                   "lstm_forward_step": lib.lstm_forward_step,
+                                   "lstm_backward_step": lib.lstm_backward_step})
+
+    monkeypatch.setattr(cpu_kernels, "_load", scalar)
+    lib, problem = build("f")
+    assert lib is None and "without glibc's vector math" in str(problem)
