@@ -25,12 +25,12 @@ block (_step_grad), so the weight gradients need no reordering. Under create_gra
 the backward is the differentiable replay of the same layer as step Functions
 (Recurrence's).
 
-Where a C compiler is found, a step's gate math is one call instead
-(autograd/cpu_kernels.py builds autograd/csrc/lstm_cell.c on first use): the same math in one
-pass over the step's numbers, which also writes the gradient's factors over z and e as it
-goes (step-major: the compiled backward reads them a step at a time), so no backward turns
-them, and the backward's step is one call too (Keras' masking included). GPU arrays keep
-the array code.
+Where autograd/cpu_kernels.py has built its kernels (autograd/csrc/lstm_cell.c, on first
+use: x86-64 Linux with glibc 2.35+ and a C compiler), a step's gate math is one call
+instead: the same math in one pass over the step's numbers, which also writes the
+gradient's factors over z and e as it goes (step-major: the compiled backward reads them a
+step at a time), so no backward turns them, and the backward's step is one call too
+(Keras' masking included). GPU arrays keep the array code.
 
 The loops take their per-step views from zip over the step axis (made in C, not indexed in
 Python each step) and pass outputs by position: at 16 x 64 numbers a call, NumPy's own
