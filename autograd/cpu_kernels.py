@@ -26,11 +26,12 @@ import shlex
 import shutil
 import subprocess
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
 import numpy as np
+
+from . import atomic
 
 _SOURCE = Path(__file__).with_name("csrc") / "lstm_cell.c"
 _FLAGS = ("-O3", "-fno-math-errno", "-fopenmp-simd", "-fPIC", "-shared")
@@ -46,11 +47,6 @@ def kernels_for(array):
     if array.__class__ is np.ndarray and dtype.char in _REALS and dtype.isnative:
         return library(dtype.char)
     return None
-
-
-def serves(array):
-    """Whether kernels serve `array` (see kernels_for)."""
-    return kernels_for(array) is not None
 
 
 def wanted():
@@ -131,24 +127,43 @@ def kernel_home():
 def _built(compiler, real):
     """(path, None) of the library for `real` kept on this machine: one whose bytes are
     those it was written with (the name ends with their hash: a file cut short is never
-    loaded), else compiled now; where none can be kept, (path, folder) of one compiled
-    into a temporary folder, for this process, which removes the folder."""
+    loaded), else compiled now and kept (written as every rungrad file is,
+    autograd/atomic.py); where it cannot be kept, (path, folder) of the one compiled into a
+    temporary folder, for this process, which removes the folder."""
     flags = list(_FLAGS) + [f"-DREAL={real}", f"-DREAL_IS_DOUBLE={int(real == 'double')}"]
     version = subprocess.run(compiler + ["--version"], capture_output=True, timeout=60).stdout
     digest = hashlib.sha256(b"\0".join([_SOURCE.read_bytes(), version, " ".join(
         compiler + flags).encode(), _cpu().encode()])).hexdigest()[:20]
     stem, home = f"lstm_cell_{real}_{digest}", kernel_home()
     for kept in _listed(home, stem + ".*.so"):
-        if kept.name == f"{stem}.{_content_hash(kept)}.so":
+        if kept.name == f"{stem}.{_content_hash(kept.read_bytes())}.so":
             return kept, None
-    if _writable(home):
-        return _compile(compiler, flags, home, stem), None
-    alone = Path(tempfile.mkdtemp(prefix="rungrad-kernels-"))
+    scratch = Path(tempfile.mkdtemp(prefix="rungrad-kernels-"))
+    built = scratch / f"{stem}.so"
     try:
-        return _compile(compiler, flags, alone, stem), alone
+        _compile(compiler, flags, built)
+        path = _keep(home, stem, built.read_bytes())
     except BaseException:
-        shutil.rmtree(alone, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
         raise
+    if path is None:
+        return built, scratch
+    shutil.rmtree(scratch, ignore_errors=True)
+    return path, None
+
+
+def _keep(home, stem, data):
+    """The path where the library `data` is now kept in `home`, or None where it cannot be
+    (no home folder, or one that cannot be written)."""
+    if home is None:
+        return None
+    path = home / f"{stem}.{_content_hash(data)}.so"
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        atomic.write_bytes(path, data)
+    except OSError:
+        return None
+    return path
 
 
 def _listed(folder, pattern):
@@ -161,55 +176,21 @@ def _listed(folder, pattern):
     return [path for path in found if path.is_file() and os.access(path, os.R_OK)]
 
 
-def _writable(folder):
-    """Whether `folder` (None for none) exists or could be made, and files may be made and
-    opened in it."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except (OSError, AttributeError):  # (AttributeError: None)
-        return False
-    return os.access(folder, os.W_OK | os.X_OK)
+def _content_hash(data):
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
-def _content_hash(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
-def _compile(compiler, flags, folder, stem):
-    """Compile into a temporary file in `folder`, then rename it to `stem`.<its hash>.so
-    there, readable by all (processes that build at once each write their own file; a
-    reader never sees half of one)."""
-    _remove_stale_builds(folder)
-    handle, temporary = tempfile.mkstemp(prefix=".building-", suffix=".so", dir=folder)
-    os.close(handle)
-    try:
-        for extra in (_NATIVE, ()):
-            done = subprocess.run(compiler + flags + list(extra) + [
-                "-o", temporary, str(_SOURCE), "-lm"], capture_output=True, timeout=300)
-            if done.returncode == 0:
-                with open(temporary, "rb") as built:
-                    os.fsync(built.fileno())
-                os.chmod(temporary, 0o755)
-                path = folder / f"{stem}.{_content_hash(Path(temporary))}.so"
-                os.replace(temporary, path)
-                return path
-        message = done.stderr.decode(errors="replace").strip().splitlines()
-        raise OSError(f"{' '.join(compiler)} failed on {_SOURCE.name}: "
-                      f"{message[-1] if message else done.returncode}")
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-
-
-def _remove_stale_builds(folder, age=3600):
-    """Remove the unfinished builds in `folder` older than `age` seconds (a process killed
-    while building leaves one: its compiler may still finish writing it)."""
-    for stale in folder.glob(".building-*.so"):
-        try:
-            if time.time() - stale.stat().st_mtime > age:
-                stale.unlink()
-        except OSError:  # (gone already, or another user's)
-            pass
+def _compile(compiler, flags, path):
+    """Compile the source into `path` (for this CPU, else, where the compiler refuses
+    -march=native, without it)."""
+    for extra in (_NATIVE, ()):
+        done = subprocess.run(compiler + flags + list(extra) + [
+            "-o", str(path), str(_SOURCE), "-lm"], capture_output=True, timeout=300)
+        if done.returncode == 0:
+            return
+    message = done.stderr.decode(errors="replace").strip().splitlines()
+    raise OSError(f"{' '.join(compiler)} failed on {_SOURCE.name}: "
+                  f"{message[-1] if message else done.returncode}")
 
 
 def _cpu():

@@ -179,8 +179,7 @@ class _Kept:
 
     def __init__(self, z, e, rows, dropped, compiled=None):
         self.z, self.e, self.rows, self.dropped = z, e, rows, dropped
-        self.compiled, self._turned = compiled, compiled is not None
-        self._lock = threading.Lock()
+        self.compiled, self._turned, self._lock = compiled, False, threading.Lock()
 
     def factors(self):
         """(A, B_cell, B_h, f) of every step: A, B_h and f (L, D, N, H), B_cell
