@@ -17,7 +17,6 @@ JSON tree (`tree.json`) and one .npy member per array: written atomically, read 
 unpickling anything.
 """
 import json
-import os
 import zipfile
 from collections import OrderedDict
 
@@ -31,6 +30,7 @@ from .npy_archive import DAMAGED_ARCHIVE, NpyArchive, describe
 from .serialization import (
     check_not_truncated,
     check_readable,
+    file_path,
     foreign_format,
     sync_file,
     write_npy_members,
@@ -46,7 +46,7 @@ _KEYS = (str, int, float, bool, type(None))
 def save(obj, path):
     """Write `obj` (see the module docstring) to `path`, atomically; returns the path.
     Anything else is refused with a TypeError naming where in `obj` it is."""
-    path = os.fspath(path)
+    path = file_path(path, "nn.save")
     arrays = {}  # id of an array -> (its index, the array), in order
     tree = _encoded(obj, arrays, "obj")
     arrays = [array for _, array in arrays.values()]
@@ -66,7 +66,7 @@ def load(path, map_location=None, *, weights_only=True):
     if not weights_only:
         raise ValueError("nn.load: weights_only=False would allow unpickling code, which "
                          "rungrad never does; nn.save's files hold arrays and plain values")
-    path = os.fspath(path)
+    path = file_path(path, "nn.load")
     check_readable(path, "nn.load", "checkpoint")
     if not zipfile.is_zipfile(path):
         check_not_truncated(path, "nn.load")

@@ -3,6 +3,7 @@ safetensors file (the Hugging Face ecosystem's format; keys are the state-dict n
 PyTorch state dict saved as safetensors loads as it is). Written atomically, read without
 unpickling anything (`Module.save_weights` / `Module.load_weights` call these)."""
 import contextlib
+import json
 import os
 import warnings
 import zipfile
@@ -27,7 +28,7 @@ def save_weights(module, path, overwrite=True):
     an .npz archive. A symlink's target is written, an existing file keeps its permissions,
     and a directory or device is refused (see autograd.atomic). overwrite=False: an
     existing file is a FileExistsError (see refuse_overwrite)."""
-    path = os.fsdecode(path)  # (a bytes path too)
+    path = file_path(path, "save_weights")
     refuse_overwrite(path, overwrite, "save_weights")
     arrays = {name: to_cpu(array) for name, array in saved_state(module)}
     _refuse_unbuilt(module, arrays, path)
@@ -62,27 +63,27 @@ def load_weights(module, path, strict=True, skip_mismatch=False):
     order, names and shapes. An .npz array's data is read only once its header matches the
     parameter it goes to (see nn.stored_array and nn.npy_archive): a skipped or unexpected
     array is never read."""
-    path = os.fsdecode(path)
+    path = file_path(path, "load_weights")
     check_readable(path, "load_weights")
     if starts_as_hdf5(path):  # Keras 3's .weights.h5 (rungrad's own are .npz archives)
         from .keras.keras_files import load_keras_weights  # (lazily: it builds on nn.keras)
         return load_keras_weights(module, path)
-    with _stored_weights(path) as arrays:
+    with _stored_weights(path) as (arrays, in_order):
         if skip_mismatch:
-            arrays, strict = _matching(module, arrays, path), False
+            arrays, strict = _matching(module, arrays, in_order, path), False
         with _naming(path):
             if type(module).load_state_dict is not Module.load_state_dict:
                 # (a load_state_dict of its own may work on the values before any check)
                 arrays = read_all_stored(OrderedDict(arrays), dict(state_arrays(module)))
-            return _load_by_name_or_order(module, arrays, strict, path)
+            return _load_by_name_or_order(module, arrays, in_order, strict, path)
 
 
-def _load_by_name_or_order(module, arrays, strict, path):
+def _load_by_name_or_order(module, arrays, in_order, strict, path):
     """load_state_dict, by name or, where the names differ, by layer order."""
     try:
         return module.load_state_dict(arrays, strict=strict)
     except StateDictKeyError as exc:
-        renamed = _by_layer_order(module.state_dict(), arrays)
+        renamed = _by_layer_order(module.state_dict(), arrays, in_order)
         if renamed is not None:
             return module.load_state_dict(renamed, strict=strict)
         raise StateDictKeyError(f"load_weights: {path}: {exc}") from None
@@ -90,21 +91,23 @@ def _load_by_name_or_order(module, arrays, strict, path):
 
 @contextlib.contextmanager
 def _stored_weights(path):
-    """{name: array} of the weights file at `path`: a safetensors file's arrays, an .npz
-    file's StoredArrays (read when loaded, while the file is open)."""
+    """({name: array}, whether they come in the order they were written) of the weights
+    file at `path`: a safetensors file's arrays, an .npz file's StoredArrays (read when
+    loaded, while the file is open; always in their written order)."""
     if is_safetensors(path):
-        yield read_safetensors(path)
+        yield _safetensors_arrays(path)
         return
     with _opened_npz(path) as arrays:
-        yield arrays
+        yield arrays, True
 
 
-def _matching(module, arrays, path):
+def _matching(module, arrays, in_order, path):
     """Keras' skip_mismatch: the arrays the module holds under their names in their shapes
-    (after matching layers by order where the names differ), warning of the rest."""
+    (after matching layers by order where the names differ, as a load without it does),
+    warning of the rest."""
     mine = module.state_dict()
-    if not set(arrays) & set(mine):
-        arrays = _by_layer_order(mine, arrays) or arrays
+    if set(arrays) != set(mine):
+        arrays = _by_layer_order(mine, arrays, in_order) or arrays
     kept = {k: a for k, a in arrays.items()
             if k in mine and tuple(a.shape) == tuple(mine[k].shape)}
     unknown = [k for k in arrays if k not in mine]
@@ -118,22 +121,28 @@ def _matching(module, arrays, path):
     return kept
 
 
-def _by_layer_order(mine, theirs):
+def _by_layer_order(mine, theirs, in_order=True):
     """`theirs` under the names of `mine` (state dicts): a layer (a name's first part) both
     name is itself, unless the name is a number (a Sequential's position, which the
     numbering shifts); the other layers are matched in order, where each pair holds the
-    same weights (the rest of their names, in order) of the same shapes. None where any
-    differs, or where every layer is named on both sides (a plain key error)."""
+    same weights (the rest of their names) of the same shapes. None where any differs, or
+    where every layer is named on both sides (a plain key error). `in_order` False: the
+    file did not keep the order its layers were written in (a safetensors file from
+    elsewhere), so only numbered layers, ordered by their numbers, can be paired."""
     mine_layers, their_layers = _layers_of(mine), _layers_of(theirs)
     both = {layer for layer in mine_layers if layer in their_layers and not layer.isdigit()}
     mine_only = [layer for layer in mine_layers if layer not in both]
     theirs_only = [layer for layer in their_layers if layer not in both]
     if not mine_only or len(mine_only) != len(theirs_only):
         return None
+    if not in_order:
+        if not all(layer.isdigit() for layer in theirs_only):
+            return None
+        theirs_only.sort(key=int)
     pairs = [(layer, layer) for layer in both] + list(zip(mine_only, theirs_only))
     renamed = {}
     for my_layer, their_layer in pairs:
-        if mine_layers[my_layer] != their_layers[their_layer]:
+        if sorted(mine_layers[my_layer]) != sorted(their_layers[their_layer]):
             return None
         for weight in mine_layers[my_layer]:
             array = theirs[their_layer + weight]
@@ -151,6 +160,18 @@ def _layers_of(state):
         layer, dot, rest = key.partition(".")
         layers.setdefault(layer if dot else "", []).append(dot + rest if dot else key)
     return layers
+
+
+def file_path(path, who):
+    """`path` (str, bytes or os.PathLike) as a str; an open file or buffer is refused by
+    name: rungrad's files are written by path, atomically, and read back by path."""
+    try:
+        return os.fsdecode(path)
+    except TypeError:
+        raise TypeError(f"{who}: expected a file path (str, bytes or os.PathLike), got "
+                        f"{type(path).__name__}; rungrad writes files by path, atomically "
+                        "(a temp file renamed over it), so open files and buffers are not "
+                        "taken: save to a path and read its bytes where they are needed") from None
 
 
 def refuse_overwrite(path, overwrite, who):
@@ -207,7 +228,8 @@ def _write_safetensors(tmp, arrays, path):
     # they do not know, so it says "pt" as torch's own writer does.
     try:
         contiguous = {k: np.require(v, requirements="C") for k, v in arrays.items()}  # 0-d too
-        data = numpy_api.save(contiguous, metadata={"format": "pt"})
+        data = numpy_api.save(contiguous, metadata={"format": "pt",
+                                                    _ORDER_KEY: json.dumps(list(contiguous))})
     except Exception as exc:  # SafetensorError and dtype errors: Rust-side, no common base
         raise ValueError(f"save_weights: {path}: cannot write safetensors "
                          f"({type(exc).__name__}: {exc})") from None
@@ -219,12 +241,38 @@ def _write_safetensors(tmp, arrays, path):
         file.write(data)
 
 
+# The metadata entry where rungrad's safetensors files keep their keys' written order: the
+# format stores tensors sorted by name, so '10.weight' would come before '2.weight'.
+_ORDER_KEY = "rungrad.key_order"
+
+
 def read_safetensors(path):
-    """All arrays of the safetensors file at `path`; errors name the file."""
+    """All arrays of the safetensors file at `path`, in the order they were written where
+    the file says it (rungrad's do), else in the file's; errors name the file."""
+    return _safetensors_arrays(path)[0]
+
+
+def _safetensors_arrays(path):
+    """(read_safetensors' arrays, whether they are in their written order)."""
+    arrays, metadata = _read_safetensors(path)
+    try:
+        order = json.loads((metadata or {})[_ORDER_KEY])
+    except (KeyError, ValueError):
+        return arrays, False
+    if not isinstance(order, list) or sorted(order) != sorted(arrays):  # (edited elsewhere)
+        return arrays, False
+    return OrderedDict((key, arrays[key]) for key in order), True
+
+
+def _read_safetensors(path):
+    """(the arrays, the header's metadata) of the safetensors file at `path`."""
     numpy_api = _safetensors_numpy("load_weights")
+    from safetensors import safe_open
     check_readable(path, "load_weights")
     try:
         arrays = numpy_api.load_file(path)
+        with safe_open(path, framework="numpy") as file:
+            metadata = file.metadata()
     except Exception as exc:  # SafetensorError (a bad header), unknown dtypes (bfloat16)
         if "bfloat16" in str(exc):  # a sound file, in a dtype NumPy lacks
             raise ValueError(f"load_weights: {path} holds bfloat16 tensors, which NumPy has no "
@@ -232,7 +280,7 @@ def read_safetensors(path):
                              f"{{k: v.float() for k, v in state.items()}})") from None
         raise ValueError(f"load_weights: {path} is not a readable safetensors file "
                          f"({type(exc).__name__}: {exc}){_zip_hint(path)}") from None
-    return OrderedDict(arrays)
+    return OrderedDict(arrays), metadata
 
 
 def _zip_hint(path):
@@ -384,6 +432,6 @@ def _safetensors_hint(path):
     return ""
 
 
-__all__ = ["save_weights", "load_weights", "read_safetensors", "is_safetensors",
+__all__ = ["save_weights", "load_weights", "read_safetensors", "is_safetensors", "file_path",
            "check_readable", "sync_file", "foreign_format", "starts_as_hdf5",
            "is_keras_archive", "MODEL_MEMBER", "HDF5_SIGNATURE"]

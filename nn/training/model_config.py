@@ -388,7 +388,10 @@ class Reader:
         kwargs = {k: v for k, v in defaults.items() if k in accepted}
         params = [{"params": [held[i] for i in g["params"]]} for g in groups]
         if "keras_options" in spec:  # nn.keras.optimizers': made as Keras makes them
-            opt = cls(**self.value(spec["keras_options"])).bind(held)
+            first, *added = params or [{"params": []}]
+            opt = cls(**self.value(spec["keras_options"])).bind(first["params"])
+            for group in added:  # (groups added by hand; load_state_dict sets their options)
+                opt.add_param_group(group)
         else:
             opt = cls(params, **kwargs) if held else cls(**kwargs)
         opt.load_state_dict({"param_groups": groups, "iterations": spec.get("iterations", 0),

@@ -13,7 +13,6 @@ continues training where it stopped.
 """
 import contextlib
 import json
-import os
 import zipfile
 
 import numpy as np
@@ -27,6 +26,7 @@ from ..serialization import (
     MODEL_MEMBER,
     check_not_truncated,
     check_readable,
+    file_path,
     foreign_format,
     is_keras_archive,
     is_safetensors,
@@ -45,7 +45,7 @@ VERSION = 1
 def save_model(model, path, overwrite=True, zipped=None, include_optimizer=True, **kwargs):
     """Write `model` (architecture, weights, compile settings, optimizer state unless
     include_optimizer is false) to `path`; Keras' arguments as Module.save describes them."""
-    path = os.fspath(path)
+    path = file_path(path, "model.save")
     _check_keras_options(zipped, kwargs)
     refuse_overwrite(path, overwrite, "model.save")
     if is_safetensors(path):
@@ -83,7 +83,7 @@ def load_model(path, custom_objects=None, compile=True, safe_mode=True):  # noqa
     @nn.register: model.save writes those by their `__name__`, as Keras 3 does. Loading
     leaves NumPy's global random generator as it was (building the layers draws initial
     weights, which the saved ones then replace)."""
-    path = os.fspath(path)
+    path = file_path(path, "load_model")
     check_readable(path, "load_model", "model file")
     if is_keras_archive(path):  # (a .keras file real Keras 3 wrote)
         from ..keras.keras_files import load_keras_archive  # (nn.keras builds on this package)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import nn
+from nn.serialization import read_safetensors
 
 from ._helpers import Block, assert_same_state, snapshot
 
@@ -160,3 +161,47 @@ def test_a_bfloat16_file_is_named_as_such_with_the_way_out(tmp_path):
     safetensors_torch.save_file({"weight": torch.ones(2, 3, dtype=torch.bfloat16)}, str(path))
     with pytest.raises(ValueError, match=r"holds bfloat16 tensors.*save them as float32 first"):
         nn.Linear(3, 2, bias=False).load_weights(path)
+
+
+def _twelve_single_weight_layers(first=()):
+    """A Sequential of 12 bias-free Dense layers of one shape (nothing but their order tells
+    them apart), after the layers `first`."""
+    from nn import keras
+    return keras.Sequential([*first, *(keras.layers.Dense(4, use_bias=False) for _ in range(12))])
+
+
+def test_layers_paired_by_order_follow_the_written_order_past_ten(tmp_path):
+    """The format's reader gives tensors sorted by name ('10.weight' before '2.weight'):
+    loaded across a keras.Input's numbering shift, layer 3 took layer 10's weights."""
+    from nn import keras
+    np.random.seed(0)
+    source = _twelve_single_weight_layers()
+    source.build((None, 4))
+    path = tmp_path / "w.safetensors"
+    source.save_weights(path)
+    assert list(read_safetensors(path)) == list(source.state_dict())
+    target = _twelve_single_weight_layers([keras.Input((4,))])
+    target.load_weights(path)
+    for mine, theirs in zip(target.parameters(), source.parameters()):
+        np.testing.assert_array_equal(mine.data, theirs.data)
+
+
+def test_a_file_without_the_written_order_pairs_numbered_layers_by_number(tmp_path):
+    """A safetensors file from elsewhere: numbered layers are paired by their numbers; named
+    ones, whose order the file does not tell, are not paired at all."""
+    from nn import keras
+    np.random.seed(0)
+    source = _twelve_single_weight_layers()
+    source.build((None, 4))
+    numbered = tmp_path / "numbered.safetensors"
+    safetensors_numpy.save_file({k: np.ascontiguousarray(v) for k, v in
+                                 source.state_dict().items()}, str(numbered))
+    target = _twelve_single_weight_layers([keras.Input((4,))])
+    target.load_weights(numbered)
+    for mine, theirs in zip(target.parameters(), source.parameters()):
+        np.testing.assert_array_equal(mine.data, theirs.data)
+    named = tmp_path / "named.safetensors"
+    safetensors_numpy.save_file({"b.weight": np.ones((4, 4), np.float32),
+                                 "a.weight": np.zeros((4, 4), np.float32)}, str(named))
+    with pytest.raises(KeyError, match="named.safetensors"):
+        nn.Sequential(nn.Linear(4, 4, bias=False), nn.Linear(4, 4, bias=False)).load_weights(named)

@@ -325,3 +325,19 @@ def test_a_zip_named_safetensors_says_what_it_is(tmp_path):
     (tmp_path / "w.npz").rename(tmp_path / "w.safetensors")
     with pytest.raises(ValueError, match=r"it is a zip archive, as an .npz weights file"):
         nn.Linear(2, 2).load_weights(tmp_path / "w.safetensors")
+
+
+def test_skip_mismatch_pairs_layers_as_a_plain_load_does(tmp_path):
+    """Across a keras.Input's numbering shift most names still meet: skip_mismatch loaded
+    each layer from the one before it, by name, where a plain load pairs them by order."""
+    from nn import keras
+    from nn.keras import layers
+    np.random.seed(0)
+    source = keras.Sequential([layers.Dense(4) for _ in range(3)])
+    source.build((None, 4))
+    source.save_weights(tmp_path / "w.npz")
+    x = np.random.default_rng(0).normal(size=(2, 4)).astype(np.float32)
+    for skip in (False, True):
+        target = keras.Sequential([keras.Input((4,))] + [layers.Dense(4) for _ in range(3)])
+        target.load_weights(tmp_path / "w.npz", skip_mismatch=skip)
+        np.testing.assert_array_equal(target(x).data, source(x).data)

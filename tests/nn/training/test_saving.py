@@ -625,3 +625,35 @@ def test_a_clone_of_a_parametrized_model_is_parametrized_alike():
     w = clone[6].weight.data
     np.testing.assert_allclose(w @ w.T, np.eye(3), atol=1e-5)  # orthogonal, fresh weights
     assert not np.array_equal(w, model[6].weight.data)
+
+
+def test_a_keras_optimizer_with_added_groups_loads_and_resumes(tmp_path):
+    """A Keras optimizer was rebuilt with every parameter in one group, then handed the
+    saved two: the file save wrote could not be loaded."""
+    np.random.seed(0)
+    x, y = np.ones((8, 3), np.float32), np.ones((8, 2), np.float32)
+    model = nn.Sequential(nn.Dense(4, activation="relu", input_shape=(3,)), nn.Dense(2))
+    optimizer = keras.optimizers.Adam(0.01).bind(list(model[0].parameters()))
+    optimizer.add_param_group({"params": list(model[1].parameters()), "lr": 0.001})
+    model.compile(optimizer=optimizer, loss="mse")
+    model.fit(x, y, verbose=0)
+    model.save(tmp_path / "m.rungrad")
+    loaded = nn.load_model(tmp_path / "m.rungrad")
+    assert [group["lr"] for group in loaded.optimizer.param_groups] == [0.01, 0.001]
+    model.fit(x, y, epochs=2, verbose=0)
+    loaded.fit(x, y, epochs=2, verbose=0)
+    for mine, theirs in zip(loaded.parameters(), model.parameters()):
+        np.testing.assert_array_equal(mine.data, theirs.data)
+
+
+def test_paths_as_bytes_load_and_open_files_are_refused_by_name(tmp_path):
+    import io
+    model = compiled(float64_mlp())
+    model.save(bytes(tmp_path / "m.rungrad"))
+    nn.load_model(bytes(tmp_path / "m.rungrad"))
+    nn.save({"a": 1}, bytes(tmp_path / "c.ckpt"))
+    assert nn.load(bytes(tmp_path / "c.ckpt")) == {"a": 1}
+    for call in (lambda f: nn.save({"a": 1}, f), nn.load, model.save, nn.load_model,
+                 model.save_weights, model.load_weights):
+        with pytest.raises(TypeError, match="expected a file path .* got BytesIO"):
+            call(io.BytesIO())
