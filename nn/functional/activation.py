@@ -517,8 +517,10 @@ def relu6(input, inplace=False):  # noqa: A002 (PyTorch's names)
 
 
 def hardsigmoid(input, inplace=False):  # noqa: A002 (PyTorch's names)
-    """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between."""
-    return relu6(float_input(input, "hardsigmoid") + 3.0) / 6.0
+    """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between. Computed as the clip of
+    (x + 3) / 6 to [0, 1], the same numbers, so that a loss can see its outputs are
+    probabilities (nn.training.losses)."""
+    return hardtanh((float_input(input, "hardsigmoid") + 3.0) / 6.0, 0.0, 1.0)
 
 
 def hardswish(input, inplace=False):  # noqa: A002 (PyTorch's names)

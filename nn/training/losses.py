@@ -9,6 +9,8 @@ Keras' cross-entropy names ('binary_crossentropy', 'categorical_crossentropy',
   `predict`, but `fit` and `evaluate` run it without that activation and feed the logits
   to the fused loss — the same loss value as Keras' on the probabilities, without its
   clipping at 1e-7 and with exact gradients where the sigmoid/softmax saturates;
+* a model ending with a hard sigmoid (or any clip into [0, 1]) outputs probabilities, which
+  'binary_crossentropy' takes as Keras does, kept within [1e-7, 1 - 1e-7];
 * a model without a final activation is taken to output logits (PyTorch's habit);
 * the mismatched activation (softmax with 'binary_crossentropy', sigmoid with a
   categorical one) is an error at the first batch.
@@ -38,7 +40,7 @@ from autograd.backend import array_of, get_array_module, to_cpu
 from autograd.config import enable_grad
 from autograd.function import Function
 from autograd.ops import astype, expand_dims, maximum, reshape, transpose, where
-from autograd.ops.elementwise import Clip, Sigmoid
+from autograd.ops.elementwise import Clip, Sigmoid, clip, log, log1p
 from autograd.ops.indexing import GetItem
 from autograd.ops.linalg import MatMul
 from autograd.ops.shape import Reshape, Transpose
@@ -46,7 +48,7 @@ from autograd.variable import Variable, as_variable
 
 from .. import functional as F
 from ..call_losses import top_level_call
-from ..functional.activation import Softmax
+from ..functional.activation import Hardtanh, Softmax
 from ..functional.linear import Linear
 from ..losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss
 from .masking import carried_mask, carry_mask
@@ -526,7 +528,7 @@ def _logits_of(output, name, wanted):
     _check_one_output(output, name)
     after, f = [], output.creator
     while isinstance(f, _AFTER_SIGMOID) and not getattr(f, "index_variables", ()):
-        if isinstance(f.inputs[0].creator, Softmax) and not isinstance(f, Clip):
+        if isinstance(f.inputs[0].creator, Softmax) and not _keeps_rows(f):
             raise ValueError(f"loss {name!r}: the model reshapes or indexes its softmax's "
                              "output, which may move the classes off the last axis; end "
                              "with the softmax, or return logits")
@@ -540,12 +542,40 @@ def _logits_of(output, name, wanted):
             raise ValueError(f"loss {name!r}: the model's softmax is over axis {f.axis}; the "
                              f"cross-entropy losses take the classes on the last axis")
         ends = "softmax"
+    if ends is None and wanted == "sigmoid" and _clipped_to_unit(output.creator):
+        return _logits_of_probabilities(output)
     if not _check_final_activation(name, wanted, ends):
         return output
     logits = f.inputs[0]
     for step in reversed(after):
         logits = _again(step, logits)
     return logits
+
+
+def _keeps_rows(f):
+    """Whether Function `f`, after a softmax, keeps each row of classes whole on the last
+    axis: a clip, or a reshape that keeps the last axis (TimeDistributed's (N T, C) back to
+    (N, T, C))."""
+    if isinstance(f, Clip):
+        return True
+    return isinstance(f, Reshape) and f.outputs[0]().shape[-1:] == f.inputs[0].shape[-1:]
+
+
+def _clipped_to_unit(f):
+    """Whether Function `f` clips its outputs into [0, 1]: probabilities, whatever came
+    before (a hard sigmoid, Keras' 'hard_sigmoid')."""
+    return isinstance(f, Hardtanh) and f.low >= 0 and f.high <= 1
+
+
+def _logits_of_probabilities(p):
+    """The logits log(p / (1 - p)) of probabilities p kept within [1e-7, 1 - 1e-7]: the
+    fused loss on them is Keras' binary cross-entropy on the probabilities, clipped as it
+    clips them."""
+    kept = clip(p, _EPSILON, 1 - _EPSILON)
+    return log(kept) - log1p(-kept)
+
+
+_EPSILON = 1e-7  # Keras' backend.epsilon()
 
 
 def _check_one_output(output, name):

@@ -80,7 +80,16 @@ class Monitor:
                               f"{_did_you_mean(self.name, logs or {})}; it is skipped",
                               RuntimeWarning, stacklevel=3)
             return None
-        return float(value)
+        count = len(value) if isinstance(value, (list, tuple)) else math.prod(
+            getattr(value, "shape", ()))
+        if count != 1:
+            raise ValueError(
+                f"{self.who}: the monitored value {self.name!r} is not one number but "
+                f"{count} (one per class: a metric such as F1Score() with average=None); "
+                "monitor a single number: compile the metric with average='macro', 'micro' "
+                "or 'weighted'")
+        return float(value[0] if isinstance(value, (list, tuple)) else
+                     value.item() if hasattr(value, "item") else value)
 
 
 def _named_mode(monitor):

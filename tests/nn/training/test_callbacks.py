@@ -712,3 +712,29 @@ def test_csv_logger_names_a_missing_folder_before_training(tmp_path):
                                                 "exist"):
         model.fit(x, y, epochs=1, verbose=0,
                   callbacks=[CSVLogger(tmp_path / "missing" / "log.csv")])
+
+
+@pytest.mark.parametrize("make", [
+    lambda path: ModelCheckpoint(str(path / "best.keras"), monitor="val_f1_score", mode="max",
+                                 save_best_only=True),
+    lambda path: EarlyStopping(monitor="val_f1_score", mode="max"),
+    lambda path: ReduceLROnPlateau(monitor="val_f1_score", mode="max")])
+def test_a_monitored_value_of_one_number_per_class_is_refused_by_name(tmp_path, make):
+    """F1Score() logs one value per class: float() of it raised a bare TypeError after the
+    first epoch."""
+    import nn.keras as keras
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 3)).astype(np.float32)
+    y = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 60)]
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="adam", loss="categorical_crossentropy",
+                  metrics=[keras.metrics.F1Score()])
+    with pytest.raises(ValueError, match="'val_f1_score' is not one number but 3.*average='macro'"):
+        model.fit(x, y, epochs=2, verbose=0, validation_split=0.2, callbacks=[make(tmp_path)])
+
+
+def test_a_monitored_value_of_one_element_is_that_number():
+    from nn.training.callbacks.monitor import Monitor
+    monitor = Monitor("val_loss")
+    for value in (np.array([0.5]), np.array([[0.5]]), [0.5], np.float32(0.5), 0.5):
+        assert monitor.value({"val_loss": value}) == 0.5
