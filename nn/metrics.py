@@ -103,6 +103,8 @@ def _read_labels(y, threshold, scores):
 
 
 def _label_pair(y_true, y_pred, threshold=0.5):
+    y_true, y_pred = _samples(y_true, "y_true"), _samples(y_pred, "y_pred")
+    _check_classes_fit(y_true, y_pred)
     y_true = to_labels(y_true, scores=False)
     y_pred, thresholded = _read_labels(y_pred, threshold, scores=True)
     _check_lengths(y_true, y_pred)
@@ -115,6 +117,28 @@ def _label_pair(y_true, y_pred, threshold=0.5):
     if len(y_true) == 0:
         raise ValueError("no samples: a label metric of nothing is undefined")
     return y_true, y_pred
+
+
+def _check_classes_fit(y_true, y_pred):
+    """Where y_pred is (n, k) class scores, read by argmax as classes 0..k-1: y_true's
+    labels must be among them (one-hot rows k wide), or column j would be scored against
+    some other label j."""
+    if y_pred.ndim != 2 or y_pred.shape[1] < 2:
+        return
+    k = y_pred.shape[1]
+    if y_true.ndim == 2 and y_true.shape[1] > 1:
+        if y_true.shape[1] != k:
+            raise ValueError(f"y_true's one-hot rows are {y_true.shape[1]} wide but y_pred "
+                             f"scores {k} classes (shape {y_pred.shape}): they must agree")
+        return
+    labels = y_true.reshape(-1)
+    if is_text_dtype(labels.dtype) or labels.dtype.kind not in "biuf" or not len(labels):
+        return  # (a mix of kinds, or no samples: refused by the checks after this one)
+    outside = labels[~((labels >= 0) & (labels < k) & (labels == np.round(labels)))]
+    if len(outside):
+        raise ValueError(f"y_pred scores {k} classes (shape {y_pred.shape}), read as labels "
+                         f"0..{k - 1} by their largest score, but y_true holds labels outside "
+                         f"them: {np.unique(outside)[:6].tolist()}")
 
 
 def _check_label_kinds(*arrays):

@@ -20,6 +20,8 @@ class Accuracy(Function):
 
     def forward(self, scores, labels):
         xp = get_array_module(scores)
+        if xp is np:  # (a GPU's labels are not read back: that would wait for the device)
+            _check_range(labels, scores.shape[1])
         value = (scores.argmax(axis=1) == labels).mean()
         # argmax reads a NaN score (a diverged model's) as its class: a plausible share of
         # right answers; NaN instead, as the loss and compile's metrics give (chosen on the
@@ -50,6 +52,14 @@ def accuracy(y, t):
         raise TypeError(f"accuracy: t must hold integer class labels, got dtype {labels.dtype}")
     with no_grad():
         return Accuracy()(scores, labels)
+
+
+def _check_range(labels, classes):
+    """Labels outside 0..classes-1 never equal an argmax: scored as wrong answers, silently."""
+    outside = labels[(labels < 0) | (labels >= classes)]
+    if outside.size:
+        raise ValueError(f"accuracy: labels t must be classes 0..{classes - 1} (y scores "
+                         f"{classes}), got {np.unique(outside)[:6].tolist()}")
 
 
 def _variable(x, name):

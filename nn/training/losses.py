@@ -412,8 +412,11 @@ def resolve_loss(loss):
     if _in_keras_order(loss):
         from ..keras.losses import LossFunctionWrapper
         return LossFunctionWrapper(loss).compiled_form()
-    return CompiledLoss(_callable_name(loss), loss, score_activation=_logit_activation(loss),
-                        per_sample=_unreduced(loss))
+    compiled = CompiledLoss(_callable_name(loss), loss,
+                            score_activation=_logit_activation(loss), per_sample=_unreduced(loss))
+    if isinstance(loss, (CrossEntropyLoss, NLLLoss)):  # (PyTorch's padding label)
+        compiled.ignore_class = loss.ignore_index      # the metrics skip it as the loss does
+    return compiled
 
 
 def keras_named_loss(name, fn=None, from_logits=False, keras_object=None):

@@ -125,6 +125,10 @@ def _averaging(scores):
     return {"average": "binary"}
 
 
+def _not_finite(scores):
+    return ~np.isfinite(scores)
+
+
 def _nan_for_nan_outputs(metric, unreadable=np.isnan):
     """`metric`, NaN where some output is `unreadable` (NaN): a diverged model's argmax or
     threshold would give a plausible score (NaN read as class 0), and AUC or a regression
@@ -160,7 +164,7 @@ def f1(y_true, scores):
     return nn_metrics.f1_score(*_labels(y_true, scores), **_averaging(scores))
 
 
-@_nan_for_nan_outputs
+@functools.partial(_nan_for_nan_outputs, unreadable=_not_finite)  # (inf: no ranking)
 def auc(y_true, scores):
     true, _ = _labels(y_true, scores)
     if _is_multiclass(scores):
@@ -188,10 +192,6 @@ def _dense_pair(y_true, scores):
         check_labels(labels, scores.shape[-1], "metric")
         y_true = np.eye(scores.shape[-1], dtype=scores.dtype)[labels]
     return y_true.reshape(n, -1), scores.reshape(n, -1)
-
-
-def _not_finite(scores):
-    return ~np.isfinite(scores)
 
 
 @functools.partial(_nan_for_nan_outputs, unreadable=_not_finite)
@@ -401,7 +401,10 @@ def _resolve_one(metric, independent_outputs=False):
         key = _ALIASES.get(key, key)
         if key in _KERAS_OBJECTS:
             from ..keras import metrics as keras_metrics  # (lazily: nn.keras imports nn.training)
-            return StreamingMetric(getattr(keras_metrics, _KERAS_OBJECTS[key])(name=metric))
+            # (in float64, as the other named metrics: R2Score's float32 sums of squares
+            # lose the variance of targets far from 0)
+            made = getattr(keras_metrics, _KERAS_OBJECTS[key])(name=metric, dtype="float64")
+            return StreamingMetric(made)
         if key not in _BY_NAME:
             raise ValueError(f"compile: unknown metric {metric!r}; use a callable "
                              f"metric(y_true, y_pred) or one of {', '.join(METRIC_NAMES)}")
@@ -435,7 +438,7 @@ def _real_steps(targets, inputs, weights, mask):
 def _counted(targets, inputs, mask, ignore_class):
     """The outputs' mask, less the entries whose label is the loss's ignore_class (Keras'
     SparseCategoricalCrossentropy(ignore_class=)): the metrics skip what the loss skips."""
-    if ignore_class is None:
+    if ignore_class is None or targets.dtype.kind not in "iu":  # (labels only: not one-hot)
         return mask
     counted = targets != ignore_class
     if counted.ndim == inputs.ndim:  # (N, 1) labels of (N, C) outputs

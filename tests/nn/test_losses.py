@@ -541,3 +541,12 @@ def test_a_loss_class_called_on_input_and_target_says_to_make_it_first(loss):
         loss(pred, target)
     made = loss(weight=np.ones(2)) if loss in (nn.CrossEntropyLoss, nn.NLLLoss) else loss()
     assert isinstance(made, loss)  # (an array as the one option it may be: still taken)
+
+
+def test_accuracy_refuses_labels_outside_the_classes():
+    """argmax never equals label 5 of 3 classes, or -1: they were scored as wrong answers."""
+    y = np.array([[.1, .9, 0.], [.8, .1, .1]], np.float32)
+    assert float(F.accuracy(y, np.array([1, 0])).data) == 1.0
+    for labels in ([5, 0], [-1, 0]):
+        with pytest.raises(ValueError, match=r"labels t must be classes 0..2 \(y scores 3\)"):
+            F.accuracy(y, np.array(labels))

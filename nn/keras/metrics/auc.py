@@ -4,7 +4,7 @@ the ranks, nn.metrics.roc_auc_score, differs from it slightly, as Keras' does)."
 import numpy as np
 
 from ...functional.activation import sigmoid_array
-from .metric import Metric, as_array, check_pair
+from .metric import Metric, as_array, check_classes, check_pair
 from .thresholds import (
     COUNTS,
     EPSILON,
@@ -63,9 +63,13 @@ class AUC(Metric):
             self._build(num_labels)
 
     def _build(self, labels):
+        if self.multi_label and self.label_weights is not None and \
+                self.label_weights.shape != (labels,):
+            raise ValueError(f"AUC ({self.name!r}): label_weights holds "
+                             f"{self.label_weights.size} weights for {labels} labels")
         shape = (self.num_thresholds, labels) if self.multi_label else (self.num_thresholds,)
         add_counts(self, COUNTS, shape)
-        self._built = True
+        self._built, self._labels = True, labels
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_true, y_pred = as_array(y_true), as_array(y_pred)
@@ -75,6 +79,8 @@ class AUC(Metric):
                              f"(samples, labels), got shape {y_pred.shape}")
         if not self._built:
             self._build(y_pred.shape[1])
+        if self.multi_label:
+            check_classes(self, y_pred, self._labels, "labels")
         if self.from_logits:
             y_pred = sigmoid_array(y_pred.astype(self.dtype))
         update_confusion(counts_of(self, COUNTS), y_true, y_pred,

@@ -2,7 +2,7 @@
 classes) targets and predictions, counted batch by batch; averaged as asked."""
 import numpy as np
 
-from .metric import Metric, as_array, shape_error, weights_fit
+from .metric import Metric, as_array, check_classes, shape_error, weights_fit
 from .thresholds import EPSILON
 
 _AVERAGES = (None, "micro", "macro", "weighted")
@@ -37,7 +37,7 @@ class FBetaScore(Metric):
         shape = () if self.average == "micro" else (classes,)
         for name in _STATE:
             setattr(self, name, self.add_variable(shape=shape, initializer="zeros", name=name))
-        self._built = True
+        self._built, self._classes = True, classes
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_true, y_pred = as_array(y_true, self.dtype), as_array(y_pred, self.dtype)
@@ -46,6 +46,7 @@ class FBetaScore(Metric):
             raise shape_error(self, y_true, y_pred, sample_weight, " (both (samples, classes))")
         if not self._built:
             self._build(y_pred.shape[-1])
+        check_classes(self, y_pred, self._classes)
         if self.threshold is None:
             top = y_pred.max(axis=-1, keepdims=True)
             predicted = (y_pred >= top) & (np.abs(y_pred) > 1e-9)

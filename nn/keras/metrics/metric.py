@@ -148,6 +148,16 @@ def weights_fit(sample_weight, y_pred):
         y_pred.ndim > 0 and np.shape(sample_weight)[0] == y_pred.shape[0])
 
 
+def check_classes(metric, y_pred, classes, what="classes"):
+    """A ValueError naming the metric where y_pred's last axis is not the `classes` its
+    state counts one by one (set by its first batch, or by its arguments)."""
+    if y_pred.ndim == 0 or y_pred.shape[-1] != classes:
+        raise ValueError(f"{type(metric).__name__} ({metric.name!r}): y_pred of shape "
+                         f"{y_pred.shape} does not have the {classes} {what} this metric "
+                         "counts (from its first batch, or its arguments); make a new "
+                         f"metric for another number of {what}")
+
+
 def shape_error(metric, y_true, y_pred, sample_weight=None, expected=""):
     weights = "" if sample_weight is None else \
         f" and sample_weight of shape {np.shape(sample_weight)}"
@@ -156,4 +166,5 @@ def shape_error(metric, y_true, y_pred, sample_weight=None, expected=""):
                       f"{weights}{expected}")
 
 
-__all__ = ["Metric", "as_array", "same_rank", "check_pair", "weights_fit", "shape_error"]
+__all__ = ["Metric", "as_array", "same_rank", "check_pair", "check_classes", "weights_fit",
+           "shape_error"]

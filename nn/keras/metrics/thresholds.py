@@ -82,6 +82,9 @@ def update_confusion(variables, y_true, y_pred, thresholds, evenly=False, top_k=
     if top_k is not None:
         y_pred = filter_top_k(y_pred, top_k)
     if class_id is not None:
+        if y_pred.ndim == 0 or not -y_pred.shape[-1] <= class_id < y_pred.shape[-1]:
+            raise ValueError(f"class_id={class_id} is not a class of y_pred of shape "
+                             f"{y_pred.shape} (its last axis holds the classes)")
         y_true, y_pred = y_true[..., class_id, None], y_pred[..., class_id, None]
     if weights is not None:
         weights = np.broadcast_to(weights, y_pred.shape)

@@ -162,7 +162,8 @@ def test_fit_logs_r2_score_of_the_whole_epoch():
     logs = model.fit(x, y, epochs=2, batch_size=16, verbose=0).history
     assert len(logs["r2_score"]) == 2 and logs["r2_score"][0] != logs["r2_score"][1]
     assert [len(b[1]) for b in recorder.batches] == [16] * 7 + [8]  # (the last epoch's)
-    for metric in (keras.metrics.R2Score(), keras.metrics.PearsonCorrelation(),
+    # (a metric named by a string is made in float64; the objects given keep their float32)
+    for metric in (keras.metrics.R2Score(), keras.metrics.PearsonCorrelation(dtype="float64"),
                    keras.metrics.ConcordanceCorrelation(name="ccc")):
         np.testing.assert_allclose(logs[metric.name][-1], _streamed(metric, recorder.batches),
                                    rtol=0, atol=0, err_msg=metric.name)
@@ -506,3 +507,19 @@ def test_a_batch_whose_every_label_is_ignored_is_left_out_of_the_accuracy():
     logs = model.evaluate(x, y, batch_size=4, verbose=0, return_dict=True)
     expected = np.mean(model.predict(x[:4], verbose=0).argmax(axis=1) == y[:4])
     assert logs["acc"] == pytest.approx(expected)
+
+
+def test_metric_objects_name_a_batch_of_another_width_and_a_missing_class():
+    """Raw NumPy index and broadcast errors before, naming neither metric nor argument."""
+    from nn.keras import metrics as km
+    y3, p3 = np.eye(3)[[0, 1, 2, 0]], np.full((4, 3), 0.4)
+    y4, p4 = np.eye(4), np.full((4, 4), 0.4)
+    with pytest.raises(ValueError, match=r"class_id=5 is not a class of y_pred of shape \(4, 3\)"):
+        km.Precision(class_id=5).update_state(y3, p3)
+    for metric, what in ((km.AUC(multi_label=True), "labels"), (km.F1Score(), "classes"),
+                         (km.F1Score(average="micro"), "classes")):
+        metric.update_state(y3, p3)
+        with pytest.raises(ValueError, match=f"shape \\(4, 4\\) does not have the 3 {what}"):
+            metric.update_state(y4, p4)
+    with pytest.raises(ValueError, match="label_weights holds 2 weights for 3 labels"):
+        km.AUC(multi_label=True, label_weights=[1, 2]).update_state(y3, p3)

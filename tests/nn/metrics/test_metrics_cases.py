@@ -321,3 +321,18 @@ def test_soft_true_rows_and_repeated_labels_are_refused_as_in_scikit_learn():
         kwargs = {} if metric is m.confusion_matrix else {"average": None}
         with pytest.raises(ValueError, match=r"labels must be distinct, got \[0, 1, 1\]"):
             metric([0, 1, 1], [0, 1, 0], labels=[0, 1, 1], **kwargs)
+
+
+def test_class_scores_refuse_labels_they_have_no_column_for():
+    """(n, k) scores are read as classes 0..k-1 by argmax: labels 1 and 2 against 2 columns
+    compared column j with label j (accuracy 0.25, where the question has no answer)."""
+    p = np.array([[.1, .9], [.2, .8], [.7, .3], [.6, .4]])
+    with pytest.raises(ValueError, match=r"scores 2 classes .* labels outside them: \[2\]"):
+        m.accuracy([1, 2, 2, 1], p)
+    with pytest.raises(ValueError, match=r"labels outside them: \[3, 4\]"):
+        m.precision([0, 4, 3, 1], np.eye(3)[[0, 2, 2, 1]], average="macro")
+    with pytest.raises(ValueError, match="one-hot rows are 3 wide but y_pred scores 4"):
+        m.accuracy(np.eye(3)[[0, 1, 2]], np.eye(4)[[0, 1, 3]] * .7 + .075)
+    assert m.accuracy([1, 1, 1, 1], p) == 0.5
+    assert m.accuracy(np.array([1., 1, 1, 1]), p) == 0.5
+    assert m.accuracy(np.eye(2)[[1, 1, 1, 1]], p) == 0.5

@@ -722,3 +722,46 @@ def test_a_loss_function_whose_names_tell_no_order_is_refused_not_guessed():
     with pytest.raises(ValueError, match=r"order of the arguments of loss loss_b\(yt, yp\): "
                                          r"name them \(y_true, y_pred\)"):
         model.compile(optimizer="sgd", loss=loss_b)
+
+
+def test_metrics_skip_the_labels_a_pytorch_loss_ignores():
+    """CrossEntropyLoss(ignore_index=...) left those samples out of the loss but not out of
+    the metrics; the default -100 (PyTorch's padding) made every metric refuse the labels."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 4)).astype(np.float32)
+    y = rng.integers(0, 3, 40)
+    np.random.seed(0)
+    model = nn.Sequential([nn.Dense(3, input_shape=(4,))])
+    predicted = model.predict(x, verbose=0).argmax(1)
+    model.compile(optimizer="sgd", loss=nn.CrossEntropyLoss(ignore_index=0), metrics=["accuracy"])
+    logs = model.evaluate(x, y, return_dict=True, verbose=0)
+    assert logs["accuracy"] == pytest.approx((predicted == y)[y != 0].mean())
+    padded = y.copy()
+    padded[:5] = -100
+    model.compile(optimizer="sgd", loss=nn.CrossEntropyLoss(), metrics=["accuracy"])
+    logs = model.evaluate(x, padded, return_dict=True, verbose=0)
+    assert logs["accuracy"] == pytest.approx((predicted == y)[5:].mean())
+
+
+def test_named_streaming_metrics_sum_in_float64_and_auc_of_infinite_outputs_is_nan():
+    """r2_score's float32 sums of squares lost the variance of targets near 1e5 (0.976
+    against 0.785); AUC of an infinite output stopped evaluate, where mse logs NaN."""
+    from nn import metrics as reference
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(1000, 3)).astype(np.float32)
+    y = (1e5 + 10 * x[:, :1] + 5 * rng.normal(size=(1000, 1))).astype(np.float32)
+    model = nn.Sequential([nn.Dense(1, input_shape=(3,))])
+    model.compile(optimizer="sgd", loss="mse", metrics=["r2_score"])
+    model.set_weights([np.array([[10.], [0.], [0.]], np.float32), np.array([1e5], np.float32)])
+    logs = model.evaluate(x, y, batch_size=100, return_dict=True, verbose=0)
+    predicted = model.predict(x, verbose=0).astype(np.float64)
+    expected = reference.r2_score(y.astype(np.float64), predicted)
+    assert logs["r2_score"] == pytest.approx(expected, rel=1e-5)
+    x = np.array([[1e30], [-1e30], [1.], [2.]], np.float32)
+    model = nn.Sequential([nn.Dense(1, input_shape=(1,))])
+    model.compile(optimizer="sgd", loss="mse", metrics=["auc"])
+    model.set_weights([np.array([[1e10]], np.float32), np.zeros(1, np.float32)])
+    with np.errstate(over="ignore"):
+        logs = model.evaluate(x, np.array([1., 0., 1., 0.], np.float32), return_dict=True,
+                              verbose=0)
+    assert np.isnan(logs["auc"])
