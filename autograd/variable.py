@@ -560,13 +560,15 @@ class Variable(ComputedAssignments, TensorMethods):
         """NumPy's max over axis=; `x.max(1)` or `x.max(dim=1)`: PyTorch's (values,
         indices) (see autograd.max)."""
         x = _numpy_keywords(self, "max", None, out)
-        return _ops.max(x, *dim, axis=axis, keepdims=keepdims, **torch_style)
+        return _reduction.extreme(x, dim, axis, keepdims, torch_style.pop("keepdim", False),
+                                  torch_style, largest=True, positional_dim=True)
 
     def min(self, *dim, axis=None, keepdims=False, out=None, **torch_style):
         """NumPy's min over axis=; `x.min(1)` or `x.min(dim=1)`: PyTorch's (values,
         indices) (see autograd.min)."""
         x = _numpy_keywords(self, "min", None, out)
-        return _ops.min(x, *dim, axis=axis, keepdims=keepdims, **torch_style)
+        return _reduction.extreme(x, dim, axis, keepdims, torch_style.pop("keepdim", False),
+                                  torch_style, largest=False, positional_dim=True)
 
     def var(self, axis=None, ddof=0, keepdims=False, *, correction=None, dim=_NOT_GIVEN,
             keepdim=None, unbiased=None, dtype=None, out=None):
@@ -1250,6 +1252,7 @@ __all__ = ["Variable", "Parameter", "as_variable"]
 from . import ops as _ops  # noqa: E402  (ops need Variable defined first)
 from .detach import Detach  # noqa: E402  (it imports Function, which imports this module)
 from .function import PY_SCALARS, scalar_constant  # noqa: E402
+from .ops import reduction as _reduction  # noqa: E402
 from .ops.arithmetic import Add, Div, Mul, Neg, Pow, Sub  # noqa: E402
 from .ops.scalar import (  # noqa: E402
     AddScalar,

@@ -36,6 +36,9 @@ def lgamma(x):
         value = (z - 0.5) * xp.log(z) - z + _HALF_LOG_2PI + series - xp.log(product)
         reflected = math.log(math.pi) - xp.log(xp.abs(_sin_pi(x))) - value
         y = xp.where(reflect, reflected, value)
+        # exactly 0 at its zeros, where the last subtraction leaves some 1e-15: a log or a
+        # division after it would turn that into -33 or 1e14, where -inf and inf are right
+        y = xp.where((x == 1) | (x == 2), 0.0, y)
     return xp.where(xp.isinf(x), np.inf, y).astype(dtype, copy=False)
 
 

@@ -254,22 +254,48 @@ def mean(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     return _reduce(Mean, x, axis, keepdims, "mean")
 
 
-def max(x, *dim, axis=None, keepdims=False, keepdim=False, **torch_dim):  # noqa: A001
-    """NumPy's max over `axis`, the gradient shared among ties as torch.amax shares it (NaNs
-    are the maximum and share it among themselves, as torch.max() over all elements; amax
-    gives NaN to every element of a slice holding one). A dimension
-    given as PyTorch gives it, positionally or as `dim=` (`x.max(1)`, `ag.max(x, 1)`), is
-    PyTorch's max(dim): (values, indices), as `values, indices = x.max(1)` expects."""
-    if dim or torch_dim:
-        return _along(x, dim, torch_dim, keepdim, True, "max", numpy_style=(axis, keepdims))
-    return _reduce(Max, x, axis, keepdims, "max")
+def max(x, *args, axis=None, keepdims=False, keepdim=False, **torch_dim):  # noqa: A001
+    """NumPy's max(x, axis=None, keepdims=False) (DeZero's F.max(x, axis) too), the gradient
+    shared among ties as torch.amax shares it (NaNs are the maximum and share it among
+    themselves, as torch.max() over all elements; amax gives NaN to every element of a slice
+    holding one). `dim=` as PyTorch names it is PyTorch's max(dim): (values, indices), as
+    `values, indices = x.max(1)` expects (the method takes its dimension positionally too:
+    Variable.max); max(x, other), an array: PyTorch's elementwise maximum."""
+    return extreme(x, args, axis, keepdims, keepdim, torch_dim, largest=True)
 
 
-def min(x, *dim, axis=None, keepdims=False, keepdim=False, **torch_dim):  # noqa: A001
-    """NumPy's min over `axis`; PyTorch's min(dim), (values, indices), as max."""
-    if dim or torch_dim:
-        return _along(x, dim, torch_dim, keepdim, False, "min", numpy_style=(axis, keepdims))
-    return _reduce(Min, x, axis, keepdims, "min")
+def min(x, *args, axis=None, keepdims=False, keepdim=False, **torch_dim):  # noqa: A001
+    """NumPy's min(x, axis=None, keepdims=False); PyTorch's min(dim=...), (values, indices),
+    and min(x, other), as max."""
+    return extreme(x, args, axis, keepdims, keepdim, torch_dim, largest=False)
+
+
+def extreme(x, args, axis, keepdims, keepdim, torch_dim, largest, positional_dim=False):
+    """max or min (`largest`): NumPy's over an axis given positionally or as axis=, unless
+    `positional_dim` (the methods: `x.max(1)` is PyTorch's max(dim)); PyTorch's max(dim=)."""
+    who, op = ("max", Max) if largest else ("min", Min)
+    if args and not positional_dim and not torch_dim and _is_axis(args[0]):
+        axis, keepdims = _numpy_positional(args, axis, keepdims, who)
+        args = ()
+    if args or torch_dim:
+        return _along(x, args, torch_dim, keepdim, largest, who, numpy_style=(axis, keepdims))
+    return _reduce(op, x, axis, keepdims, who)
+
+
+def _is_axis(value):
+    """Whether `value` is what NumPy takes as an axis: an int, a tuple of ints, or None."""
+    if isinstance(value, tuple):
+        return all(_is_axis(v) and v is not None for v in value)
+    return value is None or (isinstance(value, (int, np.integer)) and not isinstance(value, bool))
+
+
+def _numpy_positional(args, axis, keepdims, who):
+    """(axis, keepdims) of NumPy's positional max(a, axis, out, keepdims): out must be None."""
+    if len(args) > 3 or (len(args) > 1 and args[1] is not None) or axis is not None:
+        raise TypeError(f"{who}: takes NumPy's arguments, {who}(x, axis=None, keepdims=False) "
+                        f"(out must be None), or PyTorch's dim=; got {len(args)} positional"
+                        f"{' and axis=' if axis is not None else ''}")
+    return args[0], bool(args[2]) if len(args) == 3 else keepdims
 
 
 def _along(x, args, named, keepdim, largest, who, numpy_style):

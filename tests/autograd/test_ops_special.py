@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
+from autograd import Variable
 
 from .._helpers import assert_float32_kept
 from ._elementwise_math import SHAPES, check_unary, values_in
@@ -74,3 +75,13 @@ def test_integers_compute_in_float64(name):
 def test_polygamma_order_is_checked(n, error, message):
     with pytest.raises(error, match=message):
         ag.polygamma(n, np.array([1.0]))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_lgamma_is_exactly_zero_at_one_and_two(dtype):
+    """3.6e-15 there made log(lgamma(x)) -33 and 1 / lgamma(x) 2.8e14, where PyTorch and
+    math.lgamma give -inf and inf."""
+    x = Variable(np.array([1.0, 2.0], dtype))
+    assert (ag.lgamma(x).data == 0).all()
+    with np.errstate(divide="ignore"):
+        assert np.isneginf(ag.log(ag.lgamma(x)).data).all()

@@ -362,7 +362,7 @@ def test_augmented_assignment_on_values_is_captured():
 
 _DIMENSION_FORMS = {"x.f(1)": lambda f, v, _: getattr(v, f)(1),
                    "x.f(dim=1)": lambda f, v, _: getattr(v, f)(dim=1),
-                   "lib.f(x, 1)": lambda f, v, lib: getattr(lib, f)(v, 1),
+                   "lib.f(x, dim=1)": lambda f, v, lib: getattr(lib, f)(v, dim=1),
                    "x.f(1, True)": lambda f, v, _: getattr(v, f)(1, True)}
 
 
@@ -381,6 +381,19 @@ def test_max_and_min_given_a_dimension_as_pytorch_gives_it_return_values_and_ind
     values.sum().backward()
     expected.values.sum().backward()
     np.testing.assert_array_equal(x.grad.data, t.grad.numpy())  # to the index picked
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+def test_the_functions_take_numpys_positional_axis(name):
+    """ag.max(x, 1) is np.max(x, 1) (the contract's, DeZero's F.max(x, axis)); it gave
+    PyTorch's (values, indices), which ag.stack then took as data."""
+    data = np.array([[1., 5.], [3., 2.]])
+    x = Variable(data)
+    np.testing.assert_array_equal(getattr(ag, name)(x, 1).data, getattr(np, name)(data, 1))
+    assert getattr(ag, name)(x, 0, None, True).shape == (1, 2)
+    assert getattr(ag, name)(x, (0, 1)).shape == ()
+    with pytest.raises(TypeError, match="NumPy's arguments"):
+        getattr(ag, name)(x, 1, 2)
 
 
 def test_max_and_min_keep_numpys_axis_and_refuse_a_mix():
