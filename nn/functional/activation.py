@@ -212,6 +212,55 @@ class Softplus(Function):
         return gy * where(linear, wrap(x.data.dtype.type(1)), slope)
 
 
+class SiLU(Function):
+    """y = x sigmoid(x);  dy/dx = s (1 + x (1 - s)), s = sigmoid(x)"""
+
+    input_specs = (Spec(),)
+    reference = staticmethod(lambda x: x / (1 + np.exp(-x)))
+
+    def forward(self, x):
+        return x * sigmoid_array(x)
+
+    def backward(self, gy):
+        # the slope as one factor: gy times two terms would make an infinite gy nan
+        x = self.inputs[0]
+        s = sigmoid(x)
+        return gy * (s * (x * (1 - s) + 1))
+
+
+class Mish(Function):
+    """y = x tanh(softplus(x));  dy/dx = t + x (1 - t^2) sigmoid(x), t = tanh(softplus(x))"""
+
+    input_specs = (Spec(),)
+    reference = staticmethod(lambda x: x * np.tanh(np.logaddexp(0, x)))
+
+    def forward(self, x):
+        return x * get_array_module(x).tanh(Softplus(1.0, 20.0).forward(x))
+
+    def backward(self, gy):
+        x = self.inputs[0]
+        t = tanh(Softplus(1.0, 20.0)(x))
+        return gy * (t + x * (1 - t * t) * sigmoid(x))
+
+
+class Hardswish(Function):
+    """y = x relu6(x + 3) / 6;  dy/dx = 0 up to -3, x / 3 + 1/2 between, 1 from 3 (and at a
+    NaN x), PyTorch's slopes"""
+
+    input_specs = (Spec(grid=(0.1, 0.05)),)  # off the kinks, which are on the grid's gaps
+    reference = staticmethod(lambda x: x * np.clip(x + 3, 0, 6) / 6)
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        return x * (xp.clip(x + 3, 0, 6) / 6)
+
+    def backward(self, gy):
+        # choices, not products with 0/1 masks (an infinite gy would give nan)
+        x = self.inputs[0]
+        inside = (x.data > -3) & (x.data < 3)
+        return where(inside, gy * (x / 3 + 0.5), where(x.data <= -3, 0.0, gy))
+
+
 class NormalCDF(Function):
     """y = Phi(x) = erfc(-x / sqrt 2) / 2;  dy/dx = phi(x) = e^(-x^2/2) / sqrt(2 pi)"""
 
@@ -473,8 +522,7 @@ def _input_in(x, dtype, who):
 
 def silu(input, inplace=False):  # noqa: A002 (PyTorch's names)
     """x sigmoid(x) (swish)."""
-    x = float_input(input, "silu")
-    return x * sigmoid(x)
+    return SiLU()(float_input(input, "silu"))
 
 
 def logsigmoid(x):
@@ -525,14 +573,12 @@ def hardsigmoid(input, inplace=False):  # noqa: A002 (PyTorch's names)
 
 def hardswish(input, inplace=False):  # noqa: A002 (PyTorch's names)
     """x hardsigmoid(x) (Keras' hard_silu)."""
-    x = float_input(input, "hardswish")
-    return x * hardsigmoid(x)
+    return Hardswish()(float_input(input, "hardswish"))
 
 
 def mish(input, inplace=False):  # noqa: A002 (PyTorch's names)
     """x tanh(softplus(x))."""
-    x = float_input(input, "mish")
-    return x * tanh(softplus(x))
+    return Mish()(float_input(input, "mish"))
 
 
 def softsign(input):  # noqa: A002 (PyTorch's name)

@@ -216,3 +216,15 @@ def test_the_elu_family_passes_a_nan_on_to_its_gradient(f):
     f(x).sum().backward()
     assert np.isnan(f(Variable(np.array([np.nan]))).data).all()
     assert np.isnan(x.grad.data[0]) and np.isfinite(x.grad.data[1:]).all()
+
+
+@pytest.mark.parametrize("name", ["silu", "mish", "hardswish", "softshrink"])
+def test_an_infinite_gradient_stays_infinite_or_zero_as_in_pytorch(name):
+    """Composed of two terms, these made an infinite incoming gradient inf * 0 or inf - inf:
+    NaN where PyTorch gives inf (or 0 where the slope is 0)."""
+    torch = pytest.importorskip("torch")
+    data = np.array([-4.0, -0.25, 0.0, 0.75, 4.0])
+    x, t = Variable(data.copy()), torch.tensor(data, requires_grad=True)
+    getattr(F, name)(x).backward(np.full(5, np.inf))
+    getattr(torch.nn.functional, name)(t).backward(torch.full((5,), np.inf, dtype=torch.float64))
+    np.testing.assert_array_equal(x.grad.data, t.grad.numpy())
