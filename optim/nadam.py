@@ -54,17 +54,23 @@ class NAdam(DecoupledDecayOption, AdamFamily):
 
     def _update(self, xp, w, g, state, h):
         t = state["step"] = state["step"] + 1
-        # The schedule's factors as Python floats: they must not promote float32 arrays.
-        mu, mu_next = _momentum(h, t), _momentum(h, t + 1)
-        mu_product = state["mu_product"] = as_number(state["mu_product"]) * mu
-        grad_step = -h.lr * (1.0 - mu) / (1.0 - mu_product)
-        avg_step = -h.lr * mu_next / (1.0 - mu_product * mu_next)
-        bc2 = 1.0 - h.betas[1] ** t
-        for block in in_blocks(w, g, state["exp_avg"], state["exp_avg_sq"]):
-            _nadam_block(xp, *block, h, bc2, grad_step, avg_step)
+        state["mu_product"] = as_number(state["mu_product"]) * nadam_momentum(h, t)
+        nadam_update(xp, w, g, state, h, t)
 
 
-def _momentum(h, t):
+def nadam_update(xp, w, g, state, h, t):
+    """NAdam's update of w at step t, with state's mu_product (mu_1 ... mu_t) already made."""
+    # The schedule's factors as Python floats: they must not promote float32 arrays.
+    mu, mu_next = nadam_momentum(h, t), nadam_momentum(h, t + 1)
+    mu_product = as_number(state["mu_product"])
+    grad_step = -h.lr * (1.0 - mu) / (1.0 - mu_product)
+    avg_step = -h.lr * mu_next / (1.0 - mu_product * mu_next)
+    bc2 = 1.0 - h.betas[1] ** t
+    for block in in_blocks(w, g, state["exp_avg"], state["exp_avg_sq"]):
+        _nadam_block(xp, *block, h, bc2, grad_step, avg_step)
+
+
+def nadam_momentum(h, t):
     """Dozat's momentum mu_t, which warms up towards beta1 over thousands of steps."""
     return h.betas[0] * (1.0 - 0.5 * 0.96 ** (t * h.momentum_decay))
 

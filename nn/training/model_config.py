@@ -203,8 +203,8 @@ class Writer:
                           for i, s in state["state"].items()] if with_state else []}
         if hasattr(opt, "keras_options"):  # what its groups do not hold (clipping, name)
             spec["keras_options"] = self.value(opt.keras_options, "the optimizer")
-        if "iterations" in state:  # (a Keras optimizer's count: its schedule resumes there)
-            spec["iterations"] = state["iterations"]
+        if "iterations" in state and with_state:  # (a Keras optimizer's count, which its
+            spec["iterations"] = state["iterations"]  # schedule and bias corrections go on from)
         return spec
 
     def keras_object(self, obj, where="the loss"):

@@ -22,6 +22,14 @@ def check_optimizer(optimizer, who):
     return optimizer
 
 
+def _watch_steps(optimizer):
+    """From the first scheduler made for `optimizer` on, its `stepped` tells whether it has
+    stepped since: PyTorch's scheduler wraps the optimizer's step then, so that steps taken
+    before it do not count (a scheduler stepped before the next one still warns)."""
+    if not getattr(optimizer, "_steps_watched", False):
+        optimizer._steps_watched, optimizer.stepped = True, False
+
+
 def warn_stepped_first(who):
     warnings.warn(f"{who}: step() was called before the optimizer's step(), which skips the "
                   "schedule's first learning rate; call optimizer.step() first, then the "
@@ -67,6 +75,7 @@ class LRScheduler:
         """Subclasses set their own settings first, then call this: it checks the
         optimizer and runs `_start()`, which may call their `get_lr()`."""
         self.optimizer = check_optimizer(optimizer, type(self).__name__)
+        _watch_steps(self.optimizer)
         self.last_epoch = last_epoch
         self._start()
 

@@ -105,3 +105,20 @@ def test_errors_name_the_scheduler_and_the_argument():
         sch.CosineAnnealingWarmRestarts(_sgd(), 2, eta_min=None)
     with pytest.raises(TypeError, match="CosineAnnealingLR: eta_min must be a real"):
         sch.CosineAnnealingLR(_sgd(), 2, eta_min="0.01")
+
+
+def test_a_step_taken_before_the_scheduler_was_made_does_not_count():
+    """The optimizer's steps were counted from its making: a scheduler made after one step
+    and stepped before the next did not warn (PyTorch's does: it watches from then on)."""
+    p = Parameter(np.ones(2))
+    opt = optim.SGD([p], lr=0.1)
+    p.grad = np.ones(2)
+    opt.step()
+    scheduler = optim.lr_scheduler.StepLR(opt, 1, 0.5)
+    with pytest.warns(UserWarning, match="before the optimizer's step"):
+        scheduler.step()
+    opt.step()
+    later = optim.lr_scheduler.ExponentialLR(opt, 0.9)  # (watched already: it has stepped)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        later.step()

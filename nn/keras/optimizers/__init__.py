@@ -9,6 +9,7 @@ accumulating `-lr * g` (the same as PyTorch's at a constant learning rate), and
 optimizer, not added to the gradient. `clipnorm` clips each gradient to that norm,
 `global_clipnorm` all of them together, `clipvalue` each entry, before the update.
 """
+import inspect
 import math
 
 import optim
@@ -19,6 +20,7 @@ from autograd.config import enable_grad
 from autograd.variable import mark_modified
 from optim.adam import adam_block
 from optim.clip import _norm, _set_grad, _with_grads
+from optim.nadam import nadam_momentum, nadam_update
 from optim.optimizer import check_nonnegative
 
 from . import schedules
@@ -92,17 +94,24 @@ class KerasOptimizer:
 
     def _initial_rate(self, learning_rate):
         """The lr the groups start with: learning_rate, or a schedule's at update 0 (the
-        schedule, a LearningRateSchedule or any callable of the step, is kept)."""
+        schedule, a LearningRateSchedule, a callable of the step or one of no arguments, is
+        kept)."""
         self._schedule = learning_rate if _is_schedule(learning_rate) else None
-        return float(learning_rate(0)) if self._schedule is not None else learning_rate
+        return _rate_at(learning_rate, 0) if self._schedule is not None else learning_rate
 
     @property
     def learning_rate(self):
         """The current learning rate (a schedule's at this update), as Keras'; set a number
         (or a new schedule)."""
         if self._schedule is not None:
-            return float(self._schedule(self._iterations))
+            return _rate_at(self._schedule, self._iterations)
         return super().learning_rate
+
+    def _keras_step(self):
+        """Keras' local_step of the update being made, iterations + 1: the optimizer's count,
+        shared by every weight (a weight without a gradient at some update still moves on
+        in its bias corrections with the others)."""
+        return self.iterations + 1
 
     @learning_rate.setter
     def learning_rate(self, value):
@@ -159,7 +168,7 @@ class KerasOptimizer:
         if not steps or accumulate(self, steps):
             self._clip()
             if self._schedule is not None:  # (Keras: the rate of call t is schedule(t))
-                rate = float(self._schedule(self._iterations))
+                rate = _rate_at(self._schedule, self._iterations)
                 for group in self.param_groups:
                     group["lr"] = rate
             super().step()
@@ -202,29 +211,57 @@ class KerasOptimizer:
                 _take_average(p, state)
 
     def _clip(self):
-        if self.clipnorm is None and self.clipvalue is None and self.global_clipnorm is None:
+        # (0 is no clipping, as Keras reads it: `if self.clipnorm and self.clipnorm > 0`)
+        if not (self.clipnorm or self.clipvalue or self.global_clipnorm):
             return
         pairs = _with_grads([p for g in self.param_groups for p in g["params"]], self.name)
         done = {}
-        if self.clipvalue is not None:
+        if self.clipvalue:
             for p, g in pairs:
                 _set_grad(p, get_array_module(g).clip(g, -self.clipvalue, self.clipvalue),
                           done)
             return
         norms = [_norm(get_array_module(g), g, 2.0) for _, g in pairs]
-        if self.global_clipnorm is not None:
+        if self.global_clipnorm:
             total = math.sqrt(math.fsum(n * n for n in norms))
             norms = [total] * len(pairs)
-        limit = self.clipnorm if self.clipnorm is not None else self.global_clipnorm
+        limit = self.clipnorm or self.global_clipnorm
         for (p, g), norm in zip(pairs, norms):
-            if norm > limit:  # Keras' clip_by_norm: g * limit / max(norm, limit)
-                _set_grad(p, g * (limit / norm), done)
+            if not norm <= limit:  # Keras' clip_by_norm: g * limit / max(norm, limit)
+                _set_grad(p, g * _clip_scale(limit, norm, self.global_clipnorm), done)
+
+
+def _clip_scale(limit, norm, global_clip):
+    """What clipping to `limit` multiplies a gradient of `norm` by: NaN for a NaN norm (as
+    Keras' maximum(norm, limit) gives), and with global_clipnorm for an infinite one too
+    (Keras' scale adds norm - norm): every gradient NaN, a failure that shows."""
+    if global_clip and not math.isfinite(norm):
+        return math.nan
+    return limit / norm
 
 
 def _is_schedule(value):
-    """A learning-rate schedule: Keras' class, or any callable of the step (not a number)."""
+    """A learning-rate schedule: Keras' class, or any callable (not a number): of the step,
+    or of no arguments (Keras' too)."""
     return isinstance(value, schedules.LearningRateSchedule) or (
         callable(value) and not isinstance(value, (int, float)))
+
+
+def _rate_at(schedule, step):
+    """A schedule's learning rate at update `step`: a callable of no arguments is asked as
+    it is (Keras' `learning_rate=lambda: ...`)."""
+    return float(schedule(step) if _takes_step(schedule) else schedule())
+
+
+def _takes_step(schedule):
+    if isinstance(schedule, schedules.LearningRateSchedule):
+        return True
+    try:
+        parameters = inspect.signature(schedule).parameters.values()
+    except (TypeError, ValueError):  # (a builtin without a signature: given the step)
+        return True
+    return any(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
+               for p in parameters)
 
 
 def _ema_options(use_ema, momentum, overwrite_frequency, who):
@@ -340,7 +377,7 @@ class Adam(_Moments, optim.Adam):
                          amsgrad=amsgrad, weight_decay=decay)
 
     def _update(self, xp, w, g, state, h):
-        t = state["step"] = state["step"] + 1
+        t = state["step"] = self._keras_step()
         beta_1, beta_2 = h.betas
         alpha = h.lr * math.sqrt(1.0 - beta_2 ** t) / (1.0 - beta_1 ** t)
         vmax = state["max_exp_avg_sq"] if h.amsgrad else None
@@ -405,6 +442,24 @@ class Nadam(_Moments, optim.NAdam):
         decay = self._keras_options(**options)
         super().__init__(lr=self._initial_rate(learning_rate), betas=(beta_1, beta_2), eps=epsilon,
                          momentum_decay=1.0, weight_decay=decay, decoupled_weight_decay=True)
+        self._products = {}  # beta_1 -> (t, mu_1 ... mu_t): Keras' _u_product
+
+    def _update(self, xp, w, g, state, h):
+        # Keras' count and momentum product are the optimizer's, not each weight's
+        t = state["step"] = self._keras_step()
+        state["mu_product"] = self._momentum_product(h, t)
+        nadam_update(xp, w, g, state, h, t)
+
+    def _momentum_product(self, h, t):
+        """mu_1 mu_2 ... mu_t of the schedule with h's beta_1, carried on from the last one
+        asked for (each update asks for the next)."""
+        known, product = self._products.get(h.betas[0], (0, 1.0))
+        if t < known:  # (a state loaded from an earlier update)
+            known, product = 0, 1.0
+        for k in range(known + 1, t + 1):
+            product *= nadam_momentum(h, k)
+        self._products[h.betas[0]] = (t, product)
+        return product
 
 
 class Adamax(_Moments, optim.Adamax):
@@ -418,7 +473,7 @@ class Adamax(_Moments, optim.Adamax):
                          weight_decay=decay)
 
     def _update(self, xp, w, g, state, h):
-        t = state["step"] = state["step"] + 1
+        t = state["step"] = self._keras_step()
         beta_1, beta_2 = h.betas
         for w_block, g_block, m, u in in_blocks(w, g, state["exp_avg"], state["exp_inf"]):
             m += (g_block - m) * (1.0 - beta_1)

@@ -261,3 +261,86 @@ def test_lion_trains_as_keras(kwargs, losses, kernel):
     model.compile(optimizer="lion", loss="mse")
     assert isinstance(model.optimizer, keras.optimizers.Lion)
     assert model.optimizer.beta_2 == 0.99
+
+
+def _keras_adam(grads, lr=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    """Keras 3's Adam on one weight, written out (keras/src/optimizers/adam.py): the step of
+    its bias corrections is iterations + 1, the optimizer's count, also where the weight
+    had no gradient (None) at some update."""
+    w, m, v = np.ones(2), np.zeros(2), np.zeros(2)
+    for iterations, g in enumerate(grads):
+        if g is None:
+            continue
+        t = iterations + 1
+        alpha = lr * np.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)
+        m += (g - m) * (1 - beta_1)
+        v += (g * g - v) * (1 - beta_2)
+        w -= alpha * m / (np.sqrt(v) + epsilon)
+    return w
+
+
+def _keras_nadam(grads, lr=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    """Keras 3's Nadam on one weight (keras/src/optimizers/nadam.py): its momentum product
+    _u_product advances at every update, whether or not this weight has a gradient."""
+    w, m, v, u_product = np.ones(2), np.zeros(2), np.zeros(2), 1.0
+    for iterations, g in enumerate(grads):
+        t = iterations + 1
+        u_t, u_next = (beta_1 * (1 - 0.5 * 0.96 ** k) for k in (t, t + 1))
+        u_product *= u_t
+        if g is None:
+            continue
+        m += (g - m) * (1 - beta_1)
+        v += (g * g - v) * (1 - beta_2)
+        m_hat = u_next * m / (1 - u_product * u_next) + (1 - u_t) * g / (1 - u_product)
+        w -= m_hat * lr / (np.sqrt(v / (1 - beta_2 ** t)) + epsilon)
+    return w
+
+
+@pytest.mark.parametrize("name, reference", [("Adam", _keras_adam), ("Nadam", _keras_nadam)])
+def test_a_weight_without_a_gradient_at_some_updates_moves_on_with_the_count(name, reference):
+    """Each weight kept its own step count: after a skipped update its bias correction was
+    a step behind Keras' (the first update 35% larger)."""
+    rng = np.random.default_rng(0)
+    grads = [None if k in (1, 4, 5) else rng.normal(size=2) for k in range(10)]
+    lr = 0.1 if name == "Adam" else 0.01
+    always, sometimes = Parameter(np.ones(2)), Parameter(np.ones(2))
+    opt = getattr(keras.optimizers, name)(learning_rate=lr).bind([always, sometimes])
+    for g in grads:
+        always.grad, sometimes.grad = rng.normal(size=2), g
+        opt.step()
+    np.testing.assert_allclose(sometimes.data, reference(grads, lr=lr), rtol=1e-12)
+
+
+def test_a_learning_rate_of_no_arguments_is_asked_as_keras_asks_it():
+    rate = {"now": 0.01}
+    opt = keras.optimizers.SGD(learning_rate=lambda: rate["now"])
+    p = Parameter(np.ones(2))
+    opt.bind([p])
+    p.grad = np.ones(2)
+    opt.step()
+    rate["now"] = 0.5
+    assert opt.learning_rate == 0.5
+    p.grad = np.ones(2)
+    opt.step()
+    np.testing.assert_allclose(p.data, 1 - 0.01 - 0.5)
+
+
+@pytest.mark.parametrize("option", ["clipnorm", "clipvalue", "global_clipnorm"])
+def test_clipping_to_zero_is_no_clipping_as_in_keras(option):
+    """Clipped to 0, every gradient was 0: training stopped without a word."""
+    p = Parameter(np.array([1.0, 2.0]))
+    opt = keras.optimizers.SGD(learning_rate=0.1, **{option: 0.0}).bind([p])
+    p.grad = np.array([1.0, -1.0])
+    opt.step()
+    np.testing.assert_allclose(p.data, [0.9, 2.1])
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_a_global_norm_that_is_not_finite_makes_every_gradient_nan_as_in_keras(bad):
+    """Only the gradients past the limit were scaled: with a NaN norm, the others went on
+    unclipped; with an infinite one, finite entries became 0."""
+    a, b = Parameter(np.array([1.0, 1.0])), Parameter(np.array([1.0]))
+    opt = keras.optimizers.SGD(learning_rate=0.1, global_clipnorm=1.0).bind([a, b])
+    a.grad, b.grad = np.array([bad, 1.0]), np.array([3.0])
+    opt.step()
+    assert np.isnan(a.data).all() and np.isnan(b.data).all()
