@@ -438,6 +438,9 @@ class Optimizer(OptimizerHooks):
         if len(grads) != len(params):
             raise ValueError(f"{self._who}.apply: {len(grads)} gradients for {len(params)} "
                              "variables; give one gradient (or None) per variable")
+        if params and all(g is None for g in grads):  # (Keras refuses it too: a cut graph)
+            raise ValueError(f"{self._who}.apply: no gradients provided for any variable "
+                             "(every gradient is None: the loss does not depend on them)")
         self.bind(params)
         kept = [(p, p.grad) for group in self.param_groups for p in group["params"]]
         try:

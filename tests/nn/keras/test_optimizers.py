@@ -344,3 +344,14 @@ def test_a_global_norm_that_is_not_finite_makes_every_gradient_nan_as_in_keras(b
     a.grad, b.grad = np.array([bad, 1.0]), np.array([3.0])
     opt.step()
     assert np.isnan(a.data).all() and np.isnan(b.data).all()
+
+
+def test_apply_of_no_gradient_at_all_is_refused_as_in_keras():
+    """It updated nothing and counted an update: a loss cut from its weights went unseen."""
+    p = Parameter(np.ones(2))
+    opt = keras.optimizers.Adam()
+    with pytest.raises(ValueError, match="no gradients provided for any variable"):
+        opt.apply([None], [p])
+    assert opt.iterations == 0
+    opt.apply([None, np.ones(2)], [p, Parameter(np.ones(2))])  # (one of them: fine)
+    assert opt.iterations == 1
