@@ -159,6 +159,8 @@ def add_to_grad(var, g, taken, create_graph=False):
     """var.grad = g, or var.grad + g (g a Variable), for a leaf known to take it; the
     caller holds _ACCUMULATING."""
     if var.grad is None:
+        if _memory(g.data) == _memory(var.data):  # (a backward handing on the input's
+            g = _copy(g, create_graph)  # own array: an update would change the .grad too)
         var.grad = _owned(g, taken, create_graph)
     else:
         if getattr(var.grad, "shape", None) != var.shape:  # (assigned by hand)

@@ -205,6 +205,7 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
     _check_grad_types(who, xs, analytic, labels)
     _check_reentrant(who, _grads_of(ys, xs, upstream, create_graph=False), analytic, labels)
     objective = _Objective(f, arrays, upstream, with_graph, who, labels)
+    objective.check_precision()
     measured = []
     for i, (x, g) in enumerate(zip(xs, analytic)):
         if not is_float(x.data):
@@ -233,13 +234,33 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
         _with_domain_note(mismatch, objective, labels, eps)
         raise _with_rounding_note(mismatch, objective, eps, tolerance.largest_atol()) from None
     if not with_graph:
-        _raise_on_mismatch(who, *_partial_entries(f, arrays, upstream, analytic, labels,
-                                                  tolerance), tolerance, _PARTIAL)
-        if _has_backward(xs, f):
+        _check_other_uses(who, f, arrays, xs, upstream, given, analytic, labels, tolerance)
+    return True
+
+
+def _check_other_uses(who, f, arrays, xs, upstream, given, analytic, labels, tolerance):
+    """First order as backprop is used beyond the checked call, against the gradients that
+    matched numerical differentiation: on both of the engine's paths (plain backprop and
+    create_graph=True), each with one input requiring grad at a time and run twice through
+    one graph; with an upstream of ones for a scalar output (loss.backward()), and with no
+    gradient for all outputs but one of several."""
+    paths = [False] + ([True] if _has_backward(xs, f) else [])
+    for create_graph in paths:
+        if create_graph:
             _raise_on_mismatch(who, *_path_entries(f, xs, upstream, analytic, labels,
                                                    tolerance), tolerance, _PATHS)
-        _check_upstream_kept(who, upstream, given)  # (the create_graph path's backward too)
-    return True
+            _check_upstream_kept(who, upstream, given)  # (each Function's backward too)
+            ys = _outputs_of(f, xs, upstream)
+            first = _grads_of(ys, xs, upstream, create_graph=True)
+            _check_reentrant(who, _grads_of(ys, xs, upstream, create_graph=True), first,
+                             labels)
+        _raise_on_mismatch(who, *_partial_entries(f, arrays, upstream, analytic, labels,
+                                                  tolerance, create_graph),
+                           tolerance, _partial_wording(create_graph))
+    _raise_on_mismatch(who, *_unit_upstream_entries(f, xs, upstream, analytic, labels,
+                                                    tolerance), tolerance, _UNIT)
+    _raise_on_mismatch(who, *_one_output_entries(who, f, xs, upstream, labels, tolerance),
+                       tolerance, _ONE_OUTPUT)
 
 
 def _rounding_spread(f, arrays, upstream, labels, seed, analytic):
@@ -583,12 +604,15 @@ def _check_upstream_kept(who, upstream, given):
 
 # Inputs that do not require grad are skipped by the engine and by backward's
 # `needs_input_grad`; a backward reading the flags wrongly is right only when all are set.
-_PARTIAL = ("backprop with only this input requiring grad disagrees with backprop with every "
-            "float input requiring grad (which matched numerical differentiation): does the "
-            "backward read needs_input_grad right?", "alone", "with all")
+def _partial_wording(create_graph):
+    path = " with create_graph=True (each Function's backward)" if create_graph else ""
+    return (f"backprop{path} with only this input requiring grad disagrees with backprop "
+            "with every float input requiring grad (which matched numerical "
+            "differentiation): does the backward read needs_input_grad right?", "alone",
+            "with all")
 
 
-def _partial_entries(f, arrays, upstream, analytic, labels, tolerance):
+def _partial_entries(f, arrays, upstream, analytic, labels, tolerance, create_graph=False):
     """(failures, entries compared) of the gradient with only input i requiring grad against
     the one with all, for every float input when f has several."""
     floats = [i for i, a in enumerate(arrays) if is_float(a)]
@@ -597,7 +621,7 @@ def _partial_entries(f, arrays, upstream, analytic, labels, tolerance):
     failed, count = [], 0
     for i in floats:
         xs = [Variable(a.copy(), requires_grad=(j == i)) for j, a in enumerate(arrays)]
-        alone = _input_grads(f, xs, upstream, create_graph=False)[i]
+        alone = _input_grads(f, xs, upstream, create_graph=create_graph)[i]
         a = _float64(to_cpu(_zeros_if_none(alone, xs[i]).data))
         b = _float64(to_cpu(_zeros_if_none(analytic[i], xs[i]).data))
         failed += tolerance.apart(labels[i], a, b)
@@ -635,6 +659,69 @@ def _path_entries(f, xs, upstream, plain, labels, tolerance):
             b = _float64(to_cpu(_zeros_if_none(b, x).data))
             failed += tolerance.apart(label, a, b)
             count += a.size
+    return failed, count
+
+
+# loss.backward() hands a scalar output an upstream of exactly 1: a backward with its own
+# path for it (`if gy == 1`), or that reads gy's sign wrongly, is checked there too.
+_UNIT = ("backprop with an upstream gradient of 1 (loss.backward()) disagrees with the one "
+         "with the checked upstream u, divided by u", "with 1", "divided by u")
+
+
+def _unit_upstream_entries(f, xs, upstream, analytic, labels, tolerance):
+    """(failures, entries compared) of the gradients of a single scalar output with an
+    upstream of 1 against the checked ones divided by the checked upstream."""
+    if len(upstream) != 1 or upstream[0].size != 1:
+        return [], 0
+    u = upstream[0]
+    scale = float(to_cpu(u.data).reshape(()))
+    ones = [Variable(get_array_module(u.data).ones_like(u.data), requires_grad=False)]
+    unit = _input_grads(f, xs, ones, create_graph=False)
+    failed, count = [], 0
+    for x, a, b, label in zip(xs, unit, analytic, labels):
+        if is_float(x.data):
+            a = _float64(to_cpu(_zeros_if_none(a, x).data))
+            b = _float64(to_cpu(_zeros_if_none(b, x).data)) / scale
+            failed += tolerance.apart(label, a, b)
+            count += a.size
+    return failed, count
+
+
+# A user of one output of several (`s, c = sincos(x); s.backward()`) gives the others no
+# gradient: backward gets zeros for them, or None where it takes_missing_grads.
+_ONE_OUTPUT = ("backprop with only this output receiving a gradient disagrees with backprop "
+               "with zero gradients for the others", "one output", "zeros for others")
+
+
+def _one_output_entries(who, f, xs, upstream, labels, tolerance):
+    """(failures, entries compared) of the gradients with one output of several given a
+    gradient (the others none) against those with the others' gradients zero."""
+    if len(upstream) < 2:
+        return [], 0
+    failed, count = [], 0
+    for k, u in enumerate(upstream):
+        zeroed = [u if j == k else Variable(get_array_module(v.data).zeros_like(v.data),
+                                            requires_grad=False)
+                  for j, v in enumerate(upstream)]
+        reference = _input_grads(f, xs, zeroed, create_graph=False)
+        ys = _outputs_of(f, xs, upstream)
+        if not ys[k].requires_grad:
+            continue
+        try:
+            alone = grad([ys[k]], list(xs), grad_outputs=[u], allow_unused=True)
+        except Exception as exc:
+            if from_hypothesis(exc):
+                raise
+            raise GradcheckError(f"{who}: backprop with only output {k} receiving a gradient "
+                                 f"(the others none, as `y{k}.backward()` gives them) raised "
+                                 f"{type(exc).__name__}: {exc}") from exc
+        for x, a, b, label in zip(xs, alone, reference, labels):
+            if is_float(x.data):
+                a = _float64(to_cpu(_zeros_if_none(a, x).data))
+                b = _float64(to_cpu(_zeros_if_none(b, x).data))
+                failed += [(excess, (f"{label} (output {k} alone)", *rest))
+                           for excess, (_, *rest) in tolerance.apart(label, a, b)]
+                count += a.size
     return failed, count
 
 
@@ -767,6 +854,7 @@ class _Objective:
     def __init__(self, f, arrays, upstream, with_graph, who="gradcheck", labels=None):
         self.f, self.who = f, who
         self.labels = labels or [f"input {i}" for i in range(len(arrays))]
+        self.given_dtypes = [a.dtype for a in arrays if is_float(a)]
         self.arrays = [_float64(a) if is_float(a) else a for a in arrays]
         self.upstream = [_float64(_data(u, "gradcheck")) for u in upstream]
         self.shapes = [tuple(u.shape) for u in self.upstream]  # (f's outputs' shapes)
@@ -889,6 +977,33 @@ class _Objective:
         hi = self.stepped(i, x + step, lambda: f"{where}, forward")
         lo = self.stepped(i, x - step, lambda: f"{where}, backward")
         return self.difference(hi, lo) / (2 * eps), self.rounding(hi, lo) / (2 * eps)
+
+    def check_precision(self):
+        """f must compute in float64 when given float64: numerical differentiation runs it on
+        float64 copies of narrower inputs, whose differences a float32 f would round to a
+        few digits (backprop then blamed), or which it may refuse (then no step of it is
+        outside a domain)."""
+        narrower = [a for a in self.given_dtypes if a != np.float64]
+        if not narrower:
+            return
+        args = [Variable(a.copy(), requires_grad=self.with_graph) for a in self.arrays]
+        try:
+            ys = _outputs(self.f(*args))
+        except Exception as exc:
+            if from_hypothesis(exc) or isinstance(exc, GradcheckError):
+                raise
+            raise GradcheckError(
+                f"{self.who}: f raised {type(exc).__name__} given float64 copies of its "
+                f"{narrower[0]} inputs: {exc}. Numerical differentiation runs f in float64 "
+                "(differences in float32 keep a few digits), so f must take float64 and "
+                "compute in its inputs' dtype") from exc
+        for k, y in enumerate(ys):
+            if is_float(y.data) and y.data.dtype != np.float64:
+                raise GradcheckError(
+                    f"{self.who}: given float64 copies of its {narrower[0]} inputs, f returns "
+                    f"output {k} in {y.data.dtype}: numerical differentiation runs f in "
+                    "float64 (differences in float32 keep a few digits), so f must compute in "
+                    "its inputs' dtype (x.dtype, not a fixed float32) to be checked")
 
     def stepped(self, i, xi, where):
         """`at`, naming the step when f raises there and not at the checked point: f's

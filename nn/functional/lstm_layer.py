@@ -429,6 +429,9 @@ class LSTMLayer(Function):
         x_rows = reshape(x, (rows_shape[0], x.shape[2]))
         g_x, grads, states = None, [], []
         for d, (w_ih, w_hh, *biases) in enumerate(self._params(params)):
+            if not any(v.requires_grad for v in (x, h0, c0, w_ih, w_hh, *biases)):
+                grads += [None] * (2 + len(biases))  # (a frozen direction of constant
+                continue  # inputs: its replay would record no step to run backward on)
             bias = folded_bias(*biases)
             state = (h0, c0) if one else (h0[d], c0[d])
             g_state = (g_hn, g_cn) if one else (g_hn[d], g_cn[d])
@@ -441,7 +444,8 @@ class LSTMLayer(Function):
             g_bias = [sum(rows, axis=0)] * len(biases)
             grads += [matmul(transpose(rows), x_rows), g_w_hh, *g_bias]
             states.append((g_h, g_c))
-        g_states = states[0] if one else [stack(list(g)) for g in zip(*states)]
+        g_states = (None, None) if len(states) < len(self.reverse) else (
+            states[0] if one else [stack(list(g)) for g in zip(*states)])
         return tuple(g if need else None for g, need in zip(
             [g_x, *g_states, *grads], self.needs_input_grad))
 

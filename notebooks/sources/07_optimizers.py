@@ -340,8 +340,10 @@ assert np.allclose([cyclic[0], cyclic[10], cyclic[20], cyclic[30]], [0.01, 0.1, 
 
 # %% [markdown]
 # `ReduceLROnPlateau` reacts to the training itself: it cuts the rate when a monitored
-# value (usually the validation loss) has not improved for `patience` epochs. Here it is fed
-# a loss that improves for 20 epochs and then stalls.
+# value (usually the validation loss) has not improved for more than `patience` epochs
+# (PyTorch's rule: with `patience=2`, at the third epoch without improvement; Keras'
+# `EarlyStopping(patience=2)` stops at the second). Here it is fed a loss that improves for
+# 20 epochs and then stalls.
 
 # %%
 optimizer = optim.SGD([Variable(np.zeros(1))], lr=0.1)
@@ -364,6 +366,9 @@ ax.set_title("ReduceLROnPlateau(factor=0.5, patience=5)")
 plt.show()
 print("learning rates used:", sorted(set(plateau_rates), reverse=True))
 assert plateau_rates[19] == 0.1 and plateau_rates[-1] < 0.1 / 8
+# the last improvement is at epoch 19; epochs 20 to 25 are six without one, more than
+# patience=5, so the rate is halved after epoch 25
+assert plateau_rates[25] == 0.1 and plateau_rates[26] == 0.05
 
 # %% [markdown]
 # ### What a schedule buys: a real run
@@ -373,8 +378,9 @@ assert plateau_rates[19] == 0.1 and plateau_rates[-1] < 0.1 / 8
 # the loss stalls above the best one by an amount that grows with the rate. Lowering the
 # rate shrinks the jitter. Below, linear regression on 500 noisy points, batches of 10,
 # 40 epochs of SGD at lr = 0.05: kept constant, cut ×0.1 every 15 epochs (`StepLR`), and
-# cut ×0.2 whenever the epoch's training loss stops improving for 2 epochs
-# (`ReduceLROnPlateau`, the notes' "adaptive learning rate when the loss stalls"). The plot
+# cut ×0.2 whenever the epoch's training loss has not improved for 3 epochs in a row
+# (`ReduceLROnPlateau(patience=2)`, the notes' "adaptive learning rate when the loss
+# stalls"). The plot
 # shows each run's loss **above the best possible** (the least-squares fit).
 
 # %%

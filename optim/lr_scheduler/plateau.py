@@ -7,7 +7,8 @@ from .base import LRScheduler, per_group, warn_epoch_argument
 
 
 class ReduceLROnPlateau(LRScheduler):
-    """Multiply each group's lr by `factor` after `patience` epochs without improvement.
+    """Multiply each group's lr by `factor` once more than `patience` epochs in a row have
+    not improved (PyTorch's rule: patience=2 cuts at the third such epoch).
 
     `step(metric)` once per epoch. Improvement means `metric < best * (1 - threshold)`
     (mode "min", threshold_mode "rel"), `metric < best - threshold` ("abs"), and the

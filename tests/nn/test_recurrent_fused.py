@@ -529,3 +529,25 @@ def test_a_nan_at_a_padding_step_gives_no_gradient_but_w_ih_s(reverse, lstm_path
     assert np.isfinite(y.data).all() and np.isfinite(c_n.data).all()
     for name, g in zip(("x", "w_ih", "w_hh", "h0", "c0"), grads):
         assert np.isfinite(g.data).all() == (name != "w_ih"), name
+
+
+@pytest.mark.parametrize("frozen", ["forward", "reverse"])
+def test_a_frozen_direction_backprops_with_create_graph(lstm_path, frozen):
+    """With one direction's weights frozen and x, h0, c0 constants, that direction's replay
+    recorded no step, and create_graph=True raised in LSTMStepGrad."""
+    np.random.seed(0)
+    layer = nn.LSTM(2, 3, bidirectional=True).double()
+    for name, p in layer.named_parameters():
+        p.requires_grad = name.endswith("_reverse") != (frozen == "reverse")
+    trained = [p for p in layer.parameters() if p.requires_grad]
+    x = np.random.default_rng(0).normal(size=(4, 2, 2))
+
+    def loss():
+        out, (h, c) = layer(x)
+        return (out * out).sum() + h.sum() + c.sum()
+    plain = ag.grad(loss(), trained)
+    graph = ag.grad(loss(), trained, create_graph=True)
+    for a, b in zip(graph, plain):
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-10)
+    second = ag.grad(sum((g * g).sum() for g in graph), trained)
+    assert all(np.isfinite(g.data).all() for g in second)

@@ -1,0 +1,172 @@
+"""check_function's verdicts on backward passes that are wrong only where the first round of
+checks did not look: on the create_graph path with one input requiring grad, run twice
+through one graph, with an upstream of 1 or of the other sign, with one output of several
+used; and a clear word where numerical differentiation cannot judge (a float32-only f).
+A PyTorch-style Function is checked as any other."""
+import numpy as np
+import pytest
+from hypothesis import settings
+
+import autograd as ag
+import nn
+import optim
+from autograd import Function, Variable
+from autograd.spec import Spec
+from autograd.testing.function_check import FunctionCheckError, check_function
+
+FEW = settings(max_examples=25, derandomize=True, deadline=None, database=None)
+
+
+class CompactOnTheGraphPath(Function):
+    """x y + 2 y; `backward` drops the slot of an input that needs no gradient."""
+
+    input_specs = (Spec(), Spec(like=0))
+
+    def forward(self, x, y):
+        return x * y + 2 * y
+
+    def backward_data(self, gy):
+        x, y = self.inputs[0].data, self.inputs[1].data
+        return gy * y, gy * (x + 2)
+
+    def backward(self, gy):
+        x, y = self.inputs
+        grads = [gy * y] if self.needs_input_grad[0] else []
+        grads += [gy * (x + 2)] if self.needs_input_grad[1] else []
+        return tuple(grads) + (None,) * (2 - len(grads))
+
+
+class DoublingOnTheGraphPath(Function):
+    """3 x; `backward` changes what forward saved, so a second pass gives twice as much."""
+
+    input_specs = (Spec(),)
+
+    def forward(self, x):
+        self.c = 3.0
+        return 3 * x
+
+    def backward_data(self, gy):
+        return gy * 3.0
+
+    def backward(self, gy):
+        g = gy * self.c
+        self.c *= 2
+        return g
+
+
+class SineCosine(Function):
+    """(sin x, cos x); its backward forgets that an output may get no gradient (None)."""
+
+    takes_missing_grads = True
+    input_specs = (Spec(),)
+
+    def forward(self, x):
+        return np.sin(x), np.cos(x)
+
+    def backward(self, g_sin, g_cos):
+        x = self.inputs[0]
+        return g_sin * ag.cos(x) - g_cos * ag.sin(x)
+
+
+class SignlessSumOfSquares(Function):
+    """sum x^2, whose backward reads |gy|: right for every positive upstream."""
+
+    input_specs = (Spec(),)
+
+    def forward(self, x):
+        return np.sum(x * x)
+
+    def backward(self, gy):
+        return abs(gy) * 2 * self.inputs[0]
+
+
+class OwnPathForOne(Function):
+    """sum x^2 / 2, whose backward_data has a wrong path of its own for gy == 1."""
+
+    input_specs = (Spec(),)
+
+    def forward(self, x):
+        return 0.5 * np.sum(x * x)
+
+    def backward_data(self, gy):
+        x = self.inputs[0].data
+        return 2 * x if float(gy) == 1 else gy * x
+
+    def backward(self, gy):
+        return gy * self.inputs[0]
+
+
+@pytest.mark.parametrize("cls, words", [
+    (CompactOnTheGraphPath, "create_graph=True .* with only this input requiring grad"),
+    (DoublingOnTheGraphPath, "not reentrant"),
+    (SineCosine, "only output 0 receiving a gradient .* raised TypeError"),
+    (SignlessSumOfSquares, "disagrees with numerical differentiation"),
+    (OwnPathForOne, "upstream gradient of 1")])
+def test_a_backward_wrong_only_off_the_checked_path_fails(cls, words):
+    """Each passed check_function before."""
+    with pytest.raises(FunctionCheckError, match=words):
+        check_function(cls, FEW)
+
+
+class Float32Tanh(Function):
+    """tanh computed in float32 whatever the inputs: numerical differentiation of its
+    float64 copies sees float32 steps."""
+
+    input_specs = (Spec("float32"),)
+    gradcheck_order = 1
+
+    def forward(self, x):
+        return np.tanh(x.astype(np.float32))
+
+    def backward(self, gy):
+        t = np.tanh(self.inputs[0].data.astype(np.float32))
+        return gy * Variable(1 - t * t)
+
+
+def test_a_float32_only_function_is_named_so_not_blamed():
+    """Its right backward was reported as 0.477 against a numeric 0.508."""
+    with pytest.raises(FunctionCheckError, match="returns output 0 in float32: numerical "
+                                                 "differentiation runs f in float64"):
+        check_function(Float32Tanh, FEW)
+
+
+class TorchStyleCube(Function):
+    input_specs = (Spec(),)
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x ** 3
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * 3 * x * x
+
+
+def test_a_pytorch_style_function_is_checked():
+    """Its graph records a call of it, not an instance: 'records no TorchStyleCube'."""
+    check_function(TorchStyleCube, FEW)
+
+
+class HandsOnItsInput(Function):
+    """sum x^2 / 2; backward_data gives x's own array for gy == 1 (right in value)."""
+
+    def forward(self, x):
+        return 0.5 * np.sum(x * x)
+
+    def backward_data(self, gy):
+        x = self.inputs[0].data
+        return x if float(gy) == 1 else gy * x
+
+    def backward(self, gy):
+        return gy * self.inputs[0]
+
+
+def test_a_gradient_that_is_the_leaf_s_own_array_is_copied_into_grad():
+    """The .grad was the parameter's array: the optimizer's update changed it too."""
+    p = nn.Parameter(np.array([1.0, 2.0]))
+    HandsOnItsInput()(p).backward()
+    before = p.grad.data.copy()
+    optim.SGD([p], lr=0.5).step()
+    np.testing.assert_array_equal(p.grad.data, before)
