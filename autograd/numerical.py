@@ -820,7 +820,8 @@ def _about(f, arrays, labels, upstream_given, keyword):
     inputs = ", ".join(f"{label} of shape {tuple(a.shape)} {a.dtype}"
                        for label, a in zip(labels, arrays) if is_float(a))
     weights = (f"the {keyword} given" if upstream_given else
-               f"random upstream gradients of size 0.5 to 1.5 ({keyword}= chooses them)")
+               "random upstream gradients of size 0.5 to 1.5 (seeded; gradcheck's "
+               f"{keyword}= chooses them)")
     return (f"  f: {_name_of(f)}, {inputs}; each entry is a derivative of f's outputs "
             f"weighted by {weights}")
 

@@ -207,6 +207,7 @@ def _check_example(cls, example):
 
     def f(*xs):
         return apply(*xs, **args)
+    f.__name__ = f"{cls.__name__}.apply"  # (what a report calls it)
 
     _check_creates(cls, f, example)
     _check_gradient_precision(cls, f, example)
@@ -254,6 +255,7 @@ def _differentiated(cls, f, arrays):
     def g(*xs):
         moving = iter(xs)
         return f(*[fixed[k] if k in fixed else next(moving) for k in range(len(arrays))])
+    g.__name__ = f.__name__
     return g, [arrays[k] for k in varying], notes
 
 
