@@ -223,6 +223,8 @@ def _check_example(cls, example):
             if exc.explained:  # (f has no derivative to measure there, a kink within a
                 from hypothesis import reject  # step: another example is drawn, so that
                 reject()  # the search goes on beside the kink)
+            if who == "gradgradcheck":
+                notes += _detached_note(g, arrays)
             raise FunctionCheckError(f"{_name(cls)}: {exc}{notes}\n  on {example!r}",
                                      who) from None
 
@@ -231,6 +233,16 @@ def _seed_of(arrays):
     """A seed made from the example's numbers: each example's upstream gradients are its
     own, and the same when hypothesis replays it."""
     return zlib.crc32(b"".join(np.ascontiguousarray(a).tobytes() for a in arrays))
+
+
+def _detached_note(f, arrays):
+    """A note where backward's gradients are constants under create_graph=True (arrays
+    returned, or math on .data): second order then reads 0, whatever backward's math."""
+    if not any(g is not None and not g.requires_grad for g in _input_grads(f, arrays, True)):
+        return ""
+    return ("\n  note: with create_graph=True its backward gives gradients that are "
+            "constants (NumPy arrays, or math on .data): no graph reaches second order. "
+            "Write backward with ops on Variables, or declare gradcheck_order = 1")
 
 
 def _differentiated(cls, f, arrays):
@@ -339,6 +351,12 @@ def _checked_order(cls, f, example):
         raise FunctionCheckError(f"{_name(cls)}: gradcheck_order = 0 checks no derivative, "
                                  f"but its backward gives one; declare 1 or 2\n"
                                  f"  on {example!r}", "spec")
+    if order and not any(a.dtype.kind == "f" for a in example.arrays):
+        raise FunctionCheckError(f"{_name(cls)}: no input of it is floating-point (its specs "
+                                 f"draw {', '.join(str(a.dtype) for a in example.arrays)}), "
+                                 f"so it has no derivative to check: declare "
+                                 f"gradcheck_order = 0 (its forward is checked), or a float "
+                                 f"Spec\n  on {example!r}", "spec")
     return order
 
 

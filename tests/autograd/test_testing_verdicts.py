@@ -170,3 +170,37 @@ def test_a_gradient_that_is_the_leaf_s_own_array_is_copied_into_grad():
     before = p.grad.data.copy()
     optim.SGD([p], lr=0.5).step()
     np.testing.assert_array_equal(p.grad.data, before)
+
+
+class ArrayBackward(Function):
+    """x^3 with DeZero's early backward on arrays: right to first order only."""
+
+    input_specs = (Spec(),)
+
+    def forward(self, x):
+        return x ** 3
+
+    def backward(self, gy):
+        return gy.data * 3 * self.inputs[0].data ** 2
+
+
+class Labels(Function):
+    """A one-hot of integer labels: nothing to differentiate."""
+
+    input_specs = (Spec("int", elements=(0, 3)),)
+
+    def forward(self, t):
+        return np.eye(3)[t]
+
+    def backward(self, gy):
+        return None
+
+
+@pytest.mark.parametrize("cls, words", [
+    (ArrayBackward, "gradients that are constants .* gradcheck_order = 1"),
+    (Labels, "no input of it is floating-point .* gradcheck_order = 0")])
+def test_what_cannot_be_checked_at_the_default_order_says_which_order_to_declare(cls, words):
+    """Before: a second derivative 'analytic 0, numeric -1.37', and 'give float arrays, e.g.
+    x.astype(float)' for labels."""
+    with pytest.raises(FunctionCheckError, match=words):
+        check_function(cls, FEW)
