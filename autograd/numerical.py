@@ -229,6 +229,7 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
         mismatch.explained = _explained_by_numerics(mismatch, objective, labels, eps,
                                                     tolerance)
         _with_kink_note(mismatch, objective, labels, eps)
+        _with_rounding_flat_note(mismatch, objective, labels, eps)
         _with_jump_note(mismatch, objective, labels, eps)
         _with_truncation_note(mismatch, objective, labels, eps)
         _with_domain_note(mismatch, objective, labels, eps)
@@ -375,6 +376,8 @@ def _explained_by_numerics(mismatch, objective, labels, eps, tolerance):
             return False
         if _resolved_by_smaller_steps(objective, labels, eps, tolerance, entry):
             continue
+        if _flat_by_rounding(objective, labels, eps, entry) is not None:
+            continue
         if _slopes_at_kink(objective, labels, eps, entry) is not None:
             at_kinks.append(entry)
         elif _jump_at(objective, labels, eps, entry) is None:
@@ -411,6 +414,42 @@ def _resolved_by_smaller_steps(objective, labels, eps, tolerance, entry):
         if measured is not None and tolerance.agrees(label, analytic, *measured):
             return True
     return False
+
+
+def _flat_by_rounding(objective, labels, eps, entry):
+    """The larger step at which f's weighted outputs first change, and the slope seen
+    there, where they stay the same bit for bit across the checked steps while that slope
+    is backprop's to 10 %; else None. f is computed there with cancellation (1 - sigmoid(30)
+    keeps three digits of its 1e-13): across a small step its outputs move by less than
+    their rounding, so a derivative below that reach reads 0. A flat f (a clip beyond its
+    bounds) stays flat at every step, and a backward giving it a slope still fails."""
+    label, idx, analytic, numeric, _ = entry
+    if numeric != 0.0 or not analytic or not isinstance(idx, tuple):
+        return None
+    i = labels.index(label)
+    for factor in (1e2, 1e3, 1e4, 1e5):
+        measured = _unless_f_fails(objective.element, i, idx, eps, factor)
+        if measured is None:
+            return None
+        if measured[0] != 0.0 and abs(measured[0] - analytic) <= 0.1 * abs(analytic):
+            return factor, measured[0]
+    return None
+
+
+def _with_rounding_flat_note(mismatch, objective, labels, eps):
+    """Note, at the worst entry, f's outputs flat across the step by rounding (see
+    `_flat_by_rounding`)."""
+    flat = _flat_by_rounding(objective, labels, eps, mismatch.entries[0])
+    if flat is None:
+        return
+    label, idx, analytic, _, _ = mismatch.entries[0]
+    factor, slope = flat
+    mismatch.args = (f"{mismatch.args[0]}\n  note: at {label}, index {idx}, {objective.weighted()}"
+                     f" stay the same bit for bit across the step, while a step {factor:g} "
+                     f"times larger measures {slope:.6e}, backprop's {analytic:.6e} to 10 %: "
+                     f"f is computed there with cancellation (as 1 - sigmoid(x) for large x), "
+                     f"and a small step moves it by less than its rounding. Check it at inputs "
+                     f"where it keeps its digits",)
 
 
 def _slopes_at_kink(objective, labels, eps, entry):

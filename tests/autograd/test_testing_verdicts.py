@@ -204,3 +204,40 @@ def test_what_cannot_be_checked_at_the_default_order_says_which_order_to_declare
     x.astype(float)' for labels."""
     with pytest.raises(FunctionCheckError, match=words):
         check_function(cls, FEW)
+
+
+class TextbookSigmoid(Function):
+    """1 / (1 + e^-x), backward y (1 - y): right, and computed with cancellation far out."""
+
+    input_specs = (Spec("float64", elements=(-40.0, 40.0)),)
+
+    def forward(self, x):
+        return 1 / (1 + np.exp(-x))
+
+    def backward(self, gy):
+        y = self.outputs[0]()
+        return gy * y * (1 - y)
+
+
+class SlopeBeyondTheBounds(Function):
+    """clip(x, 0, 1), whose backward gives a slope of 1/2 where the clip is flat."""
+
+    input_specs = (Spec("float64", elements=(-3.0, 3.0)),)
+
+    def forward(self, x):
+        return np.clip(x, 0, 1)
+
+    def backward(self, gy):
+        x = self.inputs[0].data
+        return gy * Variable(np.where((x > 0) & (x < 1), 1.0, 0.5))
+
+
+def test_a_function_flat_by_rounding_is_not_blamed_and_a_flat_one_still_is():
+    """sigmoid's second derivative at 27 read 'numeric 0': 1 - sigmoid(27) keeps three
+    digits, so a small step moves nothing; a larger step sees backprop's slope."""
+    check_function(TextbookSigmoid, settings(max_examples=100, derandomize=True,
+                                             deadline=None, database=None))
+    with pytest.raises(ag.GradcheckError, match="same bit for bit .* cancellation"):
+        ag.gradgradcheck(ag.sigmoid, np.array([30.0]))
+    with pytest.raises(FunctionCheckError, match="disagrees with numerical differentiation"):
+        check_function(SlopeBeyondTheBounds, FEW)
