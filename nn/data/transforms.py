@@ -46,6 +46,16 @@ class Normalize:
     def __call__(self, x):
         x = np.asarray(x)
         dtype = _float_dtype(x)
+        sample = x.shape[1:]
+        for name, value in (("mean", self.mean), ("std", self.std)):
+            try:
+                np.broadcast_shapes(value.shape, sample)
+            except ValueError:
+                raise ValueError(
+                    f"Normalize: {name} of shape {value.shape} does not broadcast against a "
+                    f"sample of shape {sample} (NumPy's rule: from the last axis); for "
+                    f"torchvision's per-channel statistics of (N, C, H, W) images give "
+                    f"them the shape (C, 1, 1): np.reshape({name}, (-1, 1, 1))") from None
         # x cast first (int64 - float32 would be float64), then the statistics: float32
         # stays float32 under NumPy 2's rules
         return (x.astype(dtype, copy=False) - self.mean.astype(dtype)) / self.std.astype(dtype)

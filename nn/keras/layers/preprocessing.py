@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 
 from autograd.backend import as_array, host_array
-from autograd.ops import maximum, reshape, sqrt
+from autograd.ops import broadcast_to, maximum, reshape, sqrt
 from autograd.variable import as_variable
 
 from ...layers.config import init_config
@@ -37,6 +37,16 @@ def _in_dtype(value, x):
     if isinstance(value, numbers.Number):
         return value
     return as_array(np.asarray(value, x.dtype), like=x.data)
+
+
+def _batches(data):
+    """adapt's batches: an array is one; a list or other iterable yields them (Keras'), but
+    a list of numbers or of lists, which is one array written out."""
+    if hasattr(data, "shape"):
+        return [data]
+    if isinstance(data, list) and not any(hasattr(item, "shape") for item in data):
+        return [np.asarray(data)]
+    return data
 
 
 class Normalization(Module, KerasLayer):
@@ -103,22 +113,37 @@ class Normalization(Module, KerasLayer):
         if self.given is not None:
             raise ValueError(f"{self.who}: adapt() learns the mean and variance, which were "
                              "given to the constructor; make the layer without them")
-        batches = [data] if hasattr(data, "shape") or isinstance(data, list) else data
-        count, total, squares = 0, 0.0, 0.0
-        for batch in batches:
+        count, mean, squares = 0, 0.0, 0.0  # squares: of the deviations from the mean
+        for batch in _batches(data):
             batch = np.asarray(host_array(batch[0] if isinstance(batch, tuple) else batch),
                                np.float64)
             over = self._reduced_axes(batch.ndim)
-            count += int(np.prod([batch.shape[a] for a in over]))
-            total = total + batch.sum(axis=over)
-            squares = squares + (batch * batch).sum(axis=over)
+            n = int(np.prod([batch.shape[a] for a in over]))
+            if not n:
+                continue
+            # each batch's own mean and squared deviations, pooled with the others' (Chan's
+            # rule): sums of x^2 less (sum x)^2 / n lose every digit of a small spread
+            # around a large mean (timestamps: 1.7e9 +- 10)
+            batch_mean = batch.mean(axis=over)
+            if count and batch_mean.shape != np.shape(mean):
+                raise ValueError(f"{self.who}: adapt's batches differ on the kept axes: "
+                                 f"{np.shape(mean)}, then {batch_mean.shape} (batch of "
+                                 f"shape {batch.shape})")
+            batch_squares = ((batch - batch_mean.reshape(self._kept_shape(batch))) ** 2
+                             ).sum(axis=over)
+            delta, count = batch_mean - mean, count + n
+            mean = mean + delta * (n / count)
+            squares = squares + batch_squares + delta * delta * (n * (count - n) / count)
         if not count:
             raise ValueError("Normalization.adapt: the data holds no samples")
-        mean = total / count
         self._fit_statistics(np.shape(mean))
         self.mean[...] = mean
-        self.variance[...] = np.maximum(squares / count - mean * mean, 0.0)
+        self.variance[...] = squares / count
         return self
+
+    def _kept_shape(self, x):
+        """x's shape with the reduced axes of size 1: statistics broadcast against it."""
+        return tuple(x.shape[a] if a in self._kept(x.ndim) else 1 for a in range(x.ndim))
 
     def _fit_statistics(self, shape):
         """Statistics of `shape`: made if none yet, else checked to be that shape."""
@@ -139,11 +164,21 @@ class Normalization(Module, KerasLayer):
         # by ops on the statistics: a captured step reads them afresh (adapt, load_state_dict)
         mean, variance = as_variable(self.mean), as_variable(self.variance)
         if self.mean.size > 1:
+            kept = tuple(shape[a] for a in self._kept(x.ndim))
+            if self.given is not None:  # (Keras': aligned with the kept axes from the right)
+                mean, variance = (broadcast_to(v, kept) for v in (mean, variance))
+            elif self.mean.shape != kept:
+                raise ValueError(f"{self.who}: input of shape {tuple(x.shape)} has "
+                                 f"{kept} on the kept axes {self._kept(x.ndim)}, but the "
+                                 f"statistics were learned for {self.mean.shape}")
             mean, variance = reshape(mean, shape), reshape(variance, shape)
         scale = maximum(sqrt(variance), 1e-7)
         return x * scale + mean if self.invert else (x - mean) / scale
 
     def _kept(self, ndim):
+        if any(not -ndim <= a < ndim for a in self.axis):
+            raise ValueError(f"{self.who}: axis {self.axis} is outside the {ndim} axes of "
+                             f"its input (each must be in [-{ndim}, {ndim}))")
         return tuple(a % ndim for a in self.axis)
 
     def _reduced_axes(self, ndim):

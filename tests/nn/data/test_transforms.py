@@ -57,3 +57,13 @@ def test_tensor_dataset_applies_the_same_transforms_to_items_and_batches():
     bx, by = next(iter(DataLoader(ds, batch_size=4)))
     assert bx.shape == (4, 4) and by.shape == (4, 3)
     np.testing.assert_array_equal(bx[1], xi)
+
+
+def test_normalize_names_statistics_that_do_not_fit_a_sample():
+    """torchvision's per-channel mean of length C against (N, C, H, W) raised NumPy's
+    broadcasting error, naming neither Normalize nor the (C, 1, 1) it needs."""
+    images = np.ones((2, 3, 4, 5), np.float32)
+    with pytest.raises(ValueError, match=r"Normalize: mean of shape \(3,\) .* \(C, 1, 1\)"):
+        Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])(images)
+    per_channel = Normalize(np.reshape([0.5, 0.25, 0.0], (-1, 1, 1)), np.full((3, 1, 1), 0.5))
+    np.testing.assert_allclose(per_channel(images)[0, :, 0, 0], [1.0, 1.5, 2.0])
