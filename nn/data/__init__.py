@@ -19,7 +19,7 @@ from .collate import default_collate
 from .concat import ConcatDataset
 from .dataset import Dataset, Subset, TensorDataset
 from .iterable import ChainDataset, IterableDataset
-from .loader import DataLoader
+from .loader import DataLoader, get_worker_info
 from .sampler import (
     BatchSampler,
     RandomSampler,
@@ -42,4 +42,4 @@ __all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "default_collate"
            "SaltAndPepperNoise",
            "ConcatDataset", "IterableDataset", "ChainDataset", "Sampler", "SequentialSampler",
            "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler",
-           "PyDataset", "Sequence", "timeseries_dataset_from_array"]
+           "PyDataset", "Sequence", "timeseries_dataset_from_array", "get_worker_info"]

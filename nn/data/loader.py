@@ -281,3 +281,10 @@ def _check_sampling(dataset, shuffle, sampler, batch_sampler, batch_size, drop_l
         raise ValueError("DataLoader: sampler and shuffle=True cannot be combined (the sampler "
                          "decides the order; RandomSampler and DistributedSampler shuffle "
                          "themselves)")
+
+
+def get_worker_info():
+    """PyTorch's get_worker_info(): None, as in PyTorch's main process, which is where every
+    batch is made here (see DataLoader's num_workers), so an IterableDataset that splits its
+    stream among workers reads the whole of it."""
+    return None

@@ -215,3 +215,17 @@ def test_pytorchs_worker_memory_and_generator_arguments_are_taken():
         DataLoader(data, 4, seed=1, generator=np.random.default_rng(0))
     with pytest.raises(TypeError, match="generator must be a numpy.random.Generator"):
         DataLoader(data, 4, generator=3)
+
+
+def test_get_worker_info_is_none_as_in_the_main_process():
+    """PyTorch's sharding idiom for an IterableDataset runs as written: every batch is
+    made in this process, so the dataset reads its whole stream once."""
+    from nn.data import DataLoader, IterableDataset, get_worker_info
+
+    class Stream(IterableDataset):
+        def __iter__(self):
+            info = get_worker_info()
+            return iter(range(10) if info is None else range(info.id, 10, info.num_workers))
+    with pytest.warns(UserWarning, match="loaded in this process"):
+        loader = DataLoader(Stream(), batch_size=4, num_workers=2)
+    assert np.concatenate(list(loader)).tolist() == list(range(10))
