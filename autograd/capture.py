@@ -162,6 +162,18 @@ def run_replayed(effect, *args):
     return effect(*args) if record is None else record.effect(effect, args, {})
 
 
+def _note_replayed(exc, step):
+    """Add to an error a replay raised that it came from one: the step's own Python does not
+    run then (a try/except around an op, an `if` on an input's values), which the traceback
+    into the replay's code does not tell."""
+    note = (f"(raised while replaying the captured step {getattr(step, '__name__', step)!r}: "
+            "a replay runs the recorded ops only, not the step's Python, so a try/except "
+            "around an op, or a check of the inputs, does not run; check the inputs before "
+            "the call, or call the step without capture where an op may raise)")
+    if hasattr(exc, "add_note"):  # (Python 3.11 on)
+        exc.add_note(note)
+
+
 def capturing():
     """True while a capture records in this thread (layers refuse what they cannot replay)."""
     return recording() is not None
@@ -210,7 +222,11 @@ class CapturedStep:
                 if len(self._programs) > 1:  # (the least recently used goes first)
                     self._programs.move_to_end(key)
                 self.replays += 1
-                return known.run(args, kwargs)
+                try:
+                    return known.run(args, kwargs)
+                except Exception as exc:
+                    _note_replayed(exc, self.step)
+                    raise
             record = _record(self.step, args, kwargs, known)
             if record.drew_outside:  # this call ran eagerly; the next records again
                 self._warn_drawing(record.drew_outside)

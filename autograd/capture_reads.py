@@ -303,7 +303,7 @@ def _all_chains(function, roots, args, kwargs, followed, calls, depth=0):
         if method is None:
             yield root, names, stored
             obj = _followed(root.value(args, kwargs), names)
-            yield from _forward_chains(obj, followed, calls, depth)
+            yield from _value_chains(obj, followed, calls, depth)
         else:
             obj = _followed(root.value(args, kwargs), names)
             yield from _method_chains(obj, getattr(type(obj), method, None), followed, calls,
@@ -319,9 +319,11 @@ def _value_chains(value, followed, calls, depth):
         yield from _forward_chains(value, followed, calls, depth)
     elif isinstance(value, types.MethodType):
         yield from _method_chains(value.__self__, value.__func__, followed, calls, depth)
-    elif isinstance(value, types.FunctionType) and value.__code__ not in followed:
+    elif isinstance(value, types.FunctionType) and value.__code__ not in followed \
+            and depth < 4:  # (its globals are read at each call too: calls holds it)
+        calls.append((None, value))
         yield from _all_chains(value, _Roots(value, (), {}, (), {}), (), {}, followed, calls,
-                               depth)
+                               depth + 1)
 
 
 _FRAMEWORK = frozenset({"autograd", "nn", "optim"})
@@ -333,12 +335,16 @@ def _framework_model(obj):
         type(obj).forward.__module__.split(".")[0] in _FRAMEWORK
 
 
+def _framework_code(function):
+    return (function.__module__ or "").split(".")[0] in _FRAMEWORK
+
+
 def _own_forward(obj):
     """The `forward` (or a Keras layer's `call`, which rungrad's forward runs) a call of
     `obj` runs, where the user wrote it (a model's class in their script: its globals and
     `self.cfg.scale` are read at each call); None for rungrad's own layers, whose settings
     tell captures of their changes themselves (nn.Module)."""
-    for name in ("forward", "call"):
+    for name in ("forward", "call", "__call__"):  # (__call__: a callable object of theirs)
         method = getattr(type(obj), name, None)
         if isinstance(method, types.FunctionType) and \
                 method.__module__.split(".")[0] not in _FRAMEWORK:
@@ -359,6 +365,9 @@ def _forward_chains(obj, followed, calls, depth):
         children = getattr(obj, "children", None)
         for child in children() if callable(children) else ():
             yield from _forward_chains(child, followed, calls, depth + 1)
+        for held in vars(obj).values():  # (the user's function a layer runs: nn.Lambda's)
+            if isinstance(held, types.FunctionType) and not _framework_code(held):
+                yield from _value_chains(held, followed, calls, depth + 1)
         return
     calls.append((obj, forward))
     yield from _all_chains(forward, _Roots(forward, (obj,), {}, (), {}), (), {}, followed,

@@ -595,8 +595,9 @@ def where(condition, x0, x1):
     """x0 where `condition` (a boolean array or Variable) holds, else x1."""
     if not isinstance(condition, Variable):  # (on the GPU when x0 or x1 is there)
         home = gpu_array_among((x0, x1))
-        condition = wrap(as_array(condition, like=home).astype(bool, copy=False), False)
-    elif condition.dtype != bool:
+        # the array itself, cast by an op: a captured step reads it afresh at each replay
+        condition = wrap(as_array(condition, like=home), False)
+    if condition.dtype != bool:
         condition = AsType(np.dtype(bool))(condition)
     return Where()(condition, *promoted(x0, x1))
 

@@ -14,7 +14,8 @@ from autograd.arguments import probability
 from autograd.backend import get_array_module
 from autograd.ops import broadcast_to, expand_dims, matmul, reshape, swapaxes
 from autograd.ops.arithmetic import Add
-from autograd.ops.elementwise import Where
+from autograd.ops.elementwise import AsType, Where
+from autograd.ops.shape import Reshape
 from autograd.ops.validation import float_input
 from autograd.variable import Variable, wrap
 
@@ -66,6 +67,23 @@ class MaskValues(Where):
     apply = staticmethod(lambda condition, x0, x1: MaskValues()(condition, x0, x1))
 
 
+class MaskReshape(Reshape):
+    """y = an additive attention mask viewed with a new shape (its -inf is its meaning)"""
+
+    masks_with_inf = True
+
+
+class MaskCast(AsType):
+    """y = an additive attention mask in the scores' dtype (its -inf is its meaning)"""
+
+    masks_with_inf = True
+
+
+def reshape_mask(mask, shape):
+    """An additive mask (a Variable) reshaped, as an op that detect_anomaly lets carry -inf."""
+    return mask if tuple(mask.shape) == tuple(shape) else MaskReshape(tuple(shape))(mask)
+
+
 def attend(query, key, value, mask=None, dropout_p=0.0, training=None, scale=None,
            safe=False, weights_before_dropout=False):
     """(softmax(q k^T * scale + mask) v, the attention weights): the shared core of
@@ -94,23 +112,18 @@ def additive_mask(mask, dtype, allowed, who, name):
     boolean one). allowed: what True means, True = may attend (SDPA), False = masked out
     (nn.MultiheadAttention). A float mask is cast to dtype; a Variable keeps its graph, a
     boolean Variable becomes the additive mask through an op (a captured step replays it)."""
-    if not isinstance(mask, Variable):
-        mask = get_array_module(mask).asarray(mask)
+    if not isinstance(mask, Variable):  # (the array itself, turned by ops: a captured step
+        mask = wrap(get_array_module(mask).asarray(mask), False)  # reads it at each replay)
     # a Variable of integers too: added to the scores, its 1s would shift them silently
     if mask.dtype.kind not in "bf":
         raise TypeError(f"{who}: {name} must be boolean or floating-point, got dtype "
                         f"{mask.dtype}")
-    if isinstance(mask, Variable):
-        if mask.dtype.kind == "b":  # (the constants on the mask's device)
-            xp = get_array_module(mask.data)
-            inf = wrap(xp.asarray(-np.inf, dtype), False)
-            zero = wrap(xp.zeros((), dtype), False)
-            return MaskValues()(mask, zero, inf) if allowed else MaskValues()(mask, inf, zero)
-        return mask if mask.dtype == dtype else mask.astype(dtype)
-    if mask.dtype.kind == "b":
-        blocked = ~mask if allowed else mask
-        return get_array_module(mask).where(blocked, -np.inf, 0.0).astype(dtype)
-    return mask.astype(dtype, copy=False)
+    if mask.dtype.kind == "b":  # (the constants on the mask's device)
+        xp = get_array_module(mask.data)
+        inf = wrap(xp.asarray(-np.inf, dtype), False)
+        zero = wrap(xp.zeros((), dtype), False)
+        return MaskValues()(mask, zero, inf) if allowed else MaskValues()(mask, inf, zero)
+    return mask if mask.dtype == dtype else MaskCast(np.dtype(dtype))(mask)
 
 
 def _sdpa_mask(attn_mask, query, key, length, source):

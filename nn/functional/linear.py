@@ -220,9 +220,9 @@ def linear(x, weight, bias=None):
     """
     _check_shapes(x, weight, bias)
     dtype = weight.dtype
-    if not isinstance(x, Variable):  # a raw batch: a constant, cast without recording a graph
-        x = wrap(x if x.dtype is dtype else x.astype(dtype), False)
-    elif x.dtype != dtype:
+    if not isinstance(x, Variable):  # a raw batch: a constant (the array itself, cast by an
+        x = wrap(x, False)  # op, so that a captured step reads it afresh at each replay)
+    if x.dtype != dtype:
         x = astype(x, dtype)
     if bias is None:
         return Linear()(x, weight)

@@ -396,7 +396,9 @@ def _target_like(target, input, who):
     data = as_array(target, like=input.data)
     if data.dtype.kind not in "biuf":
         raise TypeError(f"{who}: target must be numeric, got dtype {data.dtype}")
-    return wrap(data.astype(input.dtype, copy=False), False)
+    # the array itself, cast by an op: a captured step reads it afresh at each replay
+    constant = wrap(data, False)
+    return constant if data.dtype == input.dtype else astype(constant, input.dtype)
 
 
 def _constant_like(value, like, who, name):

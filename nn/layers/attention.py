@@ -8,7 +8,7 @@ from autograd.ops import broadcast_to, concatenate, split, transpose
 from autograd.variable import Parameter, Variable, as_variable
 
 from .. import init
-from ..functional.attention import AddMask, additive_mask, attend
+from ..functional.attention import AddMask, additive_mask, attend, reshape_mask
 from ..functional.linear import linear
 from ..module import Module
 from .config import init_config
@@ -175,7 +175,7 @@ class MultiheadAttention(Module):
             if tuple(pad.shape) != expected:
                 raise ValueError(f"MultiheadAttention: key_padding_mask of shape "
                                  f"{tuple(pad.shape)} does not fit: expected {expected} {axes}")
-            pad = pad.reshape(n, 1, 1, source)
+            pad = reshape_mask(pad, (n, 1, 1, source))
             mask = pad if mask is None else AddMask()(mask, pad)
         return mask
 
@@ -183,9 +183,9 @@ class MultiheadAttention(Module):
         heads = self.num_heads
         shape = tuple(mask.shape)
         if shape == (length, source):
-            return mask.reshape(1, 1, length, source)
+            return reshape_mask(mask, (1, 1, length, source))
         if shape == ((n if batched else 1) * heads, length, source):
-            return mask.reshape(n, heads, length, source)
+            return reshape_mask(mask, (n, heads, length, source))
         raise ValueError(f"MultiheadAttention: attn_mask of shape {shape} does not fit: "
                          f"expected ({length}, {source}) (L, S) or "
                          f"({n * heads}, {length}, {source}) (N * num_heads, L, S)")

@@ -44,7 +44,7 @@ class StepSettings:
     def note(self, model):
         objects = _watched(model)
         if self._reads is None:
-            self._reads = [NamedReads(f, attributes=False) for f in _functions(objects)]
+            self._reads = [NamedReads(f) for f in _functions(objects)]
         self._seen = _settings(objects), _contents(self._reads)
 
     def changed(self, model):
@@ -92,8 +92,10 @@ def _watched(model):
     objects = list(model.modules())
     compiled = model.compiled_loss
     for loss in getattr(compiled, "losses", None) or [compiled]:
-        fn = getattr(loss, "fn", None)
-        for part in (getattr(loss, "keras_object", None), fn, getattr(fn, "__self__", None)):
+        fn, keras_object = getattr(loss, "fn", None), getattr(loss, "keras_object", None)
+        held = [value for value in getattr(keras_object, "__dict__", {}).values()
+                if callable(value) and not isinstance(value, type)]  # (a wrapper's function)
+        for part in (keras_object, fn, getattr(fn, "__self__", None), *held):
             if part is not None and not any(part is known for known in objects):
                 objects.append(part)
     return objects

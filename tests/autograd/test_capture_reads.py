@@ -1,6 +1,7 @@
 """autograd.capture and the names a step's code reads: rebinding a global or a closure
 variable between calls records afresh (a replay runs no Python and would keep the old
 value); what is not rebound keeps replaying."""
+import sys
 import types
 
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 import autograd
 import nn
 import nn.functional as F
+import optim
 
 X = np.linspace(-1, 1, 12, dtype=np.float32).reshape(4, 3)
 T = np.zeros((4, 1), np.float32)
@@ -383,3 +385,149 @@ def test_a_branch_on_a_named_generators_draw_is_taken_anew_at_every_call():
         losses = [float(loss_of(X).data) for _ in range(5)]
     draws = np.random.default_rng(2).random(5)
     assert losses == pytest.approx([_eager_loss(model, 2.0 if d < 0.5 else 1.0) for d in draws])
+
+
+def _refilled_buffer_run(use):
+    """(largest parameter difference between an eager and a captured run) of a step reading
+    float64 and integer buffers by name, refilled in place after five calls."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (32, 4))  # float64, NumPy's default, for a float32 model
+    buffers = {"x": x, "target": np.sin(3 * x[:, :1]), "labels": (x[:, :1] > 0).astype(np.int64),
+               "mask": (x[:, :1] > 0).astype(np.float64), "attend": np.ones((32, 32), bool)}
+
+    def make():
+        np.random.seed(0)
+        model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 1))
+        optimizer = optim.Adam(model.parameters(), lr=1e-2)
+
+        def step():
+            optimizer.zero_grad()
+            loss = use(model(buffers["x"]), buffers)
+            loss.backward()
+            optimizer.step()
+            return loss
+        return model, step
+    (eager_model, eager), (captured_model, captured) = make(), make()
+    captured = autograd.capture(captured)
+    worst = 0.0
+    for i in range(10):
+        if i == 5:
+            fresh = rng.uniform(-1, 1, (32, 4))
+            buffers["x"][...] = fresh
+            buffers["target"][...] = np.sin(3 * fresh[:, :1])
+            buffers["labels"][...] = fresh[:, :1] > 0
+            buffers["mask"][...] = fresh[:, :1] > 0
+            buffers["attend"][...] = np.tril(np.ones((32, 32), bool))
+        eager(), captured()
+        worst = max(worst, max(float(np.abs(p.data - q.data).max()) for p, q in
+                               zip(eager_model.parameters(), captured_model.parameters())))
+    return worst
+
+
+@pytest.mark.parametrize("use", [
+    lambda y, b: F.mse_loss(y, b["target"]),
+    lambda y, b: F.l1_loss(y, b["target"]),
+    lambda y, b: F.binary_cross_entropy_with_logits(y, b["labels"]),
+    lambda y, b: (autograd.where(b["mask"], y, -y) ** 2).mean(),
+    lambda y, b: F.scaled_dot_product_attention(
+        y[None, :, :], y[None, :, :], y[None, :, :], attn_mask=b["attend"]).sum()],
+    ids=["mse", "l1", "bce-int-labels", "where-float-mask", "attention-bool-mask"])
+def test_buffers_of_another_dtype_refilled_in_place_are_read_afresh(use):
+    """Cast or turned into a mask with NumPy outside the ops, a float64 batch, float64
+    targets, integer labels or a raw mask was kept as the first calls' copy: the replay
+    trained on the old data once the buffer was refilled."""
+    assert _refilled_buffer_run(use) == 0.0
+
+
+class _Weighted:
+    """A plain callable object (no module) whose __call__ reads its own attribute."""
+
+    def __init__(self, weight):
+        self.weight = weight
+
+    def __call__(self, y, t):
+        return F.mse_loss(y, t) * self.weight
+
+
+SLOPE = 1.0
+
+
+def _sloped(h):
+    return h * SLOPE
+
+
+class _WithActivation(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a, self.b, self.act = nn.Linear(3, 4), nn.Linear(4, 2), _sloped
+
+    def forward(self, x):
+        return self.b(self.act(self.a(x)))
+
+
+@pytest.mark.parametrize("kind", ["callable object", "Lambda", "function argument",
+                                  "function attribute"])
+def test_values_read_by_functions_the_step_reaches_are_watched(kind):
+    """A callable object's attribute, a global that nn.Lambda's function, a function
+    passed as an argument, or a function held by a module reads: changed after five
+    calls, the replays kept the old value."""
+    global SLOPE
+    SLOPE = 1.0
+
+    def make():
+        np.random.seed(0)
+        model = {"Lambda": lambda: nn.Sequential(nn.Linear(3, 4), nn.Lambda(lambda h: h * SLOPE),
+                                                 nn.Linear(4, 2)),
+                 "function attribute": _WithActivation}.get(kind, lambda: nn.Linear(3, 2))()
+        optimizer, criterion = optim.SGD(model.parameters(), lr=0.1), _Weighted(1.0)
+
+        def step(x, t, fn=None):
+            optimizer.zero_grad()
+            y = model(x)
+            loss = criterion(y, t) if kind == "callable object" else (
+                fn(y, t) if fn is not None else F.mse_loss(y, t))
+            loss.backward()
+            optimizer.step()
+            return loss
+        return step, criterion
+
+    def loss_fn(y, t):
+        return F.mse_loss(y, t) * SLOPE
+    (eager, eager_criterion), (captured, captured_criterion) = make(), make()
+    captured = autograd.capture(captured)
+    rng = np.random.default_rng(1)
+    extra = (loss_fn,) if kind == "function argument" else ()
+    for i in range(10):
+        x, t = rng.standard_normal((5, 3)), rng.standard_normal((5, 2))
+        if i == 5:
+            eager_criterion.weight = captured_criterion.weight = 10.0
+            SLOPE = 3.0
+        assert float(captured(x, t, *extra).data) == float(eager(x, t, *extra).data)
+    assert captured.replays > 0
+    SLOPE = 1.0
+
+
+def test_an_error_raised_in_a_replay_says_the_step_s_python_did_not_run():
+    """A try/except around an op in the step does not run in a replay: the error reached
+    the caller through the replay's code without a word of capture."""
+    np.random.seed(0)
+    model = nn.Linear(3, 3)
+    optimizer = optim.SGD(model.parameters(), lr=0.1)
+
+    @autograd.capture
+    def step(x, t):
+        optimizer.zero_grad()
+        try:
+            loss = F.cross_entropy(model(x), t)
+        except IndexError:
+            loss = (model(x) ** 2).mean()
+        loss.backward()
+        optimizer.step()
+        return loss
+    rng = np.random.default_rng(1)
+    for _ in range(3):
+        step(rng.standard_normal((5, 3)), rng.integers(0, 3, 5))
+    with pytest.raises(IndexError) as raised:
+        step(rng.standard_normal((5, 3)), np.array([0, 1, 7, 0, 1]))
+    if sys.version_info >= (3, 11):
+        assert "raised while replaying the captured step 'step'" in raised.value.__notes__[0]

@@ -2,6 +2,8 @@
 number, a list entry, a custom loss's attribute or global), changed by a callback or
 between two fits, make the captured update record again: the replays kept the old value
 while the eager fit used the new one (nn.training.step_settings)."""
+import types
+
 import numpy as np
 import pytest
 
@@ -170,3 +172,49 @@ def test_a_setting_changed_between_replayed_train_on_batch_calls_is_seen():
     eager = losses(False)
     assert eager[4] > 2 * eager[3]  # (the change matters)
     np.testing.assert_allclose(losses(True), eager, rtol=1e-5)
+
+
+SETTINGS = types.SimpleNamespace(weight=1.0, slope=1.0)  # attributes read off a global
+
+
+class PlainLoss:
+    """A loss that is neither a module nor a keras Loss: a plain callable object."""
+
+    def __init__(self):
+        self.weight = 1.0
+
+    def __call__(self, y_true, y_pred):
+        return ((y_true - y_pred) ** 2).mean() * self.weight
+
+
+def _loss_reading_an_attribute(y_true, y_pred):
+    return ((y_true - y_pred) ** 2).mean() * SETTINGS.weight
+
+
+@pytest.mark.parametrize("kind", ["callable object", "attribute of a global", "Lambda layer"])
+def test_settings_read_through_wrapped_functions_are_watched(kind):
+    """A callable object compile wraps (LossFunctionWrapper), `CFG.w` read by a loss
+    function, and a Lambda layer's function reading `CFG.s`: changed at an epoch's end,
+    they changed the eager fit's losses and not jit_compile's."""
+    histories = []
+    for jit in (False, True):
+        SETTINGS.weight = SETTINGS.slope = 1.0
+        np.random.seed(0)
+        x = np.random.default_rng(0).normal(size=(64, 3)).astype(np.float32)
+        hidden = [L.Dense(8)] + ([L.Lambda(lambda h: h * SETTINGS.slope)]
+                                 if kind == "Lambda layer" else []) + [L.Dense(1)]
+        model = keras.Sequential([keras.Input(shape=(3,)), *hidden])
+        loss = {"callable object": PlainLoss(), "attribute of a global":
+                _loss_reading_an_attribute}.get(kind, "mse")
+
+        def change(epoch, logs, loss=loss):
+            if epoch == 1:
+                SETTINGS.weight = SETTINGS.slope = 5.0
+                if isinstance(loss, PlainLoss):
+                    loss.weight = 5.0
+        model.compile(optimizer=keras.optimizers.SGD(0.01), loss=loss, jit_compile=jit)
+        history = model.fit(x, x.sum(1, keepdims=True), epochs=4, batch_size=16, verbose=0,
+                            shuffle=False,
+                            callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=change)])
+        histories.append(history.history["loss"])
+    np.testing.assert_allclose(histories[1], histories[0], rtol=1e-6)
