@@ -320,8 +320,9 @@ def _value_chains(value, followed, calls, depth):
     elif isinstance(value, types.MethodType):
         yield from _method_chains(value.__self__, value.__func__, followed, calls, depth)
     elif isinstance(value, types.FunctionType) and value.__code__ not in followed \
-            and depth < 4:  # (its globals are read at each call too: calls holds it)
-        calls.append((None, value))
+            and depth < 4:
+        if not _framework_code(value):  # (the user's: its globals are read at each call too)
+            calls.append((None, value))
         yield from _all_chains(value, _Roots(value, (), {}, (), {}), (), {}, followed, calls,
                                depth + 1)
 
