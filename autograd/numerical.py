@@ -321,7 +321,20 @@ def _with_domain_note(mismatch, objective, labels, eps):
         note = (f"f gave NaN a step of {eps:g} from {label}, index {idx}: its domain ends "
                 "within a step of the point (log or sqrt near 0): check it at inputs farther "
                 "inside")
-    mismatch.args = (f"{mismatch.args[0]}\n  note: {note}",)
+    _note(mismatch, note)
+
+
+def _note(mismatch, text):
+    """Add a note to a mismatch's message."""
+    mismatch.args = (f"{mismatch.args[0]}\n  note: {text}",)
+
+
+def _note_at_worst(mismatch, found, words):
+    """Note what a probe `found` at the worst entry (nothing where it found None):
+    words(backprop's value there, found) after the entry's place."""
+    if found is not None:
+        label, idx, analytic = mismatch.entries[0][:3]
+        _note(mismatch, f"at {label}, index {idx}, {words(analytic, found)}")
 
 
 def _with_rounding_note(mismatch, objective, eps, atol):
@@ -334,29 +347,25 @@ def _with_rounding_note(mismatch, objective, eps, atol):
     noise = largest * np.finfo(np.float64).eps / eps
     _, _, analytic, numeric, _ = mismatch.entries[0]
     if noise > max(atol, abs(analytic - numeric) / 10):  # (NaN error: max gives atol)
-        mismatch.args = (f"{mismatch.args[0]}\n  note: f's outputs reach {largest:.1e}, whose "
-                         f"float64 rounding alone moves a central difference of step {eps:g} "
-                         f"by about {noise:.1e}: the numerical side may be what is off "
-                         "(check f without its large constant, or with a larger eps)",)
+        _note(mismatch, f"f's outputs reach {largest:.1e}, whose float64 rounding alone moves "
+                        f"a central difference of step {eps:g} by about {noise:.1e}: the "
+                        "numerical side may be what is off (check f without its large "
+                        "constant, or with a larger eps)")
     return mismatch
 
 
 def _with_kink_note(mismatch, objective, labels, eps):
     """Note a kink at the worst entry, where backprop's value is then no mistake (see
     `_slopes_at_kink`)."""
-    kink = _slopes_at_kink(objective, labels, eps, mismatch.entries[0])
-    if kink is None:
-        return
-    label, idx, analytic, _, _ = mismatch.entries[0]
-    left, right = kink
-    mismatch.args = (f"{mismatch.args[0]}\n  note: at {label}, index {idx}, the checked "
-                     f"function ({objective.weighted()} weighted by the upstream "
-                     f"gradients) has a kink: slope {left:.6e} from the left, "
-                     f"{right:.6e} from the right, "
-                     f"and the numeric value is their mean; backprop's {analytic:.6e} "
-                     f"lies between them, as a one-sided slope or a subgradient does. It "
-                     f"is not differentiable there: check it at inputs away from the kink "
-                     f"(max(x, 0) and |x| at x = 0, a max or sort at ties)",)
+    _note_at_worst(mismatch, _slopes_at_kink(objective, labels, eps, mismatch.entries[0]),
+                   lambda analytic, kink:
+                   f"the checked function ({objective.weighted()} weighted by the upstream "
+                   f"gradients) has a kink: slope {kink[0]:.6e} from the left, "
+                   f"{kink[1]:.6e} from the right, "
+                   f"and the numeric value is their mean; backprop's {analytic:.6e} "
+                   f"lies between them, as a one-sided slope or a subgradient does. It "
+                   f"is not differentiable there: check it at inputs away from the kink "
+                   f"(max(x, 0) and |x| at x = 0, a max or sort at ties)")
 
 
 _EXPLAINED_AT_MOST = 64  # failing entries probed one by one (5 to 9 evaluations each)
@@ -439,17 +448,13 @@ def _flat_by_rounding(objective, labels, eps, entry):
 def _with_rounding_flat_note(mismatch, objective, labels, eps):
     """Note, at the worst entry, f's outputs flat across the step by rounding (see
     `_flat_by_rounding`)."""
-    flat = _flat_by_rounding(objective, labels, eps, mismatch.entries[0])
-    if flat is None:
-        return
-    label, idx, analytic, _, _ = mismatch.entries[0]
-    factor, slope = flat
-    mismatch.args = (f"{mismatch.args[0]}\n  note: at {label}, index {idx}, {objective.weighted()}"
-                     f" stay the same bit for bit across the step, while a step {factor:g} "
-                     f"times larger measures {slope:.6e}, backprop's {analytic:.6e} to 10 %: "
-                     f"f is computed there with cancellation (as 1 - sigmoid(x) for large x), "
-                     f"and a small step moves it by less than its rounding. Check it at inputs "
-                     f"where it keeps its digits",)
+    _note_at_worst(mismatch, _flat_by_rounding(objective, labels, eps, mismatch.entries[0]),
+                   lambda analytic, flat:
+                   f"{objective.weighted()} stay the same bit for bit across the step, while a "
+                   f"step {flat[0]:g} times larger measures {flat[1]:.6e}, backprop's "
+                   f"{analytic:.6e} to 10 %: f is computed there with cancellation (as "
+                   f"1 - sigmoid(x) for large x), and a small step moves it by less than its "
+                   f"rounding. Check it at inputs where it keeps its digits")
 
 
 def _slopes_at_kink(objective, labels, eps, entry):
@@ -525,16 +530,13 @@ def _jump_at(objective, labels, eps, entry):
 
 def _with_jump_note(mismatch, objective, labels, eps):
     """Note a jump of the checked function at the worst entry (see `_jump_at`)."""
-    change = _jump_at(objective, labels, eps, mismatch.entries[0])
-    if change is None:
-        return
-    label, idx = mismatch.entries[0][:2]
-    mismatch.args = (f"{mismatch.args[0]}\n  note: at {label}, index {idx}, the checked "
-                     f"function ({objective.weighted()} weighted by the upstream gradients) "
-                     f"jumps by {change:.6e}, as much across a hundredth of the step as "
-                     f"across the step: it is not continuous there, so it has no derivative "
-                     f"to check (sign(x) at 0; under gradgradcheck, the gradient of |x| at 0 "
-                     f"or of a max at a tie): check it at inputs away from the jump",)
+    _note_at_worst(mismatch, _jump_at(objective, labels, eps, mismatch.entries[0]),
+                   lambda _, change:
+                   f"the checked function ({objective.weighted()} weighted by the upstream "
+                   f"gradients) jumps by {change:.6e}, as much across a hundredth of the step "
+                   f"as across the step: it is not continuous there, so it has no derivative "
+                   f"to check (sign(x) at 0; under gradgradcheck, the gradient of |x| at 0 "
+                   f"or of a max at a tie): check it at inputs away from the jump")
 
 
 def _with_truncation_note(mismatch, objective, labels, eps):
@@ -556,13 +558,13 @@ def _with_truncation_note(mismatch, objective, labels, eps):
     finer = (left + right) / 2
     before, after = abs(numeric - analytic), abs(finer - analytic)
     if after < before / 20 and before > 100 * noise:
-        mismatch.args = (f"{mismatch.args[0]}\n  note: at {label}, index {idx}, a central "
-                         f"difference of a tenth of the step ({step / 10:g}) gives "
-                         f"{finer:.6e}, {before / max(after, 1e-300):.0f} times nearer "
-                         f"backprop's {analytic:.6e}: f curves strongly within a step of the "
-                         f"point, so the numerical value's truncation error, not backprop, is "
-                         f"what is off (sqrt or log near 0): check with a smaller eps, or "
-                         f"farther from where f's derivatives grow",)
+        _note(mismatch, f"at {label}, index {idx}, a central difference of a tenth of the "
+                        f"step ({step / 10:g}) gives {finer:.6e}, "
+                        f"{before / max(after, 1e-300):.0f} times nearer backprop's "
+                        f"{analytic:.6e}: f curves strongly within a step of the point, so "
+                        f"the numerical value's truncation error, not backprop, is what is off "
+                        f"(sqrt or log near 0): check with a smaller eps, or farther from "
+                        f"where f's derivatives grow")
 
 
 def _check_deterministic(who, f, arrays):
@@ -691,11 +693,17 @@ def _path_entries(f, xs, upstream, plain, labels, tolerance):
     """(failures, entries compared) of the gradients with create_graph=True against plain
     backprop's, for the float inputs."""
     graph = _input_grads(f, xs, upstream, create_graph=True)
+    return _compared(xs, graph, plain, labels, tolerance)
+
+
+def _compared(xs, these, those, labels, tolerance, scale=1.0):
+    """(failures, entries compared) of one pass's gradients, `these`, against another's,
+    `those` divided by `scale`, for the float inputs."""
     failed, count = [], 0
-    for x, a, b, label in zip(xs, graph, plain, labels):
+    for x, a, b, label in zip(xs, these, those, labels):
         if is_float(x.data):
             a = _float64(to_cpu(_zeros_if_none(a, x).data))
-            b = _float64(to_cpu(_zeros_if_none(b, x).data))
+            b = _float64(to_cpu(_zeros_if_none(b, x).data)) / scale
             failed += tolerance.apart(label, a, b)
             count += a.size
     return failed, count
@@ -716,14 +724,7 @@ def _unit_upstream_entries(f, xs, upstream, analytic, labels, tolerance):
     scale = float(to_cpu(u.data).reshape(()))
     ones = [Variable(get_array_module(u.data).ones_like(u.data), requires_grad=False)]
     unit = _input_grads(f, xs, ones, create_graph=False)
-    failed, count = [], 0
-    for x, a, b, label in zip(xs, unit, analytic, labels):
-        if is_float(x.data):
-            a = _float64(to_cpu(_zeros_if_none(a, x).data))
-            b = _float64(to_cpu(_zeros_if_none(b, x).data)) / scale
-            failed += tolerance.apart(label, a, b)
-            count += a.size
-    return failed, count
+    return _compared(xs, unit, analytic, labels, tolerance, scale)
 
 
 # A user of one output of several (`s, c = sincos(x); s.backward()`) gives the others no
@@ -754,13 +755,10 @@ def _one_output_entries(who, f, xs, upstream, labels, tolerance):
             raise GradcheckError(f"{who}: backprop with only output {k} receiving a gradient "
                                  f"(the others none, as `y{k}.backward()` gives them) raised "
                                  f"{type(exc).__name__}: {exc}") from exc
-        for x, a, b, label in zip(xs, alone, reference, labels):
-            if is_float(x.data):
-                a = _float64(to_cpu(_zeros_if_none(a, x).data))
-                b = _float64(to_cpu(_zeros_if_none(b, x).data))
-                failed += [(excess, (f"{label} (output {k} alone)", *rest))
-                           for excess, (_, *rest) in tolerance.apart(label, a, b)]
-                count += a.size
+        found, compared = _compared(xs, alone, reference, labels, tolerance)
+        failed += [(excess, (f"{label} (output {k} alone)", *rest))
+                   for excess, (label, *rest) in found]
+        count += compared
     return failed, count
 
 
