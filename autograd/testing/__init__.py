@@ -8,7 +8,8 @@ built, so this package loads without it; `import autograd` never imports it.
 """
 from ..spec import Axes, Choice, Draw, Index, Spec
 from .assertions import assert_forward_matches, assert_gradients_match
-from .function_check import FunctionCheckError, check_function
+from .drawing import Example
+from .function_check import FunctionCheckError, check_example, check_function
 from .hints import GradientHintError, check_my_gradient
 from .strategies import (
     DISTINCT_GAP,
@@ -23,4 +24,4 @@ from .strategies import (
 __all__ = ["arrays", "shapes", "broadcastable_shapes", "float_dtypes", "valid_axes",
            "assert_gradients_match", "assert_forward_matches", "ELEMENT_RANGES", "DISTINCT_GAP",
            "check_my_gradient", "GradientHintError", "Spec", "Choice", "Axes", "Index", "Draw",
-           "check_function", "FunctionCheckError"]
+           "check_function", "FunctionCheckError", "check_example", "Example"]

@@ -16,14 +16,17 @@ _BATCH_DIMS = (0, 2)  # how many axes a '*batch' name stands for
 
 
 class Example:
-    """One drawn case: `arrays` (one per input spec) and `args` (keyword arguments)."""
+    """One drawn case: `inputs`, its arrays (one per input spec), and `args` (keyword
+    arguments). Its repr is Python that makes it again, with NumPy's names imported
+    (`from numpy import array, float32, float64, int64`): a failing example pasted into
+    `autograd.testing.check_example(cls, ...)` reruns it."""
 
-    def __init__(self, arrays, args):
-        self.arrays, self.args = list(arrays), dict(args)
+    def __init__(self, inputs, args=None):
+        self.arrays, self.args = [np.asarray(a) for a in inputs], dict(args or {})
 
     def __repr__(self):
         inputs = ", ".join(_describe(a) for a in self.arrays)
-        args = ", ".join(f"{k}={_short(v)}" for k, v in self.args.items())
+        args = ", ".join(f"{k!r}: {_short(v)}" for k, v in self.args.items())
         return f"Example(inputs=[{inputs}]" + (f", args={{{args}}})" if args else ")")
 
 

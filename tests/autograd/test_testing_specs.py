@@ -95,7 +95,11 @@ def test_spec_refuses_bad_declarations():
 def test_example_repr_shows_values_and_arguments():
     text = repr(Example([np.array(1.5), np.zeros(2, np.float32)], {"axis": 0}))
     assert text == ("Example(inputs=[float64(1.5), array([0., 0.], dtype=float32)], "
-                    "args={axis=0})")
+                    "args={'axis': 0})")
+    again = eval(text, {"Example": Example, "array": np.array, "float64": np.float64,  # noqa: S307
+                        "float32": np.float32})
+    assert again.args == {"axis": 0} and again.arrays[0].shape == ()
+    np.testing.assert_array_equal(again.arrays[1], np.zeros(2, np.float32))
     # every digit and element, so that a failing example can be pasted and rerun
     shown = repr(Example([np.array(0.30002), np.arange(20.0) / 7], {}))
     assert "float64(0.30002)" in shown and "..." not in shown and "2.7142857142857144" in shown

@@ -241,3 +241,16 @@ def test_a_function_flat_by_rounding_is_not_blamed_and_a_flat_one_still_is():
         ag.gradgradcheck(ag.sigmoid, np.array([30.0]))
     with pytest.raises(FunctionCheckError, match="disagrees with numerical differentiation"):
         check_function(SlopeBeyondTheBounds, FEW)
+
+
+def test_a_failing_example_pasted_back_reruns_the_failure():
+    """Its line read `args={axis=...}` and `Example(inputs=...)`, which Example did not take:
+    no Python made it again."""
+    from autograd.testing import Example, check_example
+    with pytest.raises(FunctionCheckError) as failed:
+        check_function(SignlessSumOfSquares, FEW)
+    line = str(failed.value).rsplit("on ", 1)[1].strip()
+    example = eval(line, {"Example": Example, "array": np.array, "float64": np.float64,  # noqa: S307
+                          "float32": np.float32})
+    with pytest.raises(FunctionCheckError, match="disagrees with numerical differentiation"):
+        check_example(SignlessSumOfSquares, example)
