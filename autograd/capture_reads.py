@@ -333,7 +333,7 @@ _FRAMEWORK = frozenset({"autograd", "nn", "optim"})
 def _framework_model(obj):
     """Whether obj is one of rungrad's models or layers (its class from autograd, nn, optim)."""
     return isinstance(getattr(type(obj), "forward", None), types.FunctionType) and \
-        type(obj).forward.__module__.split(".")[0] in _FRAMEWORK
+        _framework_code(type(obj).forward)
 
 
 def _framework_code(function):
@@ -347,8 +347,7 @@ def _own_forward(obj):
     tell captures of their changes themselves (nn.Module)."""
     for name in ("forward", "call", "__call__"):  # (__call__: a callable object of theirs)
         method = getattr(type(obj), name, None)
-        if isinstance(method, types.FunctionType) and \
-                method.__module__.split(".")[0] not in _FRAMEWORK:
+        if isinstance(method, types.FunctionType) and not _framework_code(method):
             return method
     return None
 

@@ -69,7 +69,7 @@ def backward_into(outputs, grad_outputs, inputs, create_graph):
         elif not x.retains_grad:  # (one that retains its gradient was given it by the pass)
             # a non-leaf's .grad, as PyTorch's: its own array; locked as a leaf's
             with _ACCUMULATING:
-                x.grad = _owned(g, taken, create_graph) if x.grad is None else _accumulate(
+                x.grad = _owned(g, taken, create_graph, x) if x.grad is None else _accumulate(
                     x.grad, g, create_graph)
                 note_filled(x)
 
@@ -159,9 +159,7 @@ def add_to_grad(var, g, taken, create_graph=False):
     """var.grad = g, or var.grad + g (g a Variable), for a leaf known to take it; the
     caller holds _ACCUMULATING."""
     if var.grad is None:
-        if _memory(g.data) == _memory(var.data):  # (a backward handing on the input's
-            g = _copy(g, create_graph)  # own array: an update would change the .grad too)
-        var.grad = _owned(g, taken, create_graph)
+        var.grad = _owned(g, taken, create_graph, var)
     else:
         if getattr(var.grad, "shape", None) != var.shape:  # (assigned by hand)
             raise _foreign_grad_error(var)
@@ -199,21 +197,25 @@ def _memory(array):
     return id(array if base is None else base)
 
 
-def _owned(g, taken, create_graph):
-    """`g`, or a copy when its array is not the leaf's own: a read-only broadcast view (a
-    sum's gradient), or memory that is already another gradient's or the caller's (Add's
-    backward hands one array to both inputs). Editing one .grad must change nothing else."""
-    return g if claimed(g.data, taken) else _copy(g, create_graph)
+def _owned(g, taken, create_graph, var):
+    """`g`, or a copy when its array is not `var`'s .grad's own: a read-only broadcast view
+    (a sum's gradient), memory that is already another gradient's or the caller's (Add's
+    backward hands one array to both inputs), or var's values themselves. Editing one .grad
+    must change nothing else."""
+    return g if claimed(g.data, taken, var.data) else _copy(g, create_graph)
 
 
-def claimed(data, taken):
+def claimed(data, taken, values):
     """Whether a .grad may hold the array `data`, which then claims its memory in `taken`:
-    not while that memory is another gradient's or the caller's, nor when read-only. (A
-    captured step's replay stores a leaf's first gradient so, autograd/replay_backward.py.)"""
+    not while that memory is another gradient's or the caller's, nor the Variable's own
+    `values` (a backward handing on its input's array: an update would change the .grad),
+    nor when read-only. (A captured step's replay stores a leaf's first gradient so,
+    autograd/replay_backward.py.)"""
     base = data.base  # (_memory, inlined: once per leaf and step)
     memory = id(data if base is None else base)
     # CuPy's flags have no `writeable` (its arrays always are)
-    if memory not in taken and getattr(data.flags, "writeable", True):
+    if memory not in taken and memory != _memory(values) and \
+            getattr(data.flags, "writeable", True):
         taken.add(memory)
         return True
     return False

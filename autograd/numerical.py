@@ -248,12 +248,12 @@ def _check_other_uses(who, f, arrays, xs, upstream, given, analytic, labels, tol
     paths = [False] + ([True] if _has_backward(xs, f) else [])
     for create_graph in paths:
         if create_graph:
-            _raise_on_mismatch(who, *_path_entries(f, xs, upstream, analytic, labels,
-                                                   tolerance), tolerance, _PATHS)
-            _check_upstream_kept(who, upstream, given)  # (each Function's backward too)
             ys = _outputs_of(f, xs, upstream)
-            first = _grads_of(ys, xs, upstream, create_graph=True)
-            _check_reentrant(who, _grads_of(ys, xs, upstream, create_graph=True), first,
+            graph = _grads_of(ys, xs, upstream, create_graph=True)
+            _raise_on_mismatch(who, *_compared(xs, graph, analytic, labels, tolerance),
+                               tolerance, _PATHS)
+            _check_upstream_kept(who, upstream, given)  # (each Function's backward too)
+            _check_reentrant(who, _grads_of(ys, xs, upstream, create_graph=True), graph,
                              labels)
         _raise_on_mismatch(who, *_partial_entries(f, arrays, upstream, analytic, labels,
                                                   tolerance, create_graph),
@@ -689,13 +689,6 @@ _PATHS = ("backprop with create_graph=True (each Function's backward) disagrees 
           "with create_graph", "plain")
 
 
-def _path_entries(f, xs, upstream, plain, labels, tolerance):
-    """(failures, entries compared) of the gradients with create_graph=True against plain
-    backprop's, for the float inputs."""
-    graph = _input_grads(f, xs, upstream, create_graph=True)
-    return _compared(xs, graph, plain, labels, tolerance)
-
-
 def _compared(xs, these, those, labels, tolerance, scale=1.0):
     """(failures, entries compared) of one pass's gradients, `these`, against another's,
     `those` divided by `scale`, for the float inputs."""
@@ -739,14 +732,14 @@ def _one_output_entries(who, f, xs, upstream, labels, tolerance):
     if len(upstream) < 2:
         return [], 0
     failed, count = [], 0
+    ys = _outputs_of(f, xs, upstream)  # (one graph: backward runs through it again)
     for k, u in enumerate(upstream):
+        if not ys[k].requires_grad:
+            continue
         zeroed = [u if j == k else Variable(get_array_module(v.data).zeros_like(v.data),
                                             requires_grad=False)
                   for j, v in enumerate(upstream)]
         reference = _input_grads(f, xs, zeroed, create_graph=False)
-        ys = _outputs_of(f, xs, upstream)
-        if not ys[k].requires_grad:
-            continue
         try:
             alone = grad([ys[k]], list(xs), grad_outputs=[u], allow_unused=True)
         except Exception as exc:

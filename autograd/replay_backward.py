@@ -89,8 +89,8 @@ class _BackwardWriter:
         for x in plain:
             g, v = self.slot(x), code.name(x, "v")
             code.line(f"if {g} is None: pass", 3)
-            code.line(f"elif {v}.grad is None: {v}.grad = wrap({g} if claimed({g}, taken) else "
-                      f"{g}.copy())", 3)
+            code.line(f"elif {v}.grad is None: {v}.grad = wrap({g} if claimed({g}, taken, "
+                      f"{v}.data) else {g}.copy())", 3)
             code.line(f"else: add_to_grad({v}, wrap({g}), taken)", 3)
         for x in reached:
             if x._watch is not None:

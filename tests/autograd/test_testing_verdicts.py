@@ -254,3 +254,19 @@ def test_a_failing_example_pasted_back_reruns_the_failure():
                           "float32": np.float32})
     with pytest.raises(FunctionCheckError, match="disagrees with numerical differentiation"):
         check_example(SignlessSumOfSquares, example)
+
+
+def test_a_replayed_step_copies_a_gradient_that_is_the_leaf_s_own_array():
+    """The replay stores a leaf's first gradient itself (autograd/replay_backward.py), by
+    the same rule as the engine."""
+    p = nn.Parameter(np.array([1.0, 2.0]))
+    optimizer = optim.SGD([p], lr=0.5)
+
+    @ag.capture
+    def step():
+        optimizer.zero_grad()
+        HandsOnItsInput()(p).backward()
+    for _ in range(4):
+        step()
+        assert not np.shares_memory(p.grad.data, p.data)
+    assert step.replays == 2

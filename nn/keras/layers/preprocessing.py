@@ -143,7 +143,8 @@ class Normalization(Module, KerasLayer):
 
     def _kept_shape(self, x):
         """x's shape with the reduced axes of size 1: statistics broadcast against it."""
-        return tuple(x.shape[a] if a in self._kept(x.ndim) else 1 for a in range(x.ndim))
+        axes = self._kept(x.ndim)
+        return tuple(x.shape[a] if a in axes else 1 for a in range(x.ndim))
 
     def _fit_statistics(self, shape):
         """Statistics of `shape`: made if none yet, else checked to be that shape."""
@@ -156,20 +157,19 @@ class Normalization(Module, KerasLayer):
     def forward(self, x):
         x = self._input(x, range(1, 33), "(N, ...)")
         x = floating(x)
-        shape = [1] * x.ndim
-        for a in self._kept(x.ndim):
-            shape[a] = x.shape[a]
+        axes = self._kept(x.ndim)
+        kept = tuple(x.shape[a] for a in axes)
         if not self.built:  # (Keras' build: mean 0 and variance 1 until adapt)
-            self._fit_statistics(tuple(x.shape[a] for a in self._kept(x.ndim)))
+            self._fit_statistics(kept)
         # by ops on the statistics: a captured step reads them afresh (adapt, load_state_dict)
         mean, variance = as_variable(self.mean), as_variable(self.variance)
         if self.mean.size > 1:
-            kept = tuple(shape[a] for a in self._kept(x.ndim))
+            shape = self._kept_shape(x)
             if self.given is not None:  # (Keras': aligned with the kept axes from the right)
                 mean, variance = (broadcast_to(v, kept) for v in (mean, variance))
             elif self.mean.shape != kept:
                 raise ValueError(f"{self.who}: input of shape {tuple(x.shape)} has "
-                                 f"{kept} on the kept axes {self._kept(x.ndim)}, but the "
+                                 f"{kept} on the kept axes {axes}, but the "
                                  f"statistics were learned for {self.mean.shape}")
             mean, variance = reshape(mean, shape), reshape(variance, shape)
         scale = maximum(sqrt(variance), 1e-7)

@@ -96,33 +96,43 @@ class KerasOptimizer:
         """The lr the groups start with: learning_rate, or a schedule's at update 0 (the
         schedule, a LearningRateSchedule, a callable of the step or one of no arguments, is
         kept)."""
-        self._schedule = learning_rate if _is_schedule(learning_rate) else None
-        return _rate_at(learning_rate, 0) if self._schedule is not None else learning_rate
+        self._set_schedule(learning_rate if _is_schedule(learning_rate) else None)
+        return self._scheduled_rate(0) if self._schedule is not None else learning_rate
+
+    def _set_schedule(self, schedule):
+        """Keep `schedule` (None: a number), and whether it is asked with the step."""
+        self._schedule = schedule
+        self._asks_step = schedule is not None and _takes_step(schedule)
+
+    def _scheduled_rate(self, step):
+        """The schedule's learning rate at update `step` (a callable of no arguments, Keras'
+        `learning_rate=lambda: ...`, is asked as it is)."""
+        return float(self._schedule(step) if self._asks_step else self._schedule())
 
     @property
     def learning_rate(self):
         """The current learning rate (a schedule's at this update), as Keras'; set a number
         (or a new schedule)."""
         if self._schedule is not None:
-            return _rate_at(self._schedule, self._iterations)
+            return self._scheduled_rate(self._iterations)
         return super().learning_rate
-
-    def _keras_step(self):
-        """Keras' local_step of the update being made, iterations + 1: the optimizer's count,
-        shared by every weight (a weight without a gradient at some update still moves on
-        in its bias corrections with the others)."""
-        return self.iterations + 1
 
     @learning_rate.setter
     def learning_rate(self, value):
         if _is_schedule(value):
-            self._schedule = value
+            self._set_schedule(value)
             return
         if self._schedule is not None:
             raise TypeError(f"{self.name}: made with a learning-rate schedule, its learning "
                             "rate is not settable (Keras' rule); give it a new schedule, or "
                             "make the optimizer with a number")
         optim.Optimizer.learning_rate.fset(self, value)
+
+    def _keras_step(self):
+        """Keras' local_step of the update being made, iterations + 1: the optimizer's count,
+        shared by every weight (a weight without a gradient at some update still moves on
+        in its bias corrections with the others)."""
+        return self.iterations + 1
 
     def _snapshot(self):
         """optim's state dict, with Keras' count of the calls of step() (a schedule resumes
@@ -168,7 +178,7 @@ class KerasOptimizer:
         if not steps or accumulate(self, steps):
             self._clip()
             if self._schedule is not None:  # (Keras: the rate of call t is schedule(t))
-                rate = _rate_at(self._schedule, self._iterations)
+                rate = self._scheduled_rate(self._iterations)
                 for group in self.param_groups:
                     group["lr"] = rate
             super().step()
@@ -247,13 +257,9 @@ def _is_schedule(value):
         callable(value) and not isinstance(value, (int, float)))
 
 
-def _rate_at(schedule, step):
-    """A schedule's learning rate at update `step`: a callable of no arguments is asked as
-    it is (Keras' `learning_rate=lambda: ...`)."""
-    return float(schedule(step) if _takes_step(schedule) else schedule())
-
-
 def _takes_step(schedule):
+    """Whether a schedule is asked with the step: Keras' class and a function of one
+    argument are; one of no arguments is not."""
     if isinstance(schedule, schedules.LearningRateSchedule):
         return True
     try:
