@@ -50,6 +50,7 @@ from .. import functional as F
 from ..call_losses import top_level_call
 from ..functional.activation import Hardtanh, Softmax
 from ..functional.linear import Linear
+from ..layers.keras_name import snake_case
 from ..losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss
 from .masking import carried_mask, carry_mask
 from .metrics import MetricAccumulator, check_labels, sigmoid_array, softmax_array
@@ -479,7 +480,8 @@ def _unreduced(loss):
 
 
 def _named_loss(name):
-    key = _ALIASES.get(name.lower(), name.lower())
+    key = snake_case(name).lower()  # (Keras' class names too: 'MeanSquaredError')
+    key = _ALIASES.get(key, key)
     if key in _ELEMENTWISE:
         return _compiled(name, _ELEMENTWISE[key], elementwise=True)
     if key in _PER_SAMPLE:
@@ -491,7 +493,8 @@ def _named_loss(name):
     if key == "sparse_categorical_crossentropy":
         return _compiled(name, sparse_categorical_cross_entropy, "softmax", "softmax")
     raise ValueError(f"compile: unknown loss {name!r}; use a callable or one of "
-                     f"{', '.join(LOSS_NAMES)}")
+                     f"{', '.join(LOSS_NAMES)} (or Keras' class name of one: "
+                     "'MeanSquaredError')")
 
 
 @functools.cache

@@ -281,7 +281,8 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         (one-hot targets), 'sparse_categorical_crossentropy' (integer targets), Keras' other
         names ('msle', 'mape', 'hinge', 'squared_hinge', 'categorical_hinge', 'poisson',
         'kl_divergence' or 'kld', 'log_cosh', 'cosine_similarity', and the long names:
-        nn.functional's msle_loss, ... over the output's last axis), or any callable
+        nn.functional's msle_loss, ... over the output's last axis), Keras' class names of
+        all these ('MeanSquaredError', 'BinaryCrossentropy'), or any callable
         `loss(pred, target)` returning a scalar Variable, or Keras' `loss(y_true, y_pred)`
         (told apart by the first argument's name; one that tells neither order, such as
         `(a, b)`, is refused rather than guessed). The cross-entropy names

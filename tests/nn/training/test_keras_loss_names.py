@@ -15,7 +15,13 @@ NAMES = ["msle", "mape", "hinge", "squared_hinge", "categorical_hinge", "poisson
          "kl_divergence", "log_cosh", "cosine_similarity"]
 ALIASES = {"mean_squared_logarithmic_error": "msle", "mean_absolute_percentage_error": "mape",
            "kld": "kl_divergence", "kullback_leibler_divergence": "kl_divergence",
-           "logcosh": "log_cosh", "MSLE": "msle", "MAPE": "mape", "KLD": "kl_divergence"}
+           "logcosh": "log_cosh", "MSLE": "msle", "MAPE": "mape", "KLD": "kl_divergence",
+           # Keras' class names, which its losses.get looks up as well
+           "MeanSquaredLogarithmicError": "msle", "MeanAbsolutePercentageError": "mape",
+           "Hinge": "hinge", "SquaredHinge": "squared_hinge",
+           "CategoricalHinge": "categorical_hinge", "Poisson": "poisson",
+           "KLDivergence": "kl_divergence", "LogCosh": "log_cosh",
+           "CosineSimilarity": "cosine_similarity"}
 N, FEATURES = 24, 4
 
 
@@ -87,6 +93,24 @@ def test_aliases_are_the_same_loss(alias, name):
     x, y, activation = _problem(name, 3)
     values = []
     for given in (alias, name):
+        model = _model(3, activation)
+        model.compile(optimizer="sgd", loss=given)
+        values.append(model.evaluate(x, y, verbose=0))
+    assert values[0] == values[1]
+
+
+@pytest.mark.parametrize("class_name, name", [
+    ("MeanSquaredError", "mse"), ("MeanAbsoluteError", "mae"), ("Huber", "huber"),
+    ("BinaryCrossentropy", "binary_crossentropy"),
+    ("CategoricalCrossentropy", "categorical_crossentropy")])
+def test_keras_class_names_are_the_losses_of_their_names(class_name, name):
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(N, FEATURES))
+    y = np.eye(3)[rng.integers(0, 3, N)]
+    activation = {"binary_crossentropy": "sigmoid",
+                  "categorical_crossentropy": "softmax"}.get(name)
+    values = []
+    for given in (class_name, name):
         model = _model(3, activation)
         model.compile(optimizer="sgd", loss=given)
         values.append(model.evaluate(x, y, verbose=0))
