@@ -81,12 +81,16 @@ class _KerasSteps:
         return found
 
     def reset_metrics(self):
+        self._loop_results = None
         for metric in self.metrics:
             metric.reset_state()
 
     def get_metrics_result(self):
         """{name: result} of `metrics`, a metric of several results (compile_metrics)
-        giving each under its own name."""
+        giving each under its own name; after fit's own loop (fit, evaluate, train_on_batch,
+        which keep their own sums), the values it logged last, as Keras' give."""
+        if self._loop_results is not None:
+            return dict(self._loop_results)
         results = {}
         for metric in self.metrics:
             value = metric.result()
@@ -301,7 +305,7 @@ def _run_steps(model, step_of, batches, runner, executions, phase):
             runner.call(f"on_{phase}_batch_end", step, logs)
             if phase == "train" and model._stopping():
                 break
-    return model._logged(logs)
+    return model._logged(logs, by_own_loop=False)
 
 
 def logged(results):

@@ -102,6 +102,7 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
 
     _parallel = None  # a DataParallelFit while fit runs on several ranks
     _logged_names = ()  # metrics_names: the names of the values logged last
+    _loop_results = None  # fit's own loop's last logs (it updates no Keras metric objects)
     summary_shows_inputs = True  # a functional model's Input is a row of Keras' summary
 
     def __init_subclass__(cls, **kwargs):
@@ -237,9 +238,12 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         the model has been trained or evaluated, as in tf.keras."""
         return list(self._logged_names)
 
-    def _logged(self, logs):
-        """logs, whose names metrics_names now gives."""
+    def _logged(self, logs, by_own_loop=True):
+        """logs, whose names metrics_names now gives; by_own_loop: logs of fit's own loop
+        (evaluate's, train_on_batch's), which get_metrics_result gives until the metrics are
+        reset (a train_step's are its metrics objects' results, read from them)."""
         self._logged_names = list(logs)
+        self._loop_results = dict(logs) if by_own_loop else None
         return logs
 
     @property
@@ -326,7 +330,7 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         self._captured_update = capture(self._update) if jit_compile else None
         self.run_eagerly = run_eagerly
         self.steps_per_execution = steps_per_execution
-        self._logged_names = ()  # (the old metrics' names: none logged under this compile)
+        self._logged_names, self._loop_results = (), None  # (none under this compile)
         optimizer = resolve_optimizer(optimizer)
         if auto_scale_loss and self.dtype_policy.name == "mixed_float16" and not isinstance(
                 optimizer, LossScaleOptimizer):

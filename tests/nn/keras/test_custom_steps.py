@@ -57,6 +57,22 @@ def test_the_default_steps_log_what_fits_own_loop_logs():
         own.train_on_batch(X[:32], LABELS[:32], return_dict=True), rel=1e-5)
 
 
+def test_get_metrics_result_gives_the_last_logged_values_on_both_paths():
+    """As Keras' (its metrics hold what the last fit, evaluate or train_on_batch measured;
+    fit's own loop keeps sums of its own, not the metric objects); none once reset."""
+    for model in (classifier(), classifier(SuperLoss)):
+        history = model.fit(X, LABELS, batch_size=32, epochs=2, verbose=0).history
+        assert model.get_metrics_result() == pytest.approx(
+            {key: values[-1] for key, values in history.items()}, rel=1e-6)
+        logs = model.train_on_batch(X[:32], LABELS[:32], return_dict=True)
+        assert model.get_metrics_result() == pytest.approx(logs, rel=1e-6)
+        logs = model.evaluate(X, LABELS, verbose=0, return_dict=True)
+        assert model.get_metrics_result() == pytest.approx(logs, rel=1e-6)
+        model.reset_metrics()
+        reset = model.get_metrics_result()
+        assert reset["loss"] == 0 and not any(reset.values())
+
+
 class GuideModel(keras.Model):
     """The Keras 3 guide's train_step (PyTorch backend), with rungrad's names."""
 
