@@ -145,8 +145,7 @@ def store_leaf_grad(var, g, taken, create_graph=False):
     """Add g (a Variable) into var.grad when var is a leaf requiring grad."""
     if var.creator is None and var.requires_grad:
         if var.data.dtype.kind != "f":  # requires_grad set by hand on integer data
-            raise TypeError(f"backward: a leaf of dtype {var.dtype} (shape {var.shape}) "
-                            "requires grad; only floating-point data can have a gradient")
+            raise _integer_leaf_error("backward", var)
         with _ACCUMULATING:
             add_to_grad(var, g, taken, create_graph)
         watch = var._watch
@@ -155,15 +154,21 @@ def store_leaf_grad(var, g, taken, create_graph=False):
                 hook(var)
 
 
+def _integer_leaf_error(who, var):
+    return TypeError(f"{who}: a Variable of dtype {var.dtype} (shape {var.shape}) requires "
+                     "grad; only floating-point data can have a gradient")
+
+
 def add_to_grad(var, g, taken, create_graph=False):
     """var.grad = g, or var.grad + g (g a Variable), for a leaf known to take it; the
     caller holds _ACCUMULATING."""
     if var.grad is None:
         var.grad = _owned(g, taken, create_graph, var)
     else:
-        if getattr(var.grad, "shape", None) != var.shape:  # (assigned by hand)
+        held = var.grad
+        if getattr(held, "shape", None) != var.shape or held.dtype != var.dtype:  # (by hand)
             raise _foreign_grad_error(var)
-        held = var.grad  # (an array assigned by hand: the sum is a Variable, as every .grad)
+        # (an array assigned by hand: the sum is a Variable, as every .grad)
         var.grad = _accumulate(held if isinstance(held, Variable) else wrap(held, False), g,
                                create_graph)
 
@@ -176,9 +181,13 @@ def _foreign_grad_error(var):
         return TypeError(f"backward: the .grad of a leaf of shape {var.shape} is a "
                          f"{type(held).__name__}, not an array or Variable; set .grad to "
                          "None, or to an array of the leaf's shape")
-    return RuntimeError(f"backward: the .grad of a leaf of shape {var.shape} has shape "
-                        f"{held.shape}; gradients cannot accumulate into it (set .grad to "
-                        "None, or to an array of the leaf's shape)")
+    if held.shape != var.shape:
+        return RuntimeError(f"backward: the .grad of a leaf of shape {var.shape} has shape "
+                            f"{held.shape}; gradients cannot accumulate into it (set .grad "
+                            "to None, or to an array of the leaf's shape)")
+    return TypeError(f"backward: the .grad of a leaf of dtype {var.dtype} has dtype "
+                     f"{held.dtype}; gradients cannot accumulate into it (set .grad to None, "
+                     "or to an array of the leaf's dtype)")
 
 
 def _user_arrays(grad_outputs):
@@ -262,6 +271,8 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=Fa
     for x in inputs:
         if not isinstance(x, Variable):
             raise TypeError(f"grad: inputs must be Variables, got {type(x).__name__}")
+        if x.requires_grad and x.data.dtype.kind != "f":
+            raise _integer_leaf_error("grad", x)
     found = _as_a_pass(_backprop, outputs, grad_outputs, False, create_graph,
                        {id(x) for x in inputs})
     result = []

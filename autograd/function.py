@@ -338,7 +338,7 @@ def _convert_inputs(inputs, func):
         if isinstance(x, Variable):
             x = x.data
             kind_rank = (_KIND_RANK.get(x.dtype.kind, 0), 1)
-        elif hasattr(x, "dtype") and hasattr(x, "shape"):
+        elif hasattr(x, "shape") and isinstance(getattr(x, "dtype", None), np.dtype):
             kind_rank = (_KIND_RANK.get(x.dtype.kind, 0), 0)
         else:
             continue
@@ -403,7 +403,7 @@ def modified_error(func, var, role):
 # plain numbers, so a float32 Variable stays float32 beside them (beside an integer or bool
 # Variable a NumPy scalar keeps NumPy's rule: int8 + np.int64(1000) is int64).
 PY_SCALARS = frozenset([float, int, bool, np.bool_, np.float16, np.float32, np.float64,
-                        np.int8, np.int16, np.int32, np.int64,
+                        np.longdouble, np.int8, np.int16, np.int32, np.int64,
                         np.uint8, np.uint16, np.uint32, np.uint64])
 _constants = {}
 
@@ -418,7 +418,12 @@ def scalar_constant(value, like):
     if const is None:
         # beside an integer or bool array, NumPy's own rule (a NumPy scalar keeps its type)
         dtype = like.dtype if like.dtype.kind == "f" else np.result_type(like.dtype, value)
-        data = get_array_module(like).asarray(value, dtype=dtype)
+        try:
+            data = get_array_module(like).asarray(value, dtype=dtype)
+        except OverflowError:
+            raise OverflowError(f"the number {value} does not fit the dtype {dtype} of the "
+                                "array beside it; cast that array to a wider dtype first "
+                                "(x.astype('int64'))") from None
         if isinstance(data, np.ndarray):
             data.flags.writeable = False
         if len(_constants) > 4096:  # bound the cache; rebuilding is cheap

@@ -228,6 +228,8 @@ class Variable(ComputedAssignments, TensorMethods):
         return self.creator is None
 
     def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d Variable (a scalar: it has no rows)")
         return len(self.data)
 
     def __iter__(self):
@@ -246,8 +248,7 @@ class Variable(ComputedAssignments, TensorMethods):
         return f"{type(self).__name__}({body}{extra})"
 
     def item(self):
-        read_in_python(self, "item()")
-        return self.data.item()
+        return self._single_value("item")
 
     def __float__(self):
         """`float(v)` of a one-element Variable (PyTorch's: `float(model.losses[0])`), with
@@ -992,7 +993,12 @@ def torch_axis(axis, keepdims, dim, keepdim, who):
         if axis is not None:
             raise TypeError(f"{who}: give axis= (NumPy's name) or dim= (PyTorch's), not both")
         axis = dim if not isinstance(dim, (tuple, list)) or len(dim) else None
-    return axis, keepdims if keepdim is None else keepdim
+    if keepdim is None:
+        return axis, keepdims
+    if keepdims:  # (False is also the default: only True is known to be given)
+        raise TypeError(f"{who}: give keepdims= (NumPy's name) or keepdim= (PyTorch's), "
+                        "not both")
+    return axis, keepdim
 
 
 class AxisDefault:
@@ -1140,8 +1146,13 @@ def _operands(x, other):
     if other.__class__ in PY_SCALARS:
         return x, scalar_constant(other, x.data)
     dtype = getattr(other, "dtype", None)
-    if dtype is None or dtype.kind == x.data.dtype.kind:  # (the usual case, without a call)
+    if dtype is None:
         return x, other
+    kind = getattr(dtype, "kind", None)
+    if kind == x.data.dtype.kind:  # (the usual case, without a call)
+        return x, other
+    if kind is None:  # another library's array (a torch tensor): as NumPy reads it
+        other = as_variable(other, who="Variable operator")
     return promoted(x, other)
 
 

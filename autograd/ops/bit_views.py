@@ -6,7 +6,7 @@ import numpy as np
 
 from ..backend import get_array_module
 from ..config import no_grad
-from ..function import Function
+from ..function import PY_SCALARS, Function
 from ..spec import Choice, Spec
 from ..variable import as_variable
 from .elementwise import astype
@@ -51,8 +51,9 @@ class BitCast(Function):
 def nextafter(x1, x2):
     """NumPy's and PyTorch's nextafter: the float next to x1 toward x2, elementwise (x1 where
     they are equal), in the floating dtype of both (integers as float32); no gradient."""
-    typed = [x for x in (x1, x2) if hasattr(x, "dtype")]  # (a Python number takes the
-    x1, x2 = as_variable(x1, who="nextafter"), as_variable(x2, who="nextafter")  # other's)
+    # (a number, Python's or NumPy's, takes the other's dtype)
+    typed = [x for x in (x1, x2) if hasattr(x, "dtype") and x.__class__ not in PY_SCALARS]
+    x1, x2 = as_variable(x1, who="nextafter"), as_variable(x2, who="nextafter")
     dtype = np.result_type(*(np.dtype(x.dtype) if np.dtype(x.dtype).kind == "f" else np.float32
                              for x in typed or (x1, x2)))
     with no_grad():

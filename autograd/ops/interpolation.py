@@ -3,7 +3,7 @@ or a Variable (which gets a gradient too)."""
 import numbers
 
 from ..backend import get_array_module
-from ..function import Function
+from ..function import PY_SCALARS, Function, scalar_constant
 from ..spec import Choice, Spec
 from ..variable import as_variable, promoted_all
 from .validation import real_scalar
@@ -53,7 +53,11 @@ def _lerp_array(x0, x1, w):
 
 def lerp(input, end, weight):  # noqa: A002 (PyTorch's names)
     """input + weight (end - input); floating input only, as PyTorch's."""
-    # a number (a NumPy scalar too) is the weight attribute: float32 stays float32
+    # a number (a NumPy scalar too) is the weight attribute, an `end` of input's dtype:
+    # float32 stays float32
+    input = _floating(input, "input")  # noqa: A001
+    if end.__class__ in PY_SCALARS:
+        end = scalar_constant(end, input.data)
     operands = [input, end] + ([] if isinstance(weight, numbers.Number) else [weight])
     operands = promoted_all([_floating(x, name) for x, name in zip(operands, (
         "input", "end", "weight"))])

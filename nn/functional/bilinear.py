@@ -1,28 +1,32 @@
 """The bilinear form of PyTorch's F.bilinear: y = x1^T W x2 + b, one W slice per output
 feature, as one einsum (its gradients, of every order, are einsums too)."""
-from autograd.ops import einsum
+from autograd.ops import astype, einsum
 from autograd.ops.validation import float_input
+from autograd.variable import as_variable
 
 
 def bilinear(input1, input2, weight, bias=None):
     """y[..., o] = sum_ij input1[..., i] weight[o, i, j] input2[..., j] + bias[o]:
     input1 (*, in1), input2 (*, in2) with the same leading axes, weight (out, in1, in2),
-    bias (out,) -> (*, out)."""
-    x1, x2, w = (float_input(v, "bilinear") for v in (input1, input2, weight))
+    bias (out,) -> (*, out). The inputs are cast to weight's dtype, as F.linear's (a
+    float64 or integer batch meets a float32 layer)."""
+    w = float_input(weight, "bilinear")
     b = None if bias is None else float_input(bias, "bilinear")
+    x1, x2 = (_in_dtype(as_variable(x, who="bilinear"), w.dtype) for x in (input1, input2))
     _check_shapes(x1, x2, w, b)
     y = einsum("...i,oij,...j->...o", x1, w, x2)
     return y if b is None else y + b
 
 
+def _in_dtype(x, dtype):
+    return x if x.dtype == dtype else astype(x, dtype)
+
+
 def _check_shapes(x1, x2, w, b):
-    """PyTorch's checks, in its words; and one dtype for all (PyTorch's rule too)."""
-    dtypes = {v.dtype for v in (x1, x2, w, b) if v is not None}
-    if len(dtypes) > 1:
-        named = ", ".join(f"{name}: {v.dtype}" for name, v in
-                          (("input1", x1), ("input2", x2), ("weight", w), ("bias", b))
-                          if v is not None)
-        raise TypeError(f"bilinear(): all tensors must have the same dtype, got {named}")
+    """PyTorch's checks, in its words; and one dtype for weight and bias."""
+    if b is not None and b.dtype != w.dtype:
+        raise TypeError(f"bilinear(): weight and bias must have the same dtype, got weight: "
+                        f"{w.dtype}, bias: {b.dtype}")
     if w.ndim != 3:
         raise ValueError(f"bilinear(): weight must be 3-D (out_features, in1_features, "
                          f"in2_features), got shape {w.shape}")

@@ -123,6 +123,8 @@ def _output_sizes(x, size, scale_factor, recompute_scale_factor):
 
 def _per_axis(value, dims, name, shape):
     """`value` repeated for each spatial axis, or its items where it has one per axis."""
+    if isinstance(value, np.ndarray):  # (NumPy's numbers, one or one per axis)
+        value = value.tolist()
     if not isinstance(value, (tuple, list)):
         return (value,) * dims
     if len(value) != dims:

@@ -130,3 +130,60 @@ def test_numpy_s_ufuncs_run_on_values_and_an_operator_with_an_array_is_an_op():
     mask = x.detach() > 0
     with pytest.raises(TypeError, match="np.logical_not: a Variable cannot be out="):
         np.logical_not(mask, out=mask)
+
+
+def test_item_and_len_refuse_by_name():
+    with pytest.raises(TypeError, match=r"item\(\) takes a Variable of one element, got one "
+                                        r"of shape \(2,\)"):
+        Variable(np.ones(2, np.float32)).item()
+    assert Variable(np.array([[2.5]])).item() == 2.5
+    with pytest.raises(TypeError, match="len\\(\\) of a 0-d Variable"):
+        len(Variable(np.array(1.0)))
+    assert len(Variable(np.ones((3, 2)))) == 3
+
+
+def test_keepdims_and_keepdim_together_are_refused():
+    x = Variable(np.ones((2, 3)))
+    with pytest.raises(TypeError, match="mean: give keepdims= .* or keepdim= .*not both"):
+        x.mean(axis=1, keepdims=True, keepdim=False)
+    assert x.mean(axis=1, keepdim=True).shape == (2, 1)
+    assert x.sum(1, keepdims=True).shape == x.sum(dim=1, keepdim=True).shape == (2, 1)
+
+
+def test_an_integer_variable_made_to_require_grad_gets_no_truncated_gradient():
+    """Set by hand (requires_grad is a plain flag): grad() truncated 2.5 to 2 before."""
+    v = Variable(np.array([1, 2]))
+    v.requires_grad = True
+    y = (v * 2.5).sum()
+    for run in (lambda: ag.grad(y, [v]), y.backward):
+        with pytest.raises(TypeError, match="dtype int64 .* requires grad; only floating"):
+            run()
+
+
+def test_a_grad_set_by_hand_in_another_dtype_is_refused_at_accumulation():
+    x = Variable(np.array([1.0, 2.0], np.float32))
+    x.grad = np.array([1.0, 2.0])  # float64
+    with pytest.raises(TypeError, match="leaf of dtype float32 has dtype float64"):
+        (x * 2).sum().backward()
+    x.grad = np.array([1.0, 2.0], np.float32)
+    (x * 2).sum().backward()
+    assert x.grad.dtype == np.float32 and x.grad.data.tolist() == [3.0, 4.0]
+
+
+def test_numbers_take_the_dtype_beside_them_in_lerp_nextafter_and_long_double():
+    x = Variable(np.array([1.0, 2.0], np.float32))
+    assert ag.lerp(x, 1.0, 0.3).dtype == np.float32
+    np.testing.assert_allclose(ag.lerp(x, 1, 0.5).data, [1.0, 1.5])
+    assert ag.nextafter(x, np.float64(3)).dtype == ag.nextafter(x, 3.0).dtype == np.float32
+    assert (x + np.longdouble(1)).dtype == np.float32
+
+
+def test_a_torch_tensor_beside_a_variable_is_read_as_numpy_reads_it():
+    x = Variable(np.array([1.0, 2.0], np.float32))
+    assert (x + torch.tensor([1.0, 2.0])).data.tolist() == [2.0, 4.0]
+    assert ag.exp(torch.tensor([0.0])).data.tolist() == [1.0]
+
+
+def test_a_number_that_does_not_fit_an_integer_array_is_named():
+    with pytest.raises(OverflowError, match="number 300 does not fit the dtype int8"):
+        Variable(np.array([1, 2], np.int8)) * 300

@@ -87,11 +87,13 @@ _X1, _X2, _W = np.ones((5, 2)), np.ones((5, 3)), np.ones((4, 2, 3))
     (lambda: F.bilinear(_X1, _X2, np.ones((2, 3))), ValueError,
      r"bilinear\(\): weight must be 3-D \(out_features, in1_features, in2_features\), got "
      r"shape \(2, 3\)"),
-    (lambda: F.bilinear(_X1, _X2.astype(np.float32), _W), TypeError,
-     r"bilinear\(\): all tensors must have the same dtype, got input1: float64, input2: "
-     r"float32, weight: float64"),
-    (lambda: F.bilinear(_X1.astype(int), _X2, _W), TypeError,
+    (lambda: F.bilinear(_X1, _X2, _W, np.ones(4, np.float32)), TypeError,
+     r"bilinear\(\): weight and bias must have the same dtype, got weight: float64, bias: "
+     r"float32"),
+    (lambda: F.bilinear(_X1, _X2, _W.astype(int)), TypeError,
      r"bilinear: expected a floating-point input, got dtype int64"),
+    (lambda: nn.Bilinear(3, 4, 5)(np.ones((2, 3)), np.ones((3, 3))), ValueError,
+     r"bilinear\(\): input batch dimensions do not match"),
     (lambda: nn.Bilinear(0, 2, 3), ValueError,
      r"Bilinear: in1_features must be a positive integer"),
     (lambda: nn.Bilinear(2, 0, 3), ValueError,
@@ -114,3 +116,17 @@ def test_module_takes_torch_s_factory_arguments():
     assert nn.Bilinear(**layer.get_config()).weight.dtype == np.float64
     with pytest.raises(TypeError, match=r"Bilinear: dtype must be a floating-point type"):
         nn.Bilinear(2, 3, 4, dtype="int64")
+
+
+def test_inputs_take_the_weights_dtype_as_in_linear():
+    """A float64 or integer batch meets a float32 layer (F.linear's rule), the gradients in
+    the inputs' own dtypes."""
+    layer = nn.Bilinear(3, 4, 5)
+    x1 = Variable(np.random.default_rng(0).normal(size=(2, 3)))
+    y = layer(x1, np.ones((2, 4), dtype=np.int64))
+    assert y.dtype == np.float32
+    y.sum().backward()
+    assert x1.grad.dtype == np.float64 and layer.weight.grad.dtype == np.float32
+    expected = F.bilinear(x1.data.astype(np.float32), np.ones((2, 4), np.float32),
+                          layer.weight.data, layer.bias.data)
+    np.testing.assert_allclose(y.data, expected.data, rtol=1e-6)

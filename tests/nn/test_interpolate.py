@@ -319,3 +319,12 @@ def test_antialias_averages_what_plain_interpolation_skips():
     np.testing.assert_array_equal(plain, 0.0)
     np.testing.assert_allclose(smooth[..., 1:-1], 0.25, atol=0.02)
     np.testing.assert_allclose(smooth.mean(), 0.25, atol=0.02)
+
+
+def test_a_numpy_array_of_scale_factors_is_one_per_axis_or_one_for_all():
+    x = np.arange(8.0).reshape(1, 1, 2, 4)
+    by_array = F.interpolate(x, scale_factor=np.array([2.0, 3.0]))
+    assert by_array.shape == (1, 1, 4, 12)
+    np.testing.assert_array_equal(by_array.data, F.interpolate(x, scale_factor=[2, 3]).data)
+    assert F.interpolate(x, scale_factor=np.float64(2)).shape == (1, 1, 4, 8)
+    assert F.interpolate(x, scale_factor=np.array(2.0)).shape == (1, 1, 4, 8)
