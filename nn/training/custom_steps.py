@@ -30,7 +30,7 @@ import warnings
 
 import numpy as np
 
-from autograd.config import enable_grad, no_grad, test_mode
+from autograd.config import enable_grad, no_grad, test_mode, train_behaviour
 from autograd.ops import clip, log
 from autograd.variable import Variable, as_variable
 
@@ -278,8 +278,17 @@ def _logits_of_probabilities(p, activation):
 def train_epoch(model, batches, runner, executions):
     """One epoch of train_step calls over `batches`; the epoch's logs (fit's hooks run as
     in the model's own loop)."""
-    model.train()
-    return _run_steps(model, model.train_step, batches, runner, executions, "train")
+    return _run_steps(model, in_training(model.train_step), batches, runner, executions,
+                      "train")
+
+
+def in_training(step):
+    """`step` (a train_step) run with training behaviour, as fit runs it: the model's
+    modules train whatever their own mode (a callback's model(x) between steps infers)."""
+    def step_in_training(data):
+        with train_behaviour():
+            return step(data)
+    return step_in_training
 
 
 def evaluate_steps(model, batches, runner, executions):

@@ -27,7 +27,7 @@ import numpy as np
 from autograd.arguments import nonnegative_int, positive_int
 from autograd.backend import array_of, to_cpu
 from autograd.capture import capture, run_replayed
-from autograd.config import no_grad, test_mode, train_behaviour
+from autograd.config import no_grad, test_mode, train_behaviour, train_mode
 
 from .. import constraints, regularizers
 from ..call_losses import (
@@ -70,6 +70,7 @@ from .custom_steps import (
     _KerasSteps,
     computes_own_loss,
     evaluate_steps,
+    in_training,
     logged,
     runs_steps,
     step_data,
@@ -103,6 +104,7 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
     _parallel = None  # a DataParallelFit while fit runs on several ranks
     _logged_names = ()  # metrics_names: the names of the values logged last
     _loop_results = None  # fit's own loop's last logs (it updates no Keras metric objects)
+    _mode_chosen = False  # whether train() or eval() was called since compile
     summary_shows_inputs = True  # a functional model's Input is a row of Keras' summary
 
     def __init_subclass__(cls, **kwargs):
@@ -212,14 +214,38 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
     def __call__(self, *args, training=None, **kwargs):
         """Run the model. Keras' `training=`: False gives inference behaviour for this call
         (Dropout off, BatchNorm's running statistics), True training behaviour, whatever
-        train() / eval() say; None, the default, the modules' own mode, as PyTorch's (a
-        model is in training mode until `eval()`). A `forward` that takes `training` gets
-        the mode in force, as Keras' `call`: True in fit, False in predict and evaluate.
+        train() / eval() say. None, the default: once compiled, inference, as Keras'
+        `model(x)` (fit trains, and a train() or eval() after compile restores PyTorch's
+        rule); before compile, the modules' own mode, as PyTorch's (a model is in training
+        mode until `eval()`). A `forward` that takes `training` gets the mode in force, as
+        Keras' `call`: True in fit, False in predict and evaluate.
         The outermost model call clears its layers' call-time losses first (nn.call_losses)."""
         with top_level_call(args, kwargs, self):
             return self._call(args, training, kwargs)
 
+    def _infers_unasked(self):
+        """Whether a call without training= infers (Keras' model(x)): compiled, no mode
+        chosen since, and no behaviour in force (fit's training, predict's inference)."""
+        return self.compiled and not self._mode_chosen and train_mode.get() is True
+
+    def train(self, mode=True):
+        """PyTorch's train(mode) (eval(): train(False)); on a compiled model it also makes
+        model(x) follow the modules' mode again, as before compile."""
+        super().train(mode)
+        object.__setattr__(self, "_mode_chosen", True)
+        return self
+
+    def plot(self, *inputs, **options):
+        """Module.plot: the graph of a forward on `inputs`; a compiled model's is the one fit
+        backpropagates through (Dropout included), not its model(x)'s inference."""
+        if not self._infers_unasked():
+            return super().plot(*inputs, **options)
+        with train_behaviour():
+            return super().plot(*inputs, **options)
+
     def _call(self, args, training, kwargs):
+        if training is None and self._infers_unasked():
+            training = False
         takes = takes_training(type(self).forward)
         if training is None:
             if takes and "training" not in kwargs:  # Keras gives call() the mode in force:
@@ -331,6 +357,7 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         self.run_eagerly = run_eagerly
         self.steps_per_execution = steps_per_execution
         self._logged_names, self._loop_results = (), None  # (none under this compile)
+        self._mode_chosen = False  # (model(x) infers, as Keras')
         optimizer = resolve_optimizer(optimizer)
         if auto_scale_loss and self.dtype_policy.name == "mixed_float16" and not isinstance(
                 optimizer, LossScaleOptimizer):
@@ -631,7 +658,6 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
                                           "processes are not supported; run fit's own step "
                                           "(compile a loss, write no train_step)")
             return train_epoch(self, batches, runner, _executions)
-        self.train()
         xp = array_module(self)
         tracker = self.compiled_loss.accumulator(self.compiled_metrics)
         running = _RunningMetrics(tracker, batches.steps, self.steps_per_execution)
@@ -690,7 +716,8 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         eager = captured is None or not self._bound
         weighted = () if w_batch is None else (w_batch,)  # unweighted: arrays only, fast
         replays = None if captured is None else captured.replays
-        with _quiet_overflows(self.optimizer):
+        # training behaviour for the step alone (Keras': a callback's model(x) infers)
+        with _quiet_overflows(self.optimizer), _behaviour(True):
             loss, inputs, mask = (self._update if eager else captured)(x_batch, y_batch,
                                                                        *weighted)
         # a replay runs no Python: the settings are as changed() just found them
@@ -813,11 +840,10 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
             self._check_weighable("train_on_batch")
         if runs_steps(self, "fit"):  # that batch's logs (tf.keras' reset_metrics=True)
             self._refuse_captured_steps("train_on_batch")
-            self.train()
             self.reset_metrics()
-            logs = logged(self.train_step(step_data(next(iter(batches)), array_module(self))))
+            step = in_training(self.train_step)
+            logs = logged(step(step_data(next(iter(batches)), array_module(self))))
             return _as_keras_returns(self._logged(logs), return_dict)
-        self.train()
         x_batch, y_batch, w_batch = (to_module(array_module(self), a)
                                      for a in next(iter(batches)))
         loss, outputs, mask = self._train_step(x_batch, y_batch, w_batch)
