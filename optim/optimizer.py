@@ -22,6 +22,7 @@ from .foreach import foreach_step, is_array
 from .hooks import OptimizerHooks, hooked_step
 from .hooks import register_optimizer_step_post_hook as register_optimizer_step_post_hook
 from .hooks import register_optimizer_step_pre_hook as register_optimizer_step_pre_hook
+from .learning_rate import LearningRate
 from .param_group import ParamGroup, plain
 
 
@@ -268,9 +269,10 @@ class Optimizer(OptimizerHooks):
 
     @property
     def learning_rate(self):
-        """Keras' name for the learning rate: the first group's lr; setting it sets every
-        group's (`model.optimizer.learning_rate = 1e-4`)."""
-        return self.param_groups[0]["lr"]
+        """Keras' name for the learning rate: the first group's lr (a number taking Keras'
+        `.assign(1e-4)` too); setting it sets every group's
+        (`model.optimizer.learning_rate = 1e-4`)."""
+        return LearningRate(self.param_groups[0]["lr"], self)
 
     @learning_rate.setter
     def learning_rate(self, value):

@@ -20,6 +20,7 @@ from autograd.config import enable_grad
 from autograd.variable import mark_modified
 from optim.adam import adam_block
 from optim.clip import _norm, _set_grad, _with_grads
+from optim.learning_rate import LearningRate
 from optim.nadam import nadam_momentum, nadam_update
 from optim.optimizer import check_nonnegative
 
@@ -114,7 +115,7 @@ class KerasOptimizer:
         """The current learning rate (a schedule's at this update), as Keras'; set a number
         (or a new schedule)."""
         if self._schedule is not None:
-            return self._scheduled_rate(self._iterations)
+            return LearningRate(self._scheduled_rate(self._iterations), self)
         return super().learning_rate
 
     @learning_rate.setter

@@ -355,3 +355,20 @@ def test_apply_of_no_gradient_at_all_is_refused_as_in_keras():
     assert opt.iterations == 0
     opt.apply([None, np.ones(2)], [p, Parameter(np.ones(2))])  # (one of them: fine)
     assert opt.iterations == 1
+
+
+def test_learning_rate_assign_sets_the_optimizers_rate_as_keras_variable_does():
+    """Keras' `model.optimizer.learning_rate.assign(1e-4)` (a variable there)."""
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    rate = model.optimizer.learning_rate
+    assert rate == 0.01 and rate.numpy() == np.float32(0.01) and json.dumps(rate) == "0.01"
+    assert rate.assign(1e-4) == 1e-4
+    assert model.optimizer.learning_rate == model.optimizer.param_groups[0]["lr"] == 1e-4
+    plain = optim.SGD([Parameter(np.ones(2))], lr=0.1)  # (PyTorch's optimizers alike)
+    plain.learning_rate.assign(0.5)
+    assert plain.param_groups[0]["lr"] == 0.5
+    scheduled = keras.optimizers.Adam(keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5))
+    assert scheduled.learning_rate == 0.1
+    with pytest.raises(TypeError, match="learning rate is not settable"):
+        scheduled.learning_rate.assign(0.2)
