@@ -266,6 +266,9 @@ def escape(text):
 
 def format_of(to_file, who="plot_graph"):
     """'png', 'svg' or 'pdf' from the suffix of `to_file`; ValueError for anything else."""
+    if not isinstance(to_file, (str, bytes, os.PathLike)):
+        raise TypeError(f"{who}: to_file must be a file name (str or path), got "
+                        f"{type(to_file).__name__}")
     suffix = os.path.splitext(os.fsdecode(to_file))[1].lower().lstrip(".")
     if suffix not in _FORMATS:
         given = f"the suffix {suffix!r}" if suffix else "no suffix"

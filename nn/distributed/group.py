@@ -84,6 +84,7 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
     global _group
     _check_backend(backend)
     size = launched_world_size()
+    _check_not_torchrun(size)
     _check_given("world_size", world_size, size, "mpiexec started")
     if _group is None:
         _group = _new_group(size)
@@ -99,6 +100,18 @@ def _check_backend(backend):
     if not all(name.lower() in _BACKENDS for name in names):
         raise ValueError(f"init_process_group: backend must be one of {', '.join(_BACKENDS)} "
                          f"(all run over MPI, through mpi4py), got {backend!r}")
+
+
+def _check_not_torchrun(size):
+    """torchrun sets WORLD_SIZE (and RANK) for the processes it starts; without an MPI
+    launcher's variables, each would train alone as rank 0 of a world of 1, and all of them
+    would write the same files."""
+    given = os.environ.get("WORLD_SIZE", "")
+    if size == 1 and given.isdigit() and int(given) > 1:
+        raise RuntimeError(f"init_process_group: WORLD_SIZE={given} (a torchrun launch?), but "
+                           f"this process was not started by mpiexec; rungrad's ranks run "
+                           f"over MPI: start the job with `mpiexec -n {given} python ...` "
+                           f"(or `rungrad train --workers {given}`)")
 
 
 def _check_given(name, given, actual, said):

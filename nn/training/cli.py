@@ -424,7 +424,12 @@ def main(argv=None):
         _usage_error(f"rungrad {args.command}", _not_images(args.dataset))
     created = not os.path.lexists(args.out)
     try:
-        if args.workers > 1 and _launched_alone():
+        launched = _launched_size()
+        if args.workers > 1 and launched not in (1, args.workers):
+            raise UsageError(f"--workers {args.workers}, but mpiexec started {launched} "
+                             f"processes; give --workers {launched}, or leave --workers out "
+                             "under mpiexec")
+        if args.workers > 1 and launched == 1:
             from ..distributed.launch import relaunch_module
             # a bad --out is reported once, before any rank starts
             prepare_out(args.out, args.overwrite)
@@ -455,9 +460,9 @@ def _remove_if_empty(folder):
         pass
 
 
-def _launched_alone():
+def _launched_size():
     from ..distributed.group import launched_world_size
-    return launched_world_size() == 1
+    return launched_world_size()
 
 
 def _failed(status):

@@ -325,6 +325,14 @@ def test_a_bytes_path_is_read_by_its_suffix():
         format_of(b"graph.jpg")
 
 
+def test_a_file_name_that_is_no_path_is_named():
+    x = Variable(np.array([1.0, 2.0]))
+    for given, kind in ((None, "NoneType"), (3, "int")):
+        with pytest.raises(TypeError, match=f"plot_graph: to_file must be a file name "
+                                            f"\\(str or path\\), got {kind}"):
+            plot_graph(x * 2, to_file=given)
+
+
 def test_a_boolean_scalar_constant_is_drawn_as_true_or_false():
     """Drawn with `:g`, where's condition True read 1."""
     x = Variable(np.array([1.0, 2.0]), name="x")

@@ -60,6 +60,19 @@ def test_bad_arguments_are_named(call, error, words):
         call()
 
 
+def test_a_torchrun_launch_is_refused_not_run_as_several_worlds_of_one(monkeypatch):
+    """torchrun's WORLD_SIZE without an MPI launcher's variables: each process would train
+    alone, as rank 0, and write the same files."""
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    monkeypatch.setenv("RANK", "1")
+    with pytest.raises(RuntimeError, match=r"WORLD_SIZE=2 \(a torchrun launch\?\).*"
+                                           r"mpiexec -n 2 python"):
+        dist.init_process_group()
+    monkeypatch.setenv("WORLD_SIZE", "1")
+    dist.init_process_group()
+    assert dist.get_world_size() == 1
+
+
 def test_launched_on_several_ranks_without_mpi4py_names_the_extra(monkeypatch):
     monkeypatch.setenv("PMI_SIZE", "2")
     monkeypatch.setitem(sys.modules, "mpi4py", None)  # import mpi4py now fails

@@ -144,6 +144,17 @@ def test_a_cnn_on_tabular_data_is_a_usage_error(tmp_path, capsys):
     assert not out.exists()
 
 
+def test_workers_other_than_mpiexecs_processes_are_refused(tmp_path, capsys, monkeypatch):
+    """Under `mpiexec -n 2`, --workers 4 trained on 2 without a word."""
+    monkeypatch.setenv("PMI_SIZE", "2")
+    out = tmp_path / "run"
+    assert main(["train", "--workers", "4", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err == ("rungrad train: error: --workers 4, but mpiexec started 2 processes; give "
+                   "--workers 2, or leave --workers out under mpiexec\n")
+    assert not out.exists()
+
+
 def test_an_unknown_train_option_points_to_the_train_help(capsys):
     err = exits_with_usage_error(capsys, ["train", "--learning-rate", "0.1"])
     assert err == ("rungrad train: error: unrecognized arguments: --learning-rate 0.1 "
