@@ -244,6 +244,10 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
             return super().plot(*inputs, **options)
 
     def _call(self, args, training, kwargs):
+        if _records_a_node(args, kwargs):  # (its replays take the training= given, if any)
+            if training is not None:
+                kwargs["training"] = training
+            return super().__call__(*args, **kwargs)
         if training is None and self._infers_unasked():
             training = False
         takes = takes_training(type(self).forward)
@@ -1075,6 +1079,14 @@ def _functional_form(cls):
         return cls
     return type(cls.__name__, (cls, Functional), {"__module__": cls.__module__,
                                                  "__qualname__": cls.__qualname__})
+
+
+def _records_a_node(args, kwargs):
+    """Whether a call is one of nn.keras' functional API (Keras' symbolic tensors as its
+    arguments), which records a node of the graph rather than computing."""
+    graph = sys.modules.get("nn.keras.functional")
+    first = args[0] if args else next(iter(kwargs.values()), None)
+    return graph is not None and first is not None and graph.is_symbolic(first)
 
 
 @functools.cache

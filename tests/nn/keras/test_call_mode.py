@@ -107,3 +107,63 @@ def test_a_compiled_models_graph_image_is_the_one_fit_trains_through(tmp_path):
     m.plot(X[:2], to_file=tmp_path / "graph.svg")
     assert "Dropout" in (tmp_path / "graph.svg").read_text()
     assert np.array_equal(moving_mean(m), before) and infers(m)
+
+
+def _batch_norm_base(nested):
+    """A model ending in BatchNormalization, functional or Sequential."""
+    if nested == "functional":
+        inputs = keras.Input((4,))
+        return keras.Model(inputs, layers.BatchNormalization(name="bn")(
+            layers.Dense(4, name="dense")(inputs)), name="base")
+    return keras.Sequential([keras.Input((4,)), layers.Dense(4, name="dense"),
+                             layers.BatchNormalization(name="bn")], name="base")
+
+
+@pytest.mark.parametrize("nested", ["functional", "sequential"])
+def test_a_nested_model_called_with_training_false_infers_in_fit_and_after_loading(
+        nested, tmp_path):
+    """Keras' transfer-learning idiom, base(inputs, training=False): the node keeps the
+    argument, so fit never moves the base's statistics (they moved before)."""
+    np.random.seed(0)
+    base = _batch_norm_base(nested)
+    inputs = keras.Input((4,))
+    m = keras.Model(inputs, layers.Dense(1, name="head")(base(inputs, training=False)))
+    m.compile(keras.optimizers.SGD(0.0), "mse")  # (only the statistics could move)
+    x = (X * 5 + 3).astype(np.float32)
+    statistics = [w.copy() for w in base.get_layer("bn").get_weights()[2:]]
+    m.fit(x, Y, batch_size=16, epochs=1, verbose=0)
+    for before, after in zip(statistics, base.get_layer("bn").get_weights()[2:]):
+        np.testing.assert_array_equal(after, before)
+    np.testing.assert_array_equal(m(x, training=True).data, m(x, training=False).data)
+    m.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    loaded.fit(x, Y, batch_size=16, epochs=1, verbose=0)
+    for before, after in zip(statistics, loaded.get_layer("base").get_layer("bn")
+                             .get_weights()[2:]):
+        np.testing.assert_array_equal(after, before)
+
+
+def test_a_subclassed_model_inside_a_functional_one_gets_the_mode_in_force():
+    """Its call(x, training=None) was given True in predict and evaluate (the flag recorded
+    when the graph was built), so its Dropout dropped there."""
+    seen = []
+
+    class Dropping(keras.Model):
+        def __init__(self, **options):
+            super().__init__(**options)
+            self.dense, self.drop = layers.Dense(50), layers.Dropout(0.5)
+
+        def call(self, x, training=None):
+            seen.append(training)
+            return self.drop(self.dense(x), training=training)
+
+    inputs = keras.Input((4,))
+    m = keras.Model(inputs, Dropping()(inputs))
+    m.compile("sgd", "mse")
+    seen.clear()
+    m.fit(X, np.zeros((64, 50), np.float32), batch_size=64, epochs=1, verbose=0)
+    assert seen == [True]
+    seen.clear()
+    first, second = m.predict(X, verbose=0), m.predict(X, verbose=0)
+    m.evaluate(X, np.zeros((64, 50), np.float32), verbose=0)
+    assert seen and not any(seen) and np.array_equal(first, second)
