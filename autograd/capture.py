@@ -203,6 +203,7 @@ class CapturedStep:
         self._programs = OrderedDict()  # signature -> a Record (one call so far) or a Program
         self._warned_drawing = False
         self._new_signatures = 0  # records that began a signature (none replayed: a warning)
+        self._eager = False  # given up: the calls record new signatures and replay none
         self.replays = 0  # calls replayed (the others ran the step's Python)
         self._lock = threading.RLock()  # a replay writes into shared Variables; (R: a step
         # calling itself while it records is refused by _record, not deadlocked)
@@ -213,6 +214,8 @@ class CapturedStep:
         if watch and (watch.__class__ is Record or not callable(watch)) \
                 or backward_recorder.get() is not None:
             return self._unreplayed(args, kwargs)
+        if self._eager:  # (recording costs more than an eager call, and would never pay)
+            return self.step(*args, **kwargs)
         key = _signature(args, kwargs)
         with self._lock:
             known = self._programs.get(key)
@@ -233,13 +236,16 @@ class CapturedStep:
                 return _returned(record.result, record)
             self._new_signatures += known is None
             if self._new_signatures == 3 * self.max_signatures and not self.captured:
+                self._eager = True
                 warnings.warn(f"capture: {self.step.__name__} has recorded "
                               f"{self._new_signatures} calls, each under a new signature, and "
                               f"replayed none: something it is given changes at every call "
                               f"(a shape, a Python value, a global or closure variable it reads, "
                               f"or an attribute of an argument or of the object of a captured "
                               f"method, such as self.last_loss = loss or a counter set by the step "
-                              f"itself); it runs eagerly", stacklevel=2)
+                              f"itself), or more than {self.max_signatures} signatures take "
+                              f"turns; it runs eagerly from now on (reset() tries again)",
+                              stacklevel=2)
             if known is None:
                 self._programs[key] = record
                 while len(self._programs) > self.max_signatures:
@@ -282,6 +288,7 @@ class CapturedStep:
         a global read by a function of another module)."""
         with self._lock:
             self._programs.clear()
+            self._new_signatures, self._eager = 0, False
 
     @property
     def captured(self):

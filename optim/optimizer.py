@@ -63,6 +63,13 @@ class ParamState:
     def items(self):
         return list(self._entries.values())
 
+    def keys(self):
+        return list(self)
+
+    def values(self):
+        """The states (PyTorch's `for s in opt.state.values()`)."""
+        return [state for _, state in self._entries.values()]
+
     def clear(self):
         self._entries.clear()
 

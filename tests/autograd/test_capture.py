@@ -1,4 +1,5 @@
 """autograd.capture: a replayed step does exactly what the eager step does, or is refused."""
+import sys
 import types
 
 import numpy as np
@@ -10,6 +11,8 @@ import nn.functional as F
 import optim
 from autograd import CaptureError, Variable, capture
 from autograd.config import PythonState
+
+capture_module = sys.modules["autograd.capture"]  # (autograd.capture is the function)
 
 
 def _mlp(seed=0, sizes=(3, 8, 2), activation=F.sigmoid):
@@ -2218,6 +2221,41 @@ def test_a_step_that_never_replays_says_so():
         for _ in range(3 * Trainer.step.max_signatures):
             trainer.step(x, t)
     assert Trainer.step.captured == 0
+
+
+def test_shapes_taking_turns_past_max_signatures_run_eagerly_after_the_warning(monkeypatch):
+    """Nine batch sizes in turn: each recording was evicted before its replay, and the step
+    went on recording (12x an eager step's time) where the warning said it ran eagerly."""
+    np.random.seed(0)
+    model = nn.Linear(3, 1)
+    opt = optim.SGD(model.parameters(), lr=0.001)
+
+    @capture
+    def step(x):
+        opt.zero_grad()
+        loss = (model(x) ** 2).mean()
+        loss.backward()
+        opt.step()
+        return loss
+
+    sizes = range(1, step.max_signatures + 2)
+    batch = np.random.default_rng(0).normal(size=(10, 3)).astype(np.float32) + 5
+    with pytest.warns(UserWarning, match="more than 8 signatures take turns; it runs eagerly"):
+        for _ in range(3):
+            for n in sizes:
+                step(batch[:n])
+    records, record = [], capture_module._record
+    monkeypatch.setattr(capture_module, "_record",
+                        lambda *args: records.append(1) or record(*args))
+    before = model.weight.data.copy()
+    loss = step(batch[:2])
+    monkeypatch.undo()
+    assert records == [] and not np.array_equal(model.weight.data, before)
+    assert 0 < float(loss) < 1e3 and np.isfinite(model.weight.data).all()
+    step.reset()
+    for _ in range(3):
+        step(batch[:2])
+    assert step.captured == 1
 
 
 def test_a_step_that_looks_up_a_new_optimizer_steps_it():

@@ -328,6 +328,18 @@ def test_state_is_made_at_the_first_step_for_the_group_s_settings():
         opt.step()
 
 
+def test_the_state_is_read_as_pytorchs_dict_is():
+    """`for s in opt.state.values()` (PyTorch's idiom: moving or inspecting the state)."""
+    params = make_params()[:2]
+    opt = optim.Adam(params, lr=0.1)
+    for p in params:
+        set_grad(p, quad_grad(p.data))
+    opt.step()
+    assert [id(p) for p in opt.state.keys()] == [id(p) for p in params]
+    assert [sorted(s) for s in opt.state.values()] == [["exp_avg", "exp_avg_sq", "step"]] * 2
+    assert all(s is opt.state[p] for p, s in zip(params, opt.state.values()))
+
+
 def test_a_loaded_state_lacking_an_entry_is_named_as_such():
     p = make_params()[0]
     opt = optim.Adam([p], lr=0.1)

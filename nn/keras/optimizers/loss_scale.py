@@ -82,7 +82,9 @@ class LossScaleOptimizer(optim.Optimizer):
         self.inner_optimizer.step()
         self.step_counter += 1
         if self.step_counter == self.dynamic_growth_steps:
-            self.dynamic_scale[...] = self.dynamic_scale * 2.0
+            grown = self.dynamic_scale * 2.0
+            if math.isfinite(float(grown)):  # (an inf scale would freeze training)
+                self.dynamic_scale[...] = grown
             self.step_counter = 0
         return None
 

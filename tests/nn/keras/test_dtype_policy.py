@@ -542,6 +542,20 @@ def test_the_loss_scale_optimizer_updates_as_keras():
     assert opt.inner_optimizer.learning_rate == 0.5
 
 
+def test_the_loss_scale_stops_growing_before_it_would_be_infinite():
+    """Doubled past float32's largest number, the scale was inf, every gradient divided by
+    it 0: training froze without a word (PyTorch's GradScaler grows only to a finite one)."""
+    w = nn.Parameter(np.array([1.0], np.float32))
+    opt = keras.mixed_precision.LossScaleOptimizer(keras.optimizers.SGD(1.0),
+                                                   initial_scale=2.0 ** 126,
+                                                   dynamic_growth_steps=1)
+    for _ in range(4):
+        opt.apply([np.array([2.0 ** 126], np.float32)], [w])
+    assert float(opt.dynamic_scale) == 2.0 ** 127 and w.data[0] == 1 - 1 - 3 * 0.5
+    opt.apply([np.array([2.0 ** 127], np.float32)], [w])
+    assert float(opt.dynamic_scale) == 2.0 ** 127 and w.data[0] == -2.5
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_fit_under_mixed_float16_learns_a_small_task(seed):
     """Two blobs, one per class: float16 activations, float32 weights and the loss scale
