@@ -137,7 +137,7 @@ class Function:
             else:
                 ys = self.forward(*[x.data for x in inputs])
         except (ValueError, IndexError, TypeError, ArithmeticError) as exc:
-            raise _op_error(self, inputs, exc) from None
+            raise _op_error(self, inputs, exc) from _users_own(self, exc)
         if ys.__class__ is _ndarray:
             outputs = wrap(ys)
         elif ys.__class__ is _float64:  # NumPy's 0-d results are scalars (DeZero's examples)
@@ -360,6 +360,16 @@ def _convert_inputs(inputs, func):
 _KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 2}  # which array a scalar follows
 
 
+_OWN_PACKAGES = frozenset({"autograd", "nn", "optim"})
+
+
+def _users_own(func, exc):
+    """exc where `func` is a Function the user wrote (the traceback then shows their line),
+    else None: NumPy's insides of rungrad's own ops tell a user nothing."""
+    defined = getattr(func, "definition", type(func))  # (a PyTorch-style Function's class)
+    return None if defined.__module__.partition(".")[0] in _OWN_PACKAGES else exc
+
+
 def _op_error(func, inputs, exc):
     message = str(exc)
     if not message.startswith(func.name + ":"):
@@ -392,10 +402,10 @@ def modified_error(func, var, role):
     who = f"{var.name!r}" if var.name else f"of shape {tuple(var.shape)}"
     return RuntimeError(
         f"backward: the {role} {who} of {func.name} was modified in place after {func.name} "
-        f"recorded it (an optimizer step, x[...] = v, a new .data of a Parameter, or "
-        f"bump_version()); rungrad refuses this for every input and output of an op, whether "
-        f"or not its backward reads it. Compute the graph again after changing it, or change "
-        f"it only after backward.")
+        f"recorded it (an optimizer step, x[...] = v, a new .data of a Parameter, a .grad "
+        f"zeroed by zero_grad(set_to_none=False), or bump_version()); rungrad refuses this "
+        f"for every input and output of an op, whether or not its backward reads it. Compute "
+        f"the graph again after changing it, or change it only after backward.")
 
 
 # Scalars that become constants of the dtype beside them (NumPy 2's weak Python scalars):

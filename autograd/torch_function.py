@@ -24,7 +24,7 @@ with ops, so it differentiates again (create_graph). `ctx.saved_tensors` gives t
 inputs and outputs as the graph's own Variables (higher orders see through them),
 `ctx.needs_input_grad` one flag per forward argument.
 """
-from .config import no_grad
+from .config import is_grad_enabled, no_grad
 from .function import Function
 from .variable import Variable, wrap
 
@@ -46,6 +46,7 @@ class Context:
 
     def __init__(self):
         self.to_save, self.needs_input_grad, self._graph_of = (), (), None
+        self.non_differentiable = set()  # ids of the outputs marked so
 
     def save_for_backward(self, *tensors):
         self.to_save = tensors
@@ -58,7 +59,9 @@ class Context:
         return tuple(graph_of.get(id(t), t) for t in self.to_save)
 
     def mark_non_differentiable(self, *tensors):
-        """Accepted: an integer output has no gradient here anyway."""
+        """Outputs (those forward returns) that get no gradient, as PyTorch's: they require
+        none, and backward gets zeros for them."""
+        self.non_differentiable.update(id(t) for t in tensors)
 
     def set_materialize_grads(self, value):
         """Accepted: a missing output gradient reaches backward as zeros here."""
@@ -76,6 +79,20 @@ class TorchStyleCall(Function):
     @property
     def name(self):
         return self.definition.__name__.lower()
+
+    def __call__(self, *inputs):
+        # (in forward too, as PyTorch's: whether each argument will want a gradient)
+        wanted = is_grad_enabled()
+        self.ctx.needs_input_grad = self._per_argument(
+            [wanted and getattr(x, "requires_grad", False) for x in inputs])
+        outputs = super().__call__(*inputs)
+        marked = self.ctx.non_differentiable
+        if marked:
+            for made, out in zip(self.made, outputs if isinstance(outputs, tuple) else
+                                 (outputs,)):
+                if id(made) in marked:  # (a constant now: no graph leads back through it)
+                    out.creator, out.generation, out.requires_grad = None, 0, False
+        return outputs
 
     def _graph_of(self):
         """{id of a Variable forward saw or made: the graph's Variable in its place}."""
@@ -97,12 +114,16 @@ class TorchStyleCall(Function):
         data = tuple(_data(y, self.definition.__name__) for y in self.made)
         return data if isinstance(result, tuple) else data[0]
 
-    def backward(self, *gys):
-        # ctx.needs_input_grad: one flag per forward argument (PyTorch's)
+    def _per_argument(self, flags):
+        """ctx.needs_input_grad from one flag per array argument: one per forward argument
+        (PyTorch's; False for a non-array one)."""
         per_argument = [False] * len(self.args)
-        for k, needed in zip(self.arrays_at, self.needs_input_grad):
-            per_argument[k] = needed
-        self.ctx.needs_input_grad = tuple(per_argument)
+        for k, needed in zip(self.arrays_at, flags):
+            per_argument[k] = bool(needed)
+        return tuple(per_argument)
+
+    def backward(self, *gys):
+        self.ctx.needs_input_grad = self._per_argument(self.needs_input_grad)
         grads = self.definition.backward(self.ctx, *gys)
         grads = grads if isinstance(grads, tuple) else (grads,)
         if len(grads) != len(self.args):

@@ -1125,12 +1125,19 @@ class UninitializedParameter(Parameter):
 def clear_grad(var, set_to_none=True):
     """Forget var's gradient (zero_grad's work): `.grad` becomes None, or with
     set_to_none=False its values are zeroed in the same memory (a fresh zero array where
-    that memory is read-only)."""
+    that memory is read-only), as a write that graphs which read the old .grad refuse to
+    backward through (PyTorch's version check); a .grad with a graph (create_graph) is
+    zeroed as a leaf, cut from it, as PyTorch detaches it."""
     if set_to_none or var.grad is None:
         var.grad = None
         return
-    grad = var.grad.data if isinstance(var.grad, Variable) else var.grad  # (an array set by hand)
+    held = var.grad
+    grad = held.data if isinstance(held, Variable) else held  # (an array set by hand)
     if getattr(grad.flags, "writeable", True):  # CuPy's flags have no writeable
+        if isinstance(held, Variable):
+            mark_modified(held)
+            if held.creator is not None or held.requires_grad:
+                var.grad = wrap(grad, False)
         grad[...] = 0
     else:
         var.grad = wrap(get_array_module(grad).zeros_like(grad), False)

@@ -143,3 +143,23 @@ def test_split_into_zero_sections_says_so():
 def test_narrow_names_itself_for_a_start_or_length_that_is_no_integer(start, length, name):
     with pytest.raises(TypeError, match=rf"narrow: {name} must be an integer, got "):
         ag.narrow(A, 0, start, length)
+
+
+def test_a_users_own_function_keeps_the_error_it_raised_as_the_cause():
+    """The op's message, and the user's line in the traceback (it ended in function.py);
+    rungrad's own ops keep NumPy's insides out of the traceback."""
+
+    class Broken(ag.Function):
+        def forward(self, x):
+            return x.reshape(5)
+
+        def backward(self, gy):
+            return gy
+
+    with pytest.raises(ValueError, match="broken: invalid input") as raised:
+        Broken()(ag.Variable(np.ones(2)))
+    assert isinstance(raised.value.__cause__, ValueError)
+    assert raised.value.__cause__.__traceback__.tb_next is not None  # (down to forward)
+    with pytest.raises(ValueError) as raised:
+        ag.reshape(ag.Variable(np.ones(2)), (5,))
+    assert raised.value.__cause__ is None

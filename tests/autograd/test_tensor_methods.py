@@ -432,7 +432,7 @@ def test_a_pytorch_style_function_runs_through_apply_to_second_order():
     class Scaled(ag.Function):  # a non-array argument, ctx attributes, needs_input_grad
         @staticmethod
         def forward(ctx, v, factor):
-            ctx.factor = factor
+            ctx.factor, ctx.wanted = factor, ctx.needs_input_grad  # (forward's too)
             return v * factor
 
         @staticmethod
@@ -440,7 +440,9 @@ def test_a_pytorch_style_function_runs_through_apply_to_second_order():
             assert ctx.needs_input_grad == (True, False)
             return g * ctx.factor, None
     v = Variable(x)
-    Scaled.apply(v, 3.0).sum().backward()
+    y = Scaled.apply(v, 3.0)
+    assert y.creator.ctx.wanted == (True, False)
+    y.sum().backward()
     np.testing.assert_array_equal(v.grad.data, np.full(7, 3.0))
 
 
@@ -468,6 +470,35 @@ def test_a_pytorch_2_function_with_setup_context_runs_to_second_order():
     assert_matches_torch(lambda a, b: ours.apply(a, b, 2.0),
                          lambda a, b: theirs.apply(a, b, 2.0), x, y, order=2)
     assert ag.gradgradcheck(lambda a, b: ours.apply(a, b, 2.0), x, y)
+
+
+def test_an_output_marked_non_differentiable_requires_no_grad_and_gets_zeros():
+    """ctx.mark_non_differentiable did nothing: the output required grad, and the gradient
+    it received reached backward (x.grad 5 where PyTorch gives 2)."""
+    torch = pytest.importorskip("torch")
+
+    def doubled_and_tripled(base):
+        class Both(base):
+            @staticmethod
+            def forward(ctx, x):
+                a, b = x * 2, x * 3
+                ctx.mark_non_differentiable(b)
+                return a, b
+
+            @staticmethod
+            def backward(ctx, ga, gb):
+                return ga * 2 + gb * 3
+        return Both
+    ours, theirs = doubled_and_tripled(ag.Function), doubled_and_tripled(torch.autograd.Function)
+    for combine in (lambda a, b: a + b, lambda a, b: a * b):
+        x = Variable(np.array([1.0, 2.0]))
+        t = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+        a, b = ours.apply(x)
+        assert not b.requires_grad and b.creator is None and a.requires_grad
+        combine(a, b).sum().backward()
+        ta, tb = theirs.apply(t)
+        combine(ta, tb).sum().backward()
+        np.testing.assert_array_equal(x.grad.data, t.grad.numpy())
 
 
 def test_review_of_the_ports_additions():

@@ -20,6 +20,29 @@ def test_zero_grad_keeps_the_memory_with_set_to_none_false():
     assert p.grad is None
 
 
+def test_a_graph_that_read_a_grad_zeroed_in_place_refuses_to_backward():
+    """As PyTorch's version check: the zeroed .grad backpropagated zeros, silently (a
+    gradient penalty of 0); a create_graph .grad is zeroed as a leaf, cut from its graph."""
+    import autograd as ag
+    p = Parameter(np.array([1.0, 2.0]))
+    (p ** 3).sum().backward(create_graph=True)
+    penalty = (p.grad ** 2).sum()
+    optim.SGD([p], lr=0.1).zero_grad(set_to_none=False)
+    assert p.grad.creator is None and not p.grad.requires_grad
+    with pytest.raises(RuntimeError, match="zeroed by zero_grad\\(set_to_none=False\\)"):
+        penalty.backward()
+    w, q = ag.Variable(np.ones(2)), Parameter(np.array([1.0, 2.0]))
+    (q ** 2).sum().backward()
+    weighted = (w * q.grad).sum()
+    nn.Linear(1, 1).zero_grad(set_to_none=False)  # (another's: nothing to refuse)
+    weighted.backward()
+    assert w.grad.data.tolist() == [2.0, 4.0]
+    weighted = (w * q.grad).sum()
+    optim.SGD([q], lr=0.1).zero_grad(set_to_none=False)
+    with pytest.raises(RuntimeError, match="input of shape \\(2,\\) of mul was modified"):
+        weighted.backward()
+
+
 def test_module_zero_grad_takes_set_to_none_too():
     layer = nn.Linear(2, 2)
     for param in layer.parameters():
