@@ -26,7 +26,7 @@ from ..layers.input_layer import (
     is_text_dtype,
     mark_unknown_sizes,
 )
-from ..layers.keras_name import keras_name, layer_names
+from ..layers.keras_name import keras_name, layer_names, note_node
 from ..layers.lazy_build import trial_of
 from ..layers.linear import Dense, dense_logits
 from ..training.masking import call_with_mask, makes_masks, output_mask
@@ -93,6 +93,7 @@ def Input(shape=None, batch_size=None, dtype="float32", sparse=None,  # noqa: N8
                        batch_shape=batch_shape)
     node = Node(layer)
     node.outputs = (KerasTensor((layer.batch_size,) + layer.shape, layer.dtype, node),)
+    note_node(layer, node)
     return node.outputs[0]
 
 
@@ -124,6 +125,7 @@ def call_symbolically(layer, args, kwargs):
     node = Node(layer, args, kwargs)
     node.outputs = tuple(KerasTensor(shape, o.dtype, node, i)
                          for i, (o, shape) in enumerate(zip(_outputs(out), shapes)))
+    note_node(layer, node)  # (Keras' layer.input, layer.output)
     return node.outputs if isinstance(out, (tuple, list)) else node.outputs[0]
 
 
@@ -511,6 +513,16 @@ class Functional(Model):
         return list(self._outputs)
 
     @property
+    def input(self):
+        """Keras': the Input tensor, or the list or dict of them the model was given."""
+        return _as_given(self._inputs, self._listed[0], self._keys[0])
+
+    @property
+    def output(self):
+        """Keras': the output tensor, or the list or dict of them the model was given."""
+        return _as_given(self._outputs, self._listed[1], self._keys[1])
+
+    @property
     def input_shape(self):
         """Keras': the inputs' shape, (None, ...), or a list of them for several."""
         shapes = [tuple(t.shape) for t in self._inputs]
@@ -609,6 +621,12 @@ def _is_ref(value):
 
 def _fill_refs(args, tensor):
     return [[tensor(r) for r in a] if isinstance(a, list) else tensor(a) for a in args]
+
+
+def _as_given(tensors, listed, keys):
+    if keys is not None:
+        return dict(zip(keys, tensors))
+    return list(tensors) if listed else tensors[0]
 
 
 def _keys_of(value, what):

@@ -43,6 +43,35 @@ class KerasWeights:
     variables = weights
 
 
+class _CallTensors:
+    """Keras' `layer.input` / `layer.output`: the symbolic tensor (a list for several) of
+    the layer's first call in nn.keras' functional API (keras.Input, a layer's outputs),
+    the feature extractor's ends: `keras.Model(model.input, layer.output)`. Read only: a
+    module or value the layer holds under the name comes first (a non-data descriptor)."""
+
+    def __init__(self, outputs):
+        self.outputs = outputs
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, layer, owner=None):
+        if layer is None:
+            return self
+        nodes = vars(layer).get("_keras_nodes")
+        if not nodes:
+            raise AttributeError(f"{type(layer).__name__} {layer.name!r} has no {self.name} "
+                                 "yet: it has not been called on keras.Input's tensors (a "
+                                 "functional model's, or a Sequential's once built)")
+        tensors = nodes[0].outputs if self.outputs else nodes[0].inputs
+        return tensors[0] if len(tensors) == 1 else list(tensors)
+
+
+def note_node(layer, node):
+    """Keep the node of one of `layer`'s symbolic calls (its input and output tensors)."""
+    vars(layer).setdefault("_keras_nodes", []).append(node)
+
+
 class KerasName:
     """Keras' `name` of a layer or a model: the one given (name=), else the one the model
     holding it gives it (see layer_names: 'dense', 'dense_1', numbered per model, which
@@ -52,6 +81,9 @@ class KerasName:
 
     _given_name = None
     _name_from_model = None
+
+    input = _CallTensors(outputs=False)
+    output = _CallTensors(outputs=True)
 
     @property
     def name(self):

@@ -132,6 +132,20 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
             cls = _functional_form(cls)
         return super().__new__(cls)
 
+    def _become_functional(self, args, kwargs, name):
+        """A subclass whose __init__ builds its graph and hands it on, Keras 3's
+        `super().__init__(inputs=x, outputs=y)`: the instance becomes the subclass on top of
+        nn.keras' Functional (as __new__ makes it when given them from outside; Keras'
+        inject_functional_model_class), and Functional makes the rest."""
+        if not _symbolic_arguments(args, kwargs):
+            given = [type(a).__name__ for a in args] + list(kwargs)
+            raise TypeError(f"{type(self).__name__}: Model() takes name= alone, or Keras' "
+                            f"functional arguments inputs= (keras.Input tensors) and outputs=; "
+                            f"got {', '.join(given)}")
+        from ..keras.functional import Functional
+        object.__setattr__(self, "__class__", _functional_form(type(self)))
+        Functional.__init__(self, *args, name=name, **kwargs)
+
     def build(self, input_shape=None):
         """Keras' build of a subclassed model, such as model.build((None, 784)) before
         summary(): a model without a build of its own is called once on zeros of that shape
@@ -153,7 +167,12 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
     def built(self, value):
         object.__setattr__(self, "_said_built", bool(value))
 
-    def __init__(self, name=None):
+    def __init__(self, *args, name=None, **kwargs):
+        if args and not kwargs and len(args) == 1 and isinstance(args[0], str):
+            name, args = args[0], ()  # (the name by position, as before)
+        if args or kwargs:  # a subclass's __init__ calling super().__init__(inputs, outputs)
+            self._become_functional(args, kwargs, name)
+            return
         super().__init__()
         self.name = name  # Keras' (KerasName: 'sequential', 'functional', 'my_model' if None)
         self.optimizer = None
@@ -1062,7 +1081,7 @@ def _symbolic_arguments(args, kwargs):
     """Whether a model's arguments are Keras' functional ones: inputs (keras.Input tensors,
     or a list or dict of them) and outputs."""
     inputs = args[0] if args else kwargs.get("inputs")
-    if len(args) + ("outputs" in kwargs) < 2 or inputs is None:
+    if len(args) + ("inputs" in kwargs) + ("outputs" in kwargs) < 2 or inputs is None:
         return False
     from ..keras.functional import KerasTensor  # (only where the arguments may be its)
     inputs = list(inputs.values()) if isinstance(inputs, dict) else inputs

@@ -232,6 +232,42 @@ class Sequential(Model):
         first = next((m for m in self._modules.values() if not isinstance(m, InputLayer)), None)
         return first if isinstance(first, Linear) else None
 
+    # Keras 3's ends of a Sequential's graph (feature extraction:
+    # keras.Model(model.inputs, model.get_layer("hidden").output))
+    @property
+    def input(self):
+        return self._graph_ends()[0]
+
+    @property
+    def output(self):
+        return self._graph_ends()[1]
+
+    @property
+    def inputs(self):
+        return [self.input]
+
+    @property
+    def outputs(self):
+        return [self.output]
+
+    def _graph_ends(self):
+        """(input, output) tensors of the layers called in turn on keras.Input's tensor (its
+        Input's, or one of the input shape), as Keras 3 builds a Sequential: each layer's
+        .input and .output are then its own; made again when the layers change."""
+        from ..keras.functional import Input  # (nn.keras imports nn.training)
+        key = tuple(id(m) for m in self._modules.values())
+        held = vars(self).get("_graph")
+        if held is not None and held[0] == key:
+            return held[1:]
+        first = next(iter(self._modules.values()), None)
+        nodes = vars(first).get("_keras_nodes") if isinstance(first, InputLayer) else None
+        x = nodes[0].outputs[0] if nodes else Input(shape=self.input_shape[1:])
+        y = x
+        for layer in self.layers:
+            y = layer(y)
+        object.__setattr__(self, "_graph", (key, x, y))
+        return x, y
+
     @property
     def layers(self):
         """Keras' list of the layers: an InputLayer, which holds nothing, is not one of them

@@ -219,3 +219,63 @@ def test_sequential_and_functional_agree_on_unknown_sizes():
                           layers.Flatten(), layers.Dense(1)])
     known = keras.Sequential([keras.Input(shape=(9, 4)), *stack()])
     assert list(known.layer_output_shapes().values())[-1] == (None, 2, 2)
+
+
+def test_layer_and_model_inputs_and_outputs_make_feature_extractors():
+    """Keras' keras.Model(model.input, model.get_layer(name).output), for a functional model
+    and a Sequential (whose graph Keras 3 builds on its Input), each layer's input and output
+    those of its first call."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(5, 4)).astype(np.float32)
+    inputs = keras.Input((4,), name="features")
+    hidden = layers.Dense(3, activation="relu", name="hidden")
+    functional = keras.Model(inputs, layers.Dense(2, name="out")(hidden(inputs)))
+    sequential = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation="relu",
+                                                                  name="hidden"),
+                                   layers.Dense(2, name="out")])
+    assert functional.input is inputs and functional.inputs[0] is inputs
+    assert functional.output is functional.outputs[0] and hidden.input is inputs
+    for model in (functional, sequential):
+        layer = model.get_layer("hidden")
+        features = keras.Model(model.input, layer.output)
+        np.testing.assert_allclose(features.predict(x, verbose=0), layer(x).data, rtol=1e-6)
+        every = keras.Model(inputs=model.inputs, outputs=[each.output for each in model.layers])
+        np.testing.assert_allclose(every.predict(x, verbose=0)[-1],
+                                   model.predict(x, verbose=0), rtol=1e-6)
+    assert sequential.output.shape == (None, 2) and len(sequential.inputs) == 1
+    other = keras.Input((2,))
+    two = keras.Model({"a": inputs, "b": other},
+                      [functional.output, layers.Dense(1)(other)])
+    assert list(two.input) == ["a", "b"] and two.input["b"] is other
+    assert isinstance(two.output, list) and len(two.output) == 2
+    with pytest.raises(AttributeError, match="Dense 'lonely' has no output yet: it has not "
+                                             "been called on keras.Input's tensors"):
+        assert layers.Dense(2, name="lonely").output is None  # (raises first)
+
+
+def test_a_subclass_init_may_hand_its_graph_to_model_init():
+    """Keras 3's `super().__init__(inputs=x, outputs=y)` inside a subclass's __init__ (it
+    raised: unexpected keyword argument 'inputs'), by keyword or by position."""
+    class ByKeyword(keras.Model):
+        def __init__(self, units=3, **options):
+            x = keras.Input((4,))
+            super().__init__(inputs=x, outputs=layers.Dense(units)(x), **options)
+            self.units = units
+
+    class ByPosition(keras.Model):
+        def __init__(self):
+            x = keras.Input((4,))
+            super().__init__(x, layers.Dense(1)(x), name="by_position")
+
+    made = ByKeyword(units=2, name="kw")
+    assert isinstance(made, ByKeyword) and made.name == "kw" and made.units == 2
+    assert made(np.ones((3, 4), np.float32)).shape == (3, 2) and made.output.shape == (None, 2)
+    assert ByPosition().name == "by_position" and ByPosition().input.shape == (None, 4)
+
+    class Mistaken(keras.Model):
+        def __init__(self):
+            super().__init__(inputs=np.ones(3), outputs=np.ones(3))
+
+    with pytest.raises(TypeError, match="Mistaken: Model\\(\\) takes name= alone, or Keras' "
+                                        "functional arguments"):
+        Mistaken()
