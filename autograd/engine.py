@@ -473,9 +473,10 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=N
         leading = _leading_to(outputs, targets)
         push = _only(push, leading)
 
-    for y, g in zip(outputs, seeds):
+    for i, (y, g) in enumerate(zip(outputs, seeds)):
         if not y.requires_grad:
-            raise _no_grad_error(y)
+            raise _no_grad_error(y, "backward" if targets is None else "grad",
+                                 f" {i}" if len(outputs) > 1 else "")
         entry = pending.setdefault(id(y), [y, None])  # an output may be listed twice
         g = _seed(y, g, on_arrays)
         entry[1] = g if entry[1] is None else _accumulate(entry[1], g, create_graph)
@@ -735,15 +736,16 @@ def _fitting_ops():
     return call_op, SumTo, AsType
 
 
-def _no_grad_error(y):
+def _no_grad_error(y, who, which):
+    """The error of output `which` (' 2' of several, '' of one) that requires no grad."""
     if y.dtype.kind in "biu":
         return RuntimeError(
-            f"backward: the output has integer dtype {y.dtype}, and integer arrays get no "
+            f"{who}: the output{which} has integer dtype {y.dtype}, and integer arrays get no "
             f"gradient (a derivative needs values in between). Start from floats, e.g. "
             f"Variable(np.array([1, 2]).astype(float)) or x.astype(float).")
     return RuntimeError(
-        "backward: output does not require grad (it was computed under no_grad, from inputs "
-        "that do not require grad, or from integer arrays, which get no gradient: use "
+        f"{who}: output{which} does not require grad (it was computed under no_grad, from "
+        "inputs that do not require grad, or from integer arrays, which get no gradient: use "
         ".astype(float) on them; or it is a captured step's result, which every call returns "
         "detached: run backward inside the step). Differentiating a gradient again "
         "(x.grad.backward(), higher-order derivatives) needs the first "

@@ -104,21 +104,30 @@ def _stored_weights(path):
 def _matching(module, arrays, in_order, path):
     """Keras' skip_mismatch: the arrays the module holds under their names in their shapes
     (after matching layers by order where the names differ, as a load without it does),
-    warning of the rest."""
+    warning of the rest; a layer with any weight of another shape is skipped whole (its
+    bias loaded without its kernel would be half of another layer)."""
     mine = module.state_dict()
     if set(arrays) != set(mine):
         arrays = _by_layer_order(mine, arrays, in_order) or arrays
-    kept = {k: a for k, a in arrays.items()
-            if k in mine and tuple(a.shape) == tuple(mine[k].shape)}
+    reshaped = [k for k, a in arrays.items()
+                if k in mine and tuple(a.shape) != tuple(mine[k].shape)]
+    mismatched = {_owner(k) for k in reshaped}
+    kept = {k: a for k, a in arrays.items() if k in mine and _owner(k) not in mismatched}
     unknown = [k for k in arrays if k not in mine]
-    reshaped = [k for k in arrays if k in mine and k not in kept]
+    alongside = [k for k in arrays if k in mine and k not in kept and k not in reshaped]
     if unknown or reshaped:  # (said apart: a name the model lacks, or a shape it differs in)
         said = [f"{len(found)} {why}: {found[:8]}" for found, why in (
             (unknown, "under names the model does not hold"),
-            (reshaped, "of another shape than the model's")) if found]
+            (reshaped, "of another shape than the model's"),
+            (alongside, "of the same layers (a layer loads whole or not at all)")) if found]
         warnings.warn(f"load_weights: {path}: skipped (skip_mismatch=True) "
                       f"{'; '.join(said)}", stacklevel=4)
     return kept
+
+
+def _owner(key):
+    """The module a state-dict key's array belongs to ('h1' of 'h1.weight')."""
+    return key.rpartition(".")[0]
 
 
 def _by_layer_order(mine, theirs, in_order=True):

@@ -1001,7 +1001,7 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
             if name in (key, keras_name(layer), shown[key]):
                 return layer
         raise ValueError(f"get_layer: no layer named {name!r}; the layers are "
-                         f"{[key for key, _ in held]}")
+                         f"{[shown[key] for key, _ in held]}")
 
     def summary(self, print_fn=print, line_length=72):
         """Print Keras' table: layers, output shapes, parameter counts and totals."""

@@ -293,8 +293,10 @@ def test_no_grad_context_records_nothing():
         y = x * x
     assert y.creator is None and not y.requires_grad
     assert Config.enable_backprop
-    with pytest.raises(RuntimeError, match="does not require grad"):
+    with pytest.raises(RuntimeError, match="^backward: output does not require grad"):
         y.backward()
+    with pytest.raises(RuntimeError, match="^grad: output 1 does not require grad"):
+        autograd.grad([x * x, y], [x])
 
 
 def test_backward_through_integers_names_the_dtype_and_the_fix():

@@ -289,6 +289,22 @@ def test_keras_skip_mismatch_and_safe_mode(tmp_path):
         np.testing.assert_array_equal(loaded[1].bias.data, saved[1].bias.data)
 
 
+def test_skip_mismatch_skips_a_layer_whole(tmp_path):
+    """Linear(4, 2) saved, Linear(5, 2) loading: the weight was skipped and the bias (the
+    same shape) loaded, half of another layer."""
+    saved = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 2))
+    saved.save_weights(tmp_path / "w.npz")
+    target = nn.Sequential(nn.Linear(3, 5), nn.Linear(5, 2))
+    bias = target[1].bias.data.copy()
+    with pytest.warns(UserWarning, match=r"3 of another shape than the model's: \['0.weight', "
+                                         r"'0.bias', '1.weight'\]; 1 of the same layers \(a "
+                                         r"layer loads whole or not at all\): \['1.bias'\]$"
+                      ) as caught:
+        target.load_weights(tmp_path / "w.npz", skip_mismatch=True)
+    assert len(caught) == 1
+    np.testing.assert_array_equal(target[1].bias.data, bias)
+
+
 def test_what_cannot_be_loaded_back_is_not_saved(tmp_path):
     """A complex parameter was saved, then refused by every load; an object array got
     NumPy's message naming no key."""

@@ -279,3 +279,12 @@ def test_a_subclass_init_may_hand_its_graph_to_model_init():
     with pytest.raises(TypeError, match="Mistaken: Model\\(\\) takes name= alone, or Keras' "
                                         "functional arguments"):
         Mistaken()
+
+
+def test_get_layer_names_the_layers_by_their_keras_names():
+    """It listed the model's own keys ('1', '3', ...) for the layers without a name."""
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, layers.Dense(1, name="out")(layers.Dense(3)(inputs)))
+    with pytest.raises(ValueError, match=r"no layer named 'nope'; the layers are "
+                                         r"\['input_layer(_\d+)?', 'dense(_\d+)?', 'out'\]"):
+        model.get_layer("nope")
