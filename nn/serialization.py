@@ -65,7 +65,8 @@ def load_weights(module, path, strict=True, skip_mismatch=False):
     array is never read."""
     path = file_path(path, "load_weights")
     check_readable(path, "load_weights")
-    if starts_as_hdf5(path):  # Keras 3's .weights.h5 (rungrad's own are .npz archives)
+    if starts_as_hdf5(path) or is_keras_archive(path):  # Keras 3's .weights.h5, or the
+        # weights of its .keras file (rungrad's own are .npz archives, or model.save's)
         from .keras.keras_files import load_keras_weights  # (lazily: it builds on nn.keras)
         return load_keras_weights(module, path)
     with _stored_weights(path) as (arrays, in_order):
@@ -348,11 +349,12 @@ def _opened_npz(path):
     except (ValueError, *DAMAGED_ARCHIVE) as exc:
         raise _unreadable(path, exc) from None
     with archive:
-        if MODEL_MEMBER in archive:
-            raise ValueError(f"load_weights: {path} is a whole-model file written by "
-                             "model.save: load it with nn.load_model(path)")
         try:
-            arrays = OrderedDict(_entry(archive, name) for name in archive.names)
+            if MODEL_MEMBER in archive:  # model.save's file: its weights (as Keras' load_weights
+                from .training.saving import saved_weights  # reads a .keras file's)
+                arrays = saved_weights(archive, path)
+            else:
+                arrays = OrderedDict(_entry(archive, name) for name in archive.names)
         except ValueError as exc:
             raise _unreadable(path, exc) from None
         yield arrays

@@ -124,14 +124,20 @@ def _optimizer_updates(store):
 
 
 def load_keras_weights(model, path):
-    """model.load_weights of a Keras 3 `.weights.h5` file: each layer's arrays in Keras'
-    variable order, given to its set_weights."""
+    """model.load_weights of a Keras 3 `.weights.h5` file, or of the one a `.keras` archive
+    holds (Keras' load_weights reads it so): each layer's arrays in Keras' variable order,
+    given to its set_weights."""
     who = "load_weights"
     check_readable(path, who)
     h5py = h5py_module(who)
     with _naming(path, who):
-        with h5py.File(path, "r") as store:
-            assign_weights(model, store, path)
+        source, where = path, path
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                source = io.BytesIO(_member_reader(archive, path)("model.weights.h5"))
+            where = f"{path} (model.weights.h5)"
+        with h5py.File(source, "r") as store:
+            assign_weights(model, store, where)
 
 
 def assign_weights(model, store, where):

@@ -14,6 +14,7 @@ continues training where it stopped.
 import contextlib
 import json
 import zipfile
+from collections import OrderedDict
 
 import numpy as np
 
@@ -180,6 +181,14 @@ def _opened_archive(path):
         except TooCompressed as exc:
             raise ValueError(f"load_model: {path}: {exc}") from None
         yield document, arrays
+
+
+def saved_weights(archive, path):
+    """{state-dict name: StoredArray} of the open model file `archive` (model.save's), in
+    the order they were saved: what model.load_weights takes from it."""
+    document = _document(archive, path)
+    return OrderedDict((name, archive.array(_member(index)))
+                       for name, index in document["weights"])
 
 
 def _document(archive, path):

@@ -147,11 +147,19 @@ def test_safetensors_under_another_suffix_gets_a_hint(tmp_path):
         nn.Linear(2, 3).load_weights(path)
 
 
-def test_a_whole_model_file_is_not_taken_for_weights(tmp_path):
-    path = tmp_path / "model.npz"
-    nn.Sequential(nn.Linear(2, 3)).save(path)
-    with pytest.raises(ValueError, match="nn.load_model"):
-        nn.Sequential(nn.Linear(2, 3)).load_weights(path)
+def test_a_whole_model_files_weights_load_as_keras_loads_a_keras_files(tmp_path):
+    """model.save's file gives load_weights its weights (it was refused: "load it with
+    nn.load_model"), paired by name or layer order as a weights file's are."""
+    path = tmp_path / "model.keras"
+    saved = nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 1))
+    saved.compile("adam", "mse")
+    saved.save(path)
+    loading = nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 1))
+    loading.load_weights(path)
+    for mine, theirs in zip(loading.parameters(), saved.parameters()):
+        np.testing.assert_array_equal(mine.data, theirs.data)
+    with pytest.raises(ValueError, match="shape mismatch for '1.weight'"):
+        nn.Sequential(nn.Linear(2, 3), nn.Linear(4, 1)).load_weights(path)
 
 
 def test_a_bfloat16_file_is_named_as_such_with_the_way_out(tmp_path):

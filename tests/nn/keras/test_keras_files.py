@@ -47,6 +47,15 @@ def test_keras_json_and_weights_file_rebuild_the_model(name, tmp_path):
     _assert_predicts_as_keras(model, name)
 
 
+@pytest.mark.parametrize("name", ["dense_bn", "branched"])
+def test_load_weights_reads_a_keras_archives_weights(name):
+    """Keras' model.load_weights("m.keras") (it was refused: "load it with load_model")."""
+    with open(keras_file(name, ".json")) as f:
+        model = keras.models.model_from_json(f.read())
+    model.load_weights(keras_file(name, ".keras"))
+    _assert_predicts_as_keras(model, name)
+
+
 @pytest.mark.parametrize("name, cls", [("dense_bn", keras.Sequential), ("branched", keras.Model),
                                        ("nested", keras.Model)])
 def test_from_config_takes_keras_own_config(name, cls, tmp_path):

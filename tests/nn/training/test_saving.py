@@ -114,16 +114,17 @@ def _zip(path, members):
 
 def test_other_libraries_files_are_named_with_what_to_do(tmp_path):
     """A PyTorch checkpoint (pickled: never opened) gets an error saying what it is from
-    both loaders; a Keras 3 .keras archive given to load_weights, and an HDF5 file given to
-    load_model, say which loader reads them (Keras' own files: test_keras_files.py)."""
+    both loaders; an HDF5 file given to load_model says which loader reads it; a damaged
+    Keras 3 .keras archive (load_weights reads a sound one's weights) is named so (Keras' own
+    files: test_keras_files.py)."""
     keras_file = _zip(tmp_path / "k.keras", {"config.json": "{}", "metadata.json": "{}",
                                              "model.weights.h5": b"\x89HDF\r\n\x1a\n"})
     torch_file = _zip(tmp_path / "m.pt", {"archive/data.pkl": b"x", "archive/version": "3"})
     hdf5_file = tmp_path / "w.weights.h5"
     hdf5_file.write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(64))
     model = nn.Sequential(nn.Linear(2, 2))
-    for load, path, words in ((model.load_weights, keras_file, "a Keras 3 .keras file: load "
-                               "it whole with nn.load_model"),
+    for load, path, words in ((model.load_weights, keras_file, "k.keras is not a readable "
+                               "Keras file"),
                               (nn.load_model, hdf5_file, "an HDF5 file, such as Keras' "
                                ".weights.h5: model.load_weights"),
                               (nn.load_model, torch_file, "a PyTorch checkpoint, pickled"),
