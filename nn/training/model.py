@@ -17,6 +17,7 @@ probabilities: see nn.training.losses.
 """
 import contextlib
 import functools
+import inspect
 import numbers
 import sys
 import warnings
@@ -130,7 +131,10 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
             cls = Functional
         elif _symbolic_arguments(args, kwargs):
             cls = _functional_form(cls)
-        return super().__new__(cls)
+        model = super().__new__(cls)
+        if cls.__module__.partition(".")[0] != "nn":  # a user's subclass: Keras' auto config
+            object.__setattr__(model, "_constructed_with", plain_arguments(cls, args, kwargs))
+        return model
 
     def _become_functional(self, args, kwargs, name):
         """A subclass whose __init__ builds its graph and hands it on, Keras 3's
@@ -1075,6 +1079,32 @@ def _one_batch_only(x, who):
     if yields_batches(x):
         raise TypeError(f"{who}: x is one batch of arrays; a {type(x).__name__} goes to fit, "
                         "evaluate or predict")
+
+
+def plain_arguments(cls, args, kwargs):
+    """{argument name: value} of cls(*args, **kwargs), its **kwargs' items among them, where
+    every value is plain (numbers, strings, None, and lists, tuples and dicts of them), which
+    Keras 3 records as the config of a class without a get_config; else None."""
+    try:
+        bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+    except (TypeError, ValueError):
+        return None
+    given = dict(list(bound.arguments.items())[1:])
+    for name, parameter in inspect.signature(cls.__init__).parameters.items():
+        if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            given.update(given.pop(name, {}))
+        elif parameter.kind is inspect.Parameter.VAR_POSITIONAL and given.get(name):
+            return None  # (no name to give them by)
+    return given if all(_plain(v) for v in given.values()) else None
+
+
+def _plain(value):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    return isinstance(value, dict) and all(isinstance(k, str) and _plain(v)
+                                           for k, v in value.items())
 
 
 def _symbolic_arguments(args, kwargs):

@@ -538,11 +538,14 @@ def _config_of(module, where, who):
 def constructor_config(module):
     """The config of a layer without a get_config of its own (Model's, the architecture, is
     not one): {} for a class made without arguments, the constructor's arguments read back
-    for rungrad's own (NotImplementedError naming one it cannot tell); None for another."""
+    for rungrad's own (NotImplementedError naming one it cannot tell); for a user's model,
+    the plain arguments it was made with (Keras 3's auto config), else None."""
     cls = type(module)
     if takes_no_arguments(cls):
         return {}
-    return init_config(module) if cls.__module__.split(".")[0] == "nn" else None
+    if cls.__module__.split(".")[0] == "nn":
+        return init_config(module)
+    return vars(module).get("_constructed_with")
 
 
 def _name_as_given(module, config):

@@ -227,17 +227,40 @@ class Unregistered(nn.Model):
         return self.fc(x)
 
 
+class TakesALayer(nn.Model):
+    def __init__(self, layer):
+        super().__init__()
+        self.layer = layer
+
+    def forward(self, x):
+        return self.layer(x)
+
+
 def test_a_subclassed_model_without_config_points_to_save_weights(tmp_path):
-    with pytest.raises(TypeError, match=r"Unregistered, whose constructor takes arguments.*"
+    """Made of an argument that is no plain value (a layer), which no config can hold."""
+    with pytest.raises(TypeError, match=r"TakesALayer, whose constructor takes arguments.*"
                                         r"get_config.*save_weights"):
-        Unregistered(3).save(tmp_path / "m.rungrad")
+        TakesALayer(nn.Linear(2, 3)).save(tmp_path / "m.rungrad")
     assert not (tmp_path / "m.rungrad").exists()
 
 
 def test_a_registered_model_without_get_config_needs_one_if_it_takes_arguments(tmp_path):
-    cls = nn.register(type("TakesArguments", (Unregistered,), {}))
+    cls = nn.register(type("TakesALayerRegistered", (TakesALayer,), {}))
     with pytest.raises(TypeError, match=r"takes arguments.*get_config.*save_weights"):
-        cls(3).save(tmp_path / "m.rungrad")
+        cls(nn.Linear(2, 3)).save(tmp_path / "m.rungrad")
+
+
+def test_a_subclassed_model_made_of_plain_arguments_is_configured_by_them(tmp_path):
+    """Keras 3's auto config: the numbers, strings, lists and dicts it was made with (it was
+    refused, as one made of a layer still is)."""
+    model = Unregistered(hidden=3)
+    assert model.get_config() == {"hidden": 3}
+    assert Unregistered(4).get_config() == {"hidden": 4}  # (by position too)
+    model.save(tmp_path / "m.rungrad")
+    loaded = nn.load_model(tmp_path / "m.rungrad", custom_objects={"Unregistered": Unregistered})
+    assert isinstance(loaded, Unregistered) and loaded.fc.out_features == 3
+    x = np.ones((2, 2), np.float32)
+    np.testing.assert_array_equal(loaded(x).data, model(x).data)
 
 
 class _Scale(nn.Module):
