@@ -46,7 +46,7 @@ from ..layers.dtype_policy import dtype_policy as as_policy
 from ..layers.dtype_policy import global_policy
 from ..layers.input_layer import takes_text
 from ..layers.keras_name import KerasName, KerasWeights, keras_name, layer_names
-from ..module import Module, takes_training
+from ..module import SYMBOLIC_FIRST, Module, takes_training
 from .batches import (
     OPTIONAL,
     LimitedSteps,
@@ -1133,9 +1133,11 @@ def _functional_form(cls):
 def _records_a_node(args, kwargs):
     """Whether a call is one of nn.keras' functional API (Keras' symbolic tensors as its
     arguments), which records a node of the graph rather than computing."""
-    graph = sys.modules.get("nn.keras.functional")
     first = args[0] if args else next(iter(kwargs.values()), None)
-    return graph is not None and first is not None and graph.is_symbolic(first)
+    if type(first) not in SYMBOLIC_FIRST:  # (one set lookup: an array is never iterated)
+        return False
+    graph = sys.modules.get("nn.keras.functional")
+    return graph is not None and graph.is_symbolic(first)
 
 
 @functools.cache
