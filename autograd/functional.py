@@ -120,7 +120,7 @@ def jvp(f, x, v=None, create_graph=False, strict=False):
     PyTorch's: J v is the gradient of (u^T J) . v with respect to u."""
     xs, several_inputs, ys, several_outputs = _called(f, x, "jvp", create_graph, strict)
     vs = vectors(v, xs, several_inputs, "jvp", input_name, create_graph)
-    us = [Variable(zeros(y.shape, y), requires_grad=True) for y in ys]
+    us = [Variable(zeros(y.shape, y)) for y in ys]  # (a float one requires grad)
     pulled = _pulled_back(ys, us, xs, create_graph=True)  # u^T J, linear in u
     for j, g in enumerate(pulled):
         if strict and g is None:

@@ -47,8 +47,7 @@ def _rows(ys, xs, create_graph):
 
 def _columns(ys, xs, create_graph):
     """parts[i][j]: d ys[i] / d xs[j].flat[e] for every entry e (None where unconnected)."""
-    us = [Variable(get_array_module(y.data).zeros_like(y.data), requires_grad=True)
-          for y in ys]
+    us = [Variable(get_array_module(y.data).zeros_like(y.data)) for y in ys]  # (float: grad)
     with enable_grad():  # J^T u recorded: its gradient in u gives the columns
         pulled = grad(ys, xs, grad_outputs=us, create_graph=True, allow_unused=True)
     parts = [[[] for _ in xs] for _ in ys]

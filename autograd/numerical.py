@@ -661,7 +661,8 @@ def _partial_entries(f, arrays, upstream, analytic, labels, tolerance, create_gr
         return [], 0
     failed, count = [], 0
     for i in floats:
-        xs = [Variable(a.copy(), requires_grad=(j == i)) for j, a in enumerate(arrays)]
+        xs = [Variable(a.copy(), requires_grad=None if j == i else False)  # (None: if float)
+              for j, a in enumerate(arrays)]
         alone = _input_grads(f, xs, upstream, create_graph=create_graph)[i]
         a = _float64(to_cpu(_zeros_if_none(alone, xs[i]).data))
         b = _float64(to_cpu(_zeros_if_none(analytic[i], xs[i]).data))
@@ -901,7 +902,8 @@ class _Objective:
 
     def at_all(self, given):
         """f's float outputs at the arrays `given` (one per argument), as `at`."""
-        args = [Variable(a.copy(), requires_grad=self.with_graph) for a in given]
+        args = [Variable(a.copy(), requires_grad=None if self.with_graph else False)
+                for a in given]  # (None: a float one requires grad, an integer one none)
         ys = _outputs(self.f(*args))
         _check_inputs_kept(self.who, args, given, self.labels)
         if len(ys) != len(self.upstream):
@@ -1017,7 +1019,8 @@ class _Objective:
         narrower = [a for a in self.given_dtypes if a != np.float64]
         if not narrower:
             return
-        args = [Variable(a.copy(), requires_grad=self.with_graph) for a in self.arrays]
+        args = [Variable(a.copy(), requires_grad=None if self.with_graph else False)
+                for a in self.arrays]
         try:
             ys = _outputs(self.f(*args))
         except Exception as exc:
@@ -1115,7 +1118,7 @@ def _outputs(result):
 
 def _leaf(array):
     """A fresh leaf for backprop: float data requires grad, integer data cannot."""
-    return Variable(array.copy(), requires_grad=True)
+    return Variable(array.copy())
 
 
 def _zeros_if_none(g, x):

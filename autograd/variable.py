@@ -163,8 +163,8 @@ _NOT_GIVEN = _NotGiven()
 class Variable(ComputedAssignments, TensorMethods):
     """An n-d array that remembers its creator, so gradients can flow back through it.
 
-    `requires_grad` is honoured only for floating-point data: integer arrays (labels,
-    indices) never receive gradients.
+    `requires_grad` (default: True for floating-point data) cannot be asked of integer
+    arrays (labels, indices), which never receive gradients: they require none.
     """
 
     # Slots: every op creates Variables, and slot reads/writes are the cheapest Python has.
@@ -189,14 +189,20 @@ class Variable(ComputedAssignments, TensorMethods):
             kwargs["out"] = tuple(_out_for_numpy(o, ufunc) for o in kwargs["out"])
         return computed_from_values(getattr(ufunc, method)(*inputs, **kwargs))
 
-    def __init__(self, data, name=None, requires_grad=True):
+    def __init__(self, data, name=None, requires_grad=None):
         data = as_variable(data, who=type(self).__name__).data
         self.data = data
         self.name = name
         self.grad = None
         self.creator = None
         self.generation = 0
-        self.requires_grad = bool(requires_grad) and is_float(data)
+        floating = is_float(data)
+        if requires_grad and not floating:  # (asked for: PyTorch refuses it too)
+            raise TypeError(f"{type(self).__name__}: only floating-point data can require "
+                            f"gradients, got dtype {data.dtype}; give float data "
+                            f"(x.astype(float)), or requires_grad=False for a constant "
+                            f"(PyTorch refuses it too)")
+        self.requires_grad = floating if requires_grad is None else bool(requires_grad)
         self._watch = None  # a hooks.GradWatch once a hook or retain_grad asks for one
         self._version = 0
 
@@ -1077,17 +1083,15 @@ class Parameter(KerasVariableMethods, Variable):
                             "lazily sized layer, DeZero's Parameter(None)) is "
                             "nn.UninitializedParameter(); set its .data at the first call")
         super().__init__(data, name=name, requires_grad=requires_grad)
-        if requires_grad and not self.requires_grad:  # (integers get no gradient)
-            raise TypeError(f"Parameter: only floating-point data can require gradients, got "
-                            f"dtype {self.data.dtype} (an optimizer would never update it); "
-                            f"give float data, or requires_grad=False for a constant "
-                            f"(PyTorch refuses it too)")
 
     # A new array for a Parameter (DeZero's `W.data = W.data - lr * W.grad.data`) is an
     # in-place change for the graphs that used the old one: a property, whose reads go
     # straight to the slot's C getter (no Python frame); Variables keep the plain slot.
     def _set_data(self, array):
         first = not hasattr(self, "_version")  # __init__'s assignment changes no graph
+        if not first and not (hasattr(array, "dtype") and hasattr(array, "shape")):
+            raise TypeError(f"Parameter.data: expected an array, got {type(array).__name__} "
+                            f"(np.asarray(...) it first)")
         _data_slot.__set__(self, array)
         if not first:
             _leave_views(self)  # views of the old array still hold it, unchanged

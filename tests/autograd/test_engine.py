@@ -368,7 +368,8 @@ def test_requires_grad_rules():
     assert not Variable(np.array([1.0]), requires_grad=False).requires_grad
     assert not as_variable(np.array([1.0])).requires_grad
     assert not Variable(np.array([1, 2])).requires_grad  # integers never get gradients
-    assert not Variable(np.array([1, 2]), requires_grad=True).requires_grad
+    with pytest.raises(TypeError, match="only floating-point data can require gradients"):
+        Variable(np.array([1, 2]), requires_grad=True)  # (asked for: refused, as PyTorch)
 
 
 def test_ops_on_constants_record_nothing():

@@ -150,6 +150,16 @@ def test_keepdims_and_keepdim_together_are_refused():
     assert x.sum(1, keepdims=True).shape == x.sum(dim=1, keepdim=True).shape == (2, 1)
 
 
+def test_integer_data_asked_to_require_grad_is_refused_and_else_requires_none():
+    """Variable(ints, requires_grad=True) silently required none (PyTorch refuses it)."""
+    with pytest.raises(TypeError, match="Variable: only floating-point data can require "
+                                        "gradients, got dtype int64"):
+        Variable(np.array([1, 2]), requires_grad=True)
+    assert not Variable(np.array([1, 2])).requires_grad  # (labels: constants, as before)
+    assert Variable(np.array([1.0])).requires_grad
+    assert not Variable(np.array([1.0]), requires_grad=False).requires_grad
+
+
 def test_an_integer_variable_made_to_require_grad_gets_no_truncated_gradient():
     """Set by hand (requires_grad is a plain flag): grad() truncated 2.5 to 2 before."""
     v = Variable(np.array([1, 2]))
@@ -187,3 +197,14 @@ def test_a_torch_tensor_beside_a_variable_is_read_as_numpy_reads_it():
 def test_a_number_that_does_not_fit_an_integer_array_is_named():
     with pytest.raises(OverflowError, match="number 300 does not fit the dtype int8"):
         Variable(np.array([1, 2], np.int8)) * 300
+
+
+def test_a_parameters_new_data_must_be_an_array():
+    """A list or a number was taken, and the next op failed naming none ('list' object has
+    no attribute 'dtype')."""
+    p = ag.Parameter(np.ones(2))
+    for value, kind in (([1.0, 2.0], "list"), (3.0, "float"), (None, "NoneType")):
+        with pytest.raises(TypeError, match=f"Parameter.data: expected an array, got {kind}"):
+            p.data = value
+    p.data = np.zeros(3)
+    assert p.shape == (3,)

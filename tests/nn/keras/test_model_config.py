@@ -264,9 +264,11 @@ class Scaled(nn.Model):
 
 
 class Unconfigured(nn.Model):
-    def __init__(self, units):
+    """Made of a layer, which no config holds (plain arguments would be its config)."""
+
+    def __init__(self, layer):
         super().__init__()
-        self.dense = nn.Linear(2, units)
+        self.layer = layer
 
 
 def test_a_subclassed_model_is_configured_by_its_constructor_arguments():
@@ -279,7 +281,7 @@ def test_a_subclassed_model_is_configured_by_its_constructor_arguments():
     assert keras.models.model_from_json(text, {"Scaled": Scaled}).units == 3
     with pytest.raises(NotImplementedError, match=r"Unconfigured.get_config: .*takes "
                                                   r"arguments; write get_config\(\)"):
-        Unconfigured(3).get_config()
+        Unconfigured(nn.Linear(2, 3)).get_config()
     with pytest.raises(TypeError, match=r"Scaled.from_config: cannot make a Scaled of the "
                                         r"config's entries \['scale'\]"):
         Scaled.from_config({"scale": 2.0})
