@@ -87,6 +87,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "get_dot_graph": "graph", "plot_graph": "graph", "plot_backward": "backprop_page",
     "GradcheckError": "numerical", "gradcheck": "numerical", "gradgradcheck": "numerical",
     "numerical_diff": "numerical", "numerical_grad": "numerical",
+    "numerical_gradient": "numerical",
     "checkpoint": "checkpointing", "checkpoint_sequential": "checkpointing",
     # the less common ops, which autograd.ops itself loads on first use
     **{name: "ops" for name in ("pad", "cumsum", "cumprod", "var", "std", "sort", "argsort",
@@ -140,7 +141,8 @@ __all__ = [
     "offer_grad_memory", "take_grad_memory",
     "Config", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
     "is_grad_enabled", "using_config", "test_mode", "detect_anomaly",
-    "numerical_diff", "numerical_grad", "gradcheck", "gradgradcheck", "GradcheckError",
+    "numerical_diff", "numerical_grad", "numerical_gradient", "gradcheck", "gradgradcheck",
+    "GradcheckError",
     "get_dot_graph", "plot_graph", "cuda", "memory", "record_backward", "plot_backward",
     "BackwardTrace", "RemovableHandle", "queue_callback", "register_multi_grad_hook",
     "capture", "CapturedStep",

@@ -15,6 +15,7 @@ from .arguments import as_list
 from .array_text import position
 from .backend import as_array, get_array_module, is_float, to_cpu
 from .check_tolerance import Measured, Tolerance
+from .config import no_grad
 from .engine import grad
 from .function import Function
 from .ops.validation import real_scalar
@@ -74,9 +75,44 @@ def numerical_diff(f, x, eps=1e-4):
     """
     _check_step("numerical_diff", eps)
     data = _float64(_data(x, "numerical_diff"))
-    y_hi = _data(f(Variable(data + eps)), "numerical_diff")
-    y_lo = _data(f(Variable(data - eps)), "numerical_diff")
+    # (constants, as numerical_grad's: f may be NumPy's own, np.exp)
+    y_hi = _data(f(Variable(data + eps, requires_grad=False)), "numerical_diff")
+    y_lo = _data(f(Variable(data - eps, requires_grad=False)), "numerical_diff")
     return (_float64(y_hi) - _float64(y_lo)) / (2 * eps)
+
+
+def numerical_gradient(f, x, h=1e-4):
+    """"Deep Learning from Scratch"'s numerical_gradient: each entry of `x` (an array, or a
+    Parameter's) moved by +-h in place and f(x) called, so that an f reading `x` through a
+    network, `lambda W: net.loss(x, t)`, sees the step; every entry is put back. f returns a
+    number (or a one-element Variable). Returns float64 central differences, x's shape
+    (numerical_grad gives f copies instead, for f written on its argument)."""
+    _check_step("numerical_gradient", h)
+    data = x.data if isinstance(x, Variable) else x
+    if not (hasattr(data, "dtype") and hasattr(data, "shape")) or data.dtype.kind != "f":
+        raise TypeError(f"numerical_gradient: x must be a floating-point array (or Variable), "
+                        f"changed in place, got {type(x).__name__}"
+                        f"{f' of dtype {data.dtype}' if hasattr(data, 'dtype') else ''}")
+    if not data.flags.c_contiguous:  # (else reshape would copy, and f see no step)
+        raise TypeError("numerical_gradient: x must be a contiguous array, moved in place "
+                        "(np.ascontiguousarray(...) it first)")
+    grad, flat = np.zeros(data.shape), data.reshape(-1)
+    with no_grad():  # (each call's value alone is read)
+        for j in range(flat.size):
+            original = flat[j]
+            try:
+                flat[j] = original + h
+                higher = float(_value(f(x)))
+                flat[j] = original - h
+                lower = float(_value(f(x)))
+            finally:
+                flat[j] = original
+            grad.reshape(-1)[j] = (higher - lower) / (2 * h)
+    return grad
+
+
+def _value(y):
+    return y.data if isinstance(y, Variable) else y
 
 
 def numerical_grad(f, *inputs, eps=1e-6, grad_outputs=None):

@@ -874,3 +874,31 @@ def test_a_non_finite_input_is_named_rather_than_every_entry_blamed(x, held):
     with pytest.raises(ValueError, match=f"gradcheck: input 0 holds {held}: numerical "
                                          "differentiation needs finite inputs"):
         gradcheck(lambda v: v * v, x)
+
+
+def test_numerical_gradient_is_deep_learning_from_scratchs_moving_x_in_place():
+    """Its idiom `lambda W: net.loss(x, t)` reads the weights through the network, never its
+    argument: numerical_grad (which gives f copies) returned zeros for it."""
+    import nn
+    rng = np.random.default_rng(0)
+    net = nn.Linear(3, 2).double()
+    x, t = rng.random((4, 3)), np.array([0, 1, 1, 0])
+    loss = lambda W: F.cross_entropy(net(x), t)  # noqa: E731 (the book's own)
+    before = net.weight.data.copy()
+    numeric = autograd.numerical_gradient(loss, net.weight)
+    np.testing.assert_array_equal(net.weight.data, before)  # (every entry put back)
+    loss(None).backward()
+    np.testing.assert_allclose(numeric, net.weight.grad.data, rtol=1e-6, atol=1e-9)
+    np.testing.assert_array_equal(autograd.numerical_gradient(loss, net.weight.data), numeric)
+    np.testing.assert_allclose(autograd.numerical_gradient(lambda v: v[0] ** 2 + v[1] ** 2,
+                                                     np.array([3.0, 4.0])), [6.0, 8.0])
+    with pytest.raises(TypeError, match="numerical_gradient: x must be a floating-point "
+                                        "array .* got ndarray of dtype int64"):
+        autograd.numerical_gradient(loss, np.arange(3))
+    with pytest.raises(TypeError, match="must be a contiguous array"):
+        autograd.numerical_gradient(loss, np.ones((3, 4)).T)
+
+
+def test_numerical_diff_takes_numpys_own_functions():
+    """np.exp of the Variable it made raised: that Variable required grad."""
+    assert autograd.numerical_diff(np.exp, 1.0) == pytest.approx(np.e, rel=1e-7)
