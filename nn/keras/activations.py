@@ -3,10 +3,15 @@
 from ..layers.activation import ACTIVATIONS, resolve_activation
 
 
+def linear(x):
+    """Keras' linear activation: x itself."""
+    return x
+
+
 def get(identifier):
-    """The activation function for a name ('relu', 'softmax', ...), None for 'linear' /
-    None, or the callable given."""
-    return resolve_activation(identifier, "keras.activations.get")[1]
+    """The activation function for a name ('relu', 'softmax', ...), `linear` for 'linear'
+    and None (Keras'), or the callable given."""
+    return resolve_activation(identifier, "keras.activations.get")[1] or linear
 
 
 def __getattr__(name):
@@ -17,7 +22,7 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(list(ACTIVATIONS) + ["get"])
+    return sorted(set(ACTIVATIONS) | {"get", "linear"})
 
 
 __all__ = ["get"]

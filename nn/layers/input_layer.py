@@ -1,4 +1,6 @@
 """Keras' Input: the first element of a Sequential, saying what one sample looks like."""
+import warnings
+
 import numpy as np
 
 from autograd.ops import astype
@@ -15,8 +17,12 @@ class InputLayer(Module, KerasNamed):
     dtype_policies = False  # (its dtype is its inputs', float32 under any global policy)
 
     def __init__(self, shape=None, dtype="float32", name=None, *, batch_size=None,
-                 batch_shape=None):
+                 batch_shape=None, input_shape=None):
         super().__init__()
+        if input_shape is not None:  # (tf.keras 2's name, which Keras 3 takes with a warning)
+            warnings.warn("InputLayer: argument `input_shape` is deprecated. Use `shape` "
+                          "instead.", UserWarning, stacklevel=2)
+            shape = input_shape if shape is None else shape
         shape, self.batch_size = _sample_shape(shape, batch_size, batch_shape)
         if isinstance(shape, (int, np.integer)):
             shape = (int(shape),)

@@ -64,7 +64,8 @@ _PER_SAMPLE = ("msle", "mape", "hinge", "squared_hinge", "categorical_hinge", "p
 _ALIASES = {"mean_squared_error": "mse", "mean_absolute_error": "mae",
             "huber_loss": "huber", "mean_squared_logarithmic_error": "msle",
             "mean_absolute_percentage_error": "mape", "kld": "kl_divergence",
-            "kullback_leibler_divergence": "kl_divergence", "logcosh": "log_cosh"}
+            "kullback_leibler_divergence": "kl_divergence", "logcosh": "log_cosh",
+            "bce": "binary_crossentropy"}
 _CROSS_ENTROPY = {"binary_crossentropy": "sigmoid", "categorical_crossentropy": "softmax",
                   "sparse_categorical_crossentropy": "softmax"}
 LOSS_NAMES = tuple(_ELEMENTWISE) + _PER_SAMPLE + tuple(_ALIASES) + tuple(_CROSS_ENTROPY)

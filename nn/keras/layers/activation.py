@@ -1,6 +1,8 @@
 """Keras' activation layers, with Keras' arguments and defaults: Softmax(axis), ReLU
 (max_value, negative_slope, threshold), LeakyReLU (negative_slope 0.3, Keras'; PyTorch's is
 0.01) and ELU."""
+import warnings
+
 import numpy as np
 
 from autograd.ops import clip, greater, where
@@ -89,9 +91,18 @@ class ReLU(_Activation):
 class LeakyReLU(_Activation):
     """x for x >= 0, negative_slope x below (Keras' default slope 0.3)."""
 
-    def __init__(self, negative_slope=0.3, *, name=None, input_shape=None):
+    def __init__(self, negative_slope=0.3, *, name=None, input_shape=None, alpha=None):
         super().__init__(name, input_shape)
+        if alpha is not None:  # (tf.keras 2's name, which Keras 3 takes with this warning)
+            warnings.warn("LeakyReLU: argument `alpha` is deprecated. Use `negative_slope` "
+                          "instead.", UserWarning, stacklevel=3)
+            negative_slope = alpha
         self.negative_slope = negative_slope
+
+    def get_config(self):
+        config = init_config(self, alpha=None)
+        del config["alpha"]  # (negative_slope holds it)
+        return config
 
     def forward(self, x):
         return F.leaky_relu(x, self.negative_slope)

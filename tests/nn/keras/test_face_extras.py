@@ -18,6 +18,12 @@ def test_activation_layers_follow_keras():
     np.testing.assert_allclose(layers.ReLU(negative_slope=0.1, threshold=0.5)(x).data,
                                np.where(x > 0.5, x, 0.1 * (x - 0.5)))  # (0 at 0.5: Keras)
     np.testing.assert_allclose(layers.LeakyReLU()(x).data, np.where(x >= 0, x, 0.3 * x))
+    with pytest.warns(UserWarning, match="`alpha` is deprecated. Use `negative_slope`"):
+        old = layers.LeakyReLU(alpha=0.1)  # (tf.keras 2's name, which Keras 3 takes so)
+    np.testing.assert_allclose(old(x).data, np.where(x >= 0, x, 0.1 * x))
+    assert old.get_config()["negative_slope"] == 0.1 and "alpha" not in old.get_config()
+    with pytest.warns(UserWarning, match="`input_shape` is deprecated. Use `shape`"):
+        assert layers.InputLayer(input_shape=(4,)).shape == (4,)
     np.testing.assert_allclose(layers.ELU()(x).data, np.where(x > 0, x, np.expm1(x)))
     e = np.exp(x - x.max())
     np.testing.assert_allclose(layers.Softmax()(x).data, e / e.sum(), rtol=1e-12)
@@ -48,7 +54,10 @@ def test_rescaling_and_repeat_vector():
 
 def test_keras_activations_by_name():
     assert keras.activations.get("relu") is keras.activations.relu
-    assert keras.activations.get(None) is None
+    # Keras' linear: the identity, also for None (get gave None, and .linear was missing)
+    assert keras.activations.get(None) is keras.activations.get("linear") is \
+        keras.activations.linear
+    assert keras.activations.linear(3.0) == 3.0
     with pytest.raises(AttributeError, match="has no activation 'relux'"):
         keras.activations.relux  # noqa: B018
 

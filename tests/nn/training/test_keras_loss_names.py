@@ -101,7 +101,8 @@ def test_aliases_are_the_same_loss(alias, name):
 
 @pytest.mark.parametrize("class_name, name", [
     ("MeanSquaredError", "mse"), ("MeanAbsoluteError", "mae"), ("Huber", "huber"),
-    ("BinaryCrossentropy", "binary_crossentropy"),
+    ("BinaryCrossentropy", "binary_crossentropy"), ("bce", "binary_crossentropy"),
+    ("BCE", "binary_crossentropy"),
     ("CategoricalCrossentropy", "categorical_crossentropy")])
 def test_keras_class_names_are_the_losses_of_their_names(class_name, name):
     rng = np.random.default_rng(3)
