@@ -1081,7 +1081,9 @@ class Parameter(KerasVariableMethods, Variable):
         if data is None:
             raise TypeError("Parameter(None): a parameter whose shape is known only later (a "
                             "lazily sized layer, DeZero's Parameter(None)) is "
-                            "nn.UninitializedParameter(); set its .data at the first call")
+                            "nn.UninitializedParameter(); test isinstance(p, "
+                            "nn.UninitializedParameter) where DeZero tests p.data is None, and "
+                            "set its .data at the first call (it is a Parameter from then on)")
         super().__init__(data, name=name, requires_grad=requires_grad)
 
     # A new array for a Parameter (DeZero's `W.data = W.data - lr * W.grad.data`) is an
@@ -1120,7 +1122,16 @@ class UninitializedParameter(Parameter):
         the placeholder's array backend. The object stays the same one."""
         xp = get_array_module(self.data)
         self.data = xp.empty(tuple(shape), self.data.dtype)
-        self.__class__ = Parameter
+
+    def _set_data(self, array):
+        """Data given (DeZero's `W.data = ...` at the first call): a Parameter from now on,
+        which state_dict holds and saves (it skips a placeholder)."""
+        first = not hasattr(self, "_version")  # (the placeholder's own, made in __init__)
+        Parameter._set_data(self, array)
+        if not first:
+            self.__class__ = Parameter
+
+    data = property(Variable.data.__get__, _set_data, doc="The array held.")
 
     def __repr__(self):
         return f"<UninitializedParameter dtype={self.data.dtype}>"

@@ -80,3 +80,31 @@ def test_a_placeholder_is_not_saved_and_says_what_it_is():
     assert repr(layer.weight) == "<UninitializedParameter dtype=float32>"
     layer(np.ones((1, 2), np.float32))
     assert list(layer.state_dict()) == ["weight", "bias"]
+
+
+def test_a_placeholder_given_data_is_a_parameter_that_is_saved(tmp_path):
+    """DeZero's step 44 as the Parameter(None) error says to write it: the weight given its
+    .data at the first call stayed a placeholder, which state_dict skipped (saved without a
+    word: only the bias was written)."""
+    with pytest.raises(TypeError, match="isinstance\\(p, nn.UninitializedParameter\\)"):
+        Parameter(None)
+
+    class Lazy(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.W = nn.UninitializedParameter()
+            self.b = Parameter(np.zeros(2))
+
+        def forward(self, x):
+            if isinstance(self.W, nn.UninitializedParameter):
+                self.W.data = np.random.default_rng(0).normal(size=(x.shape[1], 2))
+            return x @ self.W + self.b
+
+    layer = Lazy()
+    layer(np.ones((3, 4)))
+    assert type(layer.W) is Parameter and list(layer.state_dict()) == ["W", "b"]
+    first = layer.W.data.copy()
+    layer(np.ones((3, 4)))
+    np.testing.assert_array_equal(layer.W.data, first)  # (drawn once)
+    layer.save_weights(tmp_path / "w.npz")
+    assert sorted(np.load(tmp_path / "w.npz").files) == ["W", "b"]
