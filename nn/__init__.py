@@ -193,4 +193,8 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=(
            "first call, as DeZero's L.Linear)",
     "EmbedID": "nn.Embedding", "BatchNorm": "nn.BatchNorm1d / nn.BatchNorm2d",
     "TwoLayerNet": "a two-layer nn.Sequential",
+    "Deconv2d": "nn.ConvTranspose2d (PyTorch's order: in_channels first; nn.LazyConvTranspose2d "
+                "takes out_channels first, as DeZero's L.Deconv2d)",
+    "VGG16": "nn.models.vgg16() (torchvision's structure and weights)",
+    "SeqDataLoader": "nn.data.SequenceLoader(data, batch_size)",
 }))

@@ -29,15 +29,18 @@ def _spiral_points(num_class, num_data, noise, seed):
     return x[order], t[order].astype(np.int64)
 
 
-def spiral(num_class=3, num_data=100, noise=0.2, seed=1984, test_seed=2020):
+def spiral(num_class=3, num_data=100, noise=0.2, seed=1984, test_seed=2020, *, train=None):
     """Interleaved 2-D spirals, one arm per class (DeZero's spiral data set).
 
     num_data points per class on each side. Returns ((x_train, y_train), (x_test,
     y_test)): x (num_class * num_data, 2) float32, y int64 labels. Train and test are
     independent draws from `seed` and `test_seed`; the defaults reproduce DeZero's
-    Spiral(train=True) and Spiral(train=False) point for point.
+    Spiral(train=True) and Spiral(train=False) point for point. train=True (False) returns
+    that side alone, (x, y), as DeZero's get_spiral(train=...) does.
     """
     _check_sizes("spiral", noise, num_class=num_class, num_data=num_data)
+    if train is not None:
+        return _spiral_points(num_class, num_data, noise, seed if train else test_seed)
     return (_spiral_points(num_class, num_data, noise, seed),
             _spiral_points(num_class, num_data, noise, test_seed))
 

@@ -25,11 +25,16 @@ DEZERO_NAMES = {
     "embed_id": "rungrad's F.embedding",
     "batch_nrom": "rungrad's F.batch_norm",
     "deconv2d": "rungrad's F.conv_transpose2d (weight (in, out/groups, kH, kW), as DeZero's)",
+    "flatten": "ag.flatten(x, 1) (the batch axis kept, as DeZero's F.flatten; ag.flatten(x) "
+               "flattens it too) or the layer nn.Flatten()",
+    "average": "ag.mean",
+    "get_conv_outsize": "(input_size + 2 * pad - kernel_size) // stride + 1, written out (a "
+                        "layer's output shape: model.summary(), or a call)",
 }
 # DeZero also keeps the tensor ops in F; rungrad keeps them in autograd.
 AUTOGRAD_OPS = ("sum", "mean", "reshape", "transpose", "matmul", "exp", "log", "sin", "cos",
                 "sqrt", "get_item", "broadcast_to", "sum_to", "max", "min", "clip",
-                "expand_dims", "flatten", "concatenate", "stack")
+                "expand_dims", "concatenate", "stack")
 
 
 class _FunctionsOnly(types.ModuleType):

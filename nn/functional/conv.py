@@ -368,6 +368,15 @@ def prepare(x, weight, bias, groups, who, weight_layout, layout="(N, C, H, W)"):
     return x, weight, groups
 
 
+def _book_order_hint(who):
+    """For a convolution layer made in DeZero's argument order, the port that works."""
+    if who != "conv2d":
+        return ""
+    return ("; nn.Conv2d takes in_channels first (PyTorch's order): DeZero's L.Conv2d("
+            "out_channels, kernel_size, stride, pad) is nn.LazyConv2d(out_channels, "
+            "kernel_size, stride, padding)")
+
+
 def check_channels(x, weight, bias, groups, out_channels, who, layout, in_axis=1):
     """The input's channels match the weight's, groups divide them, the bias fits."""
     per_group = weight.shape[1] if in_axis == 1 else weight.shape[0] // groups
@@ -378,7 +387,7 @@ def check_channels(x, weight, bias, groups, out_channels, who, layout, in_axis=1
         raise ValueError(f"{who}: the input has {x.shape[1]} channels (shape {tuple(x.shape)}) "
                          f"but the weight {tuple(weight.shape)} expects {per_group * groups}"
                          + (f" with groups={groups}" if groups > 1 else "")
-                         + f" (weight layout {layout})")
+                         + f" (weight layout {layout})" + _book_order_hint(who))
     if bias is not None and tuple(bias.shape) != (out_channels,):
         raise ValueError(f"{who}: bias of shape {tuple(bias.shape)} does not match "
                          f"{out_channels} output channels (expected ({out_channels},))")

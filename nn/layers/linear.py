@@ -128,7 +128,10 @@ class LazyLinear(Linear):
 
 
 # DeZero's L.Linear keywords, named in the TypeError for them
-_BOOK_KEYWORDS = {"nobias": "bias= (nobias=True is bias=False)", "in_size": "in_features="}
+_BOOK_KEYWORDS = {"nobias": "bias= (nobias=True is bias=False)",
+                  "in_size": "in_features, given first (nn.Linear(in_size, out_size), "
+                             "PyTorch's order; nn.Linear(out_size) alone sizes it at the first "
+                             "call)"}
 
 
 class Dense(ActivityRegularized, Linear, KerasNamed):

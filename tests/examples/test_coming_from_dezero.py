@@ -103,6 +103,9 @@ def test_dezero_names_outside_F_say_what_rungrad_calls_them():
     for where, name, words in ((optim, "MomentumSGD", "momentum=0.9"), (nn, "MLP", "Sequential"),
                                (nn, "EmbedID", "nn.Embedding"), (nn.datasets, "Spiral", "spiral()"),
                                (nn.data, "SeqDataLoader", "SequenceLoader"),
+                               (nn, "SeqDataLoader", "nn.data.SequenceLoader"),
+                               (nn, "Deconv2d", "nn.ConvTranspose2d"),
+                               (nn, "VGG16", "nn.models.vgg16()"),
                                (ag, "plot_dot_graph", "plot_graph"),
                                (ag, "gradient_check", "gradcheck")):
         with pytest.raises(AttributeError, match=f"DeZero's {name} is .*{re.escape(words)}"):
@@ -187,7 +190,11 @@ def test_the_book_s_keywords_are_named_with_rungrad_s():
                        (lambda: nn.Linear(10, nobias=True),
                         r"nobias= is bias= \(nobias=True is bias=False\)"),
                        (lambda: nn.LazyConv2d(30, 3, stride=1, pad=1), "pad= is padding="),
-                       (lambda: nn.Conv2d(1, 30, 3, pad=1), "pad= is padding=")):
+                       (lambda: nn.Conv2d(1, 30, 3, pad=1), "pad= is padding="),
+                       (lambda: nn.Linear(10, in_size=3), r"in_size= is in_features, given "
+                        r"first \(nn.Linear\(in_size, out_size\), PyTorch's order; "
+                        r"nn.Linear\(out_size\) alone sizes it at the first call\)"),
+                       (lambda: nn.Dropout(dropout_ratio=0.3), "dropout_ratio= is p=")):
         with pytest.raises(TypeError, match=f"DeZero's {hint} here"):
             call()
     with pytest.raises(TypeError, match="unexpected keyword argument 'foo'$"):
@@ -250,3 +257,17 @@ def test_saving_the_weights_of_a_model_never_called_is_refused_not_an_empty_file
     model.save_weights(tmp_path / "w.npz")
     assert sorted(np.load(tmp_path / "w.npz").files) == ["0.bias", "0.weight", "2.bias",
                                                          "2.weight"]
+
+
+def test_the_book_s_spiral_sides_and_conv2d_argument_order():
+    """get_spiral(train=True)'s (x, t), and L.Conv2d(out, kernel, stride, pad) ported as
+    nn.Conv2d: a convolution of other channels, named at its call with the port that works."""
+    import pytest
+    x, t = nn.datasets.spiral(train=True)
+    (x_train, t_train), (x_test, _) = nn.datasets.spiral()
+    assert np.array_equal(x, x_train) and np.array_equal(t, t_train)
+    assert np.array_equal(nn.datasets.spiral(train=False)[0], x_test)
+    with pytest.raises(ValueError, match=r"DeZero's L.Conv2d\(out_channels, kernel_size, "
+                                         r"stride, pad\) is nn.LazyConv2d"):
+        nn.Conv2d(64, 3, 1, 1)(np.zeros((1, 3, 8, 8), np.float32))
+    assert nn.LazyConv2d(64, 3, 1, 1)(np.zeros((1, 3, 8, 8), np.float32)).shape == (1, 64, 8, 8)

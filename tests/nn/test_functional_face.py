@@ -80,7 +80,10 @@ def test_no_name_on_nn_functional_is_a_module():
 
 @pytest.mark.parametrize("name, hint", [("pooling", "F.max_pool2d"),
                                         ("softmax_cross_entropy", "F.cross_entropy"),
-                                        ("sum", "ag.sum")])
+                                        ("sum", "ag.sum"), ("average", "ag.mean"),
+                                        # (DeZero's keeps the batch axis: ag.flatten(x) not)
+                                        ("flatten", r"ag.flatten\(x, 1\)"),
+                                        ("get_conv_outsize", r"// stride \+ 1")])
 def test_dezero_names_get_a_hint(name, hint):
     with pytest.raises(AttributeError, match=hint):
         getattr(F, name)
