@@ -1125,10 +1125,11 @@ class UninitializedParameter(Parameter):
 
     def _set_data(self, array):
         """Data given (DeZero's `W.data = ...` at the first call): a Parameter from now on,
-        which state_dict holds and saves (it skips a placeholder)."""
+        which state_dict holds and saves (it skips a placeholder). An empty placeholder of
+        another dtype (a layer's dtype policy changing it) stays one."""
         first = not hasattr(self, "_version")  # (the placeholder's own, made in __init__)
         Parameter._set_data(self, array)
-        if not first:
+        if not first and array.shape != (0,):
             self.__class__ = Parameter
 
     data = property(Variable.data.__get__, _set_data, doc="The array held.")

@@ -2,7 +2,6 @@
 import numpy as np
 
 from autograd.arguments import probability
-from autograd.lazy import refuse_book_keywords
 
 from ..functional.channel_dropout import (
     alpha_dropout,
@@ -30,9 +29,7 @@ class Dropout(Module, KerasNamed):
     supports_masking = True  # (Keras' masks pass it unchanged: nn.training.masking)
 
     def __init__(self, p=0.5, inplace=False, *, rate=None, noise_shape=None, seed=None,
-                 name=None, **book):
-        if book:  # (DeZero's dropout_ratio= is named)
-            refuse_book_keywords(book, "Dropout", {"dropout_ratio": "p="})
+                 name=None):
         super().__init__()
         if rate is not None:  # Keras' name, Dropout(rate=0.3)
             if p not in (0.5, rate):

@@ -302,7 +302,7 @@ def train(args, out=None):
                             callbacks=callbacks)
         if writer:
             _refuse_diverged(history, checkpoint, paths, log)
-        loss, accuracy = model.evaluate(x_test, y_test, batch_size=256)
+        loss, accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0)
         print(f"test loss: {loss:.4f} - test accuracy: {accuracy:.4f}", file=out, flush=True)
         if not writer:
             return 0

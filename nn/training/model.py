@@ -825,12 +825,13 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         return result
 
     # ----- evaluation and inference -----
-    def evaluate(self, x=None, y=None, batch_size=None, verbose=0, sample_weight=None,
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False):
         """The loss on (x, y) (a float) when compiled without metrics, else the list
         [loss, metric, ...] in compile order (Keras); `return_dict` gives {name: value}.
         x may be a DataLoader (any iterable of (x, y) batches) with y None.
-        verbose=1 or 2 prints the values on one line. callbacks: their on_test_* hooks run.
+        verbose: 'auto' (Keras' default), 1 or 2 print the values on one line, 0 nothing.
+        callbacks: their on_test_* hooks run.
         sample_weight: (N,) weights of the samples' losses (as in fit). steps: evaluate
         the first this many batches only (default: all)."""
         self._require_compiled("evaluate")

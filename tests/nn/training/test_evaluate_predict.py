@@ -130,6 +130,10 @@ def test_evaluate_verbose_prints_one_line(capsys):
     model.evaluate(x, y, verbose=1)
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and out.startswith("loss: ") and " - mae: " in out
+    model.evaluate(x, y)  # Keras' default, verbose='auto', prints them too (it printed none)
+    assert capsys.readouterr().out == out
+    model.evaluate(x, y, verbose=0)
+    assert capsys.readouterr().out == ""
 
 
 def test_torch_tensors_are_taken_as_their_arrays():
