@@ -187,7 +187,8 @@ class BinaryCrossEntropy(_ElementwiseLoss):
         gx = (x - t) / clip(x * (1 - x), _BCE_EPS, None) if needs[0] else None
         gt = None
         if needs[1]:
-            gt = maximum(log(1 - x), _LOG_FLOOR) - maximum(log(x), _LOG_FLOOR)
+            with np.errstate(divide="ignore"):  # (log(0) = -inf, clamped as forward's)
+                gt = maximum(log(1 - x), _LOG_FLOOR) - maximum(log(x), _LOG_FLOOR)
         return gx, gt
 
 

@@ -550,3 +550,15 @@ def test_accuracy_refuses_labels_outside_the_classes():
     for labels in ([5, 0], [-1, 0]):
         with pytest.raises(ValueError, match=r"labels t must be classes 0..2 \(y scores 3\)"):
             F.accuracy(y, np.array(labels))
+
+
+def test_bce_at_saturated_probabilities_warns_of_nothing():
+    """The target's gradient took log(0) unguarded: NumPy's divide-by-zero warning, where
+    the values (clamped as PyTorch clamps them) were right."""
+    import warnings
+    p = Variable(np.array([[1.0], [0.0], [0.5]], np.float32))
+    t = Variable(np.array([[0.0], [1.0], [1.0]], np.float32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nn.BCELoss()(p, t).backward()
+    assert np.isfinite(t.grad.data).all() and t.grad.data[0, 0] == pytest.approx(-100 / 3)
