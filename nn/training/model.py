@@ -9,8 +9,10 @@
 
 One epoch is ceil(n / batch_size) updates over a fresh permutation (NumPy's global
 generator, so `np.random.seed` makes runs repeatable), or one pass over a DataLoader (any
-iterable of (x, y) batches; see nn.training.batches) given as x. Training runs in train mode;
-validation, evaluate and predict in eval mode without recording a graph. The epoch's
+iterable of (x, y) batches; see nn.training.batches) given as x. fit's steps run with
+training behaviour (the modules' own mode left as it was: a compiled model's model(x)
+infers, as Keras'); validation, evaluate and predict with inference behaviour, without
+recording a graph. The epoch's
 loss is the mean of the batch losses weighted by batch size; metrics are computed over
 all the epoch's (or data set's) outputs at once. How the loss names treat logits and
 probabilities: see nn.training.losses.
