@@ -1130,7 +1130,8 @@ def _functional_form(cls):
     if issubclass(cls, Functional):
         return cls
     return type(cls.__name__, (cls, Functional), {"__module__": cls.__module__,
-                                                 "__qualname__": cls.__qualname__})
+                                                 "__qualname__": cls.__qualname__,
+                                                 "functional_form_of": cls})
 
 
 def _records_a_node(args, kwargs):

@@ -15,6 +15,7 @@ finding classes and functions only by name (nn.layers.config.lookup): nothing is
 or executed that the name does not designate.
 """
 import inspect
+import warnings
 from collections import OrderedDict
 
 import numpy as np
@@ -50,7 +51,7 @@ from ..utils.parametrize import (
 from ..utils.weight_hooks import weight_hooks
 from .losses import resolve_loss
 from .metrics import resolve_metrics
-from .model import Model
+from .model import Model, _functional_form
 from .optimizers import LossScaleOptimizer
 from .sequential import Sequential
 
@@ -84,6 +85,9 @@ class Writer:
                 spec["made"] = creation_order(module._held_children())
             if functional:
                 spec["graph"] = self.value(module.graph_config(), "the model's graph")
+                subclass = _users_class(cls)
+                if subclass is not None:  # (its train_step, ...: made again on loading)
+                    spec["subclass"] = self._saved_name(subclass, type)
             if given_name(module) is not None:  # the model's (Keras') name, if given
                 spec["model_name"] = given_name(module)
             return spec
@@ -306,6 +310,8 @@ class Reader:
             if name == "Functional":
                 model = container.from_graph(children, self.value(spec["graph"]),
                                              spec.get("model_name"))
+                if spec.get("subclass") is not None:
+                    as_subclass(model, self._class(spec["subclass"], Model, "model"))
             elif container is Sequential:
                 model = Sequential(children, name=spec.get("model_name"))
             else:
@@ -546,6 +552,26 @@ def constructor_config(module):
     if cls.__module__.split(".")[0] == "nn":
         return init_config(module)
     return vars(module).get("_constructed_with")
+
+
+def _users_class(cls):
+    """The user's Model subclass a functional model was made as (`class Custom(keras.Model)`
+    given inputs and outputs), else None for nn.keras' own Functional."""
+    cls = vars(cls).get("functional_form_of", cls)  # (the class _functional_form made)
+    return None if cls.__module__.partition(".")[0] == "nn" else cls
+
+
+def as_subclass(model, cls):
+    """The functional `model` loaded as the user's class it was saved as: its methods
+    (train_step, ...) back. A class with an __init__ of its own is not made again by it (the
+    graph comes from the file), so a warning says the model stays nn.keras' Functional."""
+    if "__init__" in vars(cls):
+        warnings.warn(f"load_model: the model was saved as a {cls.__qualname__}, whose own "
+                      f"__init__ a load does not run (the graph comes from the file): it is "
+                      f"loaded as a Functional model of the same layers and weights, without "
+                      f"{cls.__qualname__}'s methods", stacklevel=5)
+        return
+    object.__setattr__(model, "__class__", _functional_form(cls))
 
 
 def _name_as_given(module, config):

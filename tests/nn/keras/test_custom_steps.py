@@ -522,3 +522,26 @@ def test_validation_data_may_be_x_alone_for_a_test_step_of_ones_own():
     model.compile(optimizer="adam")
     history = model.fit(X, epochs=1, verbose=0, validation_data=X)
     assert history.history["val_loss"] == [pytest.approx(model.evaluate(X), abs=1e-6)]
+
+
+def test_a_functional_subclass_comes_back_as_its_class_with_its_steps(tmp_path):
+    """Saved and loaded, Keras' guide's `class CustomModel(keras.Model)` given inputs and
+    outputs was a plain Functional model: fit ran the default step, not its train_step."""
+    calls = []
+
+    class Counting(keras.Model):
+        def train_step(self, data):
+            calls.append(1)
+            return super().train_step(data)
+
+    inputs = keras.Input((6,))
+    model = Counting(inputs, layers.Dense(3, activation="softmax")(inputs))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras", custom_objects={"Counting": Counting})
+    assert isinstance(loaded, Counting) and isinstance(loaded, keras.Model)
+    np.testing.assert_array_equal(loaded.predict(X, verbose=0), model.predict(X, verbose=0))
+    loaded.fit(X, LABELS, batch_size=60, epochs=1, verbose=0)
+    assert calls == [1, 1]
+    with pytest.raises(ValueError, match="unknown model class 'Counting': pass custom_objects"):
+        keras.models.load_model(tmp_path / "m.keras")

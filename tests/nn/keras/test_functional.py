@@ -253,7 +253,7 @@ def test_layer_and_model_inputs_and_outputs_make_feature_extractors():
         assert layers.Dense(2, name="lonely").output is None  # (raises first)
 
 
-def test_a_subclass_init_may_hand_its_graph_to_model_init():
+def test_a_subclass_init_may_hand_its_graph_to_model_init(tmp_path):
     """Keras 3's `super().__init__(inputs=x, outputs=y)` inside a subclass's __init__ (it
     raised: unexpected keyword argument 'inputs'), by keyword or by position."""
     class ByKeyword(keras.Model):
@@ -269,6 +269,13 @@ def test_a_subclass_init_may_hand_its_graph_to_model_init():
 
     made = ByKeyword(units=2, name="kw")
     assert isinstance(made, ByKeyword) and made.name == "kw" and made.units == 2
+    made.save(tmp_path / "kw.keras")  # (its __init__ cannot be run again by a load: said)
+    with pytest.warns(UserWarning, match="saved as a .*ByKeyword, whose own __init__ a load "
+                                         "does not run"):
+        loaded = keras.models.load_model(tmp_path / "kw.keras",
+                                         custom_objects={"ByKeyword": ByKeyword})
+    x = np.ones((3, 4), np.float32)
+    np.testing.assert_array_equal(loaded(x).data, made(x).data)
     assert made(np.ones((3, 4), np.float32)).shape == (3, 2) and made.output.shape == (None, 2)
     assert ByPosition().name == "by_position" and ByPosition().input.shape == (None, 4)
 
