@@ -140,7 +140,9 @@ def _probed(layer, args, kwargs):
     example = _op_example if operation else _example
     with trial_of(layer), np.errstate(all="ignore"):  # (zeros: a log's -inf says nothing)
         out = layer(*_fill(args, example), **_fill_keywords(kwargs, example))
-    shapes = [(None,) + tuple(o.shape[1:]) for o in _outputs(out)]
+    # a layer keeps the batch size its inputs fix (keras.Input(batch_size=)), as Keras'
+    batch = None if operation else _fixed_batch(args)
+    shapes = [(batch,) + tuple(o.shape[1:]) for o in _outputs(out)]
     if not any(_varies(t) for arg in args for t in _leaves(arg)):
         if operation:  # (keras.ops: any shape)
             return out, _batch_sized(layer, args, kwargs, shapes)
@@ -153,6 +155,12 @@ def _probed(layer, args, kwargs):
                                                     **_fill_keywords(kwargs, _larger_example)))]
     return out, mark_unknown_sizes(shapes, larger, f"{_who(layer)} (its input of shape "
                                                    f"{given[0] if len(given) == 1 else given})")
+
+
+def _fixed_batch(args):
+    """The batch size every symbolic input of a call fixes, else None."""
+    sizes = {t.shape[0] for arg in args for t in _leaves(arg)}
+    return sizes.pop() if len(sizes) == 1 else None
 
 
 PROBED_BATCHES = (83, 89)  # Keras' own: a slice of a batch (x[:2], x[::3]) tells them apart
@@ -575,7 +583,8 @@ class Functional(Model):
             layer = layers[spec["layer"]]
             if not spec["args"]:
                 node = Node(layer)
-                node.outputs = (KerasTensor((None,) + layer.shape, layer.dtype, node),)
+                node.outputs = (KerasTensor((layer.batch_size,) + layer.shape, layer.dtype,
+                                            node),)
                 made.append(node.outputs)
                 continue
             kwargs = {k: tensor(v) if _is_ref(v) else v for k, v in spec["kwargs"].items()}

@@ -295,3 +295,16 @@ def test_get_layer_names_the_layers_by_their_keras_names():
     with pytest.raises(ValueError, match=r"no layer named 'nope'; the layers are "
                                          r"\['input_layer(_\d+)?', 'dense(_\d+)?', 'out'\]"):
         model.get_layer("nope")
+
+
+def test_an_inputs_batch_size_is_kept_through_the_layers_and_a_save(tmp_path):
+    """keras.Input(batch_size=4): the outputs were (None, 2), and a saved model's input
+    came back (None, 6)."""
+    inputs = keras.Input((6,), batch_size=4)
+    model = keras.Model(inputs, layers.Dense(2)(layers.Dense(3)(inputs)))
+    assert model.input_shape == (4, 6) and model.output_shape == (4, 2)
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert loaded.input_shape == (4, 6) and loaded.output_shape == (4, 2)
+    x = np.ones((4, 6), np.float32)
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
