@@ -28,6 +28,8 @@ import types
 
 import numpy as np
 
+from .own_code import rungrads_own
+
 _PLAIN = (int, float, complex, str, bytes, bool, type(None), np.generic)
 _LOADS = frozenset({"LOAD_GLOBAL", "LOAD_NAME"})
 _LOCAL_LOADS = frozenset({"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_DEREF"})
@@ -321,23 +323,16 @@ def _value_chains(value, followed, calls, depth):
         yield from _method_chains(value.__self__, value.__func__, followed, calls, depth)
     elif isinstance(value, types.FunctionType) and value.__code__ not in followed \
             and depth < 4:
-        if not _framework_code(value):  # (the user's: its globals are read at each call too)
+        if not rungrads_own(value):  # (the user's: its globals are read at each call too)
             calls.append((None, value))
         yield from _all_chains(value, _Roots(value, (), {}, (), {}), (), {}, followed, calls,
                                depth + 1)
 
 
-_FRAMEWORK = frozenset({"autograd", "nn", "optim"})
-
-
 def _framework_model(obj):
     """Whether obj is one of rungrad's models or layers (its class from autograd, nn, optim)."""
     return isinstance(getattr(type(obj), "forward", None), types.FunctionType) and \
-        _framework_code(type(obj).forward)
-
-
-def _framework_code(function):
-    return (function.__module__ or "").split(".")[0] in _FRAMEWORK
+        rungrads_own(type(obj).forward)
 
 
 def _own_forward(obj):
@@ -347,7 +342,7 @@ def _own_forward(obj):
     tell captures of their changes themselves (nn.Module)."""
     for name in ("forward", "call", "__call__"):  # (__call__: a callable object of theirs)
         method = getattr(type(obj), name, None)
-        if isinstance(method, types.FunctionType) and not _framework_code(method):
+        if isinstance(method, types.FunctionType) and not rungrads_own(method):
             return method
     return None
 
@@ -366,7 +361,7 @@ def _forward_chains(obj, followed, calls, depth):
         for child in children() if callable(children) else ():
             yield from _forward_chains(child, followed, calls, depth + 1)
         for held in vars(obj).values():  # (the user's function a layer runs: nn.Lambda's)
-            if isinstance(held, types.FunctionType) and not _framework_code(held):
+            if isinstance(held, types.FunctionType) and not rungrads_own(held):
                 yield from _value_chains(held, followed, calls, depth + 1)
         return
     calls.append((obj, forward))

@@ -20,6 +20,7 @@ import numpy as np
 
 from .backend import get_array_module, is_gpu_array
 from .config import anomaly_mode, grad_mode
+from .own_code import rungrads_own
 from .variable import Mutations, Variable, as_variable, share_version, wrap
 
 _ndarray = np.ndarray
@@ -360,14 +361,11 @@ def _convert_inputs(inputs, func):
 _KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 2}  # which array a scalar follows
 
 
-_OWN_PACKAGES = frozenset({"autograd", "nn", "optim"})
-
-
 def _users_own(func, exc):
     """exc where `func` is a Function the user wrote (the traceback then shows their line),
     else None: NumPy's insides of rungrad's own ops tell a user nothing."""
     defined = getattr(func, "definition", type(func))  # (a PyTorch-style Function's class)
-    return None if defined.__module__.partition(".")[0] in _OWN_PACKAGES else exc
+    return None if rungrads_own(defined) else exc
 
 
 def _op_error(func, inputs, exc):

@@ -96,23 +96,20 @@ def numerical_gradient(f, x, h=1e-4):
     if not data.flags.c_contiguous:  # (else reshape would copy, and f see no step)
         raise TypeError("numerical_gradient: x must be a contiguous array, moved in place "
                         "(np.ascontiguousarray(...) it first)")
-    grad, flat = np.zeros(data.shape), data.reshape(-1)
+    flat = data.reshape(-1)
+    grad = np.zeros(flat.size)
     with no_grad():  # (each call's value alone is read)
         for j in range(flat.size):
             original = flat[j]
             try:
                 flat[j] = original + h
-                higher = float(_value(f(x)))
+                higher = float(_data(f(x), "numerical_gradient"))
                 flat[j] = original - h
-                lower = float(_value(f(x)))
+                lower = float(_data(f(x), "numerical_gradient"))
             finally:
                 flat[j] = original
-            grad.reshape(-1)[j] = (higher - lower) / (2 * h)
-    return grad
-
-
-def _value(y):
-    return y.data if isinstance(y, Variable) else y
+            grad[j] = (higher - lower) / (2 * h)
+    return grad.reshape(data.shape)
 
 
 def numerical_grad(f, *inputs, eps=1e-6, grad_outputs=None):

@@ -350,8 +350,9 @@ def _opened_npz(path):
         raise _unreadable(path, exc) from None
     with archive:
         try:
-            if MODEL_MEMBER in archive:  # model.save's file: its weights (as Keras' load_weights
-                from .training.saving import saved_weights  # reads a .keras file's)
+            if MODEL_MEMBER in archive:  # model.save's file: its weights, as Keras'
+                # load_weights reads a .keras file's
+                from .training.saving import saved_weights  # (it builds on this module)
                 arrays = saved_weights(archive, path)
             else:
                 arrays = OrderedDict(_entry(archive, name) for name in archive.names)

@@ -12,14 +12,10 @@ def bilinear(input1, input2, weight, bias=None):
     float64 or integer batch meets a float32 layer)."""
     w = float_input(weight, "bilinear")
     b = None if bias is None else float_input(bias, "bilinear")
-    x1, x2 = (_in_dtype(as_variable(x, who="bilinear"), w.dtype) for x in (input1, input2))
+    x1, x2 = (astype(as_variable(x, who="bilinear"), w.dtype) for x in (input1, input2))
     _check_shapes(x1, x2, w, b)
     y = einsum("...i,oij,...j->...o", x1, w, x2)
     return y if b is None else y + b
-
-
-def _in_dtype(x, dtype):
-    return x if x.dtype == dtype else astype(x, dtype)
 
 
 def _check_shapes(x1, x2, w, b):

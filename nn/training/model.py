@@ -31,6 +31,7 @@ from autograd.arguments import nonnegative_int, positive_int
 from autograd.backend import array_of, to_cpu
 from autograd.capture import capture, run_replayed
 from autograd.config import no_grad, test_mode, train_behaviour, train_mode
+from autograd.own_code import rungrads_own
 
 from .. import constraints, regularizers
 from ..call_losses import (
@@ -134,7 +135,7 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         elif _symbolic_arguments(args, kwargs):
             cls = _functional_form(cls)
         model = super().__new__(cls)
-        if cls.__module__.partition(".")[0] != "nn":  # a user's subclass: Keras' auto config
+        if not rungrads_own(cls):  # a user's subclass: Keras' auto config
             object.__setattr__(model, "_constructed_with", plain_arguments(cls, args, kwargs))
         return model
 
@@ -1089,11 +1090,12 @@ def plain_arguments(cls, args, kwargs):
     every value is plain (numbers, strings, None, and lists, tuples and dicts of them), which
     Keras 3 records as the config of a class without a get_config; else None."""
     try:
-        bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+        signature = inspect.signature(cls.__init__)
+        bound = signature.bind(None, *args, **kwargs)
     except (TypeError, ValueError):
         return None
     given = dict(list(bound.arguments.items())[1:])
-    for name, parameter in inspect.signature(cls.__init__).parameters.items():
+    for name, parameter in signature.parameters.items():
         if parameter.kind is inspect.Parameter.VAR_KEYWORD:
             given.update(given.pop(name, {}))
         elif parameter.kind is inspect.Parameter.VAR_POSITIONAL and given.get(name):

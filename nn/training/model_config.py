@@ -22,6 +22,7 @@ import numpy as np
 
 import optim
 from autograd.backend import to_cpu
+from autograd.own_code import rungrads_own
 
 from ..containers import ModuleList
 from ..layers.config import (
@@ -549,7 +550,7 @@ def constructor_config(module):
     cls = type(module)
     if takes_no_arguments(cls):
         return {}
-    if cls.__module__.split(".")[0] == "nn":
+    if rungrads_own(cls):
         return init_config(module)
     return vars(module).get("_constructed_with")
 
@@ -558,7 +559,7 @@ def _users_class(cls):
     """The user's Model subclass a functional model was made as (`class Custom(keras.Model)`
     given inputs and outputs), else None for nn.keras' own Functional."""
     cls = vars(cls).get("functional_form_of", cls)  # (the class _functional_form made)
-    return None if cls.__module__.partition(".")[0] == "nn" else cls
+    return None if rungrads_own(cls) else cls
 
 
 def as_subclass(model, cls):
