@@ -39,6 +39,7 @@ from .normalization import (
     BatchNormalization,
     GroupNormalization,
     LayerNormalization,
+    RMSNormalization,
     UnitNormalization,
 )
 from .operation import Operation
@@ -101,7 +102,8 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "SpatialDropout2D", "SpatialDropout3D",
            "Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",
            "Conv3DTranspose", "BatchNormalization",
-           "LayerNormalization", "UnitNormalization", "Dot", "Cropping1D", "Cropping2D",
+           "LayerNormalization", "RMSNormalization", "UnitNormalization", "Dot", "Cropping1D",
+           "Cropping2D",
            "Cropping3D", "Identity", "MultiHeadAttention", "Attention", "GroupNormalization",
            "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D",
            "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "GlobalAveragePooling1D",

@@ -47,8 +47,9 @@ def _alias(attribute, doc):
     return property(lambda layer: getattr(layer, attribute), doc=doc)
 
 
-class _KerasNormalization(KerasLayer):
-    """Keras' axis argument and the gamma/beta names of the parameters weight and bias."""
+class _OnAxes(KerasLayer):
+    """A layer normalizing each sample over Keras' `axis` (an int or a list of ints), built
+    for those axes' sizes (normalized_shape) at its first input."""
 
     def _axes(self, ndim):
         """The axes (sorted, non-negative) `axis` names for an input of `ndim` axes; a
@@ -59,6 +60,38 @@ class _KerasNormalization(KerasLayer):
             raise ValueError(f"{self.who}: axis={self.axis} does not fit an input with "
                              f"{ndim} axes (the batch axis 0 cannot be one)")
         return tuple(axes)
+
+    def _normalized_input(self, x, layout):
+        """x as a Variable of 2 to 32 axes (`layout` names them in the error), the axes
+        `axis` normalizes and their sizes."""
+        x = self._input(x, tuple(range(2, 33)), layout)
+        axes = self._axes(x.ndim)
+        return x, axes, tuple(x.shape[a] for a in axes)
+
+    def _built_for(self, x, shape):
+        """Build the layer for the normalized axes' sizes `shape` at the first call; later,
+        a ValueError when x's differ from those it was built for."""
+        if self.normalized_shape is None:
+            self.build(shape, like=x.data)
+        elif shape != self.normalized_shape:
+            raise ValueError(f"{self.who}: the input of shape {tuple(x.shape)} has sizes "
+                             f"{shape} on axis {self.axis}, the layer was built for "
+                             f"{self.normalized_shape}")
+
+    def _shape_to_build(self, shape):
+        """The normalized axes' sizes: `shape` itself, or those sizes in Keras' input_shape
+        ((None, 8): its batch axis first)."""
+        shape = tuple(shape)
+        if len(shape) > 1 and shape[0] is None:
+            full, shape = shape, tuple(shape[a] for a in self._axes(len(shape)))
+            if None in shape:
+                raise ValueError(f"{self.who}: input_shape {full[1:]} does not give the sizes "
+                                 f"of axis {self.axis}")
+        return shape
+
+
+class _KerasNormalization(_OnAxes):
+    """Keras' gamma/beta names of the parameters weight and bias."""
 
     gamma = _alias("weight", "Keras' name of the scale, the parameter weight (None with "
                              "scale=False)")
@@ -269,13 +302,7 @@ class LayerNormalization(_KerasNormalization, Module):
     def build(self, shape, like=None):
         """Make weight (ones) and bias (zeros) of `shape`, the normalized axes' sizes, or of
         those sizes in Keras' input_shape ((None, 8): its batch axis first)."""
-        shape = tuple(shape)
-        if len(shape) > 1 and shape[0] is None:  # (Keras' input_shape)
-            full, shape = shape, tuple(shape[a] for a in self._axes(len(shape)))
-            if None in shape:
-                raise ValueError(f"{self.who}: input_shape {full[1:]} does not give the sizes "
-                                 f"of axis {self.axis}")
-        self.normalized_shape = shape
+        self.normalized_shape = self._shape_to_build(shape)
         present = {"weight": self.scale, "bias": self.center}
         make_parameters(self, {n: self.normalized_shape for n, has in present.items() if has},
                         np.float32)
@@ -298,23 +325,6 @@ class LayerNormalization(_KerasNormalization, Module):
         self._built_for(x, shape)
         moved, inverse = _moved_to(x, axes, "end")  # nn's layer_norm: the last axes
         return _back(layer_norm(moved, shape, self.weight, self.bias, self.eps), inverse)
-
-    def _normalized_input(self, x, layout):
-        """x as a Variable of 2 to 32 axes (`layout` names them in the error), the axes
-        `axis` normalizes and their sizes."""
-        x = self._input(x, tuple(range(2, 33)), layout)
-        axes = self._axes(x.ndim)
-        return x, axes, tuple(x.shape[a] for a in axes)
-
-    def _built_for(self, x, shape):
-        """Build the layer for the normalized axes' sizes `shape` at the first call; later,
-        a ValueError when x's differ from those it was built for."""
-        if self.normalized_shape is None:
-            self.build(shape, like=x.data)
-        elif shape != self.normalized_shape:
-            raise ValueError(f"{self.who}: the input of shape {tuple(x.shape)} has sizes "
-                             f"{shape} on axis {self.axis}, the layer was built for "
-                             f"{self.normalized_shape}")
 
     def extra_repr(self):
         return (f"axis={self.axis}, epsilon={self.eps}, center={self.center}, "
@@ -372,5 +382,64 @@ class UnitNormalization(Module, KerasLayer):
     get_config = init_config
 
 
+class RMSNormalization(_OnAxes, Module):
+    """Keras' root-mean-square normalization: each sample divided by sqrt(mean(x^2) +
+    epsilon), the mean over `axis` (an int or a list of ints; default -1), then scaled by
+    the parameter `scale` (ones, of the normalized axes' sizes, built at the first input
+    unless input_shape says them). Unlike LayerNormalization it subtracts no mean and has
+    no offset."""
+
+    supports_masking = True
+
+    def __init__(self, axis=-1, epsilon=1e-6, *, name=None, input_shape=None):
+        super().__init__()
+        who = type(self).__name__
+        self.axis = _axis_argument(axis, who, several=True)
+        self.eps = real_scalar(epsilon, "epsilon", who)
+        if not self.eps > 0:
+            raise ValueError(f"{who}: epsilon must be > 0, got {epsilon}")
+        self._keras_arguments(name, input_shape)
+        self.unbuild()
+        if self.declared_input_shape is not None:
+            self.build((None,) + self.declared_input_shape)
+
+    epsilon = _alias("eps", "Keras' name of eps, added to the mean square")
+
+    @property
+    def built(self):
+        return self.normalized_shape is not None
+
+    def unbuild(self):
+        """Forget the normalized shape: scale becomes a placeholder."""
+        self.normalized_shape = None
+        hold_placeholders(self, {"scale": True}, np.float32)
+
+    def build(self, shape, like=None):
+        """Make scale (ones) of `shape`, the normalized axes' sizes, or of those sizes in
+        Keras' input_shape ((None, 8): its batch axis first)."""
+        self.normalized_shape = self._shape_to_build(shape)
+        make_parameters(self, {"scale": self.normalized_shape}, np.float32)
+        self.scale.data[...] = 1
+        follow_device(self, like)
+
+    def size_from_state(self, shapes):
+        """The normalized shape that loading a scale of shapes["scale"] implies."""
+        if "scale" not in shapes:
+            raise ValueError(f"{self.who}: no scale among the arrays to load ({shapes})")
+        return tuple(shapes["scale"])
+
+    def forward(self, x):
+        x, axes, shape = self._normalized_input(floating(as_variable(x, who=self.who)),
+                                                "(N, ..., F)")
+        self._built_for(x, shape)
+        moved, inverse = _moved_to(x, axes, "end")  # nn's rms_norm: the last axes
+        return _back(F.rms_norm(moved, shape, self.scale, self.eps), inverse)
+
+    get_config = init_config
+
+    def extra_repr(self):
+        return f"axis={self.axis}, epsilon={self.eps}, shape={self.normalized_shape}"
+
+
 __all__ = ["BatchNormalization", "LayerNormalization", "UnitNormalization",
-           "GroupNormalization"]
+           "GroupNormalization", "RMSNormalization"]

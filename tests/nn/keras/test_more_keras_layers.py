@@ -139,6 +139,44 @@ def test_group_normalization_gradients_saving_and_refusals(tmp_path):
     assert unsplit(np.zeros((2, 6))).shape == (2, 6)  # (the refused input built nothing)
 
 
+@pytest.mark.parametrize("axis, moved", [(-1, (0, 1, 2, 3)), (1, (0, 2, 3, 1)),
+                                         ([1, 3], (0, 2, 1, 3))])
+def test_rms_normalization_is_torch_rms_norm_over_keras_axes(axis, moved):
+    torch = pytest.importorskip("torch")
+    x = RNG.standard_normal((2, 3, 4, 5))
+    layer = layers.RMSNormalization(axis)
+    layer(x)
+    layer.scale.data[...] = RNG.standard_normal(layer.scale.shape)
+    shape = layer.scale.shape
+    theirs = torch.nn.functional.rms_norm(
+        torch.from_numpy(x.transpose(moved)), shape,
+        torch.from_numpy(layer.scale.data.astype(np.float64)), eps=1e-6).numpy()
+    np.testing.assert_allclose(layer(x).data, theirs.transpose(np.argsort(moved)),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_rms_normalization_gradients_saving_and_refusals(tmp_path):
+    layer = layers.RMSNormalization()
+    x = RNG.standard_normal((2, 3, 4))
+    layer(x)
+    assert layer.get_weights()[0].shape == (4,) and layer.built
+    layer.double()
+    assert_gradients_match(layer, x, order=2)
+    model = keras.Sequential([keras.Input(shape=(3, 4)), layers.RMSNormalization(axis=[1, 2]),
+                              layers.Flatten(), layers.Dense(2)])
+    model.layers[0].scale.data[...] = RNG.standard_normal((3, 4))
+    loaded = saved_and_loaded(model, x, tmp_path / "r.keras", rtol=1e-5)
+    assert loaded.layers[0].get_config()["axis"] == [1, 2]
+    np.testing.assert_array_equal(loaded.layers[0].scale.data, model.layers[0].scale.data)
+    with pytest.raises(ValueError, match=r"RMSNormalization: the input of shape \(2, 3, 6\) "
+                                         r"has sizes \(6,\) on axis -1"):
+        layer(np.zeros((2, 3, 6)))
+    with pytest.raises(ValueError, match="epsilon must be > 0"):
+        layers.RMSNormalization(epsilon=0)
+    with pytest.raises(ValueError, match="batch axis"):
+        layers.RMSNormalization(axis=0)(np.zeros((2, 3)))
+
+
 @pytest.mark.parametrize("settings", [dict(depth_multiplier=2, strides=2, padding="same"),
                                       dict(dilation_rate=2, use_bias=False),
                                       dict(data_format="channels_first")])
