@@ -172,6 +172,7 @@ def _mark_non_finite(drawing, func, inputs, outputs, gxs):
     """Outline in red the inputs and outputs holding NaN/Inf, and the inputs whose gradient
     (from `gxs`, in backward) does, with that gradient on their label."""
     from .array_text import array_text
+    from .function import op_title
     for v in (*inputs, *outputs):
         problem = _non_finite(v.data)
         if problem:
@@ -179,12 +180,13 @@ def _mark_non_finite(drawing, func, inputs, outputs, gxs):
     for x, gx in zip(inputs, gxs):
         if gx is not None and _non_finite(array_of(gx)):
             grad = array_of(gx)
-            drawing.mark(x, f"grad from {type(func).__name__}: {array_text(grad)}")
+            drawing.mark(x, f"grad from {op_title(func)}: {array_text(grad)}")
 
 
 def _message(func, inputs, phase, problem, site):
     shapes = ", ".join(f"{tuple(x.shape)} {x.dtype}" for x in inputs) or "none"
-    return (f"detect_anomaly: {type(func).__name__} {phase}: {problem}\n"
+    from .function import op_title
+    return (f"detect_anomaly: {op_title(func)} {phase}: {problem}\n"
             f"  op inputs (shape dtype): {shapes}\n"
             f"  {_describe_site(site)}")
 

@@ -15,6 +15,7 @@ from importlib import resources
 from .array_text import array_text
 from .atomic import write_bytes
 from .backward_trace import record_backward
+from .function import op_title
 from .graph import NO_GRAD, check_folder, get_dot_graph, render_bytes, shown_name
 from .variable import Variable
 
@@ -113,8 +114,8 @@ def _before_hooks(x):
 
 
 def _caption(func, number, n_steps, received, sent):
-    rule = _rule(type(func).__doc__)
-    what = f"{type(func).__name__} ({rule})" if rule else type(func).__name__
+    rule = _rule(func.__doc__)  # (a PyTorch-style Function's call holds its class' own)
+    what = f"{op_title(func)} ({rule})" if rule else op_title(func)
     parts = ", ".join(f"{s['grad']} to {s['to']}" for s in sent) or "nothing that needs a grad"
     return (f"Step {number} of {n_steps}: {what} receives gy = "
             f"{', '.join(received) or '—'} and sends {parts}.")

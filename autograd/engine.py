@@ -699,7 +699,8 @@ def _fit_grad(gx, x, on_arrays, func=None):
     call_op, sum_to, as_type = _fitting_ops()
     if data.shape != x.data.shape:
         if not _broadcasts_to(x.data.shape, data.shape):
-            who = "a backward" if func is None else f"the backward of {type(func).__name__}"
+            from .function import op_title
+            who = "a backward" if func is None else f"the backward of {op_title(func)}"
             raise ValueError(f"{who} gave a gradient of shape {data.shape} for an input of "
                              f"shape {x.data.shape} (a gradient has its input's shape, or one "
                              "the input broadcasts to)")
@@ -716,7 +717,8 @@ def _miscounted(func, gxs):
 
 
 def _count_error(func, gxs):
-    return RuntimeError(f"the backward of {type(func).__name__} returned {len(gxs)} "
+    from .function import op_title
+    return RuntimeError(f"the backward of {op_title(func)} returned {len(gxs)} "
                         f"gradient(s) for its {len(func.inputs)} input(s): one per input, "
                         "None for an input without one")
 

@@ -298,6 +298,13 @@ def _cut_error(x, func):
                         "without a gradient, use x.detach()")
 
 
+def op_title(func):
+    """The name graphs and messages give an op: its `label` (a str) where it has one (a
+    PyTorch-style Function's call: its class'), else its class'."""
+    label = getattr(func, "label", None)
+    return label if isinstance(label, str) else type(func).__name__
+
+
 def _owner(cls, name):
     """The class in cls's method resolution order whose own attribute `name` cls uses."""
     return next(klass for klass in cls.__mro__ if name in vars(klass))

@@ -10,6 +10,8 @@ import warnings
 
 from .array_text import array_text, number_text
 from .atomic import write_bytes
+from .backend import array_of
+from .function import op_title
 from .long_edges import far_read_leaves, longest_chain, readers_first
 from .variable import Variable
 from .walk import functions_behind
@@ -156,7 +158,7 @@ class Drawing:
         if self.values:
             parts.append("value: " + array_text(v.data))
         if self.grads:
-            parts.append("grad: " + (NO_GRAD if v.grad is None else array_text(v.grad.data)))
+            parts.append("grad: " + (NO_GRAD if v.grad is None else array_text(array_of(v.grad))))
         style = f'style={_COPY if dashed else "filled"}, fillcolor="{_FILL[role]}"'
         if id(v) in self._marks:
             parts.extend(self._marks[id(v)])
@@ -173,13 +175,14 @@ class Drawing:
         inputs = func.inputs if inputs is None else inputs
         if outputs is None:
             outputs = [y for y in (ref() for ref in func.outputs) if y is not None]
-        recorded_at = getattr(func, "recorded_at", None)
+        # (an op not recorded yet, one anomaly mode caught in forward, read its inputs now)
+        recorded_at = vars(func).get("recorded_at")
         for x in inputs:
             _check_recorded_once(x, self.who)
             if (self.values and recorded_at is not None and x._version > recorded_at
                     and _STALE not in self._marks.get(id(x), ())):
                 self.mark(x, _STALE)  # (its value is not the one that made the outputs)
-        parts = [getattr(func, "label", type(func).__name__), *self._marks.get(id(func), ())]
+        parts = [op_title(func), *self._marks.get(id(func), ())]
         fill = "#f4a3a3" if id(func) in self._marks else "#c9daf8"
         label = "\\n".join(escape(p) for p in parts)
         self.lines.append(f'  {id(func)} [label="{label}", shape=box, style=filled, '

@@ -75,10 +75,16 @@ class TorchStyleCall(Function):
         self.arrays_at = [k for k, arg in enumerate(args) if _is_array(arg)]
         self.ctx, self.given, self.made = Context(), {}, ()
         self.ctx._graph_of = self._graph_of
+        self.__doc__ = definition.__doc__  # (what a graph's step-through says of the op)
 
     @property
     def name(self):
         return self.definition.__name__.lower()
+
+    @property
+    def label(self):
+        """The user's class name, as graphs and anomaly messages show the op."""
+        return self.definition.__name__
 
     def __call__(self, *inputs):
         # (in forward too, as PyTorch's: whether each argument will want a gradient)

@@ -226,6 +226,42 @@ def test_backward_anomaly_marks_the_input_with_its_bad_gradient(tmp_path, drawn)
     assert "Mul" not in dot and "Sum" not in dot  # drawn up to the failing op
 
 
+def test_an_input_updated_before_the_failing_op_is_not_called_changed(tmp_path, drawn):
+    # (an optimizer's step bumps a parameter's version: the op that fails reads the new value)
+    w = Variable(np.array([1.0, -2.0]), name="w")
+    w.data -= 1.0
+    w.bump_version()
+    with detect_anomaly(plot=tmp_path / "a.svg"), np.errstate(all="ignore"):
+        with pytest.raises(FloatingPointError):
+            log(w)
+    assert "changed in place" not in drawn["a.svg"]
+
+
+class _TorchStyleLog(Function):
+    """y = log x, written the PyTorch way"""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx, gy):
+        x, = ctx.saved_tensors
+        return gy / x
+
+
+def test_a_pytorch_style_function_is_named_by_its_class(tmp_path, drawn):
+    from autograd import get_dot_graph
+    x = Variable(np.array([-1.0, 2.0]), name="x")
+    with np.errstate(all="ignore"):
+        assert "_TorchStyleLog" in get_dot_graph(_TorchStyleLog.apply(x))
+        with detect_anomaly(plot=tmp_path / "a.svg"), pytest.raises(
+                FloatingPointError, match="detect_anomaly: _TorchStyleLog forward"):
+            _TorchStyleLog.apply(x)
+    assert 'label="_TorchStyleLog\\nforward' in drawn["a.svg"]
+
+
 def test_no_anomaly_no_file(tmp_path):
     with detect_anomaly(plot=tmp_path / "anomaly.svg"):
         (exp(Variable(np.array([1.0]))) * 2).sum().backward()

@@ -286,3 +286,31 @@ def test_a_bytes_path_names_an_html_page(tmp_path):
     loss, _, _ = _loss()
     ag.plot_backward(loss, os.fsencode(tmp_path / "bp.html"))
     assert (tmp_path / "bp.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+@needs_dot
+def test_a_pytorch_style_function_s_step_is_its_class_and_rule(tmp_path):
+    """It was 'TorchStyleCall (One call of a PyTorch-style Function ...)', the wrapper's."""
+    class Cube(ag.Function):
+        """y = x^3; dy/dx = 3x^2"""
+
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, gy):
+            x, = ctx.saved_tensors
+            return 3 * gy * x ** 2
+
+    x = Variable(np.array([1.0, -2.0]), name="x")
+    frames = _frames(ag.plot_backward(ag.sum(Cube.apply(x)), tmp_path / "bp.html"))
+    assert frames[2]["caption"].startswith("Step 2 of 2: Cube (y = x^3; dy/dx = 3x^2) receives")
+
+
+def test_a_grad_set_by_hand_to_a_number_is_drawn():
+    x = Variable(np.array([1.0]), name="x")
+    y = x * x
+    x.grad = 5.0
+    assert "grad: 5" in ag.get_dot_graph(y, grads=True)
