@@ -154,7 +154,7 @@ def _tuple_index(x, indices):
     for i in indices:
         # (its values build the writes: a captured step refuses an argument's, an op's)
         read_in_python(i, "an index of index_put")
-        array = as_array(i.data if isinstance(i, Variable) else i)
+        array = as_array(i.data.copy() if isinstance(i, Variable) else i)  # (as it is now)
         if array.dtype.kind not in "iub":
             raise TypeError(f"index_put: indices must hold integers or booleans, got dtype "
                             f"{array.dtype}")

@@ -4,7 +4,7 @@ import builtins
 import numpy as np
 
 from ..backend import float64_if_integer, get_array_module, scalar_broadcast, silently
-from ..function import Function, call_op
+from ..function import Function, ReturnsViews, call_op
 from ..spec import Axes, Choice, Draw, Spec
 from ..variable import Variable, as_variable, torch_axis, wrap
 from .accumulation import accumulator, reduced, widened
@@ -213,7 +213,7 @@ class SumTo(Function):
     backward_data = backward  # written for both
 
 
-class BroadcastTo(Function):
+class BroadcastTo(ReturnsViews, Function):
     """y = x broadcast to `shape`"""
 
     input_specs = (Spec(),)

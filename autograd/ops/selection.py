@@ -93,8 +93,9 @@ def masked_fill(x, mask, value):
 
 def boolean_mask(mask, x, who):
     """(mask as an array on x's device, the shape it and x broadcast to, None if they do
-    not); a TypeError naming `who` unless the mask is boolean."""
-    mask = as_array(mask.data if isinstance(mask, Variable) else mask, like=x.data)
+    not); a TypeError naming `who` unless the mask is boolean. A Variable's array is
+    copied: changed in place after the op, it must not move backward's gradient."""
+    mask = as_array(mask.data.copy() if isinstance(mask, Variable) else mask, like=x.data)
     if mask.dtype != bool:
         raise TypeError(f"{who}: mask must be boolean, got dtype {mask.dtype}")
     try:

@@ -21,15 +21,25 @@ def float_input(x, who):
 def integer_index(index, who, replayed=False):
     """An index argument (an array, a list or a Variable) as an integer array; any other
     dtype (float, bool) raises a TypeError naming `who` and the dtype. A Variable's values
-    are read in Python (a captured step refuses that of an argument or an op's result),
-    unless the caller gives the Variable itself on to an op that a replay refreshes
-    (`replayed`: get_item's index, GetItem.refresh_index)."""
+    are read in Python (a copy; a captured step refuses that of an argument or an op's
+    result), unless the caller gives the Variable itself on to an op that a replay refreshes
+    and that checks its version at backward (`replayed`: get_item's index,
+    GetItem.refresh_index)."""
     if not replayed:  # (argmax's guarded array too)
         read_in_python(index, f"the index of {who}")
-    index = as_array(index.data if isinstance(index, Variable) else index)
+    index = _values_now(index) if not replayed else as_array(
+        index.data if isinstance(index, Variable) else index)
     if index.dtype.kind not in "iu":
         raise TypeError(f"{who}: index must hold integers, got dtype {index.dtype}")
     return index
+
+
+def _values_now(index):
+    """An index's array as it is now: a Variable's copied, so that a change to the Variable
+    in place after the op cannot move the gradient that backward scatters with it."""
+    if isinstance(index, Variable):
+        return as_array(index.data).copy()
+    return as_array(index)
 
 
 def real_scalar(value, name, who):

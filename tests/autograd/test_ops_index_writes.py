@@ -237,3 +237,58 @@ ERRORS = [
 def test_bad_arguments_are_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+_MASK = [[True, False], [False, True], [True, True], [False, False]]
+
+
+@pytest.mark.parametrize("op", ["index_add", "scatter", "scatter_add", "index_put",
+                                "index_put_acc", "index_copy", "masked_scatter",
+                                "masked_select"])
+def test_an_index_changed_in_place_after_the_op_does_not_move_the_gradient(op):
+    """The ops kept the index Variable's array itself: changed in place before backward, it
+    sent the source's gradient to the new positions ([4, 3], not [1, 3], for index_add)."""
+    def run(change):
+        x = Variable(np.arange(8.0).reshape(4, 2))
+        s = Variable(np.arange(6.0).reshape(3, 2) + 10)
+        idx = Variable(np.array([[0, 0], [2, 1], [1, 2]] if "scatter" == op[:7] and
+                                op != "masked_scatter" else [2, 0, 1]), requires_grad=False)
+        mask = Variable(np.array(_MASK), requires_grad=False)
+        y = {"index_add": lambda: ag.index_add(x, 0, idx, s),
+             "scatter": lambda: ag.scatter(x, 0, idx, s),
+             "scatter_add": lambda: ag.scatter_add(x, 0, idx, s),
+             "index_put": lambda: ag.index_put(x, (idx,), s),
+             "index_put_acc": lambda: ag.index_put(x, (idx,), s, accumulate=True),
+             "index_copy": lambda: ag.index_copy(x, 0, idx, s),
+             "masked_scatter": lambda: ag.masked_scatter(x, mask, s),
+             "masked_select": lambda: ag.masked_select(x, mask)}[op]()
+        loss = (y * y).sum()
+        if change:
+            idx[0] = 3 if idx.ndim == 1 else idx[0]
+            idx.data[0] = 3
+            mask[3, 0] = True
+        loss.backward()
+        return x.grad.data, None if s.grad is None else s.grad.data
+    for before, after in zip(run(False), run(True)):
+        np.testing.assert_array_equal(before, after)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.uint16, np.uint64])
+def test_rows_picked_by_a_small_integer_index_get_their_gradient(dtype):
+    """Rows were scattered at index * row_size computed in the index's dtype: int16's 600 *
+    64 wrapped round to row 576; uint64 failed beside NumPy's intp."""
+    weight = Variable(np.zeros((1000, 64)))
+    index = np.array([100, 3, 3], dtype)
+    weight[index].sum().backward()
+    expected = np.zeros((1000, 64))
+    np.add.at(expected, index.astype(np.intp), 1.0)
+    np.testing.assert_array_equal(weight.grad.data, expected)
+
+
+def test_an_expanded_variable_shares_its_base_s_version():
+    a = Variable(np.array([[1.0], [2.0]]), requires_grad=False)
+    x = Variable(np.ones((2, 3)))
+    y = (x * a.expand(2, 3)).sum()
+    a[0, 0] = 100.0
+    with pytest.raises(RuntimeError, match="modified in place"):
+        y.backward()
