@@ -20,6 +20,7 @@ import numpy as np
 
 from .backend import get_array_module, is_gpu_array
 from .config import anomaly_mode, grad_mode
+from .element_count import ElementCount
 from .own_code import rungrads_own
 from .variable import Mutations, Variable, as_variable, share_version, wrap
 
@@ -417,9 +418,11 @@ def modified_error(func, var, role):
 # Python's numbers, and NumPy's real scalars (`x / np.sqrt(d)`), which PyTorch also takes as
 # plain numbers, so a float32 Variable stays float32 beside them (beside an integer or bool
 # Variable a NumPy scalar keeps NumPy's rule: int8 + np.int64(1000) is int64).
+# ElementCount (x.size) is an int too: `loss.sum() / x.size` keeps float32, as PyTorch's
+# `/ x.numel()`.
 PY_SCALARS = frozenset([float, int, bool, np.bool_, np.float16, np.float32, np.float64,
                         np.longdouble, np.int8, np.int16, np.int32, np.int64,
-                        np.uint8, np.uint16, np.uint32, np.uint64])
+                        np.uint8, np.uint16, np.uint32, np.uint64, ElementCount])
 _constants = {}
 
 

@@ -33,6 +33,7 @@ from ..training.losses import (
     CompiledLoss,
     categorical_cross_entropy,
     keras_named_loss,
+    one_hot_target,
     sparse_categorical_cross_entropy,
 )
 from ..training.masking import carried_mask
@@ -198,7 +199,7 @@ _cosine_similarity = _per_row(F.cosine_similarity_loss)
 
 def cosine_similarity(y_true, y_pred, axis=-1):
     """Keras' cosine_similarity function: each sample's loss over `axis` (the last only)."""
-    _last_axis_only(axis, "cosine_similarity")
+    _last_axis_only(axis, "cosine_similarity", y_pred)
     return _cosine_similarity(y_true, y_pred)
 
 
@@ -241,6 +242,14 @@ class CosineSimilarity(_elementwise("CosineSimilarity", "cosine_similarity",
                  dtype=None):
         _last_axis_only(axis, "CosineSimilarity")
         super().__init__(reduction, name, dtype)
+        self.axis = axis
+
+    def call(self, y_true, y_pred):
+        _last_axis_only(self.axis, "CosineSimilarity", y_pred)
+        return super().call(y_true, y_pred)
+
+    def get_config(self):
+        return dict(super().get_config(), axis=self.axis)
 
 
 class Huber(Loss):
@@ -275,6 +284,7 @@ class _CrossEntropy(Loss):
                  reduction="sum_over_batch_size", name=None, dtype=None):
         super().__init__(name, reduction, dtype)
         _last_axis_only(axis, type(self).__name__)
+        self.axis = axis
         if not 0.0 <= label_smoothing <= 1.0:
             raise ValueError(f"{type(self).__name__}: label_smoothing must be in [0, 1], got "
                              f"{label_smoothing!r}")
@@ -282,7 +292,7 @@ class _CrossEntropy(Loss):
 
     def get_config(self):
         return dict(super().get_config(), from_logits=self.from_logits,
-                    label_smoothing=self.label_smoothing, axis=-1)
+                    label_smoothing=self.label_smoothing, axis=self.axis)
 
     def compiled_form(self):
         fn = functools.partial(self.logits_loss, label_smoothing=self.label_smoothing) \
@@ -291,6 +301,7 @@ class _CrossEntropy(Loss):
                                 keras_object=self)
 
     def call(self, y_true, y_pred):
+        _last_axis_only(self.axis, type(self).__name__, y_pred)
         y_true, y_pred = same_rank(y_true, y_pred)
         logits = y_pred if self.from_logits else self.probabilities_to_logits(y_pred)
         return self.logits_loss(logits, y_true, reduction="none",
@@ -322,8 +333,9 @@ class BinaryCrossentropy(_CrossEntropy):
 
 class CategoricalCrossentropy(_CrossEntropy):
     """Keras' CategoricalCrossentropy of one-hot (or probability) rows: -sum t log p over the
-    last axis, p = softmax(y_pred) with from_logits, else y_pred normalized (clipped to
-    [1e-7, 1] first); targets smoothed to t (1 - s) + s / K."""
+    last axis, p = softmax(y_pred) with from_logits, else y_pred normalized, then clipped to
+    [1e-7, 1 - 1e-7] (Keras' order: a clipped entry is a constant); targets smoothed to
+    t (1 - s) + s / K."""
 
     compile_name = "categorical_crossentropy"
 
@@ -331,9 +343,23 @@ class CategoricalCrossentropy(_CrossEntropy):
     def logits_loss(logits, target, reduction="mean", label_smoothing=0.0):
         return categorical_cross_entropy(logits, target, reduction, label_smoothing)
 
+    def call(self, y_true, y_pred):
+        if self.from_logits:
+            return super().call(y_true, y_pred)
+        _last_axis_only(self.axis, type(self).__name__, y_pred)
+        y_true, y_pred = same_rank(y_true, y_pred)
+        p = clip(y_pred / y_pred.sum(axis=-1, keepdims=True), EPSILON, 1.0 - EPSILON)
+        target = one_hot_target(y_true, p)
+        if self.label_smoothing:
+            s = self.label_smoothing
+            target = target * (1.0 - s) + s / p.shape[-1]
+        return -(target * log(p)).sum(axis=-1)
+
     @staticmethod
     def probabilities_to_logits(p):
-        return log(clip(p, EPSILON, None))  # softmax(log p) = p / sum(p)
+        """log p clipped to [1e-7, 1 - 1e-7]: Keras' (TensorFlow's) sparse cross-entropy
+        of probabilities, whose softmax then normalizes them."""
+        return log(clip(p, EPSILON, 1.0 - EPSILON))
 
 
 class SparseCategoricalCrossentropy(_CrossEntropy):
@@ -379,15 +405,24 @@ def _class_label(value, who):
 EPSILON = 1e-7  # keras.backend.epsilon()
 
 
-def _last_axis_only(axis, who):
-    if axis not in (-1, None):
-        raise NotImplementedError(f"{who}: only axis=-1 (the classes on the last axis) is "
-                                  f"supported, got axis={axis!r}")
+def _last_axis_only(axis, who, y_pred=None):
+    """Refuse an `axis` other than the last of y_pred's (-1, None, or ndim - 1: Keras'
+    axis=1 of (N, C) rows); without y_pred (a constructor's check), any axis >= 0 waits for
+    the call's."""
+    if axis in (-1, None):
+        return
+    ndim = None if y_pred is None else np.ndim(getattr(y_pred, "data", y_pred))
+    if isinstance(axis, numbers.Integral) and not isinstance(axis, bool) and axis >= 0 and (
+            ndim is None or axis == ndim - 1):
+        return
+    of = "" if ndim is None else f" of the {ndim}-D predictions"
+    raise NotImplementedError(f"{who}: only the last axis{of} (axis=-1; the classes on the "
+                              f"last axis) is supported, got axis={axis!r}")
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Keras' binary_crossentropy function: each sample's loss, as BinaryCrossentropy's."""
-    _last_axis_only(axis, "binary_crossentropy")
+    _last_axis_only(axis, "binary_crossentropy", y_pred)
     return BinaryCrossentropy(from_logits, label_smoothing).call(y_true, y_pred)
 
 
@@ -395,7 +430,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
                              axis=-1):
     """Keras' categorical_crossentropy function: each sample's loss, as
     CategoricalCrossentropy's."""
-    _last_axis_only(axis, "categorical_crossentropy")
+    _last_axis_only(axis, "categorical_crossentropy", y_pred)
     return CategoricalCrossentropy(from_logits, label_smoothing).call(y_true, y_pred)
 
 
@@ -403,7 +438,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
                                     axis=-1):
     """Keras' sparse_categorical_crossentropy function: each sample's loss, as
     SparseCategoricalCrossentropy's."""
-    _last_axis_only(axis, "sparse_categorical_crossentropy")
+    _last_axis_only(axis, "sparse_categorical_crossentropy", y_pred)
     return SparseCategoricalCrossentropy(from_logits, ignore_class).call(y_true, y_pred)
 
 

@@ -628,16 +628,23 @@ def categorical_cross_entropy(logits, target, reduction="mean", label_smoothing=
     """Cross-entropy of one-hot (or probability) targets over the last axis; integer and
     bool one-hot rows (pandas' get_dummies, one_hot) are cast, as Keras casts them.
     label_smoothing s mixes the targets with the uniform: t (1 - s) + s / K."""
-    if target.dtype.kind in "biu" and target.shape == tuple(logits.shape):
-        target = (astype(target, logits.dtype) if isinstance(target, Variable)
-                  else target.astype(logits.dtype))
-    if target.dtype.kind != "f" or target.shape != tuple(logits.shape):
-        raise ValueError(f"loss 'categorical_crossentropy': needs one-hot targets of the "
-                         f"output's shape {tuple(logits.shape)}, got {target.dtype} targets of "
-                         f"shape {target.shape}; integer labels take "
-                         "'sparse_categorical_crossentropy'")
+    target = one_hot_target(target, logits)
     return F.cross_entropy(_classes_to_axis1(logits), _classes_to_axis1(target),
                            reduction=reduction, label_smoothing=label_smoothing)
+
+
+def one_hot_target(target, output):
+    """One-hot (or probability) targets checked to have the output's shape; integer and bool
+    rows cast to its dtype."""
+    if target.dtype.kind in "biu" and target.shape == tuple(output.shape):
+        target = (astype(target, output.dtype) if isinstance(target, Variable)
+                  else target.astype(output.dtype))
+    if target.dtype.kind != "f" or target.shape != tuple(output.shape):
+        raise ValueError(f"loss 'categorical_crossentropy': needs one-hot targets of the "
+                         f"output's shape {tuple(output.shape)}, got {target.dtype} targets of "
+                         f"shape {target.shape}; integer labels take "
+                         "'sparse_categorical_crossentropy'")
+    return target
 
 
 def sparse_categorical_cross_entropy(logits, target, reduction="mean", ignore_class=None):

@@ -87,7 +87,8 @@ class CosineSimilarity(MeanOf):
 
     def __init__(self, name="cosine_similarity", dtype=None, axis=-1):
         losses._last_axis_only(axis, "CosineSimilarity")
-        self._start(name, dtype)
+        self._start(name, dtype, axis=axis)
+        self._options = ()  # (Keras' config of this metric leaves its axis out)
 
 
 class BinaryCrossentropy(MeanOf):

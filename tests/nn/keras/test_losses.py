@@ -7,6 +7,7 @@ import pytest
 
 import nn
 import nn.keras as keras
+from autograd import Variable
 
 DATA = np.load(os.path.join(os.path.dirname(__file__), "data", "keras_losses.npz"))
 CASES = sorted({key.split("/")[0] for key in DATA.files if "/" in key})
@@ -369,8 +370,58 @@ def test_loss_arguments_by_position_mean_what_they_mean_in_keras():
         losses.SparseCategoricalCrossentropy(True, None, "sum")(np.array([1, 0]), p).data,
         ce.sum(), rtol=1e-6)
     assert losses.CosineSimilarity(-1, "none")(t, p).shape == (2,)
-    with pytest.raises(NotImplementedError, match="BinaryCrossentropy: only axis=-1"):
-        losses.BinaryCrossentropy(axis=1)
+    with pytest.raises(NotImplementedError, match="BinaryCrossentropy: only the last axis"):
+        losses.BinaryCrossentropy(axis=-2)
+    with pytest.raises(NotImplementedError, match="only the last axis of the 2-D predictions"):
+        losses.BinaryCrossentropy(axis=0)(t, p)
+
+
+def test_axis_1_of_rows_is_their_last_axis():
+    """Keras' common CosineSimilarity(axis=1) on (N, D) rows was refused."""
+    t = np.array([[0.0, 1.0], [1.0, 0.0], [0.5, 0.5]])
+    p = np.array([[0.3, 0.5], [0.9, 0.4], [0.2, 0.7]])
+    losses, metrics = keras.losses, keras.metrics
+    for make in (losses.CosineSimilarity, losses.CategoricalCrossentropy,
+                 losses.BinaryCrossentropy):
+        np.testing.assert_allclose(make(axis=1)(t, p).data, make()(t, p).data, rtol=1e-12)
+    np.testing.assert_allclose(losses.cosine_similarity(t, p, axis=1).data,
+                               losses.cosine_similarity(t, p).data, rtol=1e-12)
+    assert losses.CosineSimilarity(axis=1).get_config()["axis"] == 1
+    metric = metrics.CosineSimilarity(axis=1)
+    metric.update_state(t, p)
+    np.testing.assert_allclose(metric.result(), -losses.CosineSimilarity()(t, p).data,
+                               rtol=1e-6)
+    with pytest.raises(NotImplementedError, match="of the 3-D predictions"):
+        losses.CategoricalCrossentropy(axis=1)(np.ones((2, 3, 4)), np.ones((2, 3, 4)))
+
+
+def test_categorical_cross_entropy_of_probabilities_normalizes_then_clips_as_keras():
+    """Keras: p / sum(p), clipped to [1e-7, 1 - 1e-7], then -sum t log p; rungrad clipped
+    first and normalized after (18.42 here, and a gradient through the clipped entry)."""
+    y_pred = Variable(np.array([[1e-9, 5.0, 5.0]]))
+    loss = keras.losses.CategoricalCrossentropy()(np.array([[1.0, 0.0, 0.0]]), y_pred)
+    loss.backward()
+    np.testing.assert_allclose(loss.data, -np.log(1e-7), rtol=1e-12)
+    np.testing.assert_array_equal(y_pred.grad.data, 0.0)
+    t = np.array([[0, 1, 0], [0, 0, 1]])
+    p = np.array([[0.05, 0.95, 0], [0.1, 0.8, 0.1]], np.float32)
+    np.testing.assert_allclose(keras.losses.CategoricalCrossentropy()(t, p).data, 1.1769392,
+                               rtol=1e-6)  # Keras' documented value
+    smooth = keras.losses.CategoricalCrossentropy(label_smoothing=0.3)(t, p)
+    q = np.clip(p / p.sum(-1, keepdims=True), 1e-7, 1 - 1e-7)
+    np.testing.assert_allclose(smooth.data, (-(t * 0.7 + 0.1) * np.log(q)).sum(-1).mean(),
+                               rtol=1e-6)
+    assert smooth.dtype == np.float32
+    metric = keras.metrics.CategoricalCrossentropy()
+    metric.update_state(np.array([[1.0, 0, 0]]), np.array([[0.0, 0.3, 2.0]]))
+    np.testing.assert_allclose(metric.result(), -np.log(1e-7), rtol=1e-6)
+
+
+def test_a_mean_over_the_batch_keeps_float32():
+    """x.size is an int: dividing by it promoted a float32 loss to float64."""
+    v = Variable(np.ones((4, 3), np.float32))
+    assert keras.losses.MeanSquaredError()(np.zeros((4, 3)), v).dtype == np.float32
+    assert (v.sum() / v.size).dtype == (v.size * v).dtype == np.float32
 
 
 def test_a_keras_cross_entropy_config_loads():
