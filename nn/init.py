@@ -12,7 +12,8 @@ import warnings
 import numpy as np
 
 from autograd.backend import get_array_module
-from autograd.variable import Variable
+from autograd.ops.erf_array import erfinv
+from autograd.variable import Variable, is_uninitialized
 
 _LINEAR_GAIN = ("linear", "identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
                 "conv_transpose2d", "conv_transpose3d", "sigmoid")
@@ -97,7 +98,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
                       "distribution of values may be incorrect.", stacklevel=2)
     mass = (math.erf(high / math.sqrt(2)) - math.erf(low / math.sqrt(2))) / 2
-    if mass < 1e-6:  # (a redraw would almost never land inside)
+    if mass < 1e-9:  # (the inverse CDF has no float64 resolution left there)
         raise ValueError(f"trunc_normal_: [a, b] = [{a}, {b}] holds {mass:.3g} of "
                          f"N({mean}, {std}^2), too little to draw from")
     return _fill(tensor, lambda size: mean + std * truncated_standard_normal(
@@ -105,13 +106,12 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
 
 
 def truncated_standard_normal(random, size, low, high):
-    """Standard normal values from `random` in [low, high], those outside drawn again."""
-    values = random.standard_normal(size)
-    outside = (values < low) | (values > high)
-    while outside.any():
-        values[outside] = random.standard_normal(int(outside.sum()))
-        outside = (values < low) | (values > high)
-    return values
+    """Standard normal values from `random` in [low, high]: the inverse CDF of uniform draws
+    between the bounds' CDFs (PyTorch's way: drawing again what falls outside would take
+    minutes for a window far out in a tail)."""
+    low_cdf, high_cdf = (math.erf(bound / math.sqrt(2)) for bound in (low, high))
+    uniform = random.uniform(low_cdf, high_cdf, size)  # (2 cdf - 1, the erf of each bound)
+    return np.clip(math.sqrt(2) * erfinv(uniform), low, high)
 
 
 def eye_(tensor):
@@ -247,17 +247,30 @@ def orthogonal_(tensor, gain=1.0, generator=None):
 
 
 def _kaiming_std(tensor, a, mode, nonlinearity, who):
+    fan = _calculate_correct_fan(tensor, mode, who)
+    # A zero-element tensor has nothing to fill (PyTorch: a no-op); any std will do.
+    return calculate_gain(nonlinearity, a) / math.sqrt(max(fan, 1))
+
+
+def _calculate_correct_fan(tensor, mode, who="_calculate_correct_fan"):
+    """The fan `mode` names ('fan_in' or 'fan_out'); PyTorch's private name, which ported
+    reset_parameters code calls."""
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f"{who}: mode must be 'fan_in' or 'fan_out', got {mode!r}")
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
-    fan = fan_in if mode == "fan_in" else fan_out
-    # A zero-element tensor has nothing to fill (PyTorch: a no-op); any std will do.
-    return calculate_gain(nonlinearity, a) / math.sqrt(max(fan, 1))
+    return fan_in if mode == "fan_in" else fan_out
+
+
+_calculate_fan_in_and_fan_out = calculate_fan_in_and_fan_out  # (PyTorch's private name)
 
 
 def _data(tensor, who, kinds="f"):
     """The array behind a Parameter/Variable (or the array itself), checked to be of one of
     the dtype kinds `kinds` (float by default: random draws)."""
+    if is_uninitialized(tensor):  # (filling its empty placeholder would be lost at build)
+        raise ValueError(f"{who}: the parameter is not built yet (a lazy layer's, such as "
+                         "nn.Linear(out) or a Keras layer before its first call): call the "
+                         "model once on a batch first, or give the layer its input size")
     data = tensor.data if isinstance(tensor, Variable) else tensor
     if not hasattr(data, "dtype") or data.dtype.kind not in kinds:
         kind = "floating-point" if kinds == "f" else "numeric"

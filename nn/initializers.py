@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from autograd.backend import get_array_module
+from autograd.variable import is_uninitialized
 
 from .init import check_std, truncated_standard_normal
 from .layers.keras_name import snake_case
@@ -290,7 +291,10 @@ def checked(identifier, argument, who):
 def fill(param, initializer, transposed=False):
     """Write a fresh draw of `initializer` (see get) into the Parameter `param`; with
     `transposed`, draw in Keras' layout, the transpose of param's (a Dense's (out, in)
-    weight is Keras' (in, out) kernel)."""
+    weight is Keras' (in, out) kernel). Nothing for a layer's placeholder: a lazy layer
+    reset before its first call draws its weights at that call (PyTorch's lazy layers)."""
+    if is_uninitialized(param):
+        return
     shape = tuple(param.shape)[::-1] if transposed else tuple(param.shape)
     drawn = draw(initializer, shape, param.dtype)
     param.data[...] = get_array_module(param.data).asarray(drawn.T if transposed else drawn)

@@ -85,7 +85,10 @@ class _ConvNd(SizedByChannels, Module):
         return in_channels
 
     def reset_parameters(self):
-        """Draw fresh weights (PyTorch's scheme)."""
+        """Draw fresh weights (PyTorch's scheme); nothing before a lazy layer is built (PyTorch's
+        lazy layers: the first call draws them)."""
+        if not self.built:
+            return
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))  # = U(+-1/sqrt(fan_in))
         if self.bias is not None:
             fan_in = self.weight.shape[1] * math.prod(self.kernel_size)

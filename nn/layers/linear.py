@@ -97,7 +97,10 @@ class Linear(Module):
         return int(weight[1])
 
     def reset_parameters(self):
-        """Draw fresh weights (PyTorch's scheme)."""
+        """Draw fresh weights (PyTorch's scheme); nothing before a lazy layer is built (PyTorch's
+        lazy layers: the first call draws them)."""
+        if not self.built:
+            return
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             bound = 1 / math.sqrt(self.in_features)
@@ -225,7 +228,10 @@ class Dense(ActivityRegularized, Linear, KerasNamed):
 
     def reset_parameters(self):
         """kernel_initializer and bias_initializer (nn.initializers), drawn in Keras' kernel
-        layout (in, out); the defaults' draws are nn.init's, as before they were options."""
+        layout (in, out); the defaults' draws are nn.init's, as before they were options.
+        Nothing before the layer is built (its first call draws them)."""
+        if not self.built:
+            return
         if self.kernel_initializer == "glorot_uniform":
             init.xavier_uniform_(self.weight)
         else:
