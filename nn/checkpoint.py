@@ -166,6 +166,9 @@ def _weights_hint(path):
     if names and all(name.endswith(".npy") for name in names):
         return (" (it is an .npz archive of arrays, as model.save_weights writes: load it "
                 "with model.load_weights(path), or numpy.load)")
+    if "model.json" in names or "config.json" in names:  # (rungrad's model.save; Keras')
+        return (" (it is a whole model, as model.save writes: load it with "
+                "nn.load_model(path), Keras' keras.models.load_model)")
     return ""
 
 

@@ -619,7 +619,7 @@ class Optimizer(OptimizerHooks):
         by_index = {int(k): p for k, p in params}
         new_groups = []
         for i, (mine, theirs) in enumerate(zip(self.param_groups, saved)):
-            self._check_saved_settings(i, theirs)
+            self._check_saved_settings(i, theirs, mine)
             group = ParamGroup((k, copy.deepcopy(v)) for k, v in theirs.items() if k != "params")
             for key, value in self.defaults.items():  # keys newer than the saved dict
                 group.setdefault(key, value)
@@ -637,12 +637,14 @@ class Optimizer(OptimizerHooks):
         self.param_groups = new_groups
         self.state = new_state
 
-    def _check_saved_settings(self, index, saved):
+    def _check_saved_settings(self, index, saved, mine):
         """A ValueError where loaded group `index` holds settings that another optimizer of
         this package takes and this one does not: SGD loading the groups of an Adam saved
         before its first step (no state to tell) would train at Adam's lr, its betas
-        ignored. Settings no optimizer here takes (a scheduler's initial_lr) pass."""
-        _refuse_foreign(type(self), saved, self.defaults, _builtin_settings,
+        ignored. Settings no optimizer here takes (a scheduler's initial_lr) pass, and so do
+        those this optimizer's own group `mine` holds (add_param_group keeps any, PyTorch's
+        rule: a "weight_decay" given to Rprop comes back with its own state dict)."""
+        _refuse_foreign(type(self), saved, {**self.defaults, **mine}, _builtin_settings,
                         f"the loaded parameter group {index} holds the settings", "does not take")
 
     def _state_from_saved(self, p, saved):

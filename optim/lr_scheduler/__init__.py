@@ -10,6 +10,8 @@ from .plateau import ReduceLROnPlateau
 from .sequential import ChainedScheduler, SequentialLR
 from .swa import SWALR
 
+_LRScheduler = LRScheduler  # (PyTorch's older name, which much user code still subclasses)
+
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
            "CosineAnnealingWarmRestarts", "LambdaLR", "MultiplicativeLR", "LinearLR",
            "ConstantLR", "PolynomialLR", "SequentialLR", "ChainedScheduler", "OneCycleLR",

@@ -198,6 +198,9 @@ def test_an_empty_file_a_pickle_and_a_weights_archive_are_named_as_such(tmp_path
     model.save_weights(tmp_path / "w.npz")
     with pytest.raises(ValueError, match=r"an .npz archive of arrays, .* model.load_weights"):
         nn.load(tmp_path / "w.npz")
+    model.save(tmp_path / "m.keras")
+    with pytest.raises(ValueError, match=r"a whole model, .* nn.load_model\(path\)"):
+        nn.load(tmp_path / "m.keras")
 
 
 def test_load_takes_pytorchs_keywords_and_never_unpickles(tmp_path):

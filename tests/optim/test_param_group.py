@@ -70,3 +70,28 @@ def test_a_loaded_state_dict_brings_its_hyperparameters():
     opt.load_state_dict(saved)
     assert isinstance(opt.param_groups[0], ParamGroup)
     assert _stepped(opt, p)[0] == pytest.approx(0.7)
+
+
+@pytest.mark.parametrize("make, extra", [
+    (lambda groups: optim.Rprop(groups, lr=0.01), {"weight_decay": 0.0}),
+    (lambda groups: optim.Adam(groups, lr=0.01), {"momentum": 0.9}),
+    (lambda groups: optim.SGD(groups, lr=0.01), {"betas": (0.9, 0.99)}),
+    (lambda groups: optim.LBFGS(groups, lr=0.01), {"weight_decay": 0.0})])
+def test_an_optimizer_loads_its_own_state_dict_with_a_setting_another_one_takes(make, extra):
+    """A group keeps any setting (PyTorch's rule), so a generic decay/no-decay helper gives
+    Rprop a weight_decay; its own state dict was then refused as another optimizer's."""
+    from autograd import Variable
+    p = Parameter(np.ones(3))
+    opt = make([{"params": [p], **extra}])
+    if not isinstance(opt, optim.LBFGS):
+        p.grad = Variable(np.ones(3))
+        opt.step()
+    resumed = make([{"params": [p], **extra}])
+    resumed.load_state_dict(opt.state_dict())
+    assert resumed.param_groups[0][next(iter(extra))] == extra[next(iter(extra))]
+    with pytest.raises(ValueError, match="saved by another optimizer"):
+        optim.SGD([p], lr=0.1).load_state_dict(optim.Adam([p]).state_dict())
+
+
+def test_pytorch_s_older_scheduler_name_is_there():
+    assert optim.lr_scheduler._LRScheduler is optim.lr_scheduler.LRScheduler

@@ -168,9 +168,15 @@ class CosineDecayRestarts(LearningRateSchedule):
             fraction -= restart
         else:
             t_mul = self._t_mul
+
+            def done(k):  # the first decay periods' length of k restarts
+                return (1.0 - t_mul ** k) / (1.0 - t_mul)
             restart = math.floor(math.log(1.0 - fraction * (1.0 - t_mul)) / math.log(t_mul))
-            done = (1.0 - t_mul ** restart) / (1.0 - t_mul)
-            fraction = (fraction - done) / t_mul ** restart
+            # (the logarithms' ratio may land a hair below a whole number: log 243 / log 3
+            # is 4.999..., which put step 121000 of t_mul=3 at the end of a period, not at
+            # its restart)
+            restart += (fraction >= done(restart + 1)) - (fraction < done(restart))
+            fraction = (fraction - done(restart)) / t_mul ** restart
         return self.initial_learning_rate * _cosine(fraction, self.alpha, self._m_mul ** restart)
 
     def get_config(self):

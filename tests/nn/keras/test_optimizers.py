@@ -214,6 +214,16 @@ def test_schedules_give_keras_rates(schedule, rates):
     np.testing.assert_allclose([schedule(t) for t in range(12)], rates, rtol=1e-5)
 
 
+@pytest.mark.parametrize("t_mul, first, restart", [(3.0, 1000, 121000), (3.0, 10, 295240),
+                                                    (10.0, 10, 1110), (10.0, 10, 1111110)])
+def test_a_restart_starts_at_the_peak_whatever_the_logarithms_round_to(t_mul, first, restart):
+    """log(243) / log(3) is 4.999... in float64: step 121000, the fifth restart, gave the
+    end of a period (0) instead of its start (0.1)."""
+    schedule = S.CosineDecayRestarts(0.1, first, t_mul=t_mul)
+    assert schedule(restart) == pytest.approx(0.1, rel=1e-9)
+    assert schedule(restart - 1) < 1e-6 < schedule(restart + 1)
+
+
 @pytest.mark.parametrize("jit", [False, True])
 def test_a_schedule_sets_each_updates_rate_and_resumes_after_loading(jit, tmp_path):
     """Keras 3.15.1's fit with SGD(ExponentialDecay(0.1, 2, 0.5), momentum=0.9): losses
