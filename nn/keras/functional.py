@@ -549,6 +549,13 @@ class Functional(Model):
             first.setdefault(id(node.layer), node.outputs[0].shape)
         return {name: first.get(id(layer)) for name, layer in self._modules.items()}
 
+    def layer_output_dtypes(self):
+        """{layer name: its first call's output dtype} (known from the graph)."""
+        first = {}
+        for node in self._nodes:
+            first.setdefault(id(node.layer), node.outputs[0].dtype.name)
+        return {name: first.get(id(layer)) for name, layer in self._modules.items()}
+
     # ----- saving (nn.training.model_config writes and reads it) -----
     def graph_config(self):
         """The connections as JSON-able data: each node's layer name, arguments (a tensor as

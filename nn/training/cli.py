@@ -396,7 +396,7 @@ def _learning_curve(history, paths):
 
 def _layer_diagram(model, paths):
     from .model_diagram import plot_model
-    plot_model(model, to_file=paths["model.png"])
+    plot_model(model, to_file=paths["model.png"], show_shapes=True, show_layer_names=True)
 
 
 def _gradient_norms(monitor, paths):

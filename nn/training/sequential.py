@@ -302,7 +302,7 @@ class Sequential(Model):
         else the mask x carries (in a subclassed model's forward), and the outputs carry
         theirs."""
         self._note_sample(x)
-        shapes, previous = [], None
+        shapes, dtypes, previous = [], [], None
         if mask is None:
             mask = carried_mask(x)
         masked = mask is not None or self._makes_masks()
@@ -314,9 +314,11 @@ class Sequential(Model):
             else:
                 x = layer(x)
             shapes.append(getattr(x, "shape", None))
+            dtypes.append(getattr(x, "dtype", None))
             previous = (name, layer)
         # (bookkeeping of every call: past Module's registration checks, as _output_mask)
         object.__setattr__(self, "_output_shapes", shapes)
+        object.__setattr__(self, "_output_dtypes", dtypes)
         object.__setattr__(self, "_output_mask", mask)
         carry_mask(x, mask)
         return x
@@ -375,6 +377,15 @@ class Sequential(Model):
             self(example_inputs(input_shape, dtype, "Sequential.build", one_sample=True))
 
     # ----- summary -----
+    def layer_output_dtypes(self):
+        """{child name: its output's dtype at the last call (or trial call)}, where known."""
+        self.layer_output_shapes()  # (a trial call where none was made yet)
+        dtypes = getattr(self, "_output_dtypes", None) or ()
+        if len(dtypes) != len(self._modules):  # (layers added since)
+            return {}
+        return {name: None if dtype is None else str(dtype)
+                for name, dtype in zip(self._modules, dtypes)}
+
     def layer_output_shapes(self):
         if self._output_shapes is None:
             self._trial_call()

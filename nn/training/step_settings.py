@@ -25,8 +25,8 @@ from autograd.capture_reads import NamedReads, plain_value
 from .callbacks.callback_list import defines_hook
 
 # the models' own bookkeeping, written outside the steps (by fit, by a validation's call)
-_FIT_OWN = frozenset({"_bound", "stop_training", "_output_shapes", "_logged_names",
-                      "_loop_results"})
+_FIT_OWN = frozenset({"_bound", "stop_training", "_output_shapes", "_output_dtypes",
+                      "_logged_names", "_loop_results"})
 _SMALL = 64  # entries of a list or dict compared by value
 _SKIPPED = object()
 _EXACT = frozenset({int, float, str, bool, type(None)})

@@ -27,7 +27,7 @@ def _mlp():
 
 
 def test_a_sequential_is_a_chain_of_boxes_with_shapes_and_parameter_counts():
-    dot = model_to_dot(_mlp())
+    dot = model_to_dot(_mlp(), show_shapes=True)
     assert _boxes(dot) == {
         "input": "input\\n(None, 64)",
         "layer0": "dense (Dense)\\noutput: (None, 32)\\nparams: 2,080",
@@ -38,8 +38,8 @@ def test_a_sequential_is_a_chain_of_boxes_with_shapes_and_parameter_counts():
                            ("layer1", "layer2", "")]
 
 
-def test_show_shapes_false_leaves_out_shapes():
-    boxes = _boxes(model_to_dot(_mlp(), show_shapes=False))
+def test_shapes_are_left_out_unless_asked_as_keras():
+    boxes = _boxes(model_to_dot(_mlp()))
     assert boxes == {"layer0": "dense (Dense)\\nparams: 2,080",
                      "layer1": "dropout (Dropout)\\nparams: 0",
                      "layer2": "dense_1 (Dense)\\nparams: 330"}
@@ -52,7 +52,7 @@ def test_counts_and_shapes_agree_with_summary():
     model(np.zeros((2, 1, 8, 8), np.float32))
     lines = []
     model.summary(print_fn=lines.append)
-    boxes = _boxes(model_to_dot(model))
+    boxes = _boxes(model_to_dot(model, show_shapes=True))
     assert boxes.pop("input") == "input\\n(None, 1, 8, 8)"  # (known from the call)
     assert boxes["layer1"] == "batch_norm2d (BatchNorm2d)\\noutput: (None, 4, 8, 8)\\nparams: 16"
     assert boxes["layer4"] == "flatten (Flatten)\\noutput: (None, 64)\\nparams: 0"
@@ -75,7 +75,7 @@ def test_a_custom_model_stacks_its_layers_without_claiming_a_data_flow():
             h = self.body(x)
             return self.head_a(h), self.head_b(h)
 
-    dot = model_to_dot(TwoHeads())
+    dot = model_to_dot(TwoHeads(), show_shapes=True)
     assert _boxes(dot) == {"layer0": "body (Linear)\\noutput: ?\\nparams: 40",
                            "layer1": "head_a (Linear)\\noutput: ?\\nparams: 18",
                            "layer2": "head_b (Linear)\\noutput: ?\\nparams: 27"}
@@ -131,5 +131,67 @@ def test_a_functional_model_s_boxes_are_wired_as_its_graph():
 def test_the_input_box_shows_the_whole_sample_shape():
     # (None, 3) was drawn for input_shape=(10, 3), beside a first layer's (None, 10, 4)
     model = nn.Sequential([nn.Dense(4, input_shape=(10, 3))])
-    dot = model_to_dot(model)
+    dot = model_to_dot(model, show_shapes=True)
     assert 'input [label="input\\n(None, 10, 3)"' in dot and "(None, 10, 4)" in dot
+
+
+def test_keras_options_add_their_lines_in_keras_order():
+    model = _mlp()
+    model.layers[0].trainable = False
+    boxes = _boxes(model_to_dot(model, show_shapes=True, show_dtype=True,
+                                show_layer_names=False, show_layer_activations=True,
+                                show_trainable=True))
+    assert boxes["layer0"] == ("Dense\\nactivation: relu\\ntrainable: False\\n"
+                               "output: (None, 32)\\ndtype: float32\\nparams: 2,080")
+    assert boxes["layer1"] == ("Dropout\\ntrainable: True\\noutput: (None, 32)\\n"
+                               "dtype: float32\\nparams: 0")
+    dot = model_to_dot(model, rankdir="LR", dpi=96)
+    assert "rankdir=LR;" in dot and "dpi=96;" in dot
+    with pytest.raises(ValueError, match="rankdir must be one of TB, LR, BT, RL"):
+        model_to_dot(model, rankdir="XY")
+    with pytest.raises(TypeError, match="plot_model: unexpected keyword argument.* layer_range"):
+        plot_model(model, "m.png", layer_range=["dense", "dense_1"])
+
+
+def test_a_functional_model_s_dtypes_come_from_its_graph():
+    from nn.keras import Input, Model, layers
+    inputs = Input(shape=(4,))
+    model = Model(inputs, layers.Dense(2, name="out")(inputs))
+    assert 'out (Dense)\\ndtype: float32' in model_to_dot(model, show_dtype=True)
+
+
+def test_expand_nested_frames_an_inner_model_s_own_boxes():
+    from nn.keras import Input, Model, Sequential, layers
+    inner = Sequential([layers.Dense(3, name="a"), layers.Dense(2, name="b")], name="block")
+    inputs = Input(shape=(4,))
+    model = Model(inputs, layers.Dense(1, name="head")(inner(inputs)))
+    flat = _boxes(model_to_dot(model))
+    assert any(label.startswith("block (Sequential)") for label in flat.values())
+    dot = model_to_dot(model, expand_nested=True)
+    boxes = {label.split("\\n")[0]: node for node, label in _boxes(dot).items()}
+    assert 'label="block (Sequential)"; style="rounded,dashed";' in dot
+    assert {"a (Dense)", "b (Dense)", "head (Dense)"} <= set(boxes)
+    assert "block (Sequential)" not in boxes
+    edges = {(a, b) for a, b, _ in _edges(dot)}
+    assert {(boxes["a (Dense)"], boxes["b (Dense)"]),
+            (boxes["b (Dense)"], boxes["head (Dense)"])} <= edges
+
+
+def test_the_dot_text_creates_and_writes_as_pydot_s_dot_does(tmp_path):
+    dot = model_to_dot(_mlp())
+    assert isinstance(dot, str) and dot.to_string() == str(dot)
+    dot.write(tmp_path / "m.dot")
+    assert (tmp_path / "m.dot").read_text() == dot
+    with pytest.raises(ValueError, match="format must be one of png, svg, pdf"):
+        dot.create(prog="dot", format="jpg")
+    with pytest.raises(ValueError, match="prog='neato'"):
+        dot.create(prog="neato", format="svg")
+
+
+@needs_dot
+def test_a_notebook_shows_the_created_svg(tmp_path):
+    dot = model_to_dot(_mlp(), show_shapes=True)
+    assert dot.create(prog="dot", format="svg").startswith(b"<?xml")
+    assert dot.create_png().startswith(b"\x89PNG")
+    dot.write_svg(tmp_path / "m.svg")
+    assert (tmp_path / "m.svg").read_bytes().startswith(b"<?xml")
