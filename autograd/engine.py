@@ -268,6 +268,9 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=Fa
     outputs = _output_list(outputs)
     single = isinstance(inputs, Variable)
     inputs = [inputs] if single else list(inputs)
+    if not inputs:  # (PyTorch refuses it too: an empty tuple back would hide a mistake)
+        raise ValueError("grad: inputs is empty; name the Variables to differentiate with "
+                         "respect to")
     for x in inputs:
         if not isinstance(x, Variable):
             raise TypeError(f"grad: inputs must be Variables, got {type(x).__name__}")

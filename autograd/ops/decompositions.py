@@ -4,6 +4,8 @@ differentiable ops, so gradients of any order flow through it where it is differ
 distinct eigenvalues (singular values), and for qr a tall or square matrix. Like PyTorch's,
 the gradient of eigenvectors (singular vectors) is undefined at repeated values (it holds
 1 / (difference) factors) and comes out infinite or NaN there."""
+from collections import namedtuple
+
 import numpy as np
 
 from ..backend import get_array_module
@@ -448,12 +450,42 @@ def pinv(a, rtol=None, *, atol=None, hermitian=False):
     return Pinv(rtol, atol)(float_matrices(a, "pinv"))
 
 
+# torch.return_types.linalg_lstsq's fields; NumPy's lstsq returns the same four, in order
+LstsqResult = namedtuple("LstsqResult", ["solution", "residuals", "rank", "singular_values"])
+
+
 def lstsq(a, b, rcond=None):
-    """The least-squares solution X of A X = B (..., n, k), or (..., n) for a vector b: the
-    pseudo-inverse's pinv(A) B (the minimum-norm one for a rank-deficient A); rcond is the
-    relative cutoff of the singular values (pinv's rtol)."""
+    """A X = B in the least-squares sense, for A (..., m, n) and B (..., m, k) or a vector
+    (..., m), as (solution, residuals, rank, singular_values): a tuple, as NumPy's and
+    torch.linalg.lstsq's (`lstsq(a, b)[0]` is X). X (..., n, k) or (..., n) is the
+    pseudo-inverse's pinv(A) B (the minimum-norm one for a rank-deficient A); residuals the
+    squared residual norms ||A X - B||^2 of each column (..., k) (or (...,) for a vector b)
+    where A is tall (m > n), else empty (0,) (NumPy and PyTorch leave them empty for a
+    rank-deficient A too; here they are the minimum-norm X's, a captured step's shapes not
+    hanging on the values); rank
+    (int64, no gradient) and the singular values (..., min(m, n)) of A. rcond is the
+    relative cutoff of the singular values (pinv's rtol, matrix_rank's)."""
     a = float_matrices(a, "lstsq")
     b = as_variable(b, who="lstsq")
+    solution = _least_squares(a, b, rcond)
+    rank = matrix_rank(a, rtol=rcond)
+    return LstsqResult(solution, _residuals(a, b, solution), rank, svdvals(a))
+
+
+def _residuals(a, b, solution):
+    """||A X - B||^2 of each column where A is tall, else empty."""
+    m, n = a.shape[-2:]
+    if m <= n:
+        return as_variable(get_array_module(a.data).zeros((0,), a.dtype))
+    vector = b.ndim == a.ndim - 1
+    solved = MatMul()(a, expand_dims(solution, -1) if vector else solution)
+    error = solved - (expand_dims(b, -1) if vector else b)
+    squares = (error * error).sum(axis=-2)
+    return squares[..., 0] if vector else squares
+
+
+def _least_squares(a, b, rcond):
+    """lstsq's X: pinv(A) B."""
     if b.ndim == 0:
         raise ValueError(f"lstsq: b must be a vector or matrices (..., m[, k]), got a number "
                          f"beside A of shape {a.shape}")
@@ -497,5 +529,5 @@ def matrix_rank(a, tol=None, *, atol=None, rtol=None):
         return MatrixRank(rtol, tol if atol is None else atol)(a)
 
 
-__all__ = ["Eigh", "LUFactor", "MatrixRank", "Pinv", "QR", "SVD", "eigh", "lstsq",
+__all__ = ["Eigh", "LUFactor", "LstsqResult", "MatrixRank", "Pinv", "QR", "SVD", "eigh", "lstsq",
            "lu_factor", "matrix_rank", "pinv", "qr", "svd", "svd_gradient", "svdvals"]

@@ -290,7 +290,7 @@ def _lstsq(a, b, rcond=None):
     a = floats(a)
     b = as_variable(b)
     return ops.lstsq(a, ops.astype(b, np.result_type(a.dtype, b.dtype) if b.dtype.kind == "f"
-                                   else a.dtype), rcond)
+                                   else a.dtype), rcond).solution  # (Keras': X alone)
 
 
 def _lu_factor(x):

@@ -283,6 +283,8 @@ def test_grad_allow_unused():
         grad(y, [x, unused])
     gx, gu = grad(y, [x, unused], allow_unused=True)
     assert gx.data == 3.0 and gu is None
+    with pytest.raises(ValueError, match="grad: inputs is empty"):
+        grad(y, [])  # (PyTorch refuses it too)
 
 
 # ----- modes -----

@@ -6,6 +6,7 @@ import pytest
 
 import autograd as ag
 from autograd import Variable
+from autograd.testing import assert_gradients_match
 
 RNG = np.random.default_rng(0)
 TALL = RNG.normal(size=(2, 5, 3))
@@ -45,7 +46,7 @@ def test_pinv_lstsq_and_rank_are_numpys_for_a_rank_deficient_matrix():
         [0.0, 1.0, 0.0, 1.0], [2.0, 0.0, 1.0])  # (rank 2 of 3)
     np.testing.assert_allclose(ag.pinv(deficient).data, np.linalg.pinv(deficient), atol=1e-12)
     b = np.array([1.0, 2.0, 0.0, -1.0])
-    np.testing.assert_allclose(ag.lstsq(deficient, b).data,
+    np.testing.assert_allclose(ag.lstsq(deficient, b)[0].data,
                                np.linalg.lstsq(deficient, b, rcond=None)[0], atol=1e-12)
     assert int(ag.matrix_rank(deficient).data) == 2 == np.linalg.matrix_rank(deficient)
     assert int(ag.matrix_rank(deficient, tol=100.0).data) == 0
@@ -54,7 +55,7 @@ def test_pinv_lstsq_and_rank_are_numpys_for_a_rank_deficient_matrix():
 
 @pytest.mark.parametrize("f", [
     lambda a: ag.pinv(a),
-    lambda a: ag.lstsq(a, np.arange(5.0)),
+    lambda a: ag.lstsq(a, np.arange(5.0))[0],
     lambda a: ag.svdvals(a),
     lambda a: ag.svd(a)[1],  # (full matrices: the singular values' gradient as reduced's)
 ], ids=["pinv", "lstsq", "svdvals", "svd_full_values"])
@@ -88,7 +89,7 @@ def test_a_loss_of_the_eigenvalues_alone_has_their_gradient():
     (lambda: ag.eigh(TALL), r"eigh: expected square matrices, got shape \(2, 5, 3\)"),
     (lambda: ag.svd(np.ones(3)), r"svd: expected a matrix or a batch of them"),
     (lambda: ag.pinv(np.ones((2, 2), np.int64)), "pinv: expected floating-point values"),
-    (lambda: ag.lstsq(TALL[0], np.ones(4)), r"lstsq: b of shape \(4,\) does not match A"),
+    (lambda: ag.lstsq(TALL[0], np.ones(4))[0], r"lstsq: b of shape \(4,\) does not match A"),
 ])
 def test_what_cannot_be_computed_is_refused_by_name(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
@@ -98,7 +99,7 @@ def test_what_cannot_be_computed_is_refused_by_name(call, message):
 @pytest.mark.parametrize("loss, expected", [
     (lambda x: ag.svdvals(x).sum(), np.eye(3)),
     (lambda x: ag.eigh(x)[0].sum(), np.eye(3)),
-    (lambda x: ag.lstsq(x, np.ones(3)).sum(), -np.ones((3, 3))),
+    (lambda x: ag.lstsq(x, np.ones(3))[0].sum(), -np.ones((3, 3))),
     (lambda x: (ag.pinv(x) ** 2).sum(), -2 * np.eye(3)),
 ], ids=["svdvals", "eigenvalues", "lstsq", "pinv"])
 def test_gradients_exist_at_repeated_values_where_the_vectors_are_not_used(loss, expected):
@@ -138,10 +139,12 @@ def test_tolerances_may_be_given_per_matrix_and_errors_name_the_op():
 
 def test_pinv_lstsq_and_matrix_rank_replay_in_a_captured_step():
     """(pinv's cutoff was compared by ops inside its forward: a captured step refused it.)"""
-    step = ag.capture(lambda a: (ag.pinv(a), ag.matrix_rank(a), ag.lstsq(a, np.ones(5))))
+    step = ag.capture(lambda a: (ag.pinv(a), ag.matrix_rank(a), *ag.lstsq(a, np.ones(5))[:2]))
     for k in range(4):
         a = TALL[0] * (1 + 0.1 * k)
-        pinv, rank, solution = step(a)
+        pinv, rank, solution, residuals = step(a)
+        np.testing.assert_allclose(residuals.data,
+                                   np.linalg.lstsq(a, np.ones(5), rcond=None)[1][0], atol=1e-12)
         np.testing.assert_allclose(pinv.data, np.linalg.pinv(a), atol=1e-12)
         assert int(rank.data) == 3
         np.testing.assert_allclose(solution.data, np.linalg.lstsq(a, np.ones(5), rcond=None)[0],
@@ -187,3 +190,31 @@ def test_third_review_fixes():
     assert float(ag.norm(np.zeros((0, 3)), 2).data) == 0.0
     lu, pivots = ag.lu_factor(np.zeros((2, 0, 0)))
     assert lu.shape == (2, 0, 0) and pivots.shape == (2, 0)
+
+
+@pytest.mark.parametrize("m, n, vector", [(5, 3, False), (5, 3, True), (3, 5, False),
+                                          (4, 4, True)])
+def test_lstsq_returns_numpys_and_torchs_four_results(m, n, vector):
+    """It returned X alone, so ported code's lstsq(A, b)[0] silently gave X's first row."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((m, n)), rng.standard_normal((m,) if vector else (m, 2))
+    found = ag.lstsq(a, b)
+    x, residuals, rank, singular = np.linalg.lstsq(a, b, rcond=None)
+    np.testing.assert_allclose(found[0].data, x, atol=1e-12)
+    assert found.solution is found[0] and int(found.rank.data) == rank
+    np.testing.assert_allclose(found.singular_values.data, singular, atol=1e-12)
+    np.testing.assert_allclose(found.residuals.data.reshape(-1), residuals, atol=1e-12)
+    theirs = torch.linalg.lstsq(torch.from_numpy(a), torch.from_numpy(b if not vector else
+                                                                        b[:, None]),
+                                driver="gelsd")
+    assert found.residuals.shape[-1:] == (0,) or found.residuals.size == theirs.residuals.numel()
+    np.testing.assert_allclose(found.residuals.data.reshape(-1),
+                               theirs.residuals.numpy().reshape(-1), atol=1e-10)
+
+
+def test_lstsq_residuals_are_differentiable():
+    rng = np.random.default_rng(1)
+    a = ag.Variable(rng.standard_normal((6, 3)))
+    b = ag.Variable(rng.standard_normal((6, 2)))
+    assert_gradients_match(lambda a, b: ag.lstsq(a, b).residuals, a, b)
