@@ -582,6 +582,7 @@ class Module(AddsLosses):
         PyTorch's keywords: `destination`, a dict the entries are added to (and returned);
         `prefix`, put before every name; keep_vars=True, the Parameters themselves (no
         copies) where it has them."""
+        _refuse_torch_state_method(self, "state_dict", "_save_to_state_dict")
         parameters = dict(self.named_parameters(remove_duplicate=False)) if keep_vars else {}
 
         def entry(name, array):
@@ -675,6 +676,7 @@ class Module(AddsLosses):
         if not callable(getattr(state_dict, "items", None)):
             raise TypeError(f"load_state_dict: expected a dict-like state_dict (name -> array), "
                             f"got {type(state_dict).__name__}")
+        _refuse_torch_state_method(self, "load_state_dict", "_load_from_state_dict")
         state_dict = _unwrapped(self, state_dict)
         missing, unexpected = [], []  # (with what load pre-hooks report)
         if state_dict_hooks.any_hooks(self, "load_pre"):  # (they change a copy, not yours)
@@ -1107,6 +1109,22 @@ def own_state_arrays(module, prefix=""):
     for name, buf in module._buffers.items():
         if buf is not None and name not in module._non_persistent:
             yield _join(prefix, name), buf
+
+
+_STATE_HOOKS = {"_save_to_state_dict": "register_state_dict_post_hook",
+                "_load_from_state_dict": "register_load_state_dict_pre_hook"}
+
+
+def _refuse_torch_state_method(model, who, method):
+    """A NotImplementedError for a module whose class writes PyTorch's private `method`
+    (_save_to_state_dict, _load_from_state_dict): rungrad's state dicts never call it, so
+    the keys it would rename or the entries it would add would be lost without a word."""
+    for module in model.modules():
+        if hasattr(type(module), method):
+            raise NotImplementedError(
+                f"{who}: {type(module).__name__} defines PyTorch's private {method}, which "
+                f"rungrad's state dicts do not call; do its work in a hook "
+                f"(module.{_STATE_HOOKS[method]}), or with get_extra_state/set_extra_state")
 
 
 def _lazy_builds(model, state_dict):

@@ -84,3 +84,26 @@ def test_load_hooks_decide_a_strict_load_and_can_fail_it():
     other.register_state_dict_post_hook(lambda m, s, prefix, meta: s)
     with pytest.raises(RuntimeError, match="post-hook must return None"):
         other.state_dict()
+
+
+def test_pytorch_s_private_state_methods_are_refused_not_ignored():
+    """An override of _load_from_state_dict (renaming an old checkpoint's keys) or of
+    _save_to_state_dict was never called: its work was lost without a word."""
+    class Renaming(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layer = nn.Linear(1, 1)
+
+        def _load_from_state_dict(self, state_dict, prefix, *rest):
+            state_dict[prefix + "layer.weight"] = state_dict.pop(prefix + "old.weight")
+
+    class Adding(nn.Linear):
+        def _save_to_state_dict(self, destination, prefix, keep_vars):
+            destination[prefix + "version"] = np.array(2)
+
+    with pytest.raises(NotImplementedError, match="load_state_dict: Renaming defines "
+                                                  "PyTorch's private _load_from_state_dict"):
+        nn.Sequential(Renaming()).load_state_dict({"0.old.weight": np.ones((1, 1))})
+    assert set(Renaming().state_dict()) == {"layer.weight", "layer.bias"}
+    with pytest.raises(NotImplementedError, match="register_state_dict_post_hook"):
+        Adding(1, 1).state_dict()
