@@ -150,10 +150,10 @@ class Module(AddsLosses):
 
     def __init__(self):
         set_attr = object.__setattr__
-        set_attr(self, "_parameters", {})
-        set_attr(self, "_buffers", {})
+        set_attr(self, "_parameters", Registry(self))
+        set_attr(self, "_buffers", Registry(self))
         set_attr(self, "_non_persistent", {})
-        set_attr(self, "_modules", {})
+        set_attr(self, "_modules", Registry(self))
         set_attr(self, "_training", True)
         # Keras numbers unnamed layers in the order they were made ('dense', 'dense_1', ...:
         # nn.layers.keras_name.layer_names)
@@ -265,8 +265,10 @@ class Module(AddsLosses):
 
     def __delattr__(self, name):
         note_replaced(name, ABSENT, self._parameters, self._buffers, self._modules)
+        registered = any(name in r for r in (self._parameters, self._buffers, self._modules))
         _discard(name, self._parameters, self._buffers, self._modules, self._non_persistent)
-        object.__delattr__(self, name)
+        if not registered:  # (a registry's entry takes its attribute with it)
+            object.__delattr__(self, name)
 
     def register_parameter(self, name, param):
         """Register `param` (a Parameter, or None for an absent one such as `bias=False`)."""
@@ -966,6 +968,69 @@ def _equal_plain_values(old, value):
 ABSENT = object()
 _REGISTERED = (Parameter, Module, Buffer, np.ndarray)  # (np.ndarray: register_buffer's)
 _PLAIN_SETTINGS = (int, float, complex, str, bytes, tuple, type(None), np.generic)
+
+
+class Registry(dict):
+    """A module's _parameters, _buffers or _modules: an entry replaced or removed here, as
+    PyTorch code does (`model._modules[name] = new_layer` over named_children(), `del
+    m._parameters["bias"]`), is replaced or removed as the attribute that forward reads too
+    (rungrad keeps both, so that reading `self.weight` costs what any attribute read costs).
+    An entry new to the owner's attributes stays an entry only (a LayerDict's keys, which
+    may be method names, are no attributes)."""
+
+    __slots__ = ("owner",)
+
+    def __init__(self, owner):
+        super().__init__()
+        self.owner = owner
+
+    def _attributes(self):
+        """The owner's attributes; None while a copy is being rebuilt (pickle sets the
+        entries before the owner), whose attributes come with the owner's state."""
+        owner = getattr(self, "owner", None)
+        return None if owner is None else owner.__dict__
+
+    def __setitem__(self, key, value):
+        dict.__setitem__(self, key, value)
+        attributes = self._attributes()
+        if attributes is not None and key in attributes:
+            attributes[key] = value
+
+    def __delitem__(self, key):
+        dict.__delitem__(self, key)
+        attributes = self._attributes()
+        if attributes is not None:
+            attributes.pop(key, None)
+
+    def pop(self, key, *default):
+        if key in self:
+            value = self[key]
+            del self[key]
+            return value
+        return dict.pop(self, key, *default)
+
+    def popitem(self):
+        key = next(reversed(self))
+        return key, self.pop(key)
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, *args, **kwargs):
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def clear(self):
+        for key in list(self):
+            del self[key]
+
+    def reorder(self, entries):
+        """Hold `entries` (the same objects, in another order) in their place; the
+        attributes stay as they are."""
+        dict.clear(self)
+        dict.update(self, entries)
 
 
 def _discard(name, *registries):

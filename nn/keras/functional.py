@@ -606,8 +606,7 @@ class Functional(Model):
         # the layers under the keys and in the order they were saved with, which the saved
         # weights name (a file written before dicts were sorted by key has its own order)
         if sorted(map(id, layers.values())) == sorted(map(id, model._modules.values())):
-            model._modules.clear()
-            model._modules.update(layers)
+            model._modules.reorder(layers)
             model.name_layers()
         return model
 

@@ -843,3 +843,32 @@ def test_a_shared_module_with_extra_state_loads_its_own_state_dict():
     state["num_batches_tracked"] = np.array(2.0 ** 63)  # (rounds to int64's max + 1)
     with pytest.raises(ValueError, match="do not fit its dtype int64"):
         nn.BatchNorm1d(2).load_state_dict(state)
+
+
+def test_a_layer_replaced_in_the_registry_is_the_one_forward_runs():
+    """PyTorch's layer-replacement idiom wrote into _modules: forward kept the old layer
+    while parameters(), state_dict() and the optimizer saw the new one."""
+    import copy
+    import pickle
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, 2)
+
+        def forward(self, x):
+            return self.fc(x)
+
+    net = Net()
+    for name, _ in list(net.named_children()):
+        net._modules[name] = nn.Linear(4, 7)
+    assert net(np.ones((1, 4), np.float32)).shape == (1, 7)
+    weight = nn.Parameter(np.zeros((7, 4), np.float32))
+    net.fc._parameters["weight"] = weight
+    assert net.fc.weight is weight
+    del net.fc._parameters["bias"]
+    assert not hasattr(net.fc, "bias") and list(net.fc.state_dict()) == ["weight"]
+    for copied in (copy.deepcopy(net), pickle.loads(pickle.dumps(net))):
+        copied._modules["fc"] = nn.Linear(4, 3)
+        assert copied(np.ones((1, 4), np.float32)).shape == (1, 3)
+    assert net.fc.out_features == 7

@@ -105,8 +105,7 @@ class Layer(TracksLayerCollections, Module, KerasLayer, KerasWeights):
                 for i, (_, weight, _, trainable) in enumerate(self._made)}
         entries = list(self._parameters.items())
         entries.sort(key=lambda entry: rank.get(id(entry[1]), (2, 0)))  # (stable: the rest)
-        self._parameters.clear()
-        self._parameters.update(entries)
+        self._parameters.reorder(entries)
 
     def get_config(self):
         """Keras' get_config: the base arguments (name, trainable, dtype), which a subclass's
