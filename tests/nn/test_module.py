@@ -850,16 +850,7 @@ def test_a_layer_replaced_in_the_registry_is_the_one_forward_runs():
     while parameters(), state_dict() and the optimizer saw the new one."""
     import copy
     import pickle
-
-    class Net(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.fc = nn.Linear(4, 2)
-
-        def forward(self, x):
-            return self.fc(x)
-
-    net = Net()
+    net = _OneLayer()
     for name, _ in list(net.named_children()):
         net._modules[name] = nn.Linear(4, 7)
     assert net(np.ones((1, 4), np.float32)).shape == (1, 7)
@@ -872,3 +863,12 @@ def test_a_layer_replaced_in_the_registry_is_the_one_forward_runs():
         copied._modules["fc"] = nn.Linear(4, 3)
         assert copied(np.ones((1, 4), np.float32)).shape == (1, 3)
     assert net.fc.out_features == 7
+
+
+class _OneLayer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.fc(x)
