@@ -2,6 +2,7 @@
 from autograd.blocks import in_blocks
 
 from .optimizer import Optimizer, check_nonnegative, check_unit_interval, pytorch_flags
+from .scaled_square import scaled_square
 
 
 class Adadelta(Optimizer):
@@ -42,8 +43,7 @@ class Adadelta(Optimizer):
 
 def _adadelta_block(xp, w, g, v, u, h):
     """One block of Adadelta's elementwise update (v: square_avg, u: acc_delta)."""
-    tmp = g * g  # scratch, reused below through out=
-    tmp *= 1.0 - h.rho
+    tmp = scaled_square(xp, g, 1.0 - h.rho)  # scratch, reused below through out=
     v *= h.rho
     v += tmp
     xp.add(v, h.eps, out=tmp)

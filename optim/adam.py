@@ -5,6 +5,7 @@ from autograd.blocks import in_blocks
 from autograd.cuda_kernels import adam_step_, fused
 
 from .optimizer import Optimizer, check_nonnegative, check_unit_interval, pytorch_flags
+from .scaled_square import scaled_square
 
 
 class AdamFamily(Optimizer):
@@ -122,8 +123,7 @@ def update_moments(xp, g, m, v, betas):
     """Adam's running moments in place: m as update_first_moment, v <- beta2 * v +
     (1 - beta2) * g^2; returns a free scratch array shaped as g."""
     tmp = update_first_moment(xp, g, m, betas[0])
-    xp.multiply(g, g, out=tmp)
-    tmp *= 1.0 - betas[1]
+    scaled_square(xp, g, 1.0 - betas[1], out=tmp)
     v *= betas[1]
     v += tmp
     return tmp

@@ -2,13 +2,13 @@
 from autograd.blocks import in_blocks
 
 from .optimizer import Optimizer, check_nonnegative, pytorch_flags
+from .scaled_square import scaled_square
 
 
 def _rmsprop_block(xp, w, g, v, a, buf, h):
     """One block of RMSprop's elementwise update (a: grad_avg when centered, buf: the momentum
     buffer when momentum > 0; else None)."""
-    tmp = g * g  # the one scratch array, reused below through out=
-    tmp *= 1.0 - h.alpha
+    tmp = scaled_square(xp, g, 1.0 - h.alpha)  # the one scratch array, reused through out=
     v *= h.alpha
     v += tmp
     if a is not None:

@@ -233,3 +233,24 @@ def test_resume_with_last_epoch_matches_torch(name, hp):
         theirs.step()
         a.step()
         b.step()
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW", "NAdam", "RMSprop", "Adadelta"])
+@pytest.mark.filterwarnings("ignore:overflow encountered")  # (NAdam's first v / bc2, torch's too)
+def test_a_float16_parameter_keeps_training_after_a_gradient_of_300(name):
+    """g * g in float16 passed 65504 from |g| = 256: the running average became inf and the
+    parameter never moved again (PyTorch squares in float32 and rounds once)."""
+    torch = pytest.importorskip("torch")
+    lr = 1.0 if name == "Adadelta" else 1e-2
+    ours = Parameter(np.array([1.0], np.float16))
+    theirs = torch.tensor([1.0], dtype=torch.float16, requires_grad=True)
+    opt, reference = getattr(optim, name)([ours], lr=lr), getattr(torch.optim, name)([theirs],
+                                                                                     lr=lr)
+    for i in range(100):
+        g = 300.0 if i == 0 else 1.0
+        ours.grad = Variable(np.array([g], np.float16), requires_grad=False)
+        theirs.grad = torch.tensor([g], dtype=torch.float16)
+        opt.step()
+        reference.step()
+    assert ours.data[0] != 1.0
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=2e-3)
