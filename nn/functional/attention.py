@@ -12,7 +12,7 @@ import numpy as np
 
 from autograd.arguments import probability
 from autograd.backend import get_array_module
-from autograd.ops import broadcast_to, expand_dims, matmul, reshape, swapaxes
+from autograd.ops import astype, broadcast_to, expand_dims, matmul, reshape, swapaxes
 from autograd.ops.arithmetic import Add
 from autograd.ops.elementwise import AsType, Where
 from autograd.ops.shape import Reshape
@@ -97,12 +97,20 @@ def attend(query, key, value, mask=None, dropout_p=0.0, training=None, scale=Non
     """
     if scale is None:  # (an empty dot product scores 0 whatever the scale, as PyTorch's)
         scale = 1 / math.sqrt(query.shape[-1]) if query.shape[-1] else 1.0
+    half = query.dtype == np.float16
+    if half:  # the scores and their softmax in float32, rounded once (PyTorch's CPU): a
+        # float16 score of 30 is off by 0.03, which the softmax makes 3 % of the weights
+        query, key = astype(query, np.float32), astype(key, np.float32)
+        mask = None if mask is None or mask.dtype != np.float16 else MaskCast(
+            np.dtype(np.float32))(mask)
     scores = matmul(query, swapaxes(key, -1, -2)) * scale
     if mask is not None:
         scores = AddMask()(scores, mask)
     # rows whose keys are all masked get zero weights, not NaN (decided in the op's forward)
     weights = RowSafeSoftmax(-1)(scores) if safe and mask is not None else softmax(scores,
                                                                                   axis=-1)
+    if half:
+        weights = astype(weights, np.float16)
     dropped = dropout(weights, dropout_p, training=training) if dropout_p > 0 else weights
     return matmul(dropped, value), weights if weights_before_dropout else dropped
 

@@ -360,3 +360,19 @@ def test_grouped_query_attention_repeats_each_key_and_value_head_for_its_queries
     with pytest.raises(ValueError, match="a divisor of the query's"):
         F.scaled_dot_product_attention(Variable(q), Variable(k[:, :1].repeat(4, axis=1)),
                                        Variable(v[:, :1].repeat(4, axis=1)), enable_gqa=True)
+
+
+def test_float16_attention_scores_in_float32_as_pytorch():
+    """The scores were rounded to float16 before the softmax: 0.025 off at q, k of scale 4
+    (PyTorch: 0.001)."""
+    rng = np.random.default_rng(0)
+    q, k, v = [(rng.normal(size=(1, 2, 64, 32)) * s).astype(np.float16) for s in (4, 4, 1)]
+    exact = F.scaled_dot_product_attention(*[Variable(a.astype(np.float64)) for a in (q, k, v)])
+    mask = rng.random((64, 64)) > 0.3
+    for given in (None, mask, np.where(mask, 0.0, -np.inf).astype(np.float16)):
+        found = F.scaled_dot_product_attention(Variable(q), Variable(k), Variable(v),
+                                               attn_mask=given)
+        expected = exact if given is None else F.scaled_dot_product_attention(
+            *[Variable(a.astype(np.float64)) for a in (q, k, v)], attn_mask=mask)
+        assert found.dtype == np.float16
+        assert np.abs(found.data - expected.data).max() < 5e-3
