@@ -4,6 +4,7 @@ import warnings
 from autograd.backend import as_array, get_array_module, scatter_add
 from autograd.capture import CaptureError, capturing
 from autograd.function import Function, call_op, modified_error
+from autograd.ops.accumulation import accumulator
 from autograd.ops.validation import real_scalar
 from autograd.spec import Spec
 from autograd.variable import Variable, as_variable, mark_modified, wrap
@@ -58,12 +59,13 @@ class EmbeddingGrad(Function):
         self.scale_grad_by_freq = scale_grad_by_freq
 
     def forward(self, gy, index):
-        gw = get_array_module(gy).zeros(self.shape, dtype=gy.dtype)
+        # a float16 gradient summed in float32 (its sums stop growing at 2048 repeats)
+        gw = get_array_module(gy).zeros(self.shape, dtype=accumulator(gy.dtype) or gy.dtype)
         scatter_add(gw, index, gy)
-        row_weights = self._row_weights(index, gy.dtype)
+        row_weights = self._row_weights(index, gw.dtype)
         if row_weights is not None:
             gw *= row_weights
-        return gw
+        return gw.astype(gy.dtype, copy=False)
 
     def _row_weights(self, index, dtype, by_frequency=True):
         """(V, 1): what each row of the gradient is multiplied by, or None (all 1);

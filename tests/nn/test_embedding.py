@@ -250,3 +250,15 @@ def test_a_captured_step_refuses_max_norm_and_replays_scale_grad_by_freq():
             step(x)
         tables.append(layer.weight.data)
     np.testing.assert_allclose(tables[1], tables[0], rtol=1e-6)
+
+
+def test_a_float16_table_s_gradient_sums_repeats_in_float32():
+    """Its sums stopped growing at 2048 (6000 lookups of one row gave 2048)."""
+    index = np.zeros(6000, np.int64)
+    weight = Variable(np.ones((4, 3), np.float16))
+    F.embedding(index, weight).sum().backward()
+    assert weight.grad.dtype == np.float16
+    np.testing.assert_array_equal(weight.grad.data[0], 6000)
+    bag = nn.EmbeddingBag(4, 3, mode="sum").half()
+    bag(index[None]).sum().backward()
+    np.testing.assert_array_equal(bag.weight.grad.data[0], 6000)
