@@ -92,19 +92,21 @@ class Hardtanh(Function):
     arg_specs = {"low": Choice(-1.0, -0.5), "high": Choice(1.0, 2.0)}
     reference = staticmethod(lambda x, low, high: np.clip(x, low, high))
 
-    def __init__(self, low, high):
-        self.low, self.high = low, high
+    def __init__(self, low, high, nan_passes=True):
+        self.low, self.high, self.nan_passes = low, high, nan_passes
 
     def forward(self, x):
         return get_array_module(x).clip(x, self.low, self.high)
 
     def backward(self, gy):
-        # gy strictly inside the bounds, else 0 (a nan x too, as PyTorch's): a choice, not a
-        # product with a 0/1 mask, which would turn an infinite gy into nan (hardswish's
-        # gradient at x = inf)
-        x = self.inputs[0]
-        inside = (x.data > self.low) & (x.data < self.high)
-        return linked(where(inside, gy, 0.0), x)
+        # gy strictly inside the bounds, else 0; a nan x passes gy on where nan_passes, as
+        # PyTorch's hardtanh (neither at nor beyond a bound), not as its hardsigmoid. A
+        # choice, not a product with a 0/1 mask, which would turn an infinite gy into nan
+        # (hardswish's gradient at x = inf)
+        x = self.inputs[0].data
+        inside = ~((x <= self.low) | (x >= self.high)) if self.nan_passes else \
+            (x > self.low) & (x < self.high)
+        return linked(where(inside, gy, 0.0), self.inputs[0])
 
 
 class PReLU(Function):
@@ -568,7 +570,8 @@ def hardsigmoid(input, inplace=False):  # noqa: A002 (PyTorch's names)
     """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between. Computed as the clip of
     (x + 3) / 6 to [0, 1], the same numbers, so that a loss can see its outputs are
     probabilities (nn.training.losses)."""
-    return hardtanh((float_input(input, "hardsigmoid") + 3.0) / 6.0, 0.0, 1.0)
+    shifted = (float_input(input, "hardsigmoid") + 3.0) / 6.0
+    return Hardtanh(0.0, 1.0, nan_passes=False)(shifted)  # (PyTorch's: 0 at a nan x)
 
 
 def hardswish(input, inplace=False):  # noqa: A002 (PyTorch's names)

@@ -1,4 +1,9 @@
 """pad with PyTorch's arguments: widths for the last axes first, PyTorch's mode names."""
+import numbers
+import operator
+
+import numpy as np
+
 from autograd.ops import pad as _numpy_pad
 from autograd.variable import as_variable
 
@@ -14,10 +19,11 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002 (PyTorch's names
     (a reflection may so show elements cropped away). The gradient adds up every copy of an
     element (and is zero for cropped ones)."""
     x = as_variable(input, who="pad")
-    if not isinstance(pad, (tuple, list)) or not all(isinstance(w, int) for w in pad):
+    if not isinstance(pad, (tuple, list)) or not all(
+            hasattr(w, "__index__") and not isinstance(w, (bool, np.bool_)) for w in pad):
         raise TypeError(f"pad: pad must be a tuple of ints, (before, after) pairs from the "
                         f"last axis back, got {pad!r}")
-    widths = tuple(pad)
+    widths = tuple(operator.index(w) for w in pad)  # (NumPy's integers too)
     if len(widths) % 2 or len(widths) // 2 > x.ndim:
         raise ValueError(f"pad: pad must hold (before, after) pairs for at most the input's "
                          f"{x.ndim} axes, got {widths!r}")
@@ -25,6 +31,8 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002 (PyTorch's names
         raise ValueError(f"pad: mode must be one of {sorted(_MODES)}, got {mode!r}")
     if value is not None and mode != "constant":
         raise ValueError(f"pad: value applies to mode 'constant' only, not {mode!r}")
+    if value is not None:
+        _check_fits(value, x.dtype)
     pairs = [widths[i:i + 2] for i in range(0, len(widths), 2)][::-1]  # first axis first
     full = [(0, 0)] * (x.ndim - len(pairs)) + pairs
     _check_sizes(full, x.shape, mode, widths)
@@ -34,6 +42,23 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002 (PyTorch's names
     if mode == "constant":
         return _cropped(_numpy_pad(x, grown, "constant", 0 if value is None else value), full)
     return _cropped(_numpy_pad(x, grown, _MODES[mode]), full)
+
+
+def _check_fits(value, dtype):
+    """A ValueError for a fill value the input's dtype cannot hold (PyTorch's): NumPy would
+    wrap -1 round to 255 in uint8, or make 1e40 inf in float32."""
+    if not isinstance(value, numbers.Number):
+        raise TypeError(f"pad: value must be a number, got {type(value).__name__}")
+    if dtype.kind == "b":  # (any number: nonzero is True, as PyTorch fills)
+        return
+    if dtype.kind in "iu":  # (a fraction is cut toward zero, as PyTorch fills)
+        info = np.iinfo(dtype)
+        fits = np.isfinite(value) and info.min - 1 < value < info.max + 1
+    else:
+        fits = not np.isfinite(value) or abs(value) <= float(np.finfo(dtype).max)
+    if not fits:
+        raise ValueError(f"pad: value {value!r} cannot be held by the input's dtype {dtype} "
+                         "without overflow")
 
 
 def _check_sizes(full, shape, mode, widths):

@@ -369,10 +369,10 @@ def test_float16_attention_scores_in_float32_as_pytorch():
     q, k, v = [(rng.normal(size=(1, 2, 64, 32)) * s).astype(np.float16) for s in (4, 4, 1)]
     exact = F.scaled_dot_product_attention(*[Variable(a.astype(np.float64)) for a in (q, k, v)])
     mask = rng.random((64, 64)) > 0.3
-    for given in (None, mask, np.where(mask, 0.0, -np.inf).astype(np.float16)):
+    for attn_mask in (None, mask, np.where(mask, 0.0, -np.inf).astype(np.float16)):
         found = F.scaled_dot_product_attention(Variable(q), Variable(k), Variable(v),
-                                               attn_mask=given)
-        expected = exact if given is None else F.scaled_dot_product_attention(
+                                               attn_mask=attn_mask)
+        expected = exact if attn_mask is None else F.scaled_dot_product_attention(
             *[Variable(a.astype(np.float64)) for a in (q, k, v)], attn_mask=mask)
         assert found.dtype == np.float16
         assert np.abs(found.data - expected.data).max() < 5e-3

@@ -275,3 +275,34 @@ def test_errors_name_the_function_called_not_the_one_it_calls():
     for call, message in cases:
         with pytest.raises((ValueError, TypeError), match=message):
             call()
+
+
+def test_pad_refuses_a_value_its_dtype_cannot_hold_and_takes_numpy_widths():
+    """uint8 padded with -1 gave 255 and with 300 gave 44 (PyTorch refuses both); np.int64
+    widths were refused."""
+    small = np.zeros((1, 2), np.uint8)
+    for value in (-1, 256, 300):
+        with pytest.raises(ValueError, match=f"pad: value {value} cannot be held by the "
+                                             "input's dtype uint8"):
+            F.pad(small, (1, 1), value=value)
+    with pytest.raises(ValueError, match="float32 without overflow"):
+        F.pad(np.zeros((1, 2), np.float32), (1, 1), value=1e40)
+    np.testing.assert_array_equal(F.pad(small, (1, 1), value=2.5).data, [[2, 0, 0, 2]])
+    assert F.pad(np.zeros((1, 2, 5)), (np.int64(1), np.int64(2))).shape == (1, 2, 8)
+    with pytest.raises(TypeError, match="pad must be a tuple of ints"):
+        F.pad(np.zeros((1, 2, 5)), (True, 1))
+
+
+def test_a_nan_input_s_gradient_at_the_clipping_activations_is_pytorch_s():
+    """hardtanh and relu6 hid a nan from backprop (gradient 0; PyTorch passes it on), and
+    hardsigmoid keeps PyTorch's 0 there."""
+    torch = pytest.importorskip("torch")
+    values = [np.nan, 0.5, -5.0, 5.0, 3.0, -3.0]
+    for ours, theirs in [(F.hardtanh, torch.nn.functional.hardtanh),
+                         (F.relu6, torch.nn.functional.relu6),
+                         (F.hardsigmoid, torch.nn.functional.hardsigmoid)]:
+        x = Variable(np.array(values))
+        ours(x).sum().backward()
+        t = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+        theirs(t).sum().backward()
+        np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-15)
