@@ -305,4 +305,4 @@ def test_a_nan_input_s_gradient_at_the_clipping_activations_is_pytorch_s():
         ours(x).sum().backward()
         t = torch.tensor(values, dtype=torch.float64, requires_grad=True)
         theirs(t).sum().backward()
-        np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-15)
+        np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-7)
