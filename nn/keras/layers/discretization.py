@@ -107,12 +107,17 @@ def _quantiles(values, num_bins):
     """The num_bins - 1 inner quantiles of sorted `values` (float32, n of them): where the
     line through (k / n, k-th value) reaches 1 / num_bins, 2 / num_bins, ..., as Python
     floats of float32 values (Keras' bin_boundaries after adapt). The fractions k / n are
-    float32 and the levels sums of steps, as Keras computes them, so that the boundaries
-    equal Keras' to the last bit where its summary is exact."""
-    fractions = np.arange(1, values.size + 1, dtype=np.float32) / np.float32(values.size)
+    float32 and the levels Keras' own, step + np.arange(0, 1, step), so that the boundaries
+    equal Keras' to the last bit where its summary is exact: with its float steps, some
+    num_bins (49, 98, ...) get one level more, the largest value a boundary too; and fewer
+    values than bins (n / num_bins below 1, in Keras' floats) are their own boundaries,
+    all but the last."""
     step = 1.0 / num_bins
-    levels = np.arange(num_bins - 1) * step + step
-    return np.interp(levels, fractions, values).astype(np.float32).tolist()
+    if values.size * step < 1:  # (Keras' compress_summary leaves such a summary as it is)
+        return values[:-1].astype(np.float32).tolist()
+    fractions = np.arange(1, values.size + 1, dtype=np.float32) / np.float32(values.size)
+    levels = step + np.arange(0.0, 1.0, step)
+    return np.interp(levels, fractions, values)[:-1].astype(np.float32).tolist()
 
 
 def _checked_boundaries(boundaries, who):

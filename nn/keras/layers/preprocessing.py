@@ -44,9 +44,26 @@ def _batches(data):
     a list of numbers or of lists, which is one array written out."""
     if hasattr(data, "shape"):
         return [data]
-    if isinstance(data, list) and not any(hasattr(item, "shape") for item in data):
+    if isinstance(data, list) and not any(hasattr(item, "shape") or isinstance(item, tuple)
+                                          for item in data):  # ((x, y) pairs: batches)
         return [np.asarray(data)]
     return data
+
+
+def _check_given(mean, variance):
+    """A given mean and variance: one shape (how they fit an input is checked at a call)."""
+    if mean.shape != variance.shape:
+        raise ValueError(f"Normalization: mean and variance must have the same shape, got "
+                         f"{mean.shape} and {variance.shape}")
+
+
+def _check_aligned(shape, kept, axes, input_shape, who):
+    """A ValueError naming the layer where given statistics of `shape` do not broadcast to
+    the kept axes' sizes `kept` (aligned from the right, as Keras)."""
+    if len(shape) > len(kept) or any(n not in (1, k) for n, k in zip(shape[::-1], kept[::-1])):
+        raise ValueError(f"{who}: the given mean and variance of shape {shape} do not fit the "
+                         f"kept axes {axes} of the input of shape {tuple(input_shape)} (their "
+                         f"sizes {kept}; the statistics are aligned with them from the right)")
 
 
 class Normalization(Module, KerasLayer):
@@ -72,6 +89,8 @@ class Normalization(Module, KerasLayer):
         self.invert = invert
         self.given = None if mean is None else (np.asarray(mean, self._statistics_dtype),
                                                 np.asarray(variance, self._statistics_dtype))
+        if self.given is not None:
+            _check_given(*self.given)
         if self.given is None:
             for statistic in ("mean", "variance", "count"):  # (None until built or loaded)
                 self.register_buffer(statistic, None)
@@ -166,6 +185,7 @@ class Normalization(Module, KerasLayer):
         if self.mean.size > 1:
             shape = self._kept_shape(x)
             if self.given is not None:  # (Keras': aligned with the kept axes from the right)
+                _check_aligned(self.mean.shape, kept, axes, x.shape, self.who)
                 mean, variance = (broadcast_to(v, kept) for v in (mean, variance))
             elif self.mean.shape != kept:
                 raise ValueError(f"{self.who}: input of shape {tuple(x.shape)} has "
@@ -179,7 +199,8 @@ class Normalization(Module, KerasLayer):
         if any(not -ndim <= a < ndim for a in self.axis):
             raise ValueError(f"{self.who}: axis {self.axis} is outside the {ndim} axes of "
                              f"its input (each must be in [-{ndim}, {ndim}))")
-        return tuple(a % ndim for a in self.axis)
+        return tuple(sorted(a % ndim for a in self.axis))  # (Keras' order: statistics of
+        # axis=(-1, -2) are (rows, columns), as adapt learns them)
 
     def _reduced_axes(self, ndim):
         return tuple(a for a in range(ndim) if a not in self._kept(ndim))

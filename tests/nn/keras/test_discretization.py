@@ -120,3 +120,21 @@ def test_config_rebuilds_an_adapted_layer_and_a_saved_model_keeps_its_boundaries
 def test_bad_arguments_and_inputs_are_named(make, error, message):
     with pytest.raises(error, match=message):
         make()
+
+
+def test_fewer_values_than_bins_are_their_own_boundaries_as_keras():
+    """Keras' compress_summary leaves a summary of fewer values than bins as it is: the
+    boundaries are the values less the last ([1, 2]; rungrad gave [1, 1.2, 1.8, 2.4])."""
+    layer = layers.Discretization(num_bins=5, output_mode="one_hot")
+    layer.adapt(np.array([1.0, 2.0, 3.0]))
+    assert layer.bin_boundaries == [1.0, 2.0]
+    np.testing.assert_array_equal(layer(np.array([2.5])).data, [[0, 0, 1]])
+
+
+@pytest.mark.parametrize("num_bins, count", [(49, 49), (50, 49), (98, 98)])
+def test_keras_float_steps_give_some_bin_counts_a_boundary_more(num_bins, count):
+    """Keras' levels step + arange(0, 1, step) hold one more for num_bins 49, 98, ...: the
+    largest value becomes a boundary too."""
+    layer = layers.Discretization(num_bins=num_bins)
+    layer.adapt(np.arange(100.0))
+    assert len(layer.bin_boundaries) == count

@@ -147,3 +147,33 @@ def test_given_statistics_broadcast_over_the_kept_axes_and_a_wrong_input_is_name
     learned = Normalization().adapt(np.random.default_rng(0).random((5, 3)))
     with pytest.raises(ValueError, match=r"has \(4,\) on the kept axes .* learned for \(3,\)"):
         learned(np.zeros((2, 4)))
+
+
+def test_axes_given_out_of_order_keep_keras_order():
+    """axis=(-1, -2): adapt learned (3, 4) statistics and the call refused them; given ones
+    were scrambled across the two axes."""
+    x = np.random.default_rng(0).standard_normal((5, 3, 4))
+    layer = layers.Normalization(axis=(-1, -2))
+    layer.adapt(x)
+    assert layer.mean.shape == (3, 4)
+    np.testing.assert_allclose(layer(x).data.mean(axis=0), 0, atol=1e-6)
+    given = layers.Normalization(axis=(-1, -2), mean=np.arange(12.0).reshape(3, 4),
+                                 variance=np.ones((3, 4)))
+    np.testing.assert_allclose(given(np.zeros((2, 3, 4))).data[0],
+                               -np.arange(12.0).reshape(3, 4))
+
+
+def test_given_statistics_that_do_not_fit_are_named():
+    with pytest.raises(ValueError, match="mean and variance must have the same shape, got "
+                                         r"\(3,\) and \(4,\)"):
+        layers.Normalization(mean=[1.0, 2, 3], variance=[1.0, 1, 1, 1])
+    with pytest.raises(ValueError, match=r"Normalization: the given mean and variance of "
+                                         r"shape \(3,\) do not fit the kept axes \(2,\)"):
+        layers.Normalization(mean=[1.0, 2, 3], variance=[1.0, 1, 1])(np.zeros((2, 3, 4)))
+
+
+def test_adapt_takes_a_list_of_x_y_batches():
+    x = np.random.default_rng(1).standard_normal((6, 4))
+    layer = layers.Normalization()
+    layer.adapt([(x[:2], 0), (x[2:], 1)])
+    np.testing.assert_allclose(layer.mean, x.mean(axis=0), rtol=1e-6)
