@@ -85,7 +85,7 @@ def reshape_mask(mask, shape):
 
 
 def attend(query, key, value, mask=None, dropout_p=0.0, training=None, scale=None,
-           safe=False, weights_before_dropout=False):
+           safe=False, weights_before_dropout=False, half_scores=False):
     """(softmax(q k^T * scale + mask) v, the attention weights): the shared core of
     scaled_dot_product_attention and the MultiheadAttention layers. mask: additive (or None);
     scale: 1/sqrt(E) by default. The weights returned are those after dropout (PyTorch's
@@ -94,10 +94,14 @@ def attend(query, key, value, mask=None, dropout_p=0.0, training=None, scale=Non
     safe: a query that may attend to nothing (its scores all -inf) gets zero weights, as
     PyTorch's SDPA gives (its "safe softmax"); otherwise its row is NaN, as PyTorch's
     MultiheadAttention gives when it returns the weights.
+
+    float16 inputs: the scores and their softmax are computed in float32 and rounded once,
+    as PyTorch's CPU; half_scores=True keeps them in float16, as Keras' MultiHeadAttention
+    computes under mixed_float16.
     """
     if scale is None:  # (an empty dot product scores 0 whatever the scale, as PyTorch's)
         scale = 1 / math.sqrt(query.shape[-1]) if query.shape[-1] else 1.0
-    half = query.dtype == np.float16
+    half = query.dtype == np.float16 and not half_scores
     if half:  # the scores and their softmax in float32, rounded once (PyTorch's CPU): a
         # float16 score of 30 is off by 0.03, which the softmax makes 3 % of the weights
         query, key = astype(query, np.float32), astype(key, np.float32)

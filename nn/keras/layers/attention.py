@@ -167,7 +167,7 @@ class MultiHeadAttention(ActivityRegularized, Module, KerasLayer):
         # Keras returns the scores before dropout (its Attention layer, those after)
         attended, weights = attend(*heads, additive, self.dropout, training=self.training,
                                    scale=1 / math.sqrt(self.key_dim), safe=True,
-                                   weights_before_dropout=True)
+                                   weights_before_dropout=True, half_scores=True)
         output = self._output(attended)
         return (output, weights) if return_attention_scores else output
 
