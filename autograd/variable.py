@@ -160,6 +160,20 @@ class _NotGiven:
 _NOT_GIVEN = _NotGiven()
 
 
+class AxisDefault:
+    """An axis parameter's default (-1, 0) that a call can tell from the same value given:
+    NumPy's axis beside PyTorch's dim= is refused, not silently dropped."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __repr__(self):
+        return repr(self.value)
+
+
+FIRST_AXIS, LAST_AXIS = AxisDefault(0), AxisDefault(-1)
+
+
 class Variable(ComputedAssignments, TensorMethods):
     """An n-d array that remembers its creator, so gradients can flow back through it.
 
@@ -595,11 +609,11 @@ class Variable(ComputedAssignments, TensorMethods):
         x = _numpy_keywords(self, "prod", dtype, out)
         return _ops.prod(x, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def cumsum(self, axis=None, *, dim=None):
-        return _scan(_ops.cumsum, self, torch_axis(axis, False, dim, None, "cumsum")[0])
+    def cumsum(self, axis=None, dtype=None, *, dim=None):
+        return _ops.cumsum(self, axis, dtype, dim=dim)
 
-    def cumprod(self, axis=None, *, dim=None):
-        return _scan(_ops.cumprod, self, torch_axis(axis, False, dim, None, "cumprod")[0])
+    def cumprod(self, axis=None, dtype=None, *, dim=None):
+        return _ops.cumprod(self, axis, dtype, dim=dim)
 
     def clip(self, a_min=None, a_max=None, *, min=None, max=None):  # noqa: A002
         """NumPy's clip; `min` and `max` as NumPy 2 and PyTorch name them."""
@@ -613,8 +627,8 @@ class Variable(ComputedAssignments, TensorMethods):
     def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         return _ops.argmin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def argsort(self, axis=-1):
-        return _ops.argsort(self, axis)
+    def argsort(self, axis=LAST_AXIS, descending=False, *, dim=None, stable=True):
+        return _ops.argsort(self, axis, descending=descending, dim=dim)
 
     def astype(self, dtype):
         return _ops.astype(self, dtype)
@@ -983,14 +997,6 @@ class _ReadGuarded(np.ndarray):
         return self._read(".tolist()").tolist()
 
 
-def _scan(op, x, axis):
-    """op(x, axis) for cumsum and cumprod; a 0-d x scanned along dim 0 or -1 is itself, as
-    PyTorch gives it (NumPy has no axis 0 there: AxisError)."""
-    if x.ndim == 0 and axis in (0, -1):
-        return op(x.reshape(1), 0).reshape(())
-    return op(x, axis)
-
-
 def torch_axis(axis, keepdims, dim, keepdim, who):
     """(axis, keepdims) from NumPy's keywords or PyTorch's (dim, keepdim), not both (the
     functions of autograd take both, as the methods do). An empty dim is every axis, as
@@ -1005,20 +1011,6 @@ def torch_axis(axis, keepdims, dim, keepdim, who):
         raise TypeError(f"{who}: give keepdims= (NumPy's name) or keepdim= (PyTorch's), "
                         "not both")
     return axis, keepdim
-
-
-class AxisDefault:
-    """An axis parameter's default (-1, 0) that a call can tell from the same value given:
-    NumPy's axis beside PyTorch's dim= is refused, not silently dropped."""
-
-    def __init__(self, value):
-        self.value = value
-
-    def __repr__(self):
-        return repr(self.value)
-
-
-FIRST_AXIS, LAST_AXIS = AxisDefault(0), AxisDefault(-1)
 
 
 def axis_or_dim(axis, dim, who):

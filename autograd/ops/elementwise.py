@@ -591,8 +591,15 @@ def _in_float(bound, dtype, convert):
     return convert(bound, dtype)
 
 
-def where(condition, x0, x1):
-    """x0 where `condition` (a boolean array or Variable) holds, else x1."""
+def where(condition, x0=None, x1=None):
+    """x0 where `condition` (a boolean array or Variable) holds, else x1; with the condition
+    alone, NumPy's and PyTorch's where(condition): nonzero(condition, as_tuple=True), one
+    int64 index per axis."""
+    if x0 is None and x1 is None:
+        from .counting import nonzero  # (counting builds on the elementwise ops)
+        return nonzero(condition, as_tuple=True)
+    if x0 is None or x1 is None:
+        raise TypeError("where: give both x and y, or the condition alone")
     if not isinstance(condition, Variable):  # (on the GPU when x0 or x1 is there)
         home = gpu_array_among((x0, x1))
         # the array itself, cast by an op: a captured step reads it afresh at each replay

@@ -5,6 +5,7 @@ summed)."""
 import math
 
 import numpy as np
+from numpy.exceptions import AxisError
 
 from ..arguments import positive_int
 from ..variable import as_variable, torch_axis
@@ -86,12 +87,21 @@ def tile(x, reps):
     return reshape(spread, tuple(r * n for r, n in zip(reps, shape)))
 
 
+def _axis_of(x, dim, who):
+    """`dim` of x as an axis; a 0-d x has none to cut along (PyTorch refuses it too, where
+    NumPy's axis 0 of it would fail deep inside)."""
+    if x.ndim == 0:
+        raise AxisError(f"{who}: a 0-d Variable has no dim {dim} to cut along; reshape it to "
+                        "(1,) first")
+    return normalize_axis(dim, x.ndim, who)
+
+
 def split_sizes(x, split_size_or_sections, dim=0):
     """PyTorch's split: pieces of `split_size_or_sections` elements along `dim` (the last
     one smaller when they do not divide it), or of the sizes a list gives (they must add
     up to the axis' length). NumPy's split (`autograd.split`) takes cut points instead."""
     x = as_variable(x, who="split")
-    axis = normalize_axis(dim, max(x.ndim, 1), "split")
+    axis = _axis_of(x, dim, "split")
     n = x.shape[axis]
     if isinstance(split_size_or_sections, (list, tuple)):
         sizes = int_tuple(split_size_or_sections, "split sizes", "split")
@@ -110,7 +120,7 @@ def chunk(x, chunks, dim=0):
     but the last (fewer pieces when they do not come out even, as PyTorch's)."""
     x = as_variable(x, who="chunk")
     chunks = positive_int(chunks, "chunks", "chunk")
-    n = x.shape[normalize_axis(dim, max(x.ndim, 1), "chunk")]
+    n = x.shape[_axis_of(x, dim, "chunk")]
     if n == 0:  # (PyTorch: `chunks` empty pieces)
         return split_sizes(x, [0] * chunks, dim)
     return split_sizes(x, math.ceil(n / chunks), dim)
@@ -119,7 +129,7 @@ def chunk(x, chunks, dim=0):
 def unbind(x, dim=0):
     """PyTorch's unbind: the slices of x along `dim`, that axis removed, as a tuple."""
     x = as_variable(x, who="unbind")
-    axis = normalize_axis(dim, max(x.ndim, 1), "unbind")
+    axis = _axis_of(x, dim, "unbind")
     if x.shape[axis] == 0:
         return ()
     return tuple(squeeze(part, axis) for part in split(x, x.shape[axis], axis))
@@ -129,7 +139,7 @@ def narrow(x, dim, start, length):
     """PyTorch's narrow: `length` elements of x along `dim` from `start` (negative counts
     from the end), a view as x[..., start:start + length]."""
     x = as_variable(x, who="narrow")
-    axis = normalize_axis(dim, max(x.ndim, 1), "narrow")
+    axis = _axis_of(x, dim, "narrow")
     n = x.shape[axis]
     start, length = integer(start, "start", "narrow"), integer(length, "length", "narrow")
     begin = start + n if start < 0 else start

@@ -7,7 +7,7 @@ from ..function import Function
 from ..spec import Axes, Spec
 from ..variable import as_variable, torch_axis, wrap
 from .accumulation import reduced
-from .elementwise import where
+from .elementwise import astype, where
 from .rearrange import reversed_view
 from .reduction import sum as reduce_sum
 from .shape import expand_dims, reshape, transpose
@@ -101,16 +101,24 @@ def reverse_cumsum(x, axis):
     return reversed_view(cumsum(reversed_view(x, axes), axis), axes)
 
 
-def _scan(cls, x, axis, who):
+def _scan(cls, x, axis, who, dtype=None):
+    """cls's scan of x along `axis` (None: NumPy's flattened array), in `dtype` when given
+    (NumPy's and PyTorch's dtype=: x cast first). A 0-d x scanned along dim 0 or -1 is
+    itself, as PyTorch gives it (NumPy has no axis 0 there: AxisError)."""
     x = as_variable(x, who=who)
+    if dtype is not None:
+        x = astype(x, dtype)
     if axis is None:  # NumPy's: the flattened array
         x, axis = reshape(x, (-1,)), 0
+    elif x.ndim == 0 and axis in (0, -1):
+        return reshape(cls(0)(reshape(x, (1,))), ())
     return cls(normalize_axis(axis, x.ndim, who))(x)
 
 
-def cumsum(x, axis=None, *, dim=None):
-    return _scan(Cumsum, x, torch_axis(axis, False, dim, None, "cumsum")[0], "cumsum")
+def cumsum(x, axis=None, dtype=None, *, dim=None):
+    return _scan(Cumsum, x, torch_axis(axis, False, dim, None, "cumsum")[0], "cumsum", dtype)
 
 
-def cumprod(x, axis=None, *, dim=None):
-    return _scan(Cumprod, x, torch_axis(axis, False, dim, None, "cumprod")[0], "cumprod")
+def cumprod(x, axis=None, dtype=None, *, dim=None):
+    return _scan(Cumprod, x, torch_axis(axis, False, dim, None, "cumprod")[0], "cumprod",
+                 dtype)

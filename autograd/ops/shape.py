@@ -203,9 +203,12 @@ def flatten(x, start_dim=0, end_dim=-1):
 
 
 def concatenate(xs, axis=0):
+    """NumPy's concatenate: xs joined along `axis` (None: each flattened first)."""
     xs = list(xs)
     if not xs:
         raise ValueError("concatenate: need at least one array")
+    if axis is None:
+        xs, axis = [reshape(x, (-1,)) for x in as_variables(xs, "concatenate")], 0
     axis = normalize_axis(axis, max(len(getattr(xs[0], "shape", np.shape(xs[0]))), 1),
                           "concatenate")
     return Concatenate(axis)(*as_variables(xs, "concatenate"))

@@ -65,9 +65,11 @@ def sort(x, axis=LAST_AXIS, *, descending=False, dim=None, stable=True):
     return SortAlong(axis, descending)(x)[0]
 
 
-def argsort(x, axis=-1, *, descending=False):
-    """NumPy's argsort (stable): an int64 Variable (no gradient)."""
-    return recorded_indices("argsort", x, axis, descending=descending)
+def argsort(x, axis=LAST_AXIS, *, descending=False, dim=None, stable=True):
+    """NumPy's argsort (stable), or PyTorch's (`dim=`, `descending=`; `stable` is taken: it
+    always is): an int64 Variable (no gradient)."""
+    return recorded_indices("argsort", x, axis_or_dim(axis, dim, "argsort"),
+                            descending=descending)
 
 
 def topk(x, k, axis=-1, largest=True, sorted=True, *, dim=None):  # noqa: A002 (PyTorch's)
