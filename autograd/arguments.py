@@ -70,6 +70,9 @@ def numpy_dtype(dtype):
     """NumPy's dtype for `dtype`: NumPy's names and types, or a PyTorch dtype (torch.float64)
     for code written for PyTorch; a TypeError where NumPy has none."""
     name = str(dtype)
+    if "bfloat16" in name:
+        raise TypeError(f"dtype {name}: NumPy has no bfloat16, so rungrad computes in float16, "
+                        "float32 or float64")
     return np.dtype(name[len("torch."):] if name.startswith("torch.") else dtype)
 
 

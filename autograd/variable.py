@@ -1225,6 +1225,9 @@ def _converted(obj, like, who):
     try:
         return as_array(obj, like=like)
     except (ValueError, TypeError):
+        if "bfloat16" in str(getattr(obj, "dtype", "")):
+            raise TypeError(f"{who}: a {type(obj).__name__} of dtype bfloat16, which NumPy has "
+                            "no dtype for; convert it to float32 first (t.float())") from None
         raise TypeError(f"{who}: cannot convert {type(obj).__name__} to a numeric array") from None
 
 

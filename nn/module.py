@@ -557,6 +557,11 @@ class Module(AddsLosses):
         """Parameters and floating buffers as float16 (PyTorch's `half()`)."""
         return self.to(np.float16)
 
+    def bfloat16(self):
+        """PyTorch's bfloat16(), refused by name: NumPy has no bfloat16."""
+        raise TypeError(f"{type(self).__name__}.bfloat16(): NumPy has no bfloat16, so rungrad "
+                        "computes in float16 (half()), float32 (float()) or float64 (double())")
+
     def _moved(self, convert):
         """Told by to() that the module's arrays go through `convert` (to_gpu, to_cpu, a
         dtype cast): for state kept outside parameters and buffers (a text layer's output

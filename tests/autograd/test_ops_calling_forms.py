@@ -56,3 +56,14 @@ def test_a_0d_input_has_no_dim_to_cut_along(cut):
     """They failed with `IndexError: tuple index out of range`."""
     with pytest.raises(IndexError, match="a 0-d Variable has no dim 0 to cut along"):
         cut(Variable(np.array(3.0)))
+
+
+def test_bfloat16_is_named_wherever_it_comes_in():
+    torch = pytest.importorskip("torch")
+    import nn
+    with pytest.raises(TypeError, match="a Tensor of dtype bfloat16, which NumPy has no"):
+        Variable(torch.ones(2, dtype=torch.bfloat16))
+    with pytest.raises(TypeError, match="NumPy has no bfloat16"):
+        Variable(np.ones(2)).to(torch.bfloat16)
+    with pytest.raises(TypeError, match=r"Linear.bfloat16\(\): NumPy has no bfloat16"):
+        nn.Linear(2, 2).bfloat16()
