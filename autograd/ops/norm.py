@@ -18,7 +18,8 @@ from .validation import float_input, normalize_axes
 class VectorNorm(Function):
     """y = (sum |x|^p)^(1/p) over `axes`;  dy/dx = sign(x) |x|^(p-1) / y^(p-1), 0 where y = 0
     (PyTorch's, at the zero vector) and, for p < 1, where x = 0 (PyTorch's too: the formula
-    is 0 * inf there)"""
+    is 0 * inf there); its own derivatives are 0 there too (PyTorch's second derivative at
+    the zero vector is NaN: neither is the Hessian, which is infinite there)"""
 
     # |x|^(p-1) has a kink at 0 for p < 2, and its terms grow near 0 (1/x at second order
     # for p = 3), where float32's rounding of them exceeds any tolerance
