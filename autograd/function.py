@@ -463,3 +463,5 @@ class ReturnsViews:
                 if y.data.base is memory:
                     share_version(y, x)
         return outputs
+
+from .torch_function import once_differentiable  # noqa: E402,F401  (PyTorch's home of it)

@@ -22,8 +22,14 @@ is recorded inside it) and the other arguments as given; backward gets the outpu
 Variables and returns one gradient per forward argument (None for a non-array one), written
 with ops, so it differentiates again (create_graph). `ctx.saved_tensors` gives the saved
 inputs and outputs as the graph's own Variables (higher orders see through them),
-`ctx.needs_input_grad` one flag per forward argument.
+`ctx.needs_input_grad` one flag per forward argument. `ctx.mark_dirty(x)` tells of an
+input forward changed in place, and `@once_differentiable` on backward computes it without
+a graph (a gradient of it then refuses to be differentiated again).
 """
+import functools
+
+import numpy as np
+
 from .config import is_grad_enabled, no_grad
 from .function import Function
 from .variable import Variable, wrap
@@ -47,6 +53,7 @@ class Context:
     def __init__(self):
         self.to_save, self.needs_input_grad, self._graph_of = (), (), None
         self.non_differentiable = set()  # ids of the outputs marked so
+        self.dirty = set()  # ids of the inputs forward changed in place
 
     def save_for_backward(self, *tensors):
         self.to_save = tensors
@@ -62,6 +69,14 @@ class Context:
         """Outputs (those forward returns) that get no gradient, as PyTorch's: they require
         none, and backward gets zeros for them."""
         self.non_differentiable.update(id(t) for t in tensors)
+
+    def mark_dirty(self, *tensors):
+        """Inputs forward changed in place, as PyTorch's: their version moves on, so the
+        graphs recorded with them before refuse to backpropagate (rungrad's rule for any
+        change in place: the op that computed such an input too, where PyTorch lets an op
+        whose backward does not read it pass), and a leaf that requires grad may not be
+        changed so. A constant, or an input no graph recorded, is free to change."""
+        self.dirty.update(id(t) for t in tensors)
 
     def set_materialize_grads(self, value):
         """Accepted: a missing output gradient reaches backward as zeros here."""
@@ -91,7 +106,9 @@ class TorchStyleCall(Function):
         wanted = is_grad_enabled()
         self.ctx.needs_input_grad = self._per_argument(
             [wanted and getattr(x, "requires_grad", False) for x in inputs])
+        self._inputs_now = inputs  # (what ctx.mark_dirty's inputs are, outside forward)
         outputs = super().__call__(*inputs)
+        del self._inputs_now
         marked = self.ctx.non_differentiable
         if marked:
             for made, out in zip(self.made, outputs if isinstance(outputs, tuple) else
@@ -117,8 +134,25 @@ class TorchStyleCall(Function):
             else:
                 result = self.definition.forward(self.ctx, *args)
         self.made = result if isinstance(result, tuple) else (result,)
+        if self.ctx.dirty:
+            self._changed_in_place()
         data = tuple(_data(y, self.definition.__name__) for y in self.made)
         return data if isinstance(result, tuple) else data[0]
+
+    def _changed_in_place(self):
+        """The inputs ctx.mark_dirty named: refused if a leaf that requires grad (PyTorch's
+        rule), else their version moved on."""
+        for i, given in self.given.items():
+            if id(given) not in self.ctx.dirty:
+                continue
+            x = self._inputs_now[i]
+            if not isinstance(x, Variable):  # (an array given as it is: nothing to tell)
+                continue
+            if x.creator is None and x.requires_grad:
+                raise RuntimeError(f"{self.definition.__name__}: a leaf Variable that requires "
+                                   "grad was changed in place in forward (ctx.mark_dirty); "
+                                   "change a copy, or a Variable computed from it")
+            x.bump_version()
 
     def _per_argument(self, flags):
         """ctx.needs_input_grad from one flag per array argument: one per forward argument
@@ -137,6 +171,43 @@ class TorchStyleCall(Function):
                             f"gradients for {len(self.args)} forward arguments (one each, None "
                             "for a non-array one)")
         return tuple(grads[k] for k in self.arrays_at)
+
+
+def once_differentiable(backward):
+    """PyTorch's decorator of a backward written on values (NumPy code): it runs without
+    recording a graph, and where a graph was asked for (create_graph), the gradients it
+    gives refuse to be differentiated again, by name, rather than give a wrong zero."""
+    @functools.wraps(backward)
+    def run_once(ctx, *grads):
+        recording = is_grad_enabled()  # (backward(create_graph=True) records)
+        with no_grad():
+            grads = backward(ctx, *grads)
+        if not recording:
+            return grads
+        single = not isinstance(grads, tuple)
+        # (a leaf that wants a gradient as the op's second input: the op is recorded, so
+        # a pass through the gradient reaches its refusal, PyTorch's DelayedError)
+        anchor = Variable(np.zeros((), np.float32), requires_grad=True)
+        marked = tuple(None if g is None else
+                       _OnceDifferentiated(backward.__qualname__)(g, anchor)
+                       for g in ((grads,) if single else grads))
+        return marked[0] if single else marked
+    return run_once
+
+
+class _OnceDifferentiated(Function):
+    """y = x, a gradient from a @once_differentiable backward, whose own backward refuses
+    (`anchor`, a leaf that wants a gradient, makes it recorded)"""
+
+    def __init__(self, who):
+        self.who = who
+
+    def forward(self, x, anchor):
+        return x
+
+    def backward(self, gy):
+        raise RuntimeError(f"{self.who} is @once_differentiable: the gradient it gave cannot "
+                           "be differentiated again (write its backward with ops for that)")
 
 
 def _has_setup_context(definition):

@@ -67,3 +67,51 @@ def test_bfloat16_is_named_wherever_it_comes_in():
         Variable(np.ones(2)).to(torch.bfloat16)
     with pytest.raises(TypeError, match=r"Linear.bfloat16\(\): NumPy has no bfloat16"):
         nn.Linear(2, 2).bfloat16()
+
+
+def test_pytorch_s_once_differentiable_and_mark_dirty():
+    """ctx.mark_dirty was an AttributeError and once_differentiable an ImportError."""
+    from autograd.function import once_differentiable
+
+    class Exp(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = Variable(np.exp(x.data))
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        @once_differentiable
+        def backward(ctx, gy):
+            y, = ctx.saved_tensors
+            return gy * y
+
+    x = Variable(np.array([1.0, 2.0]))
+    Exp.apply(x).sum().backward()
+    np.testing.assert_allclose(x.grad.data, np.exp([1.0, 2.0]))
+    g, = ag.grad(Exp.apply(x).sum(), x, create_graph=True)
+    np.testing.assert_allclose(g.data, np.exp([1.0, 2.0]))
+    with pytest.raises(RuntimeError, match="Exp.backward is @once_differentiable"):
+        g.sum().backward()
+
+    class AddOne(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.data += 1
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, gy):
+            return gy
+
+    constant = Variable(np.array([1.0]), requires_grad=False)
+    assert AddOne.apply(constant).data.tolist() == [2.0] and constant._version > 0
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad was changed"):
+        AddOne.apply(Variable(np.array([1.0])))
+    a = Variable(np.array([1.0]))
+    b = a * 2
+    kept = b * b  # (saved b before the change)
+    AddOne.apply(b)
+    with pytest.raises(RuntimeError, match="modified in place"):
+        kept.backward()
