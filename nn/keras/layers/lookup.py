@@ -263,7 +263,10 @@ class IndexLookup(HostComputed, Module, KerasLayer):
                             f"{indices.dtype}")
         vocabulary = np.array(self.get_vocabulary() + [self.oov_token], dtype=self._token_dtype)
         outside = (indices < 0) | (indices >= self.vocabulary_size())
-        return vocabulary[np.where(outside, len(vocabulary) - 1, indices)]
+        tokens = vocabulary[np.where(outside, len(vocabulary) - 1, indices)]
+        # integer tokens are a Variable as any output (on the GPU where the input was); text
+        # stays a NumPy array of strings, which no Variable holds
+        return tokens if tokens.dtype.kind in "USO" else self._placed(tokens, inputs)
 
     # ----- the config -----
     def get_config(self):

@@ -419,3 +419,13 @@ def test_a_saved_model_naming_a_vocabulary_file_is_refused_at_load(tmp_path):
         keras.models.load_model(path)
     layer = keras.layers.StringLookup(vocabulary=str(secret))  # (given by the user: read)
     assert layer.get_vocabulary() == ["[UNK]", "alpha", "beta"]
+
+
+def test_an_inverted_integer_lookup_gives_a_variable_and_strings_stay_arrays():
+    from autograd import Variable
+    inverted = layers.IntegerLookup(vocabulary=[12, 36, 1138, 42], invert=True)
+    tokens = inverted(np.array([[1, 3, 4], [4, 0, 2]]))
+    assert isinstance(tokens, Variable)
+    assert tokens.data.tolist() == [[12, 1138, 42], [42, -1, 36]]
+    words = layers.StringLookup(vocabulary=["a", "b"], invert=True)(np.array([1, 2, 0]))
+    assert isinstance(words, np.ndarray) and words.tolist() == ["a", "b", "[UNK]"]
