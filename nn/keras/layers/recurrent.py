@@ -40,6 +40,7 @@ from ...layers.lazy_build import (
 )
 from ...layers.rnn_cells import initial_state
 from ...module import Module
+from .gru_reset_before import reset_before_run
 from .sequence_run import SequenceRun, refuse_missing_states
 
 _WEIGHTS = ("kernel", "recurrent_kernel", "bias")
@@ -348,23 +349,39 @@ class GRU(_Recurrent):
     """Keras' gated recurrent unit (reset_after=True, Keras 3's default and cuDNN's): gates
     z, r of x kernel + input_bias + h recurrent_kernel + recurrent_bias through the sigmoid,
     h~ = tanh(x_h + r (h recurrent_kernel_h + recurrent_bias_h)), h' = z h + (1 - z) h~.
-    bias is (2, 3*units): the input bias, then the recurrent one."""
+    bias is (2, 3*units): the input bias, then the recurrent one.
+
+    reset_after=False (Keras 2's default): h~ = tanh(x_h + (r h) recurrent_kernel_h), one
+    bias (3*units,); it runs step by step (nn.keras.layers.gru_reset_before)."""
 
     num_gates = 3
     _modes = {("tanh", "sigmoid"): "GRU"}
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  *, reset_after=True, use_cudnn="auto", **options):
-        if not reset_after:
-            raise NotImplementedError(
-                f"{type(self).__name__}: reset_after=False (Keras 2's GRU, the reset gate "
-                "applied before the recurrent product) is not supported: nn's GRU is "
-                "reset_after=True's (Keras 3's default, and PyTorch's)")
         super().__init__(units, activation, recurrent_activation, use_bias,
-                         {"reset_after": True, "use_cudnn": use_cudnn}, **options)
+                         {"reset_after": bool(reset_after), "use_cudnn": use_cudnn}, **options)
 
     def _bias_shape(self):
-        return (2, 3 * self.units)
+        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
+
+    def _run(self, steps, state, training, steps_mask, reverse=None):
+        if self.reset_after:
+            return super()._run(steps, state, training, steps_mask, reverse)
+        reverse = self.go_backwards if reverse is None else reverse
+        if steps.dtype != self.kernel.dtype:  # (in the weights' dtype, as the fused loops)
+            steps = astype(steps, self.kernel.dtype)
+        _, batch, features = steps.shape
+        step_masks = self.recurrent_dropout and training  # (per gate, as _run_stepwise's)
+        input_masks = None if not (self.dropout and training) else self._dropout_mask(
+            "dropout", ((3 if step_masks else 1), batch, features), steps)
+        recurrent_masks = None if not step_masks else self._dropout_mask(
+            "recurrent_dropout", (3, batch, self.units), steps)
+        outputs, final = reset_before_run(
+            steps, state[0], self.kernel, self.recurrent_kernel,
+            self.bias if self.use_bias else None, self._composed, input_masks,
+            recurrent_masks, steps_mask, reverse)
+        return (outputs[::-1] if reverse else outputs), final  # to time order
 
     @staticmethod
     def _torch_gate_order(per_gate):

@@ -110,7 +110,8 @@ class LSTMCell(_Cell, LSTM):
 
 
 class GRUCell(_Cell, GRU):
-    """One step of GRU (reset_after=True): gates z, r; h' = z h + (1 - z) h~."""
+    """One step of GRU (reset_after=True, or Keras 2's False): gates z, r; h' = z h +
+    (1 - z) h~."""
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  *, reset_after=True, **options):

@@ -166,13 +166,16 @@ def test_what_rungrad_lacks_is_refused_by_name(tmp_path, edit, message):
         keras.models.load_model(rewritten(tmp_path, "dense_bn", edit))
 
 
-def test_an_argument_value_rungrad_lacks_is_refused_by_name(tmp_path):
+def test_a_config_its_weights_do_not_fit_is_refused_by_name(tmp_path):
+    """A GRU made reset_after=False (Keras 2's: one bias of 3 * units) beside the file's
+    reset_after=True weights (two biases)."""
     def edit(config):
         gru = [e for e in config["config"]["layers"] if e["class_name"] == "GRU"][0]
         gru["config"]["reset_after"] = False
 
-    with pytest.raises(ValueError, match=r"recurrent_edited.keras: the GRU layer 'gru': GRU: "
-                                         r"reset_after=False .* is not supported"):
+    with pytest.raises(ValueError, match=r"recurrent_edited.keras \(model.weights.h5\): layer "
+                                         r"'gru' has 3 weights of shapes \[\(5, 9\), \(3, 9\), "
+                                         r"\(9,\)\]; the file holds .* \(2, 9\)\]"):
         keras.models.load_model(rewritten(tmp_path, "recurrent", edit))
 
 

@@ -524,8 +524,6 @@ def test_deserialize_refuses_what_is_not_a_layer_config():
 @pytest.mark.parametrize("make, error, message", [
     (lambda: layers.RNN(layers.Dense(2)), ValueError, r"RNN: a cell must be a layer with a "
                                                       r"state_size"),
-    (lambda: layers.GRUCell(2, reset_after=False), NotImplementedError,
-     r"GRUCell: reset_after=False \(Keras 2's GRU"),
     (lambda: layers.LSTMCell(2, return_sequences=True), TypeError,
      r"LSTMCell: unexpected arguments \['return_sequences'\]"),
     (lambda: layers.RNN(layers.LSTMCell(2))(np.ones((2, 3, 1)), initial_state=[np.ones((2, 2))]),
