@@ -286,8 +286,11 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=Fa
                 "is not used to compute the outputs"
             raise RuntimeError(f"grad: input {i} (shape {x.shape}) {why}; pass "
                                "allow_unused=True to get None for it")
-        if entry is None and materialize_grads:
-            result.append(wrap(get_array_module(x.data).zeros_like(x.data), False))
+        if entry is None and materialize_grads:  # (with create_graph, a part of the graph
+            # of gradients as PyTorch's: it requires grad)
+            zeros = get_array_module(x.data).zeros_like(x.data)
+            result.append(Variable(zeros, requires_grad=True) if create_graph else
+                          wrap(zeros, False))
         else:
             result.append(None if entry is None else entry[1])
     return tuple(result)

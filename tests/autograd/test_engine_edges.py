@@ -52,6 +52,9 @@ def test_grad_takes_pytorchs_keywords():
     gx, gw = ag.grad(y, [x, w], retain_graph=True, only_inputs=True, materialize_grads=True)
     np.testing.assert_array_equal(gx.data, [2.0, 4.0])
     np.testing.assert_array_equal(gw.data, [0.0, 0.0])
+    assert not gw.requires_grad
+    _, gw = ag.grad(y, [x, w], create_graph=True, materialize_grads=True)
+    assert gw.requires_grad  # (part of a graph of gradients, as PyTorch's)
     assert ag.grad(y, [x, w], allow_unused=True)[1] is None
     with pytest.raises(NotImplementedError, match="is_grads_batched"):
         ag.grad(y, x, is_grads_batched=True)
