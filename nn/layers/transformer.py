@@ -68,7 +68,12 @@ class TransformerEncoderLayer(Module):
 
 class TransformerEncoder(Module):
     """`num_layers` copies of `encoder_layer` (each its own parameters), applied in turn,
-    then `norm` if given (PyTorch's; parameter names layers.0..., norm...)."""
+    then `norm` if given (PyTorch's; parameter names layers.0..., norm...).
+
+    Padded positions (src_key_padding_mask) get the values computed for them, as PyTorch's
+    training path gives; PyTorch's inference fast path (eval() under no_grad, batch_first,
+    with a padding mask) gives 0 there instead (norm's bias with a final norm), and NaN for a
+    sequence padded throughout: pool over the real positions only, as either way should."""
 
     def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True,
                  mask_check=True):
@@ -76,8 +81,8 @@ class TransformerEncoder(Module):
         self.layers = copies(encoder_layer, num_layers, type(self).__name__)
         self.num_layers = len(self.layers)
         self.norm = norm
-        # PyTorch's switches for its nested-tensor fast path: rungrad has no such path, so
-        # they change nothing here (the results are the same either way); kept for its API
+        # PyTorch's switches for its nested-tensor fast path, which rungrad has not (see the
+        # class doc for what that path gives at padded positions); kept for its API
         self.enable_nested_tensor, self.mask_check = bool(enable_nested_tensor), bool(mask_check)
 
     def get_config(self):
