@@ -395,6 +395,11 @@ class TensorMethods:
         """'cuda' for a GPU (CuPy) array, else 'cpu'."""
         return "cuda" if _variable.is_gpu_array(self.data) else "cpu"
 
+    @property
+    def is_cuda(self):
+        """Whether the data is on the GPU (PyTorch's name)."""
+        return self.device == "cuda"
+
     def cpu(self):
         """Its data on the CPU (in place, as to_cpu; itself where it is there already)."""
         return self.to_cpu()

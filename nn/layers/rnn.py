@@ -72,6 +72,24 @@ class _RNNBase(BothSizes, Module):
         weights are used where they are), accepted so that ported code runs."""
 
     @property
+    def _flat_weights_names(self):
+        """PyTorch's: the weights' names, layer by layer and direction by direction, each
+        w_ih, w_hh, then b_ih, b_hh (with bias), then w_hr (with proj_size)."""
+        kinds = ["weight_ih", "weight_hh"] + (["bias_ih", "bias_hh"] if self.bias else []) + (
+            ["weight_hr"] if self.proj_size else [])
+        return [f"{kind}{suffix}" for layer in range(self.num_layers)
+                for suffix in self._suffixes(layer) for kind in kinds]
+
+    @property
+    def all_weights(self):
+        """PyTorch's: one list of weights per layer and direction, in _flat_weights_names'
+        order."""
+        names = self._flat_weights_names
+        per = len(names) // (self.num_layers * self.directions)
+        return [[getattr(self, name) for name in names[i:i + per]]
+                for i in range(0, len(names), per)]
+
+    @property
     def _h_size(self):
         """The size of h, of each direction's outputs: proj_size where there is one."""
         return self.proj_size or self.hidden_size

@@ -42,6 +42,41 @@ class PackedSequence(namedtuple("PackedSequence", "data batch_sizes sorted_indic
         return super().__new__(cls, as_variable(data), np.asarray(batch_sizes, dtype=np.int64),
                                sorted_indices, unsorted_indices)
 
+    def to(self, *args, **kwargs):
+        """The packed data moved or cast as Variable.to moves or casts it (a dtype, 'cpu',
+        'cuda'); the batch sizes and indices stay NumPy's, as PyTorch keeps them on the
+        CPU."""
+        return self._replace(data=self.data.to(*args, **kwargs))
+
+    def cpu(self):
+        return self.to("cpu")
+
+    def cuda(self):
+        return self.to("cuda")
+
+    def double(self):
+        return self.to(np.float64)
+
+    def float(self):  # noqa: A003 (PyTorch's name)
+        return self.to(np.float32)
+
+    def half(self):
+        return self.to(np.float16)
+
+    @property
+    def is_cuda(self):
+        return self.data.is_cuda
+
+    def is_pinned(self):
+        """PyTorch's: False (no page-locked host memory here)."""
+        return False
+
+    def __reduce__(self):
+        # (the data is an op's result, whose graph no pickle holds: its values go, as
+        # PyTorch pickles a computed tensor's)
+        data = Variable(self.data.data, requires_grad=self.data.requires_grad)
+        return type(self), (data, self.batch_sizes, self.sorted_indices, self.unsorted_indices)
+
     @property
     def lengths(self):
         """Each sequence's length, in the packed (decreasing) order."""
@@ -238,5 +273,15 @@ def unpack_sequence(packed_sequences):
     return unpad_sequence(padded, lengths, batch_first=True)
 
 
+def invert_permutation(permutation):
+    """PyTorch's: the inverse of an index permutation (an int64 array; None for None)."""
+    if permutation is None:
+        return None
+    permutation = np.asarray(to_cpu(getattr(permutation, "data", permutation)))
+    inverse = np.empty_like(permutation, dtype=np.int64)
+    inverse[permutation] = np.arange(len(permutation))
+    return inverse
+
+
 __all__ = ["PackedSequence", "pad_sequence", "pack_padded_sequence", "pad_packed_sequence",
-           "pack_sequence", "unpack_sequence", "unpad_sequence"]
+           "pack_sequence", "unpack_sequence", "unpad_sequence", "invert_permutation"]

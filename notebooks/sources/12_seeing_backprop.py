@@ -230,7 +230,7 @@ assert first < last / 10
 Image(filename=str(OUT / "gradients.png"))
 
 # %%
-nn.plot_model(deep, to_file=OUT / "deep_model.png")
+nn.plot_model(deep, to_file=OUT / "deep_model.png", show_shapes=True, show_layer_names=True)
 
 # %% [markdown]
 # ## Summary

@@ -12,6 +12,7 @@ from autograd import Variable
 from autograd.testing import assert_gradients_match
 from nn.utils.rnn import (
     PackedSequence,
+    invert_permutation,
     pack_padded_sequence,
     pack_sequence,
     pad_packed_sequence,
@@ -323,3 +324,24 @@ def test_recurrent_layer_refuses_packed_data_of_the_wrong_width():
         nn.LSTM(3, 2)(packed)
     with pytest.raises(ValueError, match="GRU"):
         nn.GRU(5, 2)(packed, np.zeros((1, 3, 2)))
+
+
+def test_pytorch_s_packed_sequence_methods_pickling_and_flat_weights():
+    """packed.to(...), .double(), .is_cuda, invert_permutation and all_weights were
+    AttributeErrors; pickling a PackedSequence failed on its data's graph."""
+    import pickle
+    torch = pytest.importorskip("torch")
+    packed = pack_sequence([np.ones((3, 2)), np.ones((1, 2))], enforce_sorted=False)
+    assert packed.to(np.float32).data.dtype == np.float32
+    assert packed.double().data.dtype == np.float64 and not packed.is_cuda
+    assert not packed.is_pinned()
+    again = pickle.loads(pickle.dumps(packed))
+    np.testing.assert_array_equal(again.data.data, packed.data.data)
+    np.testing.assert_array_equal(again.batch_sizes, packed.batch_sizes)
+    assert invert_permutation(np.array([2, 0, 1])).tolist() == [1, 2, 0]
+    assert invert_permutation(None) is None
+    ours = nn.LSTM(3, 4, proj_size=2, num_layers=2, bidirectional=True)
+    theirs = torch.nn.LSTM(3, 4, proj_size=2, num_layers=2, bidirectional=True)
+    assert ours._flat_weights_names == theirs._flat_weights_names
+    assert [[tuple(w.shape) for w in row] for row in ours.all_weights] == \
+        [[tuple(w.shape) for w in row] for row in theirs.all_weights]

@@ -62,7 +62,7 @@ def test_gradients_to_second_order_and_the_cell():
     layer = layers.GRU(3, reset_after=False, dtype="float64")
     layer(X)
     assert_gradients_match(lambda x: layer(x), Variable(X.copy()), order=2)
-    cell = layers.RNN(layers.GRUCell(3, reset_after=False), dtype="float64")
+    cell = layers.RNN(layers.GRUCell(3, reset_after=False, dtype="float64"))
     cell(X)
     cell.cell.kernel.data[...] = layer.kernel.data
     cell.cell.recurrent_kernel.data[...] = layer.recurrent_kernel.data

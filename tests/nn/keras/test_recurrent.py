@@ -578,7 +578,6 @@ def test_lazily_sized_weights_are_the_optimizer_s():
 # ----- refusals -----
 @pytest.mark.parametrize("make, error, message", [
     (lambda: layers.LSTM(2, activation="relux"), ValueError, "unknown activation 'relux'"),
-    (lambda: layers.GRU(2, reset_after=False), NotImplementedError, "reset_after"),
     (lambda: layers.LSTM(2, kernel_constraint="nonneg"), ValueError,
      "kernel_constraint: unknown constraint 'nonneg'"),
     (lambda: layers.LSTM(2, kernel_initializer="he_norm"), ValueError,
