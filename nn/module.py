@@ -35,6 +35,7 @@ from .call_losses import (
     outside_any_call,
     top_level_call,
 )
+from .dtype_casts import DtypeCasts
 from .stored_array import read_all_stored, read_stored
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -140,7 +141,7 @@ class StateDictKeyError(KeyError, RuntimeError):
 _CREATED = itertools.count()  # (Module._creation_rank: the order modules were made in)
 
 
-class Module(AddsLosses):
+class Module(DtypeCasts, AddsLosses):
     """A piece of a model: `__call__` runs `forward`; Parameters and Modules assigned as
     attributes are registered automatically, in assignment order."""
 
@@ -544,18 +545,6 @@ class Module(AddsLosses):
                 if isinstance(vars(module).get("dtype"), np.dtype):
                     module.dtype = dtype
         return self
-
-    def double(self):
-        """Parameters and floating buffers as float64 (PyTorch's `double()`)."""
-        return self.to(np.float64)
-
-    def float(self):  # noqa: A003 (PyTorch's name)
-        """Parameters and floating buffers as float32 (PyTorch's `float()`)."""
-        return self.to(np.float32)
-
-    def half(self):
-        """Parameters and floating buffers as float16 (PyTorch's `half()`)."""
-        return self.to(np.float16)
 
     def bfloat16(self):
         """PyTorch's bfloat16(), refused by name: NumPy has no bfloat16."""

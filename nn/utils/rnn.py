@@ -18,9 +18,12 @@ from autograd.capture import CaptureError, capturing
 from autograd.ops import concatenate, transpose
 from autograd.variable import Variable, as_variable
 
+from ..dtype_casts import DtypeCasts
 
-class PackedSequence(namedtuple("PackedSequence", "data batch_sizes sorted_indices "
-                                                  "unsorted_indices")):
+
+class PackedSequence(DtypeCasts, namedtuple("PackedSequence", "data batch_sizes "
+                                                              "sorted_indices "
+                                                              "unsorted_indices")):
     """Sequences packed time step by time step: `data` (sum of lengths, *) holds step 0 of
     every sequence, then step 1 of those still running, ...; `batch_sizes` (max length,)
     how many run at each step (sequences ordered by decreasing length); `sorted_indices`
@@ -53,15 +56,6 @@ class PackedSequence(namedtuple("PackedSequence", "data batch_sizes sorted_indic
 
     def cuda(self):
         return self.to("cuda")
-
-    def double(self):
-        return self.to(np.float64)
-
-    def float(self):  # noqa: A003 (PyTorch's name)
-        return self.to(np.float32)
-
-    def half(self):
-        return self.to(np.float16)
 
     @property
     def is_cuda(self):
