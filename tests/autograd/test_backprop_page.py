@@ -291,18 +291,13 @@ def test_a_bytes_path_names_an_html_page(tmp_path):
 @needs_dot
 def test_a_pytorch_style_function_s_step_is_its_class_and_rule(tmp_path):
     """It was 'TorchStyleCall (One call of a PyTorch-style Function ...)', the wrapper's."""
-    class Cube(ag.Function):
+    class Cube(ag.Function):  # (PyTorch 2's split: forward without ctx, setup_context)
         """y = x^3; dy/dx = 3x^2"""
 
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return x ** 3
-
-        @staticmethod
-        def backward(ctx, gy):
-            x, = ctx.saved_tensors
-            return 3 * gy * x ** 2
+        forward = staticmethod(lambda x: x ** 3)
+        setup_context = staticmethod(lambda ctx, inputs, output: ctx.save_for_backward(
+            inputs[0]))
+        backward = staticmethod(lambda ctx, gy: 3 * gy * ctx.saved_tensors[0] ** 2)
 
     x = Variable(np.array([1.0, -2.0]), name="x")
     frames = _frames(ag.plot_backward(ag.sum(Cube.apply(x)), tmp_path / "bp.html"))
