@@ -7,8 +7,6 @@ class DtypeCasts:
     """Mixin of a class with PyTorch's `to(dtype)`: its floating data as float64, float32 or
     float16 by the names PyTorch gives those casts."""
 
-    __slots__ = ()  # (a namedtuple's subclass takes it: PackedSequence)
-
     def double(self):
         """As float64 (PyTorch's double())."""
         return self.to(np.float64)
