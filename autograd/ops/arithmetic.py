@@ -4,7 +4,7 @@ import numpy as np
 from ..backend import get_array_module, silently
 from ..function import BinaryGrads, Function
 from ..spec import Spec
-from ..variable import promoted, wrap
+from ..variable import as_variable, promoted, wrap
 from .elementwise import log, where
 
 
@@ -157,8 +157,11 @@ def mul(x0, x1):
     return Mul()(x0, x1)
 
 
-def div(x0, x1):
-    return Div()(x0, x1)
+def div(x0, x1, *, rounding_mode=None):
+    """x0 / x1; PyTorch's rounding_mode 'floor' or 'trunc' as the method x0.div takes it."""
+    if rounding_mode is None:
+        return Div()(x0, x1)
+    return as_variable(x0, who="div").div(x1, rounding_mode=rounding_mode)
 
 
 def neg(x):

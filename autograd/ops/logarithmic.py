@@ -122,8 +122,9 @@ class LogAddExp(Function):
 
 def _logit_array(x, eps):
     xp = get_array_module(x)
-    if eps is not None:
-        x = xp.clip(x, eps, 1 - eps)
+    if eps is not None:  # (PyTorch's order: below eps is eps, then above 1 - eps is 1 - eps,
+        # which differ from clip's where eps > 0.5)
+        x = xp.where(x < eps, eps, xp.where(x > 1 - eps, 1 - eps, x)).astype(x.dtype)
     with np.errstate(divide="ignore", invalid="ignore"):  # -inf at 0, inf at 1, nan outside
         return xp.log(x / (1 - x))
 

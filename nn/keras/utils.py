@@ -5,6 +5,7 @@ import random
 import numpy as np
 
 from autograd.arguments import nonnegative_int
+from autograd.random_states import RandomStates
 
 from ..data.batch_dataset import PyDataset, Sequence
 from ..data.timeseries import timeseries_dataset_from_array
@@ -13,10 +14,14 @@ from ..utils import to_categorical
 
 
 def set_random_seed(seed):
-    """Seed Python's and NumPy's global generators (what rungrad draws weights, dropout
-    masks and shuffles from), as Keras' set_random_seed seeds its backends."""
-    random.seed(seed)
-    np.random.seed(seed)
+    """Seed Python's, NumPy's and (where it is loaded) CuPy's global generators (what
+    rungrad draws weights, dropout masks and shuffles from), as Keras' set_random_seed seeds
+    its backends; `seed` an integer (Keras' rule: None would seed from entropy)."""
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
+        raise ValueError(f"set_random_seed: expected seed argument to be an integer, got "
+                         f"seed={seed!r}")
+    random.seed(int(seed))
+    RandomStates.seed(int(seed))
 
 
 def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncating="pre",

@@ -15,12 +15,20 @@ def to_categorical(y, num_classes=None, dtype="float32"):
     if labels.ndim > 1 and labels.shape[-1] == 1:  # (N, 1) columns, as Keras
         labels = labels.reshape(labels.shape[:-1])
     if labels.dtype.kind == "f":  # float labels (1.0), as Keras casts them
-        if not np.all(labels == np.round(labels)):
+        whole = np.isfinite(labels) & (labels == np.round(labels))
+        if not np.all(whole):
             raise ValueError("to_categorical: labels must be whole numbers, got "
-                             f"{labels[labels != np.round(labels)][:3]}")
+                             f"{labels[~whole][:3]}")
         labels = labels.astype(np.int64)
     elif labels.dtype == bool:  # True/False as 1/0, as Keras casts them
         labels = labels.astype(np.int64)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"to_categorical: labels must be integers, got dtype {labels.dtype}")
+    if labels.size and labels.min() < 0:
+        raise ValueError(f"to_categorical: labels must be >= 0, got {int(labels.min())}")
+    if num_classes is not None and labels.size and labels.max() >= num_classes:
+        raise ValueError(f"to_categorical: label {int(labels.max())} does not fit "
+                         f"num_classes={num_classes} (labels run from 0 to num_classes - 1)")
     classes = -1 if num_classes is None else num_classes
     return one_hot(labels, classes).data.astype(dtype)  # (a GPU array for GPU labels)
 

@@ -115,3 +115,18 @@ def test_pytorch_s_once_differentiable_and_mark_dirty():
     AddOne.apply(b)
     with pytest.raises(RuntimeError, match="modified in place"):
         kept.backward()
+
+
+def test_div_takes_pytorch_s_rounding_mode_and_logit_s_eps_past_a_half():
+    torch = pytest.importorskip("torch")
+    a, b = np.array([-7.0, 7.0, 5.5]), np.array([2.0, -2.0, 2.0])
+    for mode in ("floor", "trunc"):
+        np.testing.assert_array_equal(
+            ag.div(a, b, rounding_mode=mode).data,
+            torch.div(torch.from_numpy(a), torch.from_numpy(b), rounding_mode=mode).numpy())
+    assert ag.div(np.array([-7, 7]), np.array([2, -2]), rounding_mode="trunc").data.tolist() \
+        == [-3, -3]
+    # eps above one half: below eps is eps first (clip made every value 1 - eps)
+    np.testing.assert_allclose(
+        ag.logit(Variable(np.array([0.3, 0.7])), eps=0.6).data,
+        torch.logit(torch.tensor([0.3, 0.7], dtype=torch.float64), eps=0.6).numpy())

@@ -214,3 +214,31 @@ def test_keras_configs_of_dense_and_the_normalizations_load():
         keras.layers.LayerNormalization.from_config(dict(norm, rms_scaling=True))
     with pytest.raises(TypeError, match="BatchNormalization: .*'renorm'"):
         keras.layers.BatchNormalization.from_config(dict(batch, renorm=True))
+
+
+def test_set_random_seed_takes_an_integer_and_seeds_cupy_too(monkeypatch):
+    """None seeded from entropy without a word; 1.5 half-seeded Python's generator before
+    NumPy refused it; CuPy's generator (GPU dropout masks) was never seeded."""
+    import sys
+    import types
+    seeded = []
+    cupy = types.ModuleType("cupy")
+    cupy.random = types.SimpleNamespace(set_random_state=seeded.append,
+                                        RandomState=lambda seed: seed)
+    monkeypatch.setitem(sys.modules, "cupy", cupy)
+    keras.utils.set_random_seed(np.int64(3))
+    assert seeded == [3]
+    for seed in (None, 1.5, True, "7"):
+        with pytest.raises(ValueError, match="set_random_seed: expected seed argument to be "
+                                             "an integer"):
+            keras.utils.set_random_seed(seed)
+
+
+def test_to_categorical_names_a_label_that_does_not_fit():
+    with pytest.raises(ValueError, match="to_categorical: label 5 does not fit num_classes=3"):
+        keras.utils.to_categorical([0, 5], num_classes=3)
+    with pytest.raises(ValueError, match=r"to_categorical: labels must be whole numbers, got "
+                                         r"\[inf\]"):
+        keras.utils.to_categorical([np.inf])
+    with pytest.raises(ValueError, match="to_categorical: labels must be >= 0, got -1"):
+        keras.utils.to_categorical([-1, 2])
