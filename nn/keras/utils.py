@@ -1,11 +1,13 @@
-"""Keras' `keras.utils`: to_categorical, pad_sequences, set_random_seed, plot_model,
-model_to_dot, PyDataset (Sequence), timeseries_dataset_from_array."""
+"""Keras' `keras.utils`: to_categorical, normalize, pad_sequences, set_random_seed,
+plot_model, model_to_dot, PyDataset (Sequence), timeseries_dataset_from_array."""
+import math
 import random
 
 import numpy as np
 
 from autograd.arguments import nonnegative_int
 from autograd.random_states import RandomStates
+from autograd.variable import Variable
 
 from ..data.batch_dataset import PyDataset, Sequence
 from ..data.timeseries import timeseries_dataset_from_array
@@ -75,5 +77,20 @@ def _check_fits(values, dtype, i):
                                 f"[{info.min}, {info.max}]; pass a wider dtype")
 
 
-__all__ = ["to_categorical", "pad_sequences", "set_random_seed", "plot_model", "model_to_dot",
-           "PyDataset", "Sequence", "timeseries_dataset_from_array"]
+def normalize(x, axis=-1, order=2):
+    """Keras' normalize: x divided by its `order`-norm along `axis`. A NumPy array gives a
+    NumPy array (a zero norm left as 1); a Variable gives a Variable, differentiable, as
+    Keras' ops.normalize computes a tensor's (the norm kept from below 1e-7, or for order 2
+    the squared norm). (Keras' NumPy path reads axis=0 as -1; here it is axis 0.)"""
+    axis = -1 if axis is None else axis
+    if isinstance(x, Variable):
+        from ..functional import normalize as normalized
+        return normalized(x, order, axis, math.sqrt(1e-7) if order == 2 else 1e-7)
+    x = np.asarray(x)
+    norm = np.atleast_1d(np.linalg.norm(x, order, axis))
+    norm[norm == 0] = 1
+    return x / np.expand_dims(norm, axis)
+
+
+__all__ = ["to_categorical", "normalize", "pad_sequences", "set_random_seed", "plot_model",
+           "model_to_dot", "PyDataset", "Sequence", "timeseries_dataset_from_array"]

@@ -6,6 +6,7 @@ import pytest
 
 import nn.keras as keras
 from autograd import Variable
+from autograd.testing import assert_gradients_match
 from nn.keras import layers
 
 from ._helpers import check_gradients
@@ -242,3 +243,16 @@ def test_to_categorical_names_a_label_that_does_not_fit():
         keras.utils.to_categorical([np.inf])
     with pytest.raises(ValueError, match="to_categorical: labels must be >= 0, got -1"):
         keras.utils.to_categorical([-1, 2])
+
+
+def test_normalize_divides_by_the_norm_as_keras():
+    x = np.array([[3.0, 4.0], [0.0, 0.0]])
+    normalized = keras.utils.normalize(x)
+    assert isinstance(normalized, np.ndarray)
+    np.testing.assert_allclose(normalized, [[0.6, 0.8], [0.0, 0.0]])
+    np.testing.assert_allclose(keras.utils.normalize(x, order=1), [[3 / 7, 4 / 7], [0, 0]])
+    np.testing.assert_allclose(keras.utils.normalize(x, axis=0), [[1.0, 1.0], [0.0, 0.0]])
+    v = Variable(np.array([[3.0, 4.0], [1.0, 2.0]]))
+    assert_gradients_match(keras.utils.normalize, v, order=2)
+    np.testing.assert_allclose(keras.utils.normalize(v).data,
+                               keras.utils.normalize(v.data), rtol=1e-12)
