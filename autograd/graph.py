@@ -16,7 +16,7 @@ from .long_edges import far_read_leaves, longest_chain, readers_first
 from .variable import Variable
 from .walk import functions_behind
 
-_FORMATS = ("png", "svg", "pdf")
+IMAGE_FORMATS = ("png", "svg", "pdf")  # (what Graphviz renders to here)
 _INSTALL_GRAPHVIZ = ("install Graphviz: apt-get install graphviz (Debian/Ubuntu), "
                      "brew install graphviz (macOS) or conda install graphviz")
 NO_GRAD = "—"  # what a label shows for a gradient never computed (a 0 would be misread)
@@ -273,7 +273,7 @@ def format_of(to_file, who="plot_graph"):
         raise TypeError(f"{who}: to_file must be a file name (str or path), got "
                         f"{type(to_file).__name__}")
     suffix = os.path.splitext(os.fsdecode(to_file))[1].lower().lstrip(".")
-    if suffix not in _FORMATS:
+    if suffix not in IMAGE_FORMATS:
         given = f"the suffix {suffix!r}" if suffix else "no suffix"
         raise ValueError(f"{who}: cannot draw to {os.fsdecode(to_file)}, which has {given}; "
                          f"use .png, .svg or .pdf" + (

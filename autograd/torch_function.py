@@ -107,8 +107,10 @@ class TorchStyleCall(Function):
         self.ctx.needs_input_grad = self._per_argument(
             [wanted and getattr(x, "requires_grad", False) for x in inputs])
         self._inputs_now = inputs  # (what ctx.mark_dirty's inputs are, outside forward)
-        outputs = super().__call__(*inputs)
-        del self._inputs_now
+        try:
+            outputs = super().__call__(*inputs)
+        finally:
+            del self._inputs_now
         marked = self.ctx.non_differentiable
         if marked:
             for made, out in zip(self.made, outputs if isinstance(outputs, tuple) else

@@ -1004,6 +1004,8 @@ class Registry(dict):
         return dict.pop(self, key, *default)
 
     def popitem(self):
+        if not self:
+            raise KeyError("popitem(): the registry is empty")
         key = next(reversed(self))
         return key, self.pop(key)
 

@@ -1,18 +1,20 @@
 """scale * g^2, the term of the running averages of squared gradients (Adam's v, RMSprop's,
 Adadelta's)."""
-import numpy as np
+from autograd.ops.accumulation import accumulator
 
 
 def scaled_square(xp, g, scale, out=None):
-    """scale * g^2 into `out` (a new array when None). A float16 g is squared in float32 and
-    rounded once, as PyTorch's addcmul: g^2 alone passes float16's largest value, 65504,
-    from |g| = 256, and the inf it would leave in the average froze the parameter for good."""
-    if g.dtype == np.float16:
-        wide = g.astype(np.float32)
+    """scale * g^2 into `out` (a new array when None). A float16 g is squared in its
+    accumulator, float32, and rounded once, as PyTorch's addcmul: g^2 alone passes float16's
+    largest value, 65504, from |g| = 256, and the inf it would leave in the average froze
+    the parameter for good."""
+    wider = accumulator(g.dtype)
+    if wider is not None:
+        wide = g.astype(wider)
         wide *= wide
         wide *= scale
         if out is None:
-            return wide.astype(np.float16)
+            return wide.astype(g.dtype)
         out[...] = wide
         return out
     out = xp.multiply(g, g, out=out)

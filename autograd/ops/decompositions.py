@@ -462,9 +462,9 @@ def lstsq(a, b, rcond=None):
     squared residual norms ||A X - B||^2 of each column (..., k) (or (...,) for a vector b)
     where A is tall (m > n), else empty (0,) (NumPy and PyTorch leave them empty for a
     rank-deficient A too; here they are the minimum-norm X's, a captured step's shapes not
-    hanging on the values); rank
-    (int64, no gradient) and the singular values (..., min(m, n)) of A. rcond is the
-    relative cutoff of the singular values (pinv's rtol, matrix_rank's)."""
+    hanging on the values); rank (int64, no gradient) and the singular values
+    (..., min(m, n)) of A. rcond is the relative cutoff of the singular values (pinv's
+    rtol, matrix_rank's)."""
     a = float_matrices(a, "lstsq")
     b = as_variable(b, who="lstsq")
     solution = _least_squares(a, b, rcond)

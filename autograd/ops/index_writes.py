@@ -15,7 +15,7 @@ from .indexing import GetItemGrad, _indexed, get_item, with_index_variable
 from .reduction import broadcast_to
 from .selection import _on_device, boolean_mask, masked_fill
 from .shape import reshape
-from .validation import integer_index, normalize_axis
+from .validation import integer_index, normalize_axis, values_now
 
 
 def _put(shape, index, values):
@@ -154,7 +154,7 @@ def _tuple_index(x, indices):
     for i in indices:
         # (its values build the writes: a captured step refuses an argument's, an op's)
         read_in_python(i, "an index of index_put")
-        array = as_array(i.data.copy() if isinstance(i, Variable) else i)  # (as it is now)
+        array = values_now(i)
         if array.dtype.kind not in "iub":
             raise TypeError(f"index_put: indices must hold integers or booleans, got dtype "
                             f"{array.dtype}")

@@ -5,13 +5,13 @@ gathers. Index arrays are plain integers, checked against the input's shape, wit
 gradient (a Variable index gives its values)."""
 import numpy as np
 
-from ..backend import as_array, get_array_module
+from ..backend import get_array_module
 from ..backend import scatter_add as add_at
 from ..function import call_op
 from ..variable import Variable, as_variable, gpu_array_among
 from .elementwise import astype, where
 from .indexing import GetItemGrad, _indexed, _on_gpu, get_item, with_index_variable
-from .validation import integer_index, normalize_axis
+from .validation import integer_index, normalize_axis, values_now
 
 
 def gather(x, dim, index):
@@ -95,7 +95,7 @@ def boolean_mask(mask, x, who):
     """(mask as an array on x's device, the shape it and x broadcast to, None if they do
     not); a TypeError naming `who` unless the mask is boolean. A Variable's array is
     copied: changed in place after the op, it must not move backward's gradient."""
-    mask = as_array(mask.data.copy() if isinstance(mask, Variable) else mask, like=x.data)
+    mask = values_now(mask, like=x.data)
     if mask.dtype != bool:
         raise TypeError(f"{who}: mask must be boolean, got dtype {mask.dtype}")
     try:

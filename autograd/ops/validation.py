@@ -27,19 +27,20 @@ def integer_index(index, who, replayed=False):
     GetItem.refresh_index)."""
     if not replayed:  # (argmax's guarded array too)
         read_in_python(index, f"the index of {who}")
-    index = _values_now(index) if not replayed else as_array(
-        index.data if isinstance(index, Variable) else index)
+    index = as_array(index.data) if replayed and isinstance(index, Variable) else \
+        values_now(index)
     if index.dtype.kind not in "iu":
         raise TypeError(f"{who}: index must hold integers, got dtype {index.dtype}")
     return index
 
 
-def _values_now(index):
-    """An index's array as it is now: a Variable's copied, so that a change to the Variable
-    in place after the op cannot move the gradient that backward scatters with it."""
+def values_now(index, like=None):
+    """An index's (or a mask's) array as it is now (on like's backend): a Variable's copied,
+    so that a change to the Variable in place after the op cannot move the gradient that
+    backward scatters with it."""
     if isinstance(index, Variable):
-        return as_array(index.data).copy()
-    return as_array(index)
+        return as_array(index.data.copy(), like=like)
+    return as_array(index, like=like)
 
 
 def real_scalar(value, name, who):

@@ -303,8 +303,14 @@ class _CrossEntropy(Loss):
     def call(self, y_true, y_pred):
         _last_axis_only(self.axis, type(self).__name__, y_pred)
         y_true, y_pred = same_rank(y_true, y_pred)
-        logits = y_pred if self.from_logits else self.probabilities_to_logits(y_pred)
-        return self.logits_loss(logits, y_true, reduction="none",
+        if self.from_logits:
+            return self.logits_loss(y_pred, y_true, reduction="none",
+                                    label_smoothing=self.label_smoothing)
+        return self.probabilities_loss(y_true, y_pred)
+
+    def probabilities_loss(self, y_true, y_pred):
+        """Each sample's loss of probabilities: that of their logits."""
+        return self.logits_loss(self.probabilities_to_logits(y_pred), y_true, reduction="none",
                                 label_smoothing=self.label_smoothing)
 
 
@@ -343,23 +349,13 @@ class CategoricalCrossentropy(_CrossEntropy):
     def logits_loss(logits, target, reduction="mean", label_smoothing=0.0):
         return categorical_cross_entropy(logits, target, reduction, label_smoothing)
 
-    def call(self, y_true, y_pred):
-        if self.from_logits:
-            return super().call(y_true, y_pred)
-        _last_axis_only(self.axis, type(self).__name__, y_pred)
-        y_true, y_pred = same_rank(y_true, y_pred)
+    def probabilities_loss(self, y_true, y_pred):
         p = clip(y_pred / y_pred.sum(axis=-1, keepdims=True), EPSILON, 1.0 - EPSILON)
         target = one_hot_target(y_true, p)
         if self.label_smoothing:
             s = self.label_smoothing
             target = target * (1.0 - s) + s / p.shape[-1]
         return -(target * log(p)).sum(axis=-1)
-
-    @staticmethod
-    def probabilities_to_logits(p):
-        """log p clipped to [1e-7, 1 - 1e-7]: Keras' (TensorFlow's) sparse cross-entropy
-        of probabilities, whose softmax then normalizes them."""
-        return log(clip(p, EPSILON, 1.0 - EPSILON))
 
 
 class SparseCategoricalCrossentropy(_CrossEntropy):
@@ -389,7 +385,11 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
         compiled.ignore_class = self.ignore_class
         return compiled
 
-    probabilities_to_logits = staticmethod(CategoricalCrossentropy.probabilities_to_logits)
+    @staticmethod
+    def probabilities_to_logits(p):
+        """log p clipped to [1e-7, 1 - 1e-7]: Keras' (TensorFlow's) sparse cross-entropy
+        of probabilities, whose softmax then normalizes them."""
+        return log(clip(p, EPSILON, 1.0 - EPSILON))
 
 
 def _class_label(value, who):

@@ -13,15 +13,14 @@ import functools
 import os
 
 from autograd.atomic import write_bytes
-from autograd.graph import escape, format_of, render_bytes, render_dot
+from autograd.graph import IMAGE_FORMATS, escape, format_of, render_bytes, render_dot
 
 from ..layers.activation import activation_config
 from ..layers.keras_name import layer_names
 from ..module import Module
-from .summary import NOT_BUILT, _layer_type, _shape, count_parameters, is_built, shown_children
+from .summary import NOT_BUILT, _layer_type, _shape, is_built, parameter_count, shown_children
 
 _RANKDIRS = ("TB", "LR", "BT", "RL")
-_IMAGE_FORMATS = ("png", "svg", "pdf")
 
 
 class DotSource(str):
@@ -35,9 +34,9 @@ class DotSource(str):
 
     def create(self, prog="dot", format="png", encoding=None):  # noqa: A002 (pydot's)
         _check_prog(prog)
-        if format not in _IMAGE_FORMATS:
+        if format not in IMAGE_FORMATS:
             raise ValueError(f"model_to_dot(...).create: format must be one of "
-                             f"{', '.join(_IMAGE_FORMATS)}, got {format!r}")
+                             f"{', '.join(IMAGE_FORMATS)}, got {format!r}")
         return render_bytes(str(self), format, "model_to_dot")
 
     def write(self, path, prog="dot", format="raw", encoding=None):  # noqa: A002 (pydot's)
@@ -123,7 +122,7 @@ class _Drawing:
             return None, None
         dtypes_of = getattr(model, "layer_output_dtypes", None)
         dtypes = dtypes_of() if dtypes_of is not None else {}
-        chained = _is_sequential(model)
+        chained, wiring = _is_sequential(model), _wiring(model)
         ends, previous = [], None
         input_shape = _input_shape(model)
         if self.shown["shapes"] and chained and input_shape is not None and not indent:
@@ -134,14 +133,14 @@ class _Drawing:
                                       indent)
             if previous is not None and chained:
                 self.lines.append(f"{indent}  {previous} -> {first};")
-            elif previous is not None and _wiring(model) is None:
+            elif previous is not None and wiring is None:
                 self.lines.append(f"{indent}  {previous} -> {first} [style=invis];")
             ends.append((first, last))
             previous = last
         own = sum(int(p.size) for p in model.parameters(recurse=False))
         if own or not ends:
             ends.append((self._box(indent, "(own parameters)", [f"params: {own:,}"]),) * 2)
-        for a, b in _wiring(model) or ():
+        for a, b in wiring or ():
             self.lines.append(f"{indent}  {ends[a][1]} -> {ends[b][0]};")
         return ends[0][0], ends[-1][1]
 
@@ -175,9 +174,7 @@ class _Drawing:
             facts.append(f"output: {_shape(shape)}")
         if self.shown["dtype"]:
             facts.append(f"dtype: {'?' if dtype is None else dtype}")
-        trainable, frozen = count_parameters(child)
-        count = f"{trainable[0] + frozen[0]:,}"
-        return facts + [f"params: {count}" if is_built(child) else f"params: {count} (unbuilt)"]
+        return facts + [f"params: {parameter_count(child)}"]
 
     def _box(self, indent, title, facts, fill=None, node=None):
         if node is None:

@@ -100,14 +100,19 @@ def shown_children(model):
             if not isinstance(child, InputLayer) or model.summary_shows_inputs]
 
 
+def parameter_count(layer):
+    """A layer's parameter count as a row shows it: '2,080', or Keras' '0 (unbuilt)'."""
+    trainable, frozen = count_parameters(layer)
+    count = f"{trainable[0] + frozen[0]:,}"
+    return count if is_built(layer) else f"{count} (unbuilt)"
+
+
 def _layer_rows(model, shapes):
     children = model._held_children()
     names = layer_names(model._modules)
     for key, child in shown_children(model):
-        trainable, frozen = count_parameters(child)
-        count = f"{trainable[0] + frozen[0]:,}"
         yield (f"{names[key]} ({_layer_type(child)})", _shape(shapes.get(key)),
-               count if is_built(child) else f"{count} (unbuilt)")
+               parameter_count(child))
     own = sum(int(p.size) for p in model.parameters(recurse=False))
     if own or not children:
         yield ("(own parameters)", _shape(shapes.get("")), f"{own:,}")

@@ -61,6 +61,13 @@ class _OnAxes(KerasLayer):
                              f"{ndim} axes (the batch axis 0 cannot be one)")
         return tuple(axes)
 
+    def _take_axis_and_epsilon(self, axis, epsilon, who):
+        """Keras' `axis` (an int or a list of ints) and `epsilon` (> 0), checked."""
+        self.axis = _axis_argument(axis, who, several=True)
+        self.eps = real_scalar(epsilon, "epsilon", who)
+        if not self.eps > 0:
+            raise ValueError(f"{who}: epsilon must be > 0, got {epsilon}")
+
     def _normalized_input(self, x, layout):
         """x as a Variable of 2 to 32 axes (`layout` names them in the error), the axes
         `axis` normalizes and their sizes."""
@@ -278,10 +285,7 @@ class LayerNormalization(_KerasNormalization, Module):
         self.gamma_initializer = checked(gamma_initializer, "gamma_initializer", who)
         self.beta_regularizer = regularizers.get(beta_regularizer, who)
         self.gamma_regularizer = regularizers.get(gamma_regularizer, who)
-        self.axis = _axis_argument(axis, who, several=True)
-        self.eps = real_scalar(epsilon, "epsilon", who)
-        if not self.eps > 0:
-            raise ValueError(f"{who}: epsilon must be > 0, got {epsilon}")
+        self._take_axis_and_epsilon(axis, epsilon, who)
         self.center, self.scale = bool(center), bool(scale)
         self.gamma_constraint, self.beta_constraint = gamma_constraint, beta_constraint
         self._keras_arguments(name, input_shape)
@@ -394,10 +398,7 @@ class RMSNormalization(_OnAxes, Module):
     def __init__(self, axis=-1, epsilon=1e-6, *, name=None, input_shape=None):
         super().__init__()
         who = type(self).__name__
-        self.axis = _axis_argument(axis, who, several=True)
-        self.eps = real_scalar(epsilon, "epsilon", who)
-        if not self.eps > 0:
-            raise ValueError(f"{who}: epsilon must be > 0, got {epsilon}")
+        self._take_axis_and_epsilon(axis, epsilon, who)
         self._keras_arguments(name, input_shape)
         self.unbuild()
         if self.declared_input_shape is not None:

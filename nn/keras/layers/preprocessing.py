@@ -89,12 +89,11 @@ class Normalization(Module, KerasLayer):
         self.invert = invert
         self.given = None if mean is None else (np.asarray(mean, self._statistics_dtype),
                                                 np.asarray(variance, self._statistics_dtype))
-        if self.given is not None:
-            _check_given(*self.given)
         if self.given is None:
             for statistic in ("mean", "variance", "count"):  # (None until built or loaded)
                 self.register_buffer(statistic, None)
         else:
+            _check_given(*self.given)
             self.mean, self.variance = self.given
         self._keras_arguments(name, input_shape)
 
