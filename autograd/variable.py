@@ -220,6 +220,16 @@ class Variable(ComputedAssignments, TensorMethods):
         self._watch = None  # a hooks.GradWatch once a hook or retain_grad asks for one
         self._version = 0
 
+    def __getstate__(self):
+        """pickle's and copy's state. A computed Variable's is a leaf's (its values and
+        requires_grad, no .grad or hooks), as PyTorch pickles a non-leaf: the graph behind
+        it is this process's, held by weak references."""
+        slots = {name: getattr(self, name) for name in _slot_names(type(self))
+                 if hasattr(self, name)}
+        if self.creator is not None:
+            slots.update(creator=None, generation=0, grad=None, _watch=None)
+        return getattr(self, "__dict__", None) or None, slots
+
     # ----- array-like properties -----
     @property
     def shape(self):
@@ -841,6 +851,16 @@ class Variable(ComputedAssignments, TensorMethods):
         return _bitwise("bitwise_right_shift", other, self)
 
     __hash__ = object.__hash__
+
+
+@functools.lru_cache(maxsize=None)
+def _slot_names(cls):
+    """The slots a Variable class' instances keep state in (its own and its bases')."""
+    names = []
+    for klass in cls.__mro__:
+        slots = vars(klass).get("__slots__", ())
+        names += [slots] if isinstance(slots, str) else slots
+    return tuple(dict.fromkeys(n for n in names if n not in ("__weakref__", "__dict__")))
 
 
 def _capture_recording():

@@ -557,3 +557,21 @@ def test_wrong_values_pytorch_raises_as_runtime_errors_are_both():
         with pytest.raises(RuntimeError) as caught:  # (ported code's except RuntimeError)
             call()
         assert isinstance(caught.value, ValueError)  # (and rungrad's own ValueError)
+
+
+def test_a_computed_variable_pickles_as_a_leaf_of_its_values():
+    import copy
+    import pickle
+    x = Variable(np.array([1.0, 2.0]))
+    y = x * 3
+    y.retain_grad()
+    y.sum().backward()
+    for twin in (pickle.loads(pickle.dumps(y)), copy.deepcopy(y)):
+        assert twin.data.tolist() == [3.0, 6.0] and twin.requires_grad
+        assert twin.creator is None and twin.generation == 0 and twin.grad is None
+        (twin * twin).sum().backward()  # a leaf of its own
+        assert twin.grad.data.tolist() == [6.0, 12.0]
+    assert y.creator is not None and y.grad.data.tolist() == [1.0, 1.0]  # the original kept
+    x.grad = Variable(np.array([5.0, 5.0]))
+    leaf = pickle.loads(pickle.dumps(x))  # a leaf keeps its gradient
+    assert leaf.grad.data.tolist() == [5.0, 5.0] and leaf.creator is None
