@@ -76,6 +76,20 @@ def numpy_dtype(dtype):
     return np.dtype(name[len("torch."):] if name.startswith("torch.") else dtype)
 
 
+def real_dtype(dtype, who):
+    """numpy_dtype(dtype) for a Variable's values: booleans, integers or floats. Complex
+    numbers are refused: rungrad's ops and gradients are written for real ones, and a
+    complex tensor is a (real, imag) pair of them, as the spectral ops take it."""
+    dtype = numpy_dtype(dtype)
+    if dtype.kind == "c":
+        raise TypeError(f"{who}: rungrad's Variables hold real numbers, not {dtype}; give a "
+                        "complex tensor as a (real, imag) pair of floats (autograd.ops."
+                        "spectral's fft and rfft take and give such pairs)")
+    if dtype.kind not in "biuf":
+        raise TypeError(f"{who}: a Variable holds numbers, not {dtype} (dtype {dtype!r})")
+    return dtype
+
+
 def float_dtype(dtype, who, default=np.float32):
     """A layer's `dtype=` argument as a floating NumPy dtype: NumPy's names and types, or a
     PyTorch dtype (torch.float64) for code written for PyTorch; None gives `default`."""

@@ -4,6 +4,7 @@ steps or reinterpretations through which no gradient flows (as PyTorch's and JAX
 an op, so a captured step computes them again from each call's values."""
 import numpy as np
 
+from ..arguments import real_dtype
 from ..backend import get_array_module
 from ..config import no_grad
 from ..function import PY_SCALARS, Function
@@ -66,7 +67,7 @@ def bitcast(x, dtype):
     hold a whole number of the new items. The same dtype gives x itself (its gradient flows,
     as astype's); another, bits with no gradient."""
     x = as_variable(x, who="bitcast")
-    dtype = np.dtype(dtype)
+    dtype = real_dtype(dtype, "bitcast")
     if dtype == x.dtype:
         return x
     old, new = x.dtype.itemsize, dtype.itemsize

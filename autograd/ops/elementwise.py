@@ -3,7 +3,7 @@ import numbers
 
 import numpy as np
 
-from ..arguments import numpy_dtype
+from ..arguments import real_dtype
 from ..backend import as_array, float64_if_integer, get_array_module
 from ..config import Config
 from ..function import Function
@@ -610,10 +610,7 @@ def where(condition, x0=None, x1=None):
 
 
 def astype(x, dtype):
-    dtype = numpy_dtype(dtype)  # (a PyTorch dtype too: x.to(torch.float16))
+    dtype = real_dtype(dtype, "astype")  # (a PyTorch dtype too: x.to(torch.float16))
     if isinstance(x, Variable) and x.dtype == dtype:
         return x
-    if np.dtype(dtype).kind not in "biufc":  # (as Variable(...) refuses such data)
-        raise TypeError(f"astype: a Variable holds numbers, not {np.dtype(dtype)} (dtype "
-                        f"{dtype!r})")
     return AsType(dtype)(x)

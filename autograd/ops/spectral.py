@@ -7,9 +7,11 @@ of these transforms: fft's is N ifft, ifft's fft / N, and rfft and irfft each ha
 adjoint kind (a half spectrum's bins between the ends stand for two, their mirror images).
 Any order of derivative follows."""
 import math
+from numbers import Integral
 
 import numpy as np
 
+from ..arguments import positive_int
 from ..backend import get_array_module
 from ..function import Function
 from ..spec import Choice, Spec
@@ -129,7 +131,7 @@ def fft(x, axes=(-1,)):
     """The discrete Fourier transform of the complex x = (real, imag) over `axes`, as a
     (real, imag) pair."""
     real, imag = _pair(x, "fft")
-    _check_axes(real, axes, "fft")
+    axes = _check_axes(real, axes, "fft")
     return Spectral("fft", axes)(real, imag)
 
 
@@ -137,7 +139,7 @@ def ifft(x, axes=(-1,)):
     """The inverse discrete Fourier transform of x = (real, imag) over `axes` (1 / N
     included), as a (real, imag) pair."""
     real, imag = _pair(x, "ifft")
-    _check_axes(real, axes, "ifft")
+    axes = _check_axes(real, axes, "ifft")
     return Spectral("ifft", axes)(real, imag)
 
 
@@ -146,7 +148,7 @@ def rfft(x, n=None):
     last axis, cut or zero-padded to n points first (x's own length by default)."""
     x = _floats(x, "rfft")
     _check_axes(x, (-1,), "rfft")
-    n = x.shape[-1] if n is None else int(n)
+    n = x.shape[-1] if n is None else positive_int(n, "n", "rfft")
     return Spectral("rfft", (-1,), n)(_fitted(x, n, "rfft"))
 
 
@@ -155,7 +157,7 @@ def irfft(x, n=None):
     x = (real, imag) along the last axis (numpy.fft.irfft's)."""
     real, imag = _pair(x, "irfft")
     _check_axes(real, (-1,), "irfft")
-    n = 2 * (real.shape[-1] - 1) if n is None else int(n)
+    n = 2 * (real.shape[-1] - 1) if n is None else positive_int(n, "n", "irfft")
     if n < 1:
         raise ValueError(f"irfft: the output length must be at least 1, got {n} (give n for "
                          "a spectrum of one bin)")
@@ -165,9 +167,18 @@ def irfft(x, n=None):
 
 
 def _check_axes(x, axes, who):
+    """`axes` (one int, or a sequence of them) as a tuple, each a non-empty axis of x, none
+    named twice (PyTorch's rule: a transform over one axis twice is no n-d transform)."""
+    axes = (axes,) if isinstance(axes, Integral) else tuple(axes)
+    if any(not isinstance(a, Integral) or isinstance(a, bool) for a in axes):
+        raise TypeError(f"{who}: axes must be ints, got {axes!r}")
     if any(not -x.ndim <= a < x.ndim for a in axes) or any(x.shape[a] == 0 for a in axes):
-        raise ValueError(f"{who}: axes {tuple(axes)} are not non-empty axes of a tensor of "
+        raise ValueError(f"{who}: axes {axes} are not non-empty axes of a tensor of "
                          f"shape {x.shape}")
+    if len({a % x.ndim for a in axes}) < len(axes):
+        raise ValueError(f"{who}: axes {axes} name an axis twice (of a tensor of shape "
+                         f"{x.shape})")
+    return tuple(int(a) for a in axes)
 
 
 __all__ = ["Spectral", "fft", "ifft", "irfft", "rfft"]

@@ -49,8 +49,23 @@ def test_gradients_are_the_adjoints_to_second_order(f):
                                                      "least 1"),
     (lambda: spectral.rfft(np.zeros((2, 0))), r"rfft: axes \(-1,\) are not non-empty axes"),
     (lambda: spectral.fft((RE, IM), axes=(5,)), r"fft: axes \(5,\) are not non-empty axes"),
+    # PyTorch's rules: an axis named twice, and a length that is not whole, are refused
+    (lambda: spectral.fft((RE, IM), axes=(1, -1)), r"fft: axes \(1, -1\) name an axis twice"),
+    (lambda: spectral.fft((RE, IM), axes=(0.5,)), r"fft: axes must be ints"),
+    (lambda: spectral.rfft(RE, 4.7), "rfft: n must be a positive integer, got 4.7"),
+    (lambda: spectral.irfft((RE, IM), 2.5), "irfft: n must be a positive integer, got 2.5"),
+    # complex numbers are (real, imag) pairs: no op makes a complex Variable
+    (lambda: Variable(RE).astype(np.complex128), "astype: rungrad's Variables hold real "
+                                                  "numbers, not complex128"),
+    (lambda: ag.bitcast(Variable(RE), np.complex128), "bitcast: rungrad's Variables hold real"),
 ])
 def test_what_cannot_be_transformed_is_refused_by_name(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         call()
 
+
+
+def test_one_axis_may_be_given_as_an_int():
+    a, b = spectral.fft((RE, IM), axes=0)
+    expected = np.fft.fft(RE + 1j * IM, axis=0)
+    np.testing.assert_allclose(a.data + 1j * b.data, expected, rtol=1e-12, atol=1e-12)
