@@ -95,7 +95,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "clamp", "unsqueeze", "permute", "mm", "bmm",
                                 "unbind", "narrow", "gather", "scatter", "scatter_add",
                                 "index_select", "masked_fill", "take_along_axis",
-                                "vector_norm",
+                                "vector_norm", "matrix_norm",
                                 # structure and linear algebra
                                 "tril", "triu", "diagonal", "diag", "diag_embed", "trace",
                                 "diff", "repeat_interleave", "unflatten", "movedim",
@@ -159,6 +159,7 @@ __all__ = [
     "less_equal", "clamp", "unsqueeze", "permute", "mm", "bmm", "flip", "roll", "tile",
     "chunk", "unbind", "narrow", "gather", "scatter",
     "scatter_add", "index_select", "masked_fill", "take_along_axis", "vector_norm",
+    "matrix_norm",
     # indexing, scatter and reductions
     "index_add", "index_copy", "index_fill", "index_put", "masked_select", "masked_scatter",
     "take", "scatter_reduce", "median", "nanmedian", "kthvalue", "mode", "cummax", "cummin",

@@ -279,7 +279,11 @@ class TensorMethods:
 
     def norm(self, p="fro", dim=None, keepdim=False):
         """PyTorch's norm: the p-norm of the elements over `dim` (all by default; 'fro' is
-        p = 2) as one vector."""
+        p = 2) as one vector; 'nuc' the nuclear norm of the matrices over the two axes
+        `dim` (of a 2-D Variable by default)."""
+        if p == "nuc":
+            dims = tuple(range(self.ndim)) if dim is None else dim
+            return _variable._ops.matrix_norm(self, "nuc", dims, keepdim)
         p = 2 if p == "fro" else p
         return _on_0d(self, dim, lambda v, d: _variable._ops.vector_norm(v, p, d, keepdim))
 

@@ -56,6 +56,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "split_sizes": "rearrange", "gather": "selection", "scatter": "selection",
     "scatter_add": "selection", "index_select": "selection", "masked_fill": "selection",
     "take_along_axis": "sorting", "vector_norm": "norm",
+    "matrix_norm": "norm",
     # indexing, scatter and reductions
     "index_add": "index_writes", "index_copy": "index_writes", "index_fill": "index_writes",
     "index_put": "index_writes", "masked_select": "index_writes",

@@ -416,12 +416,17 @@ class Pinv(Function):
     gaps between singular values in it: finite at repeated ones, as PyTorch's)"""
 
     input_specs = _MATRIX
-    apply = staticmethod(lambda a: pinv(_separated(a)))
+    arg_specs = {"hermitian": Choice(False, True)}  # (checked on symmetric matrices)
+    apply = staticmethod(lambda a, hermitian: pinv(_symmetric(_separated(a)), hermitian=True)
+                         if hermitian and a.shape[-1] == a.shape[-2] else pinv(_separated(a)))
 
-    def __init__(self, rtol=None, atol=None):
-        self.rtol, self.atol = rtol, atol
+    def __init__(self, rtol=None, atol=None, hermitian=False):
+        self.rtol, self.atol, self.hermitian = rtol, atol, hermitian
 
     def forward(self, a):
+        if self.hermitian:  # (the symmetric matrix of a's lower triangle)
+            xp = get_array_module(a)
+            a = xp.tril(a) + xp.swapaxes(xp.tril(a, -1), -1, -2)
         u, s, vh = _linalg("pinv", lambda linalg: linalg.svd(a, full_matrices=False), a)
         kept = _kept(s, *a.shape[-2:], self.rtol, self.atol)
         inverse = kept / (s + ~kept)  # (1 / 1 where dropped: times 0)
@@ -431,7 +436,9 @@ class Pinv(Function):
         a = self.inputs[0]
         p = self.outputs[0]()
         if p is None:
-            p = Pinv(self.rtol, self.atol)(a)
+            p = Pinv(self.rtol, self.atol, self.hermitian)(a)
+        if self.hermitian:
+            a = tril(a) + _matrix_transpose(tril(a, -1))
         p_t, g_t = _matrix_transpose(p), _matrix_transpose(g)
         m, n = a.shape[-2:]
         xp = get_array_module(a.data)
@@ -446,8 +453,13 @@ def pinv(a, rtol=None, *, atol=None, hermitian=False):
     """The Moore-Penrose pseudo-inverse (..., n, m) (torch.linalg.pinv), from the singular
     values above the cutoff (rtol of the largest, eps max(m, n) by default; atol, an
     absolute one; either a number or one per matrix): V diag(1 / s) U^T; differentiable
-    where the rank stays the same. `hermitian` is accepted (the result is the same)."""
-    return Pinv(rtol, atol)(float_matrices(a, "pinv"))
+    where the rank stays the same. hermitian=True: the pseudo-inverse of the symmetric
+    matrix A's lower triangle makes, as PyTorch's (which reads only that triangle), its
+    gradient PyTorch's too: the formula above at that matrix."""
+    a = float_matrices(a, "pinv")
+    if hermitian and a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"pinv: hermitian=True needs square matrices, got shape {a.shape}")
+    return Pinv(rtol, atol, hermitian)(a)
 
 
 # torch.return_types.linalg_lstsq's fields; NumPy's lstsq returns the same four, in order

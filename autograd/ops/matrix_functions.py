@@ -83,19 +83,74 @@ class Cofactor(Function):
     def forward(self, a):
         xp = get_array_module(a)
         if a.shape[-1] == 0:
+            self.invertible = True
             return xp.zeros_like(a)
         u, s, vh = xp.linalg.svd(a.astype(xp.float64))
+        # A^-1 is trusted for the gradient only well away from singular: near it, the
+        # formula below multiplies det A (about 0) by A^-1 twice (huge)
+        self.invertible = bool(xp.all(s[..., -1] > _NEARLY_SINGULAR * s[..., 0]))
         sign = xp.linalg.det(u) * xp.linalg.det(vh)
         others = _products_of_the_others(s, xp)
         return (sign[..., None, None] * (u * others[..., None, :]) @ vh).astype(a.dtype)
 
     def backward(self, gc):
         a = self.inputs[0]
+        if not self.invertible:
+            return CofactorDerivative()(a, gc)
         inv_t = _inverse_for_gradient(a, "det (its second derivative)")
         y = Det()(a)[..., None, None]
         along_inverse = (gc * inv_t).sum(axis=(-2, -1), keepdims=True)
         return y * (along_inverse * inv_t
                     - MatMul()(MatMul()(inv_t, _matrix_transpose(gc)), inv_t))
+
+
+_NEARLY_SINGULAR = 1e-6  # (the ratio of the smallest singular value to the largest)
+
+
+class CofactorDerivative(Function):
+    """dA = the gradient of <G, cof(A)> at any A (det's second derivative), from the
+    singular values: cof(U S V^T) = det(U) det(V) U cof(S) V^T, and at a diagonal S the
+    derivative of cof(S)_ij along E is sum_(k != i) E_kk p_ik on the diagonal and
+    -E_ji p_ij off it, p_ij = prod_(l != i, j) s_l. The map G -> dA is its own adjoint, so
+    the gradient for G is this op again; A's (det's third derivative) is not given."""
+
+    # (A a constant: its gradient is the third derivative; linear in G, the op has no
+    # second derivative in G to check)
+    input_specs = (Spec(shape=("*batch", "N", "N"), sides={"N": (1, 4)}, grad=False), *_SQUARE)
+    gradcheck_order = 1
+
+    def forward(self, a, g):
+        xp = get_array_module(a)
+        u, s, vh = xp.linalg.svd(a.astype(xp.float64))
+        sign = (xp.linalg.det(u) * xp.linalg.det(vh))[..., None, None]
+        h = _matrix_transpose(u) @ g @ _matrix_transpose(vh)
+        pairs = _products_of_all_but_two(s, xp)
+        along = -_matrix_transpose(h * pairs)  # (off the diagonal)
+        n = a.shape[-1]
+        diagonal = (xp.diagonal(h, axis1=-2, axis2=-1)[..., None, :] * pairs).sum(axis=-1)
+        along[..., range(n), range(n)] = diagonal
+        return (sign * (u @ along @ vh)).astype(xp.result_type(a.dtype, g.dtype))
+
+    def backward(self, gy):
+        if self.needs_input_grad[0]:
+            raise NotImplementedError(
+                f"det: its third derivative at a (nearly) singular matrix (shape "
+                f"{self.inputs[0].shape}) is not available; the first two are")
+        return None, CofactorDerivative()(self.inputs[0], gy)
+
+
+def _products_of_all_but_two(s, xp):
+    """p_ij = prod_(k != i, j) s_k of the non-negative s (..., n), as an (..., n, n) array
+    with a zero diagonal (no pair there): each product taken directly, n being small."""
+    n = s.shape[-1]
+    products = xp.ones(s.shape + (n,), dtype=s.dtype)
+    for k in range(n):
+        factor = xp.broadcast_to(s[..., k, None, None], products.shape).copy()
+        factor[..., k, :] = 1.0
+        factor[..., :, k] = 1.0
+        products *= factor
+    products[..., range(n), range(n)] = 0.0
+    return products
 
 
 def _products_of_the_others(s, xp):
@@ -186,11 +241,13 @@ def slogdet(a, who="slogdet"):
 
 
 def logdet(a):
-    """log det A (NaN where det A < 0, -inf where it is 0), torch.logdet's."""
+    """log det A (NaN where det A < 0, -inf where it is 0), torch.logdet's: its gradient 0
+    where det A < 0 (no logarithm there), as PyTorch's."""
     sign, log_abs = slogdet(a, "logdet")
     xp = get_array_module(log_abs.data)
-    nan_where_negative = xp.where(sign.data < 0, np.nan, 0.0).astype(log_abs.dtype)
-    return log_abs + nan_where_negative
+    negative = sign.data < 0
+    nan_where_negative = xp.where(negative, np.nan, 0.0).astype(log_abs.dtype)
+    return log_abs * (~negative).astype(log_abs.dtype) + nan_where_negative
 
 
 def cholesky(a, upper=False):
@@ -202,5 +259,5 @@ def cholesky(a, upper=False):
     return _matrix_transpose(lower) if upper else lower
 
 
-__all__ = ["Cholesky", "Cofactor", "Det", "Inv", "SLogDet", "cholesky", "det", "inv", "logdet",
-           "slogdet"]
+__all__ = ["Cholesky", "Cofactor", "CofactorDerivative", "Det", "Inv", "SLogDet", "cholesky",
+           "det", "inv", "logdet", "slogdet"]

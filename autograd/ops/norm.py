@@ -170,4 +170,20 @@ def vector_norm(x, ord=2, dim=None, keepdim=False):  # noqa: A002  (PyTorch's na
     if isinstance(ord, str) or not isinstance(ord, numbers.Real):
         raise ValueError(f"vector_norm: ord must be a real number (2, 1, inf, ...), got "
                          f"{ord!r}")
+    if isinstance(dim, (tuple, list)) and not dim:  # (PyTorch's: no dims is every dim)
+        dim = None
     return _vector_norm(x, ord, normalize_axes(dim, x.ndim, "vector_norm"), keepdim)
+
+
+def matrix_norm(x, ord="fro", dim=(-2, -1), keepdim=False):  # noqa: A002 (PyTorch's names)
+    """PyTorch's linalg.matrix_norm: the matrix norm ('fro', 'nuc', 2, -2, 1, -1, inf,
+    -inf) of the matrices over the two axes `dim`."""
+    x = float_input(x, "matrix_norm")
+    axes = normalize_axes(dim, x.ndim, "matrix_norm")
+    if len(axes) != 2:
+        raise ValueError(f"matrix_norm: dim must name 2 axes, got {dim!r} (input shape "
+                         f"{x.shape})")
+    if ord not in ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf):
+        raise ValueError(f"matrix_norm: ord must be 'fro', 'nuc', 2, -2, 1, -1, inf or -inf, "
+                         f"got {ord!r}")
+    return _matrix_norm(x, ord, axes, keepdim)

@@ -218,3 +218,56 @@ def test_lstsq_residuals_are_differentiable():
     a = ag.Variable(rng.standard_normal((6, 3)))
     b = ag.Variable(rng.standard_normal((6, 2)))
     assert_gradients_match(lambda a, b: ag.lstsq(a, b).residuals, a, b)
+
+
+def test_pinv_hermitian_reads_the_lower_triangle_as_pytorchs():
+    """(hermitian was accepted and ignored: pinv of [[2, 1], [0, 3]] itself, where PyTorch's
+    is the pseudo-inverse of the symmetric [[2, 0], [0, 3]].) On a symmetric matrix the
+    gradient is plain pinv's, as PyTorch gives it."""
+    a = np.array([[2.0, 1.0], [0.0, 3.0]])
+    np.testing.assert_allclose(ag.pinv(a, hermitian=True).data, [[0.5, 0], [0, 1 / 3]])
+    rng = np.random.default_rng(0)
+    m = rng.normal(size=(2, 4, 4))
+    m = m + m.swapaxes(-1, -2)
+    m[0] = m[0] @ np.diag([1.0, 1.0, 1.0, 0.0]) @ m[0]  # rank 3, symmetric
+    g = rng.normal(size=m.shape)
+    grads = []
+    for hermitian in (True, False):
+        x = Variable(m)
+        p = ag.pinv(x, hermitian=hermitian)
+        np.testing.assert_allclose(p.data, np.linalg.pinv(m, hermitian=True), atol=1e-10)
+        (p * g).sum().backward()
+        grads.append(x.grad.data)
+    np.testing.assert_allclose(*grads, atol=1e-9)
+    with pytest.raises(ValueError, match=r"pinv: hermitian=True needs square matrices, got "
+                                         r"shape \(2, 3\)"):
+        ag.pinv(np.ones((2, 3)), hermitian=True)
+
+
+def test_logdet_of_a_negative_determinant_is_nan_with_no_gradient_as_pytorchs():
+    x = Variable(np.stack([np.array([[1.0, 2.0], [3.0, 4.0]]), 2 * np.eye(2)]))
+    y = ag.logdet(x)
+    assert np.isnan(y.data[0]) and np.isclose(y.data[1], np.log(4.0))
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.data[0], np.zeros((2, 2)))
+    np.testing.assert_allclose(x.grad.data[1], 0.5 * np.eye(2))
+
+
+def test_no_dims_is_every_dim_and_nuc_is_the_nuclear_norm_as_pytorchs():
+    a = np.arange(24.0).reshape(2, 3, 4) - 10
+    x = Variable(a)
+    every = np.sqrt((a ** 2).sum())
+    for norm in (ag.vector_norm(x, dim=()), ag.vector_norm(x, dim=[]), x.norm(dim=())):
+        assert norm.shape == () and np.isclose(norm.data, every)
+    assert np.isclose(ag.vector_norm(x, 1, dim=()).data, np.abs(a).sum())
+    nuclear = np.linalg.norm(a, "nuc", axis=(1, 2))
+    np.testing.assert_allclose(x.norm("nuc", dim=(1, 2)).data, nuclear)
+    np.testing.assert_allclose(ag.matrix_norm(x, "nuc").data, nuclear)
+    np.testing.assert_allclose(ag.matrix_norm(x).data, np.linalg.norm(a, axis=(1, 2)))
+    np.testing.assert_allclose(ag.matrix_norm(x, 2, dim=(0, 2), keepdim=True).data,
+                               np.linalg.norm(a, 2, axis=(0, 2), keepdims=True))
+    np.testing.assert_allclose(x[0].norm("nuc").data, nuclear[0])
+    with pytest.raises(ValueError, match=r"matrix_norm: dim must name 2 axes, got \(0, 1, 2\)"):
+        x.norm("nuc")
+    with pytest.raises(ValueError, match="matrix_norm: ord must be 'fro', 'nuc', 2"):
+        ag.matrix_norm(x, 3)
