@@ -269,12 +269,15 @@ class TensorMethods:
 
     # ----- reductions -----
     def logsumexp(self, dim, keepdim=False):
-        return _on_0d(self, dim, lambda v, d: _variable._ops.logsumexp(v, d, keepdim))
+        dim = _variable.every_dim_if_empty(dim)
+        return _on_0d(self, dim, lambda v, d: _variable._ops.logsumexp(v, d, keepdims=keepdim))
 
     def amax(self, dim=None, keepdim=False):
+        dim = _variable.every_dim_if_empty(dim)
         return _on_0d(self, dim, lambda v, d: _variable._ops.max(v, axis=d, keepdims=keepdim))
 
     def amin(self, dim=None, keepdim=False):
+        dim = _variable.every_dim_if_empty(dim)
         return _on_0d(self, dim, lambda v, d: _variable._ops.min(v, axis=d, keepdims=keepdim))
 
     def norm(self, p="fro", dim=None, keepdim=False):
@@ -451,6 +454,9 @@ class TensorMethods:
         return self._write_in_place("zero_", lambda data: data.fill(0))
 
     def fill_(self, value):
+        if value is None or isinstance(value, str):
+            raise TypeError(f"fill_: value must be a number (or a 0-d Variable), got "
+                            f"{value!r}")
         return self._write_in_place("fill_", lambda data: data.fill(_number(value)), value)
 
     def copy_(self, src):
@@ -473,8 +479,17 @@ class TensorMethods:
                                                                      other), other)
 
     def clamp_(self, min=None, max=None):  # noqa: A002 (PyTorch's names)
+        """PyTorch's clamp_: bounds that are numbers or arrays (elementwise, broadcast)."""
+        if min is None and max is None:
+            raise ValueError("clamp_: min and max cannot both be None")
+
         def clamp(data):
-            get_array_module(data).clip(data, _number(min), _number(max), out=data)
+            try:
+                bounds = [None if b is None else _raw(b, data) for b in (min, max)]
+                get_array_module(data).clip(data, *bounds, out=data, casting="same_kind")
+            except (TypeError, ValueError) as exc:  # a bound the array cannot take or hold
+                raise ValueError(f"clamp_ in place into an array of shape {data.shape} and "
+                                 f"dtype {data.dtype}: {exc}") from None
         return self._write_in_place("clamp_", clamp, min, max)
 
     def _write_in_place(self, name, write, *operands):
@@ -719,5 +734,7 @@ def _size_given(size, options):
 def _truth(op, x, dim, keepdim, axis, keepdims, out):
     """op (all or any) of x, over PyTorch's dim or NumPy's axis."""
     x = _variable._numpy_keywords(x, op.__name__, None, out)
+    if isinstance(dim, (tuple, list)) and not dim:  # (no dims: no reduction, PyTorch's and
+        dim, axis = None, ()  # NumPy's reading for these two)
     dim, keepdim = _variable.torch_axis(axis, keepdim, dim, keepdims, op.__name__)
     return op(x, dim, keepdim)

@@ -204,6 +204,7 @@ class Variable(ComputedAssignments, TensorMethods):
         return computed_from_values(getattr(ufunc, method)(*inputs, **kwargs))
 
     def __init__(self, data, name=None, requires_grad=None):
+        given = data
         data = as_variable(data, who=type(self).__name__).data
         self.data = data
         self.name = name
@@ -219,6 +220,9 @@ class Variable(ComputedAssignments, TensorMethods):
         self.requires_grad = floating if requires_grad is None else bool(requires_grad)
         self._watch = None  # a hooks.GradWatch once a hook or retain_grad asks for one
         self._version = 0
+        if isinstance(given, Variable):  # the same array: a change through either is one
+            self._version = given._version  # to the graphs that saved the other (PyTorch's
+            share_version(self, given)  # nn.Parameter(t) shares t's version counter)
 
     def __getstate__(self):
         """pickle's and copy's state. A computed Variable's is a leaf's (its values and
@@ -377,7 +381,8 @@ class Variable(ComputedAssignments, TensorMethods):
         saved p then refuse to backward). Anything else gets a new Variable, as `x = x + y`
         (an accumulator `total += loss`, `x /= 255` on a batch: the caller's array is not
         written). A Parameter that cannot change in place (a graph is recorded, or its array
-        cannot hold the result) is an error, never silently replaced."""
+        cannot hold the result), or a Variable requiring grad whose array cannot under no_grad(),
+        is an error, never silently replaced (the name would leave the model)."""
         parameter = isinstance(self, Parameter)
         if not (parameter or self.requires_grad):
             return out_of_place(self, other)
@@ -388,12 +393,13 @@ class Variable(ComputedAssignments, TensorMethods):
                                                             out=self.data, casting="same_kind")
             except (TypeError, ValueError) as exc:  # a dtype, shape or read-only array
                 problem = str(exc)
+                parameter = True  # (meant to change in place: refused, as PyTorch's)
             else:
                 mark_modified(self)
                 return self
         if parameter:
-            raise RuntimeError(f"p {sign} y: the Parameter p (shape {self.shape}, dtype "
-                               f"{self.dtype}) cannot change in place: {problem}; write "
+            raise RuntimeError(f"p {sign} y: the {type(self).__name__} p (shape {self.shape}, "
+                               f"dtype {self.dtype}) cannot change in place: {problem}; write "
                                f"p = p {sign[0]} y for a new Variable")
         return out_of_place(self, other)
 
@@ -1024,13 +1030,19 @@ def torch_axis(axis, keepdims, dim, keepdim, who):
     if dim is not None:
         if axis is not None:
             raise TypeError(f"{who}: give axis= (NumPy's name) or dim= (PyTorch's), not both")
-        axis = dim if not isinstance(dim, (tuple, list)) or len(dim) else None
+        axis = every_dim_if_empty(dim)
     if keepdim is None:
         return axis, keepdims
     if keepdims:  # (False is also the default: only True is known to be given)
         raise TypeError(f"{who}: give keepdims= (NumPy's name) or keepdim= (PyTorch's), "
                         "not both")
     return axis, keepdim
+
+
+def every_dim_if_empty(dim):
+    """dim as PyTorch's reductions read it (sum, mean, amax, norm, nansum, ...): no dims,
+    () or [], is every dim (None). (all and any read it as no reduction, as NumPy's axis=().)"""
+    return None if isinstance(dim, (tuple, list)) and not dim else dim
 
 
 def axis_or_dim(axis, dim, who):

@@ -8,7 +8,7 @@ from ..backend import get_array_module
 from ..config import no_grad
 from ..function import Function
 from ..spec import Choice, Spec
-from ..variable import Variable, as_variable
+from ..variable import Variable, as_variable, every_dim_if_empty
 from .validation import integer, normalize_axes
 
 
@@ -126,7 +126,8 @@ def count_nonzero(x, dim=None):
     """PyTorch's count_nonzero: the number of nonzero elements over `dim` (an int or a
     tuple; all by default), int64."""
     x = as_variable(x, who="count_nonzero")
-    return _counted("count_nonzero", x, axes=normalize_axes(dim, x.ndim, "count_nonzero"))
+    axes = normalize_axes(every_dim_if_empty(dim), x.ndim, "count_nonzero")
+    return _counted("count_nonzero", x, axes=axes)
 
 
 def nonzero(x, *, as_tuple=False):

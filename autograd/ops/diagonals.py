@@ -4,7 +4,7 @@ upstream one, and diagonal and diag_embed are each other's gradients."""
 import numpy as np
 
 from ..backend import get_array_module
-from ..function import Function, call_op
+from ..function import Function, ReturnsViews, call_op
 from ..spec import Choice, Spec
 from ..variable import as_variable
 from .reduction import sum as _sum
@@ -34,9 +34,10 @@ class Triangle(Function):
     backward_data = backward  # written for both
 
 
-class Diagonal(Function):
+class Diagonal(ReturnsViews, Function):
     """y[..., i] = the `offset` diagonal of x over axes (dim1, dim2), the other axes first
-    in order (a copy; PyTorch's is a view);  dy/dx: gy written on that diagonal of zeros"""
+    in order (a view, writable as PyTorch's: K.diagonal().add_(eps) changes K);
+    dy/dx: gy written on that diagonal of zeros"""
 
     input_specs = (Spec(min_dims=2),)
     arg_specs = {"offset": Choice(0, 1, -1, 4), "dims": Choice((0, 1), (1, 0))}
@@ -47,7 +48,11 @@ class Diagonal(Function):
         self.offset, self.dim1, self.dim2 = offset, dim1, dim2
 
     def forward(self, x):
-        return get_array_module(x).diagonal(x, self.offset, self.dim1, self.dim2).copy()
+        view = get_array_module(x).diagonal(x, self.offset, self.dim1, self.dim2)
+        flags = view.flags  # (NumPy's diagonal is read-only, unlike its base: CuPy's is not)
+        if not getattr(flags, "writeable", True) and getattr(x.flags, "writeable", False):
+            flags.writeable = True
+        return view
 
     def backward(self, gy):
         onto = OntoDiagonal(self.inputs[0].shape, self.offset, self.dim1, self.dim2)

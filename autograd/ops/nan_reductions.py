@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..variable import as_variable
+from ..variable import as_variable, every_dim_if_empty
 from .comparison import equal
 from .counting import isnan
 from .elementwise import astype, maximum, where
@@ -25,14 +25,15 @@ def nansum(x, dim=None, keepdim=False):
     """PyTorch's nansum: the sum over `dim` (all by default; an int or a tuple) of the
     elements that are not NaN."""
     x = as_variable(x, who="nansum")
-    return reduce_sum(_without_nan(x), normalize_axes(dim, x.ndim, "nansum"), keepdim)
+    return reduce_sum(_without_nan(x), normalize_axes(every_dim_if_empty(dim), x.ndim,
+                                                      "nansum"), keepdim)
 
 
 def nanmean(x, dim=None, keepdim=False):
     """PyTorch's nanmean: nansum over `dim` divided by the number of elements that are not
-    NaN there (NaN where there are none)."""
+    NaN there (NaN where there are none: its gradient there 0, where PyTorch's is NaN)."""
     x = float_input(x, "nanmean")
-    axes = normalize_axes(dim, x.ndim, "nanmean")
+    axes = normalize_axes(every_dim_if_empty(dim), x.ndim, "nanmean")
     reduced = math.prod(x.shape[a] for a in axes)
     count = reduced - reduce_sum(astype(isnan(x), x.dtype), axes, keepdim)  # (no gradient)
     mean = reduce_sum(_without_nan(x), axes, keepdim) / maximum(count, 1.0)

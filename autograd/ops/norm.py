@@ -7,7 +7,7 @@ import numpy as np
 from ..backend import get_array_module, silently
 from ..function import Function
 from ..spec import Axes, Choice, Spec
-from ..variable import computed_from_values, wrap
+from ..variable import computed_from_values, every_dim_if_empty, wrap
 from . import elementwise as ew
 from . import reduction as red
 from .arithmetic import _zero_at
@@ -170,9 +170,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False):  # noqa: A002  (PyTorch's na
     if isinstance(ord, str) or not isinstance(ord, numbers.Real):
         raise ValueError(f"vector_norm: ord must be a real number (2, 1, inf, ...), got "
                          f"{ord!r}")
-    if isinstance(dim, (tuple, list)) and not dim:  # (PyTorch's: no dims is every dim)
-        dim = None
-    return _vector_norm(x, ord, normalize_axes(dim, x.ndim, "vector_norm"), keepdim)
+    axes = normalize_axes(every_dim_if_empty(dim), x.ndim, "vector_norm")
+    return _vector_norm(x, ord, axes, keepdim)
 
 
 def matrix_norm(x, ord="fro", dim=(-2, -1), keepdim=False):  # noqa: A002 (PyTorch's names)

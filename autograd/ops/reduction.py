@@ -153,7 +153,7 @@ class LogSumExp(Function):
 
     input_specs = (Spec(),)
     arg_specs = {"axis": Axes(of=0), "keepdims": Choice(False, True)}
-    apply = staticmethod(lambda x, axis, keepdims: logsumexp(x, axis, keepdims))
+    apply = staticmethod(lambda x, axis, keepdims: logsumexp(x, axis, keepdims=keepdims))
     reference = "autograd.testing.references:logsumexp"
 
     def __init__(self, axes, keepdims):
@@ -316,10 +316,41 @@ def _along(x, args, named, keepdim, largest, who, numpy_style):
     return extreme_along(x, int(dim), bool(keepdim), largest, who)
 
 
-def logsumexp(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def logsumexp(x, axis=None, b=None, keepdims=False, return_sign=False, *, dim=None,
+              keepdim=None):
+    """SciPy's logsumexp: log sum_i b_i e^(x_i) over `axis` (b: weights broadcast with x, 1
+    by default; a weight's gradient too), with return_sign (log |sum|, sign of the sum);
+    or PyTorch's over `dim=` (keepdim=)."""
     if dim is not None or keepdim is not None:
         axis, keepdims = torch_axis(axis, keepdims, dim, keepdim, "logsumexp")
-    return _reduce(LogSumExp, x, axis, keepdims, "logsumexp")
+    if b is None and not return_sign:
+        return _reduce(LogSumExp, x, axis, keepdims, "logsumexp")
+    return _weighted_logsumexp(as_variable(x, who="logsumexp"), b, axis, keepdims,
+                               return_sign)
+
+
+def _weighted_logsumexp(x, b, axis, keepdims, return_sign):
+    """log |sum b e^x| (and its sign), the sum shifted by the largest x of a nonzero weight
+    (an x of weight 0 takes no part, as in SciPy's, even infinite)."""
+    from .elementwise import abs as absolute
+    from .elementwise import log, where
+    from .rounding import sign
+    b = as_variable(1.0 if b is None else b, who="logsumexp", like=x.data)
+    shape = np.broadcast_shapes(x.shape, b.shape)
+    xp = get_array_module(x.data)
+    weightless = xp.broadcast_to(b.data == 0, shape)
+    x = where(weightless, -np.inf, x)
+    axes = _axes(axis, len(shape), "logsumexp")
+    shift = xp.max(x.data, axis=axes, keepdims=True, initial=-np.inf)
+    shift = xp.where(xp.isfinite(shift), shift, 0.0).astype(x.dtype)
+    total = sum(b * exp(x - shift), axes, keepdims=True)
+    out = log(absolute(total) if return_sign else total) + shift
+    if not keepdims:
+        out = reshape_if_needed(out, tuple(n for k, n in enumerate(shape) if k not in axes))
+    if not return_sign:
+        return out
+    signs = sign(total).detach()
+    return out, signs if keepdims else reshape_if_needed(signs, out.shape)
 
 
 def sum_to(x, shape):

@@ -230,8 +230,7 @@ def stack(xs, axis=FIRST_AXIS, *, dim=None):
     if len(shapes) > 1:
         raise ValueError(f"stack: all inputs must have the same shape, got {sorted(shapes)}")
     axis = normalize_axis(axis, xs[0].ndim + 1, "stack")  # (its error names stack)
-    if len(xs) == 1:  # one input (a one-layer RNN's final state): a new axis is all
-        return expand_dims(xs[0], axis)
+    # (one input too: a new array, as NumPy's and PyTorch's, never a view of it)
     return concatenate([expand_dims(x, axis) for x in xs], axis=axis)
 
 

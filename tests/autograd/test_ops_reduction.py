@@ -108,3 +108,36 @@ def test_max_min_over_every_axis(name, axis, keepdims):
 
     assert_forward_matches(f, lambda a: getattr(np, name)(a, axis=axis, keepdims=keepdims), x)
     assert_gradients_match(f, x, order=2)
+
+
+def test_logsumexp_takes_scipys_weights_and_sign():
+    """(SciPy's b= and return_sign= were refused: the contract names SciPy's logsumexp.)"""
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    total = (b * np.exp(a)).sum(axis=1)
+    y, signs = ag.logsumexp(Variable(a), axis=1, b=b, return_sign=True)
+    np.testing.assert_allclose(y.data, np.log(np.abs(total)))
+    np.testing.assert_array_equal(signs.data, np.sign(total))
+    kept = ag.logsumexp(Variable(a), axis=1, b=np.abs(b), keepdims=True)
+    np.testing.assert_allclose(kept.data, np.log((np.abs(b) * np.exp(a)).sum(1, keepdims=True)))
+    # a term of weight 0 takes no part, even an infinite one (SciPy's)
+    assert ag.logsumexp(Variable(np.array([np.inf, 1.0])), b=np.array([0.0, 2.0])).data == \
+        pytest.approx(1 + np.log(2))
+    assert ag.logsumexp(np.zeros((2, 0)), axis=1, b=np.ones((2, 0))).data.tolist() == [
+        -np.inf, -np.inf]
+    assert ag.gradcheck(lambda x, w: ag.logsumexp(x, axis=1, b=w, return_sign=True)[0],
+                        Variable(a), Variable(b))
+
+
+def test_an_empty_dim_is_every_dim_in_pytorchs_reductions_but_none_in_all_and_any():
+    """(amax, amin, nansum, nanmean, count_nonzero and the logsumexp method left x as it
+    was for dim=(); the all and any methods reduced everything.)"""
+    x = Variable(np.array([[0.0, 1.0], [2.0, np.nan]]))
+    w = Variable(np.arange(4.0).reshape(2, 2))
+    assert (w.amax(dim=()).data, w.amin(dim=[]).data) == (3.0, 0.0)
+    assert w.amax(dim=(), keepdim=True).shape == (1, 1)
+    assert (x.nansum(dim=()).data, x.nanmean(dim=()).data) == (3.0, 1.0)
+    assert w.count_nonzero(dim=()).data == 3
+    assert w.logsumexp(()).data == pytest.approx(np.log(np.exp(np.arange(4.0)).sum()))
+    for truth in (w.all(dim=()), w.any(dim=()), ag.all(w, dim=())):
+        assert truth.data.tolist() == [[False, True], [True, True]]

@@ -575,3 +575,83 @@ def test_a_computed_variable_pickles_as_a_leaf_of_its_values():
     x.grad = Variable(np.array([5.0, 5.0]))
     leaf = pickle.loads(pickle.dumps(x))  # a leaf keeps its gradient
     assert leaf.grad.data.tolist() == [5.0, 5.0] and leaf.creator is None
+
+
+def test_a_variable_made_of_another_shares_its_version_as_pytorchs_parameter():
+    """(Variable(v) and Parameter(v) held v's array but not its version: a change through
+    one left graphs that saved the other computing from the new values, silently.)"""
+    import nn
+    import optim
+    w = nn.Parameter(np.array([1.0, 2.0]))
+    loss = (w * w * Variable(np.array([3.0, 4.0]))).sum()
+    twin = nn.Parameter(w)
+    twin.grad = Variable(np.array([10.0, 10.0]))
+    optim.SGD([twin], lr=0.1).step()
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()
+    x = Variable(np.array([1.0, 2.0]))
+    y = (x * x).sum()
+    Variable(x, requires_grad=False).zero_()
+    with pytest.raises(RuntimeError, match="modified in place"):
+        y.backward()
+
+
+def test_stack_of_one_input_is_a_new_array():
+    a = Variable(np.array([1.0, 2.0]), requires_grad=False)
+    stacked = ag.stack([a])
+    stacked.div_(2)
+    assert a.data.tolist() == [1.0, 2.0] and stacked.data.tolist() == [[0.5, 1.0]]
+
+
+def test_diagonal_is_a_writable_view_as_pytorchs():
+    """(It was a copy: K.diagonal().add_(eps), the jitter idiom, changed nothing.)"""
+    k = Variable(np.ones((2, 2)), requires_grad=False)
+    k.diagonal().add_(0.5)
+    assert k.data.tolist() == [[1.5, 1.0], [1.0, 1.5]]
+    d = k.diagonal()
+    k.mul_(2)
+    assert d.data.tolist() == [3.0, 3.0]
+    x = Variable(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    y = x * 1
+    total = (y * y).sum()
+    with ag.no_grad():
+        y.diagonal().mul_(2)
+    with pytest.raises(RuntimeError, match="modified in place"):
+        total.backward()
+    x = Variable(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    (x.diagonal() * 3).sum().backward()
+    assert x.grad.data.tolist() == [[3.0, 0.0], [0.0, 3.0]]
+    frozen = Variable(np.broadcast_to(np.ones(2), (2, 2)), requires_grad=False)
+    assert not frozen.diagonal().data.flags.writeable  # (a read-only base stays read-only)
+
+
+def test_an_update_under_no_grad_that_cannot_happen_in_place_is_refused():
+    """(W -= g under no_grad with a g of another shape, or into a read-only array, rebound
+    W to a new Variable that requires no grad: training went on without W.)"""
+    w = Variable(np.ones(3))
+    with ag.no_grad(), pytest.raises(RuntimeError, match=r"p -= y: the Variable p \(shape "
+                                                         r"\(3,\), dtype float64\) cannot change"):
+        w -= 0.1 * np.ones((2, 3))
+    frozen = np.ones(3)
+    frozen.flags.writeable = False
+    w = Variable(frozen)
+    with ag.no_grad(), pytest.raises(RuntimeError, match="output array is read-only"):
+        w -= 0.1
+    w = Variable(np.ones(3))
+    kept = w
+    with ag.no_grad():
+        w -= 0.5
+    assert w is kept and w.data.tolist() == [0.5] * 3
+
+
+def test_fill_and_clamp_in_place_check_their_arguments_as_pytorch():
+    x = Variable(np.array([1.0, 5.0]), requires_grad=False)
+    with pytest.raises(TypeError, match="fill_: value must be a number"):
+        x.fill_(None)
+    with pytest.raises(ValueError, match="clamp_: min and max cannot both be None"):
+        x.clamp_()
+    with pytest.raises(ValueError, match=r"clamp_ in place into an array of shape \(3,\) and "
+                                         r"dtype int64"):
+        Variable(np.array([1, 2, 3])).clamp_(min=1.5)
+    x.clamp_(min=Variable(np.array([2.0, 0.0]), requires_grad=False), max=np.array([9.0, 3.0]))
+    assert x.data.tolist() == [2.0, 3.0]
