@@ -11,7 +11,7 @@ no in-place op (`x = x + y` makes a new one)."""
 import numpy as np
 
 from . import variable as _variable  # (its `_ops` is autograd.ops, bound once both exist)
-from .arguments import numpy_dtype
+from .arguments import numpy_dtype, positive_int
 from .backend import get_array_module
 from .config import Config
 
@@ -373,6 +373,28 @@ class TensorMethods:
     # ----- selection by index arrays -----
     def gather(self, dim, index):
         return _variable._ops.gather(self, dim, index)
+
+    def take_along_dim(self, indices, dim=None):
+        """PyTorch's take_along_dim: take_along_axis over `dim`; with dim None, of the
+        flattened Variable and indices."""
+        if dim is None:
+            flat = _variable.as_variable(indices, who="take_along_dim").reshape(-1)
+            return _variable._ops.take_along_axis(self.reshape(-1), flat, 0)
+        return _variable._ops.take_along_axis(self, indices, dim)
+
+    def unfold(self, dimension, size, step):
+        """PyTorch's Tensor.unfold: the windows of `size` elements, `step` apart, along
+        `dimension`, as a new last axis (..., windows, ..., size); a copy (PyTorch's is a
+        view), its gradient summed where windows overlap."""
+        from .ops.validation import normalize_axis
+        dim = normalize_axis(dimension, self.ndim, "unfold")
+        step = positive_int(step, "step", "unfold")
+        if not 0 <= size <= self.shape[dim]:
+            raise ValueError(f"unfold: size {size!r} must be between 0 and the size of dim "
+                             f"{dimension} ({self.shape[dim]}), for shape {self.shape}")
+        starts = np.arange(0, self.shape[dim] - size + 1, step)
+        windows = self[(slice(None),) * dim + (starts[:, None] + np.arange(size),)]
+        return _variable._ops.movedim(windows, dim + 1, -1)
 
     def scatter(self, dim, index, src=None, *, value=None):
         return _variable._ops.scatter(self, dim, index, _one_of(src, value, "scatter"))

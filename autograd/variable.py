@@ -1069,6 +1069,9 @@ def _spread(op, x, axis, ddof, keepdims, correction, dim, keepdim, unbiased):
     PyTorch's dim= (dim=None too: all axes, as ported code passes it) or keepdim=, the
     correction defaults to PyTorch's 1 (divided by N - 1)."""
     who = op.__name__
+    if isinstance(ddof, bool):  # (PyTorch's positional x.std(dim, unbiased))
+        raise TypeError(f"{who}: the second argument is NumPy's ddof, a number; got {ddof!r}:"
+                        f" for PyTorch's unbiased, write {who}(dim, unbiased={ddof})")
     torch_style = dim is not _NOT_GIVEN or keepdim is not None
     axis, keepdims = torch_axis(axis, keepdims, None if dim is _NOT_GIVEN else dim, keepdim,
                                  who)

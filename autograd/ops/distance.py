@@ -39,12 +39,19 @@ class LargestDifference(Function):
         return linked(reshape(gy, gy.shape + (1,)) * wrap(slope), x)
 
 
+_COMPUTE_MODES = (None, "use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
+                  "donot_use_mm_for_euclid_dist")  # (PyTorch's names)
+
+
 def cdist(x1, x2, p=2.0, compute_mode=None):
     """out[..., i, j] = ||x1[..., i, :] - x2[..., j, :]||_p for x1 (..., P, M) and x2
     (..., R, M), batch axes broadcast; p >= 0 (0 counts the differing coordinates, inf takes
     the largest). `compute_mode` is accepted for PyTorch's signature: the distances are
     always taken from the differences (PyTorch's exact mode)."""
     x1, x2 = as_variables((float_input(x1, "cdist"), float_input(x2, "cdist")), "cdist")
+    if compute_mode not in _COMPUTE_MODES:
+        raise ValueError(f"cdist: compute_mode must be one of {_COMPUTE_MODES}, got "
+                         f"{compute_mode!r}")
     if isinstance(p, bool) or not isinstance(p, numbers.Real) or not p >= 0:
         raise ValueError(f"cdist: p must be a non-negative number, got {p!r}")
     if x1.ndim < 2 or x2.ndim < 2 or x1.shape[-1] != x2.shape[-1]:

@@ -28,7 +28,7 @@ from autograd.variable import as_variable, wrap
 from ..functional.normalization import _in_dtype_of, _scale_shift, _update
 from ..layers.normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, _BatchNorm
 from .collectives import all_reduce
-from .group import group
+from .group import group, world_only
 
 
 class AllReduceSum(Function):
@@ -96,6 +96,15 @@ class SyncBatchNorm(_BatchNorm):
     input_dims = (2, 3, 4, 5)
     input_layout = "(N, C, ...)"
 
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
+                 track_running_stats=True, process_group=None, device=None, dtype=None, *,
+                 bias=True):
+        """PyTorch's signature; process_group: the world (None), the one group there is."""
+        world_only(process_group, "SyncBatchNorm")
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
+                         dtype, bias=bias)
+        self.process_group = None
+
     def forward(self, x):
         training = self.training and Config.train
         if not training or group().comm is None:
@@ -108,14 +117,16 @@ class SyncBatchNorm(_BatchNorm):
                                self.bias, momentum or 0.0, self.eps)
 
     @classmethod
-    def convert_sync_batchnorm(cls, module):
+    def convert_sync_batchnorm(cls, module, process_group=None):
         """`module` with every BatchNorm1d/2d/3d replaced by a SyncBatchNorm holding the same
         parameters and buffers (PyTorch's helper); returns the converted module. Only those:
         InstanceNorm normalizes each sample alone, and Keras' BatchNormalization (channels
         last, momentum the fraction kept, biased variance) is left as it is."""
+        world_only(process_group, "convert_sync_batchnorm")
         if isinstance(module, _CONVERTED) and not isinstance(module, cls):
             converted = cls(module.num_features, module.eps, module.momentum, module.affine,
-                            module.track_running_stats)
+                            module.track_running_stats, dtype=module.dtype,
+                            bias=module._with_bias)
             if module.affine:  # the same objects, as PyTorch: their dtype and any references
                 converted.weight, converted.bias = module.weight, module.bias
             for name, buffer in module._buffers.items():

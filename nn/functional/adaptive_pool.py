@@ -18,6 +18,7 @@ from autograd.spec import Choice, Spec
 from autograd.variable import as_variable
 
 from ._batch import with_batch_axis
+from .half_precision import in_float32
 from .pooling import MaxPool2dGrad, WinnerIndices
 
 
@@ -88,6 +89,8 @@ def adaptive_avg_pool2d(x, output_size):
     if getattr(x, "ndim", None) == 3:  # one image, unbatched: PyTorch takes it
         return with_batch_axis(adaptive_avg_pool2d, as_variable(x), output_size)
     x, (oh, ow) = prepare(x, output_size, "adaptive_avg_pool2d")
+    if x.dtype == np.float16:  # (in float32, rounded once, as avg_pool2d and PyTorch's CPU)
+        return in_float32(adaptive_avg_pool2d, x, output_size)
     h, w = x.shape[2:]
     if (oh, ow) == (1, 1):  # global pooling, the common case: one reduction
         return mean(x, axis=(2, 3), keepdims=True)

@@ -7,6 +7,8 @@ G = 1 keeps plain 2-D products (the fast path of ordinary convolutions).
 """
 import math
 
+import numpy as np
+
 from autograd.arguments import positive_int
 from autograd.backend import dense, get_array_module
 from autograd.config import Config
@@ -388,8 +390,8 @@ def check_channels(x, weight, bias, groups, out_channels, who, layout, in_axis=1
                          f"but the weight {tuple(weight.shape)} expects {per_group * groups}"
                          + (f" with groups={groups}" if groups > 1 else "")
                          + f" (weight layout {layout})" + _book_order_hint(who))
-    if bias is not None and tuple(bias.shape) != (out_channels,):
-        raise ValueError(f"{who}: bias of shape {tuple(bias.shape)} does not match "
+    if bias is not None and np.shape(bias) != (out_channels,):  # (a list too, as x)
+        raise ValueError(f"{who}: bias of shape {np.shape(bias)} does not match "
                          f"{out_channels} output channels (expected ({out_channels},))")
 
 

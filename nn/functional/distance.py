@@ -51,8 +51,11 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """||x1 - x2 + eps||_p over the last axis (eps keeps the norm of equal rows off its kink)."""
     x1, x2 = float_input(x1, "pairwise_distance"), float_input(x2, "pairwise_distance")
     _broadcast_shapes(x1.shape, x2.shape, "pairwise_distance")
-    return norm(x1 - x2 + real_scalar(eps, "eps", "pairwise_distance"), ord=p, axis=-1,
-                keepdims=keepdim)
+    difference = x1 - x2 + real_scalar(eps, "eps", "pairwise_distance")
+    if difference.ndim == 0:  # (two numbers: PyTorch's distance is |x1 - x2 + eps|)
+        difference = difference.reshape(1)
+        return norm(difference, ord=p, axis=-1, keepdims=keepdim).reshape(())
+    return norm(difference, ord=p, axis=-1, keepdims=keepdim)
 
 
 def pdist(input, p=2):  # noqa: A002 (PyTorch's name)

@@ -29,8 +29,10 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002 (PyTorch's names
                          f"{x.ndim} axes, got {widths!r}")
     if mode not in _MODES:
         raise ValueError(f"pad: mode must be one of {sorted(_MODES)}, got {mode!r}")
-    if value is not None and mode != "constant":
-        raise ValueError(f"pad: value applies to mode 'constant' only, not {mode!r}")
+    if value is not None and mode != "constant":  # (0 is taken, as PyTorch takes it)
+        if value != 0:
+            raise ValueError(f"pad: value applies to mode 'constant' only, not {mode!r}")
+        value = None
     if value is not None:
         _check_fits(value, x.dtype)
     pairs = [widths[i:i + 2] for i in range(0, len(widths), 2)][::-1]  # first axis first

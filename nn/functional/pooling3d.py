@@ -113,6 +113,8 @@ def adaptive_avg_pool3d(x, output_size):
     if getattr(x, "ndim", None) == 4:
         return with_batch_axis(adaptive_avg_pool3d, as_variable(x), output_size)
     x, (od, oh, ow) = prepare_adaptive(x, output_size, "adaptive_avg_pool3d", _LAYOUT)
+    if x.dtype == np.float16:  # (in float32, rounded once, as avg_pool3d)
+        return in_float32(adaptive_avg_pool3d, x, output_size)
     n, c, d, h, w = x.shape
     if (od, oh, ow) == (1, 1, 1):  # global pooling: one reduction
         return mean(x, axis=(2, 3, 4), keepdims=True)

@@ -119,8 +119,9 @@ def _correlate(x1, x2, mode="valid"):
     images = ops.reshape(ops.pad(x1, ((m - 1, m - 1),)), (1, 1, 1, n + 2 * m - 2))
     full = ops.reshape(conv2d(images, ops.reshape(x2, (1, 1, 1, m))), (n + m - 1,))
     size = {"full": n + m - 1, "same": max(n, m), "valid": max(n, m) - min(n, m) + 1}[mode]
-    start = (n + m - 1 - size) // 2 if mode == "same" else (min(n, m) - 1 if mode == "valid"
-                                                            else 0)
+    extra = n + m - 1 - size  # ('same': NumPy centres the window, rounding the start up
+    start = ((extra if n >= m else extra + 1) // 2 if mode == "same"  # where x2 is longer)
+             else min(n, m) - 1 if mode == "valid" else 0)
     return full[start:start + size]
 
 

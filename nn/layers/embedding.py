@@ -35,7 +35,8 @@ class Embedding(Module):
                                              float_dtype(dtype, "Embedding")))
             self.reset_parameters()
         else:  # (PyTorch's argument: a table given, nothing drawn)
-            self.weight = Parameter(_weight)
+            self.weight = given_table(_weight, (self.num_embeddings, self.embedding_dim),
+                                      "Embedding")
         self.weight.requires_grad = not _freeze
         self.to(device=device)
 
@@ -69,6 +70,15 @@ class Embedding(Module):
             ("scale_grad_by_freq", False), ("sparse", False)) if getattr(self, name) != default]
         return f"{self.num_embeddings}, {self.embedding_dim}{''.join(options)}"
 
+
+
+def given_table(table, shape, who):
+    """PyTorch's _weight argument: the table as the layer's Parameter, refused unless it has
+    the layer's (num_embeddings, embedding_dim)."""
+    if tuple(getattr(table, "shape", ())) != shape:
+        raise ValueError(f"{who}: _weight of shape {tuple(getattr(table, 'shape', ()))} does "
+                         f"not match (num_embeddings, embedding_dim) = {shape}")
+    return Parameter(table)
 
 def pretrained_table(embeddings, who):
     """A copy of `embeddings` (an array or Variable) as a 2-D float array, else a ValueError

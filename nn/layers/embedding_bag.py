@@ -9,7 +9,7 @@ from ..functional.embedding import normalize_padding_idx
 from ..functional.embedding_bag import check_mode, embedding_bag
 from ..module import Module
 from .config import init_config
-from .embedding import Embedding, pretrained_table
+from .embedding import Embedding, given_table, pretrained_table
 
 
 class EmbeddingBag(Module):
@@ -40,10 +40,7 @@ class EmbeddingBag(Module):
             self.weight = Parameter(np.empty(shape, float_dtype(dtype, "EmbeddingBag")))
             self.reset_parameters()
         else:  # (PyTorch's argument: a table given, nothing drawn)
-            if tuple(_weight.shape) != shape:
-                raise ValueError(f"EmbeddingBag: _weight of shape {tuple(_weight.shape)} does "
-                                 f"not match (num_embeddings, embedding_dim) = {shape}")
-            self.weight = Parameter(_weight)
+            self.weight = given_table(_weight, shape, "EmbeddingBag")
         self.weight.requires_grad = not _freeze
         self.to(device=device)
 

@@ -157,10 +157,15 @@ class _BatchNorm(Module):
         momentum = self.update_momentum()
         if training and self.track_running_stats:
             momentum = self._count_batch(momentum)
-        return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
-                          training=training or not self.track_running_stats,
-                          momentum=momentum or 0.0, eps=self.eps, unbiased=self.unbiased,
-                          mask=mask)
+        # PyTorch's rules: the statistics kept are updated only while tracked (switched off
+        # after construction, they are kept as they were), and read in inference whenever
+        # there are any (batch statistics only without them)
+        kept = not training or self.track_running_stats
+        without = self.running_mean is None and self.running_var is None
+        return batch_norm(x, self.running_mean if kept else None,
+                          self.running_var if kept else None, self.weight, self.bias,
+                          training=training or without, momentum=momentum or 0.0,
+                          eps=self.eps, unbiased=self.unbiased, mask=mask)
 
     def _check_rank(self, x):
         if len(x.shape) not in self.input_dims:

@@ -554,3 +554,22 @@ def test_a_0d_variable_reduces_over_dim_0_or_minus_1_as_pytorch():
     with pytest.raises(ValueError, match=r"sum: axis 1 is out of bounds for array of "
                        r"dimension 0 \(only 0 and -1"):
         v.sum(dim=1)
+
+
+@pytest.mark.parametrize("dim, size, step", [(1, 3, 2), (1, 7, 1), (0, 2, 1), (-1, 1, 1),
+                                             (1, 0, 3), (1, 2, 5)])
+def test_unfold_and_take_along_dim_are_pytorchs(dim, size, step):
+    a = np.random.default_rng(0).normal(size=(3, 7, 2))
+    assert_matches_torch(lambda v: v.unfold(dim, size, step),
+                         lambda t: t.unfold(dim, size, step), a)
+    index = np.random.default_rng(1).integers(0, 7, size=(3, 4, 2))
+    assert_matches_torch(lambda v, i: v.take_along_dim(i, 1),
+                         lambda t, i: t.take_along_dim(i, 1), a, index)
+    flat = np.array([0, 41, 5, 5])
+    np.testing.assert_array_equal(Variable(a).take_along_dim(flat).data, a.reshape(-1)[flat])
+
+
+def test_pytorchs_positional_unbiased_is_told_apart_from_ddof():
+    with pytest.raises(TypeError, match=r"std: the second argument is NumPy's ddof.*"
+                                        r"std\(dim, unbiased=True\)"):
+        Variable(np.ones((2, 3))).std(1, True)

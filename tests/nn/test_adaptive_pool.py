@@ -127,3 +127,15 @@ def test_an_empty_plane_is_refused_not_pooled_into_made_up_values(layer):
     with pytest.raises(ValueError, match="expected an input with non-zero channels, height "
                                          "and width, got shape \\(1, 1, 3, 0\\)"):
         layer(np.zeros((1, 1, 3, 0)))
+
+
+def test_float16_adaptive_means_are_computed_in_float32_and_rounded_once():
+    """(The averaging matrix was float16: 1000s averaged to 999.5; PyTorch's gives 1000.)"""
+    for pool, shape, size in ((F.adaptive_avg_pool2d, (1, 1, 64, 64), (2, 3)),
+                              (F.adaptive_avg_pool1d, (1, 1, 64), 3),
+                              (F.adaptive_avg_pool3d, (1, 1, 4, 64, 64), (3, 2, 3))):
+        x = Variable(np.full(shape, 1000, np.float16))
+        y = pool(x, size)
+        assert y.dtype == np.float16 and np.all(y.data == 1000)
+        y.sum().backward()
+        assert x.grad.dtype == np.float16

@@ -335,3 +335,11 @@ def test_one_dimensional_errors_speak_of_one_dimension(call, message):
     with pytest.raises(ValueError) as info:
         call(np.random.default_rng(0).standard_normal((1, 2, 5)))
     assert str(info.value).startswith(message)
+
+
+def test_a_bias_given_as_a_list_is_taken_as_the_input_is():
+    """(It raised AttributeError: 'list' object has no attribute 'shape'.)"""
+    y = F.conv2d(np.ones((1, 2, 4, 4)), np.ones((2, 2, 3, 3)), [0.5, 1.0])
+    np.testing.assert_array_equal(y.data[0, :, 0, 0], [18.5, 19.0])
+    with pytest.raises(ValueError, match=r"conv2d: bias of shape \(1,\) does not match 2"):
+        F.conv2d(np.ones((1, 2, 4, 4)), np.ones((2, 2, 3, 3)), [0.0])

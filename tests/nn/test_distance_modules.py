@@ -59,3 +59,17 @@ def test_pairwise_distance_keeps_torch_s_attribute_names():
 def test_errors_name_what_was_wrong(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_pairwise_distance_of_two_numbers_and_cdist_s_compute_mode_as_pytorch():
+    import autograd as ag
+    import nn.functional as F
+    x = Variable(np.array(1.0))
+    distance = F.pairwise_distance(x, Variable(np.array(3.0)))
+    distance.backward()
+    assert distance.shape == () and distance.data == pytest.approx(2.0 - 1e-6)
+    assert x.grad.data == -1.0
+    with pytest.raises(ValueError, match="cdist: compute_mode must be one of"):
+        ag.cdist(np.ones((1, 2)), np.ones((1, 2)), compute_mode="use_mm_for_euclid_dist_if")
+    assert ag.cdist(np.ones((1, 2)), np.zeros((1, 2)),
+                    compute_mode="donot_use_mm_for_euclid_dist").data == pytest.approx(2 ** 0.5)

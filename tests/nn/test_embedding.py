@@ -262,3 +262,13 @@ def test_a_float16_table_s_gradient_sums_repeats_in_float32():
     bag = nn.EmbeddingBag(4, 3, mode="sum").half()
     bag(index[None]).sum().backward()
     np.testing.assert_array_equal(bag.weight.grad.data[0], 6000)
+
+
+def test_a_given_table_of_another_shape_is_refused_as_pytorch_refuses_it():
+    """(Embedding(5, 3, _weight=4x2) was built, its repr saying (5, 3).)"""
+    with pytest.raises(ValueError, match=r"Embedding: _weight of shape \(4, 2\) does not "
+                                         r"match \(num_embeddings, embedding_dim\) = \(5, 3\)"):
+        nn.Embedding(5, 3, _weight=np.zeros((4, 2)))
+    with pytest.raises(ValueError, match=r"EmbeddingBag: _weight of shape \(4, 2\)"):
+        nn.EmbeddingBag(5, 3, _weight=np.zeros((4, 2)))
+    assert nn.Embedding(4, 2, _weight=np.ones((4, 2))).weight.shape == (4, 2)

@@ -430,3 +430,22 @@ def test_normalization_layers_reset_parameters_as_torchs(make):
         np.testing.assert_array_equal(p.data, want)
     if getattr(layer, "running_mean", None) is not None:
         np.testing.assert_array_equal(layer.running_mean, 0)
+
+
+def test_running_statistics_switched_off_after_construction_are_kept_and_read_in_eval():
+    """PyTorch's rules (they were updated in training and ignored in eval): statistics kept
+    are updated only while tracked, and read in inference whenever there are any."""
+    rng = np.random.default_rng(0)
+    bn = nn.BatchNorm1d(3, dtype=np.float64)
+    bn(Variable(rng.normal(size=(6, 3))))
+    mean, var = np.array(bn.running_mean), np.array(bn.running_var)
+    bn.track_running_stats = False
+    x = rng.normal(size=(6, 3)) * 3 - 2
+    trained = bn(Variable(x)).data
+    np.testing.assert_allclose(trained, (x - x.mean(0)) / np.sqrt(x.var(0) + bn.eps))
+    np.testing.assert_array_equal(bn.running_mean, mean)
+    np.testing.assert_array_equal(bn.running_var, var)
+    bn.eval()
+    np.testing.assert_allclose(bn(Variable(x)).data, (x - mean) / np.sqrt(var + bn.eps))
+    bn.running_mean = bn.running_var = None  # none kept: batch statistics in eval too
+    np.testing.assert_allclose(bn(Variable(x)).data, trained)

@@ -101,3 +101,12 @@ def test_faces_export_every_padding_layer():
         for d in (1, 2, 3):
             name = f"{kind}{d}d"
             assert name in nn.__all__ and getattr(nn, name).__name__ == name
+
+
+def test_pad_takes_value_0_in_every_mode_as_pytorch():
+    import nn.functional as F
+    x = Variable(np.array([[[0.0, 1, 2], [3, 4, 5]]]))
+    np.testing.assert_array_equal(F.pad(x, (1, 1), mode="reflect", value=0.0).data,
+                                  [[[1, 0, 1, 2, 1], [4, 3, 4, 5, 4]]])
+    with pytest.raises(ValueError, match="pad: value applies to mode 'constant' only"):
+        F.pad(x, (1, 1), mode="replicate", value=1.0)

@@ -425,3 +425,18 @@ def test_pytorchs_collective_names_and_keywords_in_a_world_of_one():
     assert ddp.module.in_features == 2
     with pytest.raises(ValueError, match="init_sync=False is not supported"):
         dist.DistributedDataParallel(nn.Linear(2, 1), init_sync=False)
+
+
+def test_sync_batchnorm_takes_pytorchs_process_group_and_keeps_bias_and_dtype():
+    """(convert_sync_batchnorm made a float32 layer with a bias from a float64 one without:
+    its config, saving and cloning broke; process_group= was refused.)"""
+    net = nn.Sequential(nn.Linear(3, 4, dtype=np.float64),
+                        nn.BatchNorm1d(4, bias=False, dtype=np.float64))
+    synced = nn.SyncBatchNorm.convert_sync_batchnorm(net, process_group=None)[1]
+    assert synced.get_config()["bias"] is False and synced.get_config()["dtype"] == "float64"
+    assert synced.bias is None and synced.weight.dtype == np.float64
+    clone = nn.SyncBatchNorm(**synced.get_config())
+    assert clone.bias is None and clone.weight.dtype == np.float64
+    assert nn.SyncBatchNorm(4, 1e-5, 0.1, True, True, None).process_group is None
+    with pytest.raises(ValueError, match="SyncBatchNorm: group= must be the world"):
+        nn.SyncBatchNorm(4, process_group=object())

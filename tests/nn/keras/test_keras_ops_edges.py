@@ -396,3 +396,14 @@ def test_nextafter_and_view_read_pythons_numbers_as_keras():
     np.testing.assert_array_equal(ops.view([1.0, 2.0], "int32").data,
                                   np.array([1.0, 2.0], np.float32).view(np.int32))
     assert ops.view(1.0, "int32").shape == ()
+
+
+def test_correlate_is_numpys_in_every_mode_and_length_pair():
+    """('same' was off by one where x2 was longer and x1's length even.)"""
+    rng = np.random.default_rng(0)
+    for n in range(1, 8):
+        for m in range(1, 8):
+            a, v = rng.normal(size=n), rng.normal(size=m)
+            for mode in ("same", "valid", "full"):
+                np.testing.assert_allclose(ops.correlate(a, v, mode).data,
+                                           np.correlate(a, v, mode), atol=1e-12)
