@@ -66,8 +66,10 @@ def _check_fits(value, dtype):
 def _check_sizes(full, shape, mode, widths):
     """PyTorch's limits: a reflection shorter than the input; a wrap no longer than what
     cropping leaves (PyTorch checks the input's size, then reads memory outside a cropped
-    axis wrapped more than once: refused here); no axis cropped below size 0 (the output
-    below 1 for reflect and replicate, which pad before cropping)."""
+    axis wrapped more than once: refused here); no axis cropped below size 0. For reflect
+    and replicate, which pad before cropping, no output axis below 1: PyTorch's rule for 1-D
+    replicate, applied here to every dimension (PyTorch's 2-D and 3-D kernels give an empty
+    output instead)."""
     smallest = 1 if mode in ("reflect", "replicate") else 0
     for (before, after), n in zip(full, shape):
         left = n + min(before, 0) + min(after, 0)  # the axis after cropping
