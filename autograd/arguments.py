@@ -33,9 +33,9 @@ def nonnegative_int(value, name, who):
 def probability(value, name, who):
     """`value` if it is a number in [0, 1] (a dropout rate), else a ValueError naming `who`
     and `name`; bool is not a number here."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+    if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value <= 1:
         raise ValueError(f"{who}: {name} must be a probability in [0, 1], got {value!r}")
-    return value
+    return float(value)  # (a NumPy scalar too: np.float32(0.3), read from a config array)
 
 
 def random_seed(value, who):

@@ -125,7 +125,7 @@ class PReLU(Function):
         x, w = self.inputs
         below = wrap((x.data <= 0).astype(gy.dtype))  # (read now: a replay's data)
         slopes = reshape(w, self.slopes(w.data, x.ndim).shape)
-        gx = gy * (1 - below) + gy * below * slopes
+        gx = linked(gy * (1 - below) + gy * below * slopes, x)
         gw = sum_to(gy * x * below, slopes.shape).reshape(w.shape)
         return gx, gw
 
@@ -468,8 +468,12 @@ def celu(input, alpha=1.0, inplace=False):  # noqa: A002 (PyTorch's names)
 
 def glu(input, dim=-1):  # noqa: A002 (PyTorch's names)
     """The gated linear unit a sigmoid(b), a and b the first and second halves of `input`
-    along `dim` (whose size must be even): (..., 2n, ...) -> (..., n, ...)."""
-    x = float_input(input, "glu")
+    along `dim` (whose size must be even): (..., 2n, ...) -> (..., n, ...); float16 in
+    float32, rounded once, as PyTorch's CPU (its gate's sigmoid flushed to 0 in float16)."""
+    return in_float32(_glu, float_input(input, "glu"), dim)
+
+
+def _glu(x, dim):
     if x.ndim == 0:
         raise ValueError("glu: a 0-d input has no dimension to halve")
     axis = normalize_axis(dim, x.ndim, "glu")
@@ -490,10 +494,10 @@ def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002 (PyTorch's names)
 
 def gelu(input, approximate="none"):  # noqa: A002 (PyTorch's names)
     """x Phi(x) (exact, PyTorch's default) or its tanh approximation (approximate='tanh')."""
-    if approximate == "none":
-        return GELU()(float_input(input, "gelu"))
-    if approximate == "tanh":
-        return TanhGELU()(float_input(input, "gelu"))
+    if approximate == "none":  # (float16 in float32, rounded once, as PyTorch's CPU: in
+        return in_float32(GELU(), float_input(input, "gelu"))  # float16 its slope's terms
+    if approximate == "tanh":  # overflow, and its tails lose digits)
+        return in_float32(TanhGELU(), float_input(input, "gelu"))
     raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
@@ -523,8 +527,9 @@ def _input_in(x, dtype, who):
 
 
 def silu(input, inplace=False):  # noqa: A002 (PyTorch's names)
-    """x sigmoid(x) (swish)."""
-    return SiLU()(float_input(input, "silu"))
+    """x sigmoid(x) (swish); float16 in float32, rounded once, as PyTorch's CPU (float16's
+    sigmoid flushes to 0 below -11, where x sigmoid(x) is still a float16 number)."""
+    return in_float32(SiLU(), float_input(input, "silu"))
 
 
 def logsigmoid(x):
@@ -570,8 +575,11 @@ def hardsigmoid(input, inplace=False):  # noqa: A002 (PyTorch's names)
     """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between. Computed as the clip of
     (x + 3) / 6 to [0, 1], the same numbers, so that a loss can see its outputs are
     probabilities (nn.training.losses)."""
-    shifted = (float_input(input, "hardsigmoid") + 3.0) / 6.0
-    return Hardtanh(0.0, 1.0, nan_passes=False)(shifted)  # (PyTorch's: 0 at a nan x)
+    return in_float32(_hardsigmoid, float_input(input, "hardsigmoid"))  # (x + 3 rounds)
+
+
+def _hardsigmoid(x):
+    return Hardtanh(0.0, 1.0, nan_passes=False)((x + 3.0) / 6.0)  # (PyTorch's: 0 at a nan x)
 
 
 def hardswish(input, inplace=False):  # noqa: A002 (PyTorch's names)
@@ -580,8 +588,8 @@ def hardswish(input, inplace=False):  # noqa: A002 (PyTorch's names)
 
 
 def mish(input, inplace=False):  # noqa: A002 (PyTorch's names)
-    """x tanh(softplus(x))."""
-    return Mish()(float_input(input, "mish"))
+    """x tanh(softplus(x)); float16 in float32, rounded once, as PyTorch's CPU."""
+    return in_float32(Mish(), float_input(input, "mish"))
 
 
 def softsign(input):  # noqa: A002 (PyTorch's name)

@@ -2,6 +2,7 @@
 own slope drawn uniformly from [lower, upper]; in evaluation the mean slope, a leaky_relu."""
 from autograd.backend import get_array_module
 from autograd.function import Function
+from autograd.ops.elementwise import linked
 from autograd.ops.validation import float_input, real_scalar
 from autograd.spec import Choice, Spec
 from autograd.variable import wrap
@@ -32,7 +33,7 @@ class RandomLeakyReLU(Function):
         return x * self.slopes
 
     def backward(self, gy):
-        return gy * wrap(self.slopes, False)
+        return linked(gy * wrap(self.slopes, False), self.inputs[0])
 
     def backward_data(self, gy):
         return gy * self.slopes

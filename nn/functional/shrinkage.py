@@ -6,6 +6,7 @@ import numpy as np
 from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import tanh, where
+from autograd.ops.elementwise import linked
 from autograd.ops.validation import float_input, real_scalar
 from autograd.spec import Choice, Spec
 
@@ -28,7 +29,8 @@ class Replace(Function):
 
     def backward(self, gy):
         # a choice, not a product with a 0/1 mask (an infinite gy would give nan)
-        return where(self._replaced(self.inputs[0].data), 0.0, gy)
+        x = self.inputs[0]
+        return linked(where(self._replaced(x.data), 0.0, gy), x)
 
     def _replaced(self, x):
         return (x >= self.low) & (x <= self.high)
@@ -50,8 +52,9 @@ class SoftShrink(Function):
 
     def backward(self, gy):
         # a choice, not 1 minus clip's slope (an infinite gy would give inf - inf = nan)
-        x = self.inputs[0].data
-        return where((x >= -self.lambd) & (x <= self.lambd), 0.0, gy)
+        x = self.inputs[0]
+        between = (x.data >= -self.lambd) & (x.data <= self.lambd)
+        return linked(where(between, 0.0, gy), x)
 
 
 def threshold(input, threshold, value, inplace=False):  # noqa: A002 (PyTorch's names)

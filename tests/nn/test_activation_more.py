@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import autograd as ag
 import nn
 import nn.functional as F
 from autograd import Variable, capture
@@ -228,3 +229,41 @@ def test_an_infinite_gradient_stays_infinite_or_zero_as_in_pytorch(name):
     getattr(F, name)(x).backward(np.full(5, np.inf))
     getattr(torch.nn.functional, name)(t).backward(torch.full((5,), np.inf, dtype=torch.float64))
     np.testing.assert_array_equal(x.grad.data, t.grad.numpy())
+
+
+def test_float16_activations_are_computed_in_float32_and_rounded_once_as_pytorchs():
+    """(In float16, tanh GELU's slope was NaN from |x| = 699; SiLU and GLU's gate flushed to
+    0 below -11; hardsigmoid rounded x + 3 to 6 just below 3.)"""
+    import torch
+    x = Variable(np.array([700.0, -700.0], np.float16))
+    F.gelu(x, approximate="tanh").sum().backward()
+    assert x.grad.dtype == np.float16 and x.grad.data.tolist() == [1.0, 0.0]
+    small = np.array([-11.45, -13.0], np.float16)
+    for ours, theirs in ((F.silu, torch.nn.functional.silu), (F.mish, torch.nn.functional.mish),
+                         (F.gelu, torch.nn.functional.gelu)):
+        y = ours(Variable(small))
+        assert y.dtype == np.float16
+        np.testing.assert_array_equal(y.data, theirs(torch.tensor(small)).numpy())
+    gate = F.glu(Variable(np.array([1.0, -12.0], np.float16)))
+    assert gate.data[0] == np.float16(1 / (1 + np.exp(12.0)))
+    x = Variable(np.array([2.998046875], np.float16))
+    y = F.hardsigmoid(x)
+    y.sum().backward()
+    assert y.data[0] == np.float16(0.9995) and x.grad.data[0] == np.float16(1 / 6)
+
+
+def test_piecewise_linear_activations_have_zero_second_derivatives_as_pytorchs():
+    """(hardshrink, softshrink, threshold, prelu and rrelu's gradients were constants: a
+    second grad() raised 'does not require grad'.)"""
+    x = Variable(np.array([-1.0, 0.2, 0.7, 2.0]))
+    for f in (F.hardshrink, F.softshrink, lambda v: F.threshold(v, 0.5, 0.0),
+              lambda v: F.prelu(v, np.array([0.25])), lambda v: F.rrelu(v, training=True)):
+        (first,) = ag.grad(f(x).sum(), [x], create_graph=True)
+        (second,) = ag.grad(first.sum(), [x])
+        assert second.data.tolist() == [0.0] * 4
+
+
+def test_a_numpy_scalar_rate_is_a_probability():
+    assert nn.Dropout(np.float32(0.5)).p == 0.5 and nn.Dropout(np.int64(0)).p == 0.0
+    with pytest.raises(ValueError, match=r"Dropout: p must be a probability in \[0, 1\], got"):
+        nn.Dropout(np.float32(1.5))
