@@ -8,6 +8,7 @@ import weakref
 import numpy as np
 
 from . import hooks as _hooks
+from .arguments import numpy_dtype
 from .backend import as_array, get_array_module, is_array, is_float, is_gpu_array
 from .config import Config, anomaly_mode
 from .config import no_grad as _no_grad
@@ -362,7 +363,8 @@ class Variable(ComputedAssignments, TensorMethods):
                             f"{index!r}: {exc}") from None
         mark_modified(self)
 
-    # x += y, -=, *=, /=: in place where PyTorch is, out of place where a graph is recorded
+    # x += y, -=, *=, /=, //=, %=, **=: in place where PyTorch is, out of place where a graph
+    # is recorded
     def __iadd__(self, other):
         return self._in_place(other, "add", Variable.__add__, "+=")
 
@@ -374,6 +376,15 @@ class Variable(ComputedAssignments, TensorMethods):
 
     def __itruediv__(self, other):
         return self._in_place(other, "true_divide", Variable.__truediv__, "/=")
+
+    def __ifloordiv__(self, other):
+        return self._in_place(other, "floor_divide", Variable.__floordiv__, "//=")
+
+    def __imod__(self, other):
+        return self._in_place(other, "remainder", Variable.__mod__, "%=")
+
+    def __ipow__(self, other):
+        return self._in_place(other, "power", Variable.__pow__, "**=")
 
     def _in_place(self, other, ufunc, out_of_place, sign):
         """In place, as PyTorch's, for what a manual update changes: a Parameter, or a leaf
@@ -400,7 +411,7 @@ class Variable(ComputedAssignments, TensorMethods):
         if parameter:
             raise RuntimeError(f"p {sign} y: the {type(self).__name__} p (shape {self.shape}, "
                                f"dtype {self.dtype}) cannot change in place: {problem}; write "
-                               f"p = p {sign[0]} y for a new Variable")
+                               f"p = p {sign[:-1]} y for a new Variable")
         return out_of_place(self, other)
 
     def bump_version(self):
@@ -587,7 +598,7 @@ class Variable(ComputedAssignments, TensorMethods):
     # the ops take as well); dtype= and out=None as np.sum(v), np.mean(v)... pass them
     def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None, out=None):
         x = _numpy_keywords(self, "sum", dtype, out)
-        return _ops.sum(x, axis, keepdims, dim=dim, keepdim=keepdim)
+        return in_dtype(_ops.sum(x, axis, keepdims, dim=dim, keepdim=keepdim), dtype)
 
     def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None, out=None):
         x = _numpy_keywords(self, "mean", dtype, out)
@@ -623,7 +634,7 @@ class Variable(ComputedAssignments, TensorMethods):
 
     def prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None, dtype=None, out=None):
         x = _numpy_keywords(self, "prod", dtype, out)
-        return _ops.prod(x, axis, keepdims, dim=dim, keepdim=keepdim)
+        return in_dtype(_ops.prod(x, axis, keepdims, dim=dim, keepdim=keepdim), dtype)
 
     def cumsum(self, axis=None, dtype=None, *, dim=None):
         return _ops.cumsum(self, axis, dtype, dim=dim)
@@ -1062,6 +1073,15 @@ def _numpy_keywords(x, who, dtype, out):
         raise TypeError(f"{who}: out= is not supported (a reduction gives a new Variable; "
                         f"assign its result)")
     return x if dtype is None else _ops.astype(x, dtype)
+
+
+def in_dtype(result, dtype):
+    """A reduction's result in the dtype= asked for: NumPy widens sums and products of small
+    integers and booleans to int64, where np.sum(a, dtype=np.int8) wraps around in int8 (the
+    same numbers modulo 2^8, as the cast gives) and a boolean sum is a logical or."""
+    if dtype is None or result.dtype == numpy_dtype(dtype):
+        return result
+    return _ops.astype(result, numpy_dtype(dtype))
 
 
 def _spread(op, x, axis, ddof, keepdims, correction, dim, keepdim, unbiased):

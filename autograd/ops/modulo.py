@@ -23,7 +23,7 @@ class _Modulo(Function):
     function_name = rounded = None  # (the subclasses')
 
     def forward(self, x0, x1):
-        _refuse_integer_zero(x1, self.function_name)
+        _refuse_integer_zero(x0, x1, self.function_name)
         return getattr(get_array_module(x0), self.function_name)(x0, x1)
 
     def backward(self, gy):
@@ -56,8 +56,7 @@ class FloorDivide(Function):
     reference = staticmethod(np.floor_divide)
 
     def forward(self, x0, x1):
-        if x0.size:  # (an empty dividend divides nothing: NumPy's empty result)
-            _refuse_integer_zero(x1, "floor_divide")
+        _refuse_integer_zero(x0, x1, "floor_divide")
         return get_array_module(x0).floor_divide(x0, x1)
 
     def backward(self, gy):
@@ -78,8 +77,9 @@ def _grads(function, gy, quotient):
     return gx0, gx1
 
 
-def _refuse_integer_zero(x1, who):
-    if x1.dtype.kind in "biu" and not x1.all():
+def _refuse_integer_zero(x0, x1, who):
+    # (an empty dividend divides nothing: NumPy's empty result)
+    if x1.dtype.kind in "biu" and x0.size and not x1.all():
         raise ZeroDivisionError(f"{who}: integer division by zero (a divisor of dtype "
                                 f"{x1.dtype} holds 0)")
 

@@ -77,7 +77,9 @@ class Round(_Step):
         self.decimals = decimals
 
     def step(self, x):
-        return get_array_module(x).round(x, self.decimals)
+        if x.dtype == np.float16 and self.decimals:  # (x 10^d in float32, as PyTorch's: in
+            return x.astype(np.float32).round(self.decimals).astype(np.float16)  # float16
+        return get_array_module(x).round(x, self.decimals)  # 1000 x 100 is inf)
 
 
 class Frac(Function):

@@ -5,7 +5,7 @@ from ..backend import get_array_module
 from ..config import Config
 from ..function import Function
 from ..spec import Axes, Spec
-from ..variable import as_variable, torch_axis, wrap
+from ..variable import as_variable, in_dtype, torch_axis, wrap
 from .accumulation import reduced
 from .elementwise import astype, where
 from .rearrange import reversed_view
@@ -111,8 +111,8 @@ def _scan(cls, x, axis, who, dtype=None):
     if axis is None:  # NumPy's: the flattened array
         x, axis = reshape(x, (-1,)), 0
     elif x.ndim == 0 and axis in (0, -1):
-        return reshape(cls(0)(reshape(x, (1,))), ())
-    return cls(normalize_axis(axis, x.ndim, who))(x)
+        return in_dtype(reshape(cls(0)(reshape(x, (1,))), ()), dtype)
+    return in_dtype(cls(normalize_axis(axis, x.ndim, who))(x), dtype)
 
 
 def cumsum(x, axis=None, dtype=None, *, dim=None):

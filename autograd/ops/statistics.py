@@ -23,12 +23,17 @@ class Var(Function):
     reference = staticmethod(lambda x, axis, ddof, keepdims: np.var(x, axis, ddof=ddof,
                                                                    keepdims=keepdims))
 
-    caller_level = 5  # forward, Function.__call__, _spread, var, the caller: warned at
+    caller_level = 6  # _wide_variance, forward, Function.__call__, _spread, var, the caller
 
     def __init__(self, axes, ddof, keepdims):
         self.axes, self.ddof, self.keepdims = axes, ddof, keepdims
 
     def forward(self, x):
+        return _rounded(self._wide_variance(x), x.dtype)
+
+    def _wide_variance(self, x):
+        """The variance, float16's in float32 (rounded by the caller, after any square
+        root: a std of 300 has a variance of 90,000, past float16's 65,504)."""
         dof = _count(x.shape, self.axes) - self.ddof
         if dof <= 0:  # inf or nan, with one warning (PyTorch's and NumPy's), naming the op
             warnings.warn(f"{self.name}: degrees of freedom N - ddof = {dof:g} <= 0 (input "
@@ -37,9 +42,8 @@ class Var(Function):
         # float16 accumulated in float32, as PyTorch's CPU does: its squares summed past
         # 65504 gave inf (std 2 of 70,000 values: inf, and a 0 gradient)
         wide = accumulator(x.dtype)
-        y = silently(lambda: x.var(axis=self.axes, ddof=self.ddof, keepdims=self.keepdims,
-                                   dtype=wide))
-        return y if wide is None else y.astype(np.float16)
+        return silently(lambda: x.var(axis=self.axes, ddof=self.ddof, keepdims=self.keepdims,
+                                      dtype=wide))
 
     def backward(self, gy):
         return self.var_grad(gy)
@@ -64,19 +68,28 @@ class Std(Var):
     # a spread of 0.5 or more: near-equal values make its curvature (1/std) too large for
     # float32's second derivative ([-2, -1.9]: roundoff 2e-5 against an exact 0)
     input_specs = (Spec(distinct=0.5),)
-    caller_level = 6  # Var.forward is called from Std.forward
+    caller_level = 6  # _wide_variance is called from Std.forward
     apply = staticmethod(lambda x, axis, ddof, keepdims: std(x, axis, ddof, keepdims))
     reference = staticmethod(lambda x, axis, ddof, keepdims: np.std(x, axis, ddof=ddof,
                                                                    keepdims=keepdims))
 
     def forward(self, x):
-        return get_array_module(x).sqrt(super().forward(x))
+        return _rounded(get_array_module(x).sqrt(self._wide_variance(x)), x.dtype)
 
     def backward(self, gy):
         y = self.outputs[0]()
         g_var = _zero_at(y.data == 0, gy.dtype, lambda shift: gy / (
             2 * (y if shift is None else y + shift)))
         return self.var_grad(g_var)
+
+
+def _rounded(y, dtype):
+    """y (float32 for a float16 x) in x's dtype; past float16's range inf, quietly (as
+    PyTorch's)."""
+    if y.dtype == dtype:
+        return y
+    with np.errstate(over="ignore"):
+        return y.astype(dtype)
 
 
 def var(x, axis=None, ddof=0, keepdims=False, *, correction=None, **torch_style):

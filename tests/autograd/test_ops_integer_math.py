@@ -40,3 +40,52 @@ def test_not_and_membership():
 def test_what_is_not_integer_math_is_refused(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_reductions_give_the_dtype_asked_for_wrapping_around_as_numpys():
+    """(sum, prod and cumsum with dtype=int8 gave int64 200 where NumPy and PyTorch give
+    int8 -56; a boolean sum gave 2 where NumPy's is True.)"""
+    v = Variable(np.array([100, 100]), requires_grad=False)
+    for ours, numpys in ((v.sum(dtype=np.int8), np.sum([100, 100], dtype=np.int8)),
+                         (v.prod(dtype=np.int8), np.prod([100, 100], dtype=np.int8)),
+                         (v.cumsum(0, dtype=np.int8), np.cumsum([100, 100], dtype=np.int8)),
+                         (np.sum(v, dtype=np.int8), np.int8(-56))):
+        assert ours.dtype == np.int8 and ours.data.tolist() == np.asarray(numpys).tolist()
+    flags = Variable(np.array([True, True]), requires_grad=False)
+    assert flags.sum(dtype=bool).data.tolist() is True
+    x = Variable(np.array([1.0, 2.0]))
+    total = x.sum(dtype=np.float32)
+    total.backward()
+    assert total.dtype == np.float32 and x.grad.data.tolist() == [1.0, 1.0]
+
+
+def test_augmented_operators_change_a_parameter_in_place_as_the_others():
+    """(//=, %= and **= replaced the Parameter by a new Variable, the model kept the old.)"""
+    import nn
+    layer = nn.Linear(2, 2)
+    weight, before = layer.weight, layer.weight.data.copy()
+    with ag.no_grad():
+        weight //= 0.1
+        weight %= 7
+        weight **= 2
+    assert weight is layer.weight
+    np.testing.assert_allclose(layer.weight.data, ((before // 0.1) % 7) ** 2)
+    with pytest.raises(RuntimeError, match=r"p \*\*= y: the Parameter p .* write p = p \*\* y"):
+        layer.weight **= 2
+    counts = Variable(np.array([5, 7]))
+    kept = counts
+    counts //= 2
+    assert counts is not kept and kept.data.tolist() == [5, 7] and counts.data.tolist() == [2, 3]
+
+
+def test_the_element_count_is_a_python_int_beside_small_integers():
+    small = Variable(np.array([1, 2, 3], np.int8), requires_grad=False)
+    assert (small + small.size).dtype == np.int8 and (small.size * small).dtype == np.int8
+
+
+def test_an_empty_dividend_is_divided_by_zero_as_numpys_in_every_form():
+    empty = Variable(np.zeros(0, np.int64))
+    for result in (empty % 0, empty // 0, ag.fmod(empty, 0)):
+        assert result.shape == (0,)
+    with pytest.raises(ZeroDivisionError, match="remainder: integer division by zero"):
+        Variable(np.array([2])) % 0

@@ -141,3 +141,16 @@ def test_an_empty_dim_is_every_dim_in_pytorchs_reductions_but_none_in_all_and_an
     assert w.logsumexp(()).data == pytest.approx(np.log(np.exp(np.arange(4.0)).sum()))
     for truth in (w.all(dim=()), w.any(dim=()), ag.all(w, dim=())):
         assert truth.data.tolist() == [[False, True], [True, True]]
+
+
+def test_float16_std_and_round_are_computed_wide_and_rounded_once():
+    """(The variance 90,000 was rounded to float16, inf, before its square root; rounding to
+    2 decimals multiplied by 100 in float16: 700 became inf.)"""
+    x = Variable(np.array([300.0, -300.0], np.float16))
+    s = x.std(dim=0)
+    s.backward()
+    assert s.dtype == np.float16 and s.data == np.float16(424.25)
+    np.testing.assert_allclose(x.grad.data, [0.7071, -0.7071], rtol=1e-3)
+    assert np.isinf(x.var(dim=0).data)  # (the variance itself is past float16, as PyTorch's)
+    rounded = ag.round(Variable(np.array([1000.0, 700.0, 1.235], np.float16)), decimals=2)
+    assert rounded.dtype == np.float16 and rounded.data.tolist()[:2] == [1000.0, 700.0]
