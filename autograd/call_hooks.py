@@ -258,7 +258,8 @@ def _tap(values, on_backward):
     if not slots:
         return values, slots
     tapped = GradientTap(on_backward)(*[values[i] for i in slots])
-    values = list(values)
+    given, values = values, list(values)
     for i, t in zip(slots, tapped if isinstance(tapped, tuple) else (tapped,)):
         values[i] = t
-    return tuple(values), slots
+    # a namedtuple (a model's Output(logits, aux)) rebuilt as itself, as PyTorch's
+    return (type(given)(*values) if hasattr(given, "_fields") else tuple(values)), slots

@@ -151,7 +151,10 @@ def store_leaf_grad(var, g, taken, create_graph=False):
         watch = var._watch
         if watch is not None and watch.post:  # (after the sum: they read .grad)
             for hook in list(watch.post.values()):
-                hook(var)
+                if hook(var) is not None:
+                    raise RuntimeError("a post-accumulate-grad hook returned a value; it "
+                                       "must return None (it acts on the leaf's .grad "
+                                       "itself, as PyTorch's)")
 
 
 def _integer_leaf_error(who, var):

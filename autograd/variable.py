@@ -226,13 +226,16 @@ class Variable(ComputedAssignments, TensorMethods):
             share_version(self, given)  # nn.Parameter(t) shares t's version counter)
 
     def __getstate__(self):
-        """pickle's and copy's state. A computed Variable's is a leaf's (its values and
-        requires_grad, no .grad or hooks), as PyTorch pickles a non-leaf: the graph behind
-        it is this process's, held by weak references."""
+        """pickle's and copy's state, without the gradient hooks (PyTorch's copies drop
+        them: a deepcopy of a model must not clip or freeze its own gradients with hooks
+        that only the original's handles remove). A computed Variable's is a leaf's (its
+        values and requires_grad, no .grad), as PyTorch pickles a non-leaf: the graph
+        behind it is this process's, held by weak references."""
         slots = {name: getattr(self, name) for name in _slot_names(type(self))
                  if hasattr(self, name)}
+        slots["_watch"] = None
         if self.creator is not None:
-            slots.update(creator=None, generation=0, grad=None, _watch=None)
+            slots.update(creator=None, generation=0, grad=None)
         return getattr(self, "__dict__", None) or None, slots
 
     # ----- array-like properties -----

@@ -41,7 +41,7 @@ def hooked_state(root, entry, keep_vars, root_prefix=""):
     """root's state dict built as PyTorch builds it around its hooks (see the top), its
     names after `root_prefix` (state_dict's prefix=, which the hooks see): each (dotted
     name, array) of the module's own state stored as entry(name without it, array)."""
-    from .module import has_extra_state, own_state_arrays  # (module.py imports this module)
+    from .module import Module, has_extra_state, own_state_arrays  # (module.py imports this)
     state = OrderedDict()
 
     def visit(module, prefix):
@@ -52,7 +52,14 @@ def hooked_state(root, entry, keep_vars, root_prefix=""):
         if has_extra_state(module):
             state[prefix + "_extra_state"] = module.get_extra_state()
         for name, child in module._modules.items():
-            if child is not None:
+            if child is None:
+                continue
+            if type(child).state_dict is not Module.state_dict:
+                # a child's own state_dict (an override adding entries) writes its part,
+                # as PyTorch calls it; its hooks run inside it
+                child.state_dict(destination=state, prefix=f"{prefix}{name}.",
+                                 keep_vars=keep_vars)
+            else:
                 visit(child, f"{prefix}{name}.")
         for hook in _hooks(module, "state_dict_post"):
             if hook(module, state, prefix, {}) is not None:

@@ -293,3 +293,10 @@ def test_post_accumulate_grad_hooks_see_the_sum_as_pytorchs():
     leaf = Variable(np.ones(2))
     leaf.retain_grad()  # (a leaf keeps its gradient anyway: PyTorch's retains_grad is False)
     assert not leaf.retains_grad
+
+
+def test_a_post_accumulate_grad_hook_that_returns_a_value_is_refused_as_pytorchs():
+    x = Variable(np.array([1.0, 2.0]))
+    x.register_post_accumulate_grad_hook(lambda leaf: leaf * 2)
+    with pytest.raises(RuntimeError, match="post-accumulate-grad hook returned a value"):
+        (x * 2).sum().backward()

@@ -296,3 +296,36 @@ def test_a_backward_hook_returning_another_shape_is_named():
     with pytest.raises(RuntimeError, match=r"Linear: a full backward hook returned "
                        r"grad_input\[0\] of shape \(5,\) for one of shape \(1, 3\)"):
         layer(ag.Variable(np.ones((1, 3), np.float32))).sum().backward()
+
+
+def test_a_namedtuple_output_stays_one_under_backward_hooks_as_pytorchs():
+    """(A full backward hook, or a global backward pre-hook, turned Output(logits, aux) into
+    a plain tuple: .logits raised AttributeError.)"""
+    import collections
+    output = collections.namedtuple("Output", "logits aux")
+
+    class Net(nn.Module):
+        def forward(self, x):
+            return output(x * 2, x * 3)
+    net = Net()
+    net.register_full_backward_hook(lambda *args: None)
+    y = net(ag.Variable(np.ones(2)))
+    assert type(y) is output and y.logits.data.tolist() == [2.0, 2.0]
+    handle = nn.register_module_full_backward_pre_hook(lambda module, grad_output: None)
+    try:
+        assert type(Net()(ag.Variable(np.ones(2)))) is output
+    finally:
+        handle.remove()
+
+
+def test_copies_of_a_model_leave_its_gradient_hooks_behind_as_pytorchs():
+    """(A deepcopy kept the original's tensor hooks, which no handle could remove from the
+    copy: a target network's gradients were zeroed by its original's hook.)"""
+    import copy
+    import pickle
+    layer = nn.Linear(3, 2, dtype=np.float64)
+    handle = layer.weight.register_hook(lambda g: g * 0)
+    for twin in (copy.deepcopy(layer), pickle.loads(pickle.dumps(layer))):
+        twin(ag.Variable(np.ones((1, 3)))).sum().backward()
+        assert twin.weight.grad.data.tolist() == [[1.0] * 3] * 2
+    handle.remove()

@@ -107,3 +107,30 @@ def test_pytorch_s_private_state_methods_are_refused_not_ignored():
     assert set(Renaming().state_dict()) == {"layer.weight", "layer.bias"}
     with pytest.raises(NotImplementedError, match="register_state_dict_post_hook"):
         Adding(1, 1).state_dict()
+
+
+def test_a_hook_anywhere_keeps_the_children_s_own_state_dict_overrides():
+    """(A state-dict hook on one module made state_dict() skip every child's override: the
+    entries it added vanished.)"""
+    class Child(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(3, 2)
+
+        def state_dict(self, *, destination=None, prefix="", keep_vars=False):
+            state = super().state_dict(destination=destination, prefix=prefix,
+                                       keep_vars=keep_vars)
+            state[prefix + "version"] = np.array(2)
+            return state
+
+    class Outer(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c, self.b = Child(), nn.Linear(2, 1)
+    outer, seen = Outer(), []
+    expected = ["c.fc.weight", "c.fc.bias", "c.version", "b.weight", "b.bias"]
+    assert list(outer.state_dict()) == expected
+    outer.b.register_state_dict_pre_hook(lambda module, prefix, keep_vars: seen.append(prefix))
+    outer.c.fc.register_state_dict_pre_hook(lambda m, prefix, keep_vars: seen.append(prefix))
+    assert list(outer.state_dict()) == expected and seen == ["c.fc.", "b."]
+    assert list(outer.state_dict(prefix="m.")) == ["m." + key for key in expected]
