@@ -92,6 +92,8 @@ class Identity(Module):
     """Its input, unchanged (PyTorch's placeholder layer: any argument is taken and
     ignored)."""
 
+    supports_masking = True  # (Keras' masks pass it unchanged: nn.training.masking)
+
     def __init__(self, *args, **kwargs):
         super().__init__()
 

@@ -3,6 +3,7 @@ steps a model writes itself (nn.training.custom_steps)."""
 from ..keras.metrics.metric import Metric
 from .batches import host_arrays
 from .custom_steps import loss_inputs, loss_targets
+from .masking import model_output_mask
 
 
 class CompileMetrics(Metric):
@@ -20,9 +21,12 @@ class CompileMetrics(Metric):
         return model.compiled_loss.accumulator(model.compiled_metrics)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        """Scores of y_pred, over the real steps of its Keras mask where it has one (Keras'
+        metrics read the mask y_pred carries)."""
+        mask = model_output_mask(self._model, y_pred)
         inputs = loss_inputs(self._model, y_pred, "compute_metrics")
         self._tracker.add(host_arrays(loss_targets(self._model, y_true)), host_arrays(inputs),
-                          sample_weight)
+                          sample_weight, mask)
 
     def result(self):
         return self._tracker.results()

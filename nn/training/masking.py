@@ -124,12 +124,22 @@ def model_output_mask(model, outputs):
 
 
 def takes_mask(layer):
-    """Whether layer's forward has a `mask` argument."""
+    """Whether layer's forward has a `mask` argument; a forward of **kwargs handing them on
+    to `call` (a Keras Layer subclass's), whether its call has one, as Keras reads it."""
     kind = type(layer)
     known = _TAKES_MASK.get(kind)
     if known is None:
-        known = _TAKES_MASK[kind] = "mask" in inspect.signature(layer.forward).parameters
+        known = _TAKES_MASK[kind] = "mask" in _arguments(layer)
     return known
+
+
+def _arguments(layer):
+    parameters = inspect.signature(layer.forward).parameters
+    passes_on = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+    call = getattr(layer, "call", None)
+    if "mask" not in parameters and passes_on and callable(call):
+        return inspect.signature(call).parameters
+    return parameters
 
 
 def makes_masks(layer):

@@ -36,6 +36,13 @@ class Layer(TracksLayerCollections, Module, KerasLayer, KerasWeights):
     the mode in force. Weights made by add_weight are the layer's parameters, under the
     attribute they are assigned to (or their name)."""
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # a compute_mask of its own may make a mask where none came in: Keras turns masking
+        # on for it (nn.training.masking passes masks only where some layer may make one)
+        own = cls.__mro__[:cls.__mro__.index(Layer)]
+        cls.makes_masks = any("compute_mask" in vars(klass) for klass in own)
+
     def __init__(self, trainable=True, name=None, dtype=None, input_shape=None, **kwargs):
         super().__init__()
         if kwargs:

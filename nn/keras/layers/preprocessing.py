@@ -19,6 +19,8 @@ class Rescaling(Module, KerasLayer):
     numbers or arrays (per channel: [1 / 255, 1 / 127, 1 / 63]), taken in x's dtype, as
     Keras casts them to its compute dtype."""
 
+    supports_masking = True  # (Keras' masks pass it unchanged: nn.training.masking)
+
     def __init__(self, scale, offset=0.0, *, name=None, input_shape=None):
         super().__init__()
         self.scale, self.offset = scale, offset
@@ -78,6 +80,7 @@ class Normalization(Module, KerasLayer):
     layer's config, as in Keras."""
 
     _keras_integer_weights = ("count",)  # (Keras' count is an int weight: get_weights has it)
+    supports_masking = True  # (Keras' masks pass it unchanged: nn.training.masking)
 
     def __init__(self, axis=-1, mean=None, variance=None, invert=False, *, name=None,
                  input_shape=None):

@@ -2,6 +2,7 @@
 latter of a function's values for each sample (every mean-valued metric is one)."""
 import numpy as np
 
+from ...training.masking import carried_mask
 from .metric import Metric, as_array, same_rank, shape_error, weights_fit
 
 
@@ -71,7 +72,14 @@ class MeanMetricWrapper(Mean):
         self._fn, self._fn_kwargs = fn, kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        # Keras' rule: the mask y_pred carries (nn.training.masking) weighs its steps, times
+        # any sample weights (the real steps count, each with its sample's weight)
+        mask = carried_mask(y_pred)
         y_true, y_pred = as_array(y_true), as_array(y_pred)
+        if mask is not None:
+            mask = as_array(mask).astype(y_pred.dtype if y_pred.dtype.kind == "f" else float)
+            sample_weight = mask if sample_weight is None else _masked(
+                as_array(sample_weight), mask)
         try:
             values = as_array(self._fn(y_true, y_pred, **self._fn_kwargs))
         except ValueError as exc:  # (the function's own words, with the metric and shapes)
@@ -91,6 +99,16 @@ class MeanMetricWrapper(Mean):
 
     def get_config(self):
         return {**super().get_config(), "fn": self._fn, **self._fn_kwargs}
+
+
+def _masked(weights, mask):
+    """weights times the mask, the lower-rank one given trailing axes (Keras'
+    squeeze_or_expand_to_same_rank)."""
+    while weights.ndim < mask.ndim:
+        weights = weights[..., None]
+    while mask.ndim < weights.ndim:
+        mask = mask[..., None]
+    return weights * mask
 
 
 __all__ = ["Sum", "Mean", "MeanMetricWrapper", "samplewise"]

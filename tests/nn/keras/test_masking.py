@@ -382,3 +382,105 @@ def test_a_masked_batch_normalization_trains_alike_eager_and_captured():
         runs.append((history["loss"], model.layers[1].moving_variance.copy()))
     np.testing.assert_allclose(runs[0][0], runs[1][0], rtol=1e-5)
     np.testing.assert_allclose(runs[0][1], runs[1][1], rtol=1e-5)
+
+
+class _MaskedMean(keras.layers.Layer):
+    """A user's layer taking Keras' mask in its call."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return keras.ops.mean(inputs, axis=1)
+        weights = keras.ops.expand_dims(keras.ops.cast(mask, inputs.dtype), -1)
+        return keras.ops.sum(inputs * weights, 1) / keras.ops.sum(weights, 1)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+
+class _MakesMask(keras.layers.Layer):
+    """A user's layer making a mask of its own."""
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_mask(self, inputs, mask=None):
+        return keras.ops.any(keras.ops.not_equal(inputs, 0), axis=-1)
+
+
+def test_a_users_layer_gets_the_mask_in_its_call_and_may_make_one_as_in_keras():
+    """(Its call never received the mask: the mean ran over the padding; a compute_mask of
+    its own made no mask unless an Embedding or Masking layer was in the model.)"""
+    model = keras.Sequential([keras.Input((4,)), layers.Embedding(10, 3, mask_zero=True),
+                              _MaskedMean()])
+    tokens = np.array([[3, 5, 0, 0]])
+    vectors = model.layers[0](tokens).data
+    np.testing.assert_allclose(model.predict(tokens, verbose=0), vectors[:, :2].mean(1),
+                               rtol=1e-6)
+    inputs = keras.Input((4, 3))
+    tagger = keras.Model(inputs, layers.LSTM(2, return_sequences=True)(_MakesMask()(inputs)))
+    x = np.random.default_rng(0).normal(size=(1, 4, 3)).astype(np.float32)
+    x[0, 2:] = 0
+    states = tagger.predict(x, verbose=0)[0]
+    np.testing.assert_array_equal(states[2], states[1])
+    np.testing.assert_array_equal(states[3], states[1])
+
+
+@pytest.mark.parametrize("between", [layers.Identity, lambda: layers.Rescaling(1.0)])
+def test_identity_and_rescaling_pass_the_mask_on_as_in_keras(between):
+    keras.utils.set_random_seed(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (no "does not support masking")
+        model = keras.Sequential([layers.Embedding(20, 4, mask_zero=True), between(),
+                                  layers.LSTM(3)])
+        np.testing.assert_allclose(model.predict(np.array([[9, 3, 0, 0]]), verbose=0),
+                                   model.predict(np.array([[9, 3]]), verbose=0), rtol=1e-5)
+
+
+def test_metrics_read_the_mask_in_custom_steps_and_direct_calls_as_keras():
+    """(A custom test_step's compute_metrics, and a metric's update_state on outputs carrying
+    a mask, scored the padding steps too.)"""
+    rng = np.random.default_rng(0)
+    tokens = rng.integers(1, 9, size=(8, 5))
+    tokens[:, 3:] = 0
+    targets = rng.normal(size=(8, 5, 1)).astype(np.float32)
+
+    class Custom(keras.Model):
+        def test_step(self, data):
+            return super().test_step(data)
+
+    results = []
+    for kind in (keras.Model, Custom):
+        keras.utils.set_random_seed(0)
+        inputs = keras.Input((5,))
+        hidden = layers.LSTM(4, return_sequences=True)(layers.Embedding(10, 3,
+                                                                        mask_zero=True)(inputs))
+        model = kind(inputs, layers.Dense(1)(hidden))
+        model.compile("sgd", "mse", metrics=["mae"])
+        results.append(model.evaluate(tokens, targets, verbose=0))
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-6)
+
+    class Tagger(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.embed = layers.Embedding(10, 3, mask_zero=True)
+            self.lstm = layers.LSTM(4, return_sequences=True)
+            self.out = layers.Dense(1)
+
+        def call(self, x):
+            return self.out(self.lstm(self.embed(x)))
+    outputs = Tagger()(tokens)
+    real = tokens != 0
+    errors = ((targets - outputs.data) ** 2)[..., 0]
+    metric = keras.metrics.MeanSquaredError()
+    metric.update_state(targets, outputs)
+    assert float(metric.result()) == pytest.approx(errors[real].mean(), rel=1e-5)
+    weights = np.arange(1.0, 9.0)
+    metric = keras.metrics.MeanSquaredError()
+    metric.update_state(targets, outputs, sample_weight=weights)
+    weighted = weights[:, None] * real
+    assert float(metric.result()) == pytest.approx((errors * weighted).sum() / weighted.sum(),
+                                                   rel=1e-5)
