@@ -24,6 +24,7 @@ from autograd.ops import clip, mean, pad, where
 
 from ... import functional as F
 from ...functional.affine_grid import _base_grid
+from ...functional.half_precision import in_float32
 from ...layers.config import init_config
 from ...module import Module
 from ._base import KerasLayer, data_format_name, floating, on_images
@@ -113,12 +114,21 @@ class _Geometric(_Augmentation):
         self.fill_value = float(fill_value)
 
     def augment(self, images):
+        # float16 in float32, rounded once (as Keras keeps its coordinates in float32): a
+        # float16 grid is off by a twentieth of a pixel across 224 of them
+        return in_float32(self._sampled, images)
+
+    def _sampled(self, images):
         height, width = images.shape[2:]
-        wrapped = self.fill_mode == "wrap"
+        # 'wrap': the image's other side around it, as far as the interpolation reads
+        # across an edge (bicubic two pixels, bilinear one)
+        margin = (2 if self.interpolation == "bicubic" else 1) if self.fill_mode == "wrap" \
+            else 0
         grid = self.draws(images, lambda source, count: _grid(
-            self.thetas(source, count, height, width), height, width, wrapped))
-        if wrapped:  # one pixel of the image's other side around it: bilinear reads across
-            images = pad(images, ((0, 0), (0, 0), (1, 1), (1, 1)), mode="wrap")
+            self.thetas(source, count, height, width), height, width, margin))
+        if margin:
+            images = pad(images, ((0, 0), (0, 0), (margin, margin), (margin, margin)),
+                         mode="wrap")
         shift = self.fill_value if self.fill_mode == "constant" else 0.0
         sampled = F.grid_sample(images - shift if shift else images, grid,
                                 mode=self.interpolation, padding_mode=_PADDING[self.fill_mode],
@@ -126,17 +136,17 @@ class _Geometric(_Augmentation):
         return sampled + shift if shift else sampled
 
 
-def _grid(thetas, height, width, wrapped):
-    """F.affine_grid's (N, H, W, 2) points (align_corners=False) of `thetas`; `wrapped`:
-    each moved into the image periodically, in the coordinates of the image with one
-    pixel of wrap padding around it."""
+def _grid(thetas, height, width, margin):
+    """F.affine_grid's (N, H, W, 2) points (align_corners=False) of `thetas`; with a
+    `margin` (wrap): each moved into the image periodically, in the coordinates of the image
+    with `margin` pixels of wrap padding around it."""
     points = _base_grid((height, width), False, np.dtype(np.float64))  # (H W, 3)
     grid = np.einsum("pk,nik->npi", points, thetas).reshape(len(thetas), height, width, 2)
-    if not wrapped:
+    if not margin:
         return grid
     size = np.array([width, height])
-    pixels = np.mod(((grid + 1) * size - 1) / 2 + 0.5, size) - 0.5 + 1  # (+1: the padding)
-    return (2 * pixels + 1) / (size + 2) - 1
+    pixels = np.mod(((grid + 1) * size - 1) / 2 + 0.5, size) - 0.5 + margin
+    return (2 * pixels + 1) / (size + 2 * margin) - 1
 
 
 def _in_pixels(maps, height, width):
@@ -242,7 +252,7 @@ class RandomContrast(_Augmentation):
     def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, *,
                  name=None, input_shape=None):
         super().__init__(seed, data_format, name, input_shape)
-        self.factor, self.value_range = factor, tuple(value_range)
+        self.factor, self.value_range = factor, _value_range(value_range, "RandomContrast")
         pair = (0.0, factor) if isinstance(factor, numbers.Real) else factor  # (Keras')
         if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and all(
                 isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 <= v <= 1
@@ -251,7 +261,7 @@ class RandomContrast(_Augmentation):
                              f"(lower, upper) of them, got {factor!r}")
         lower, upper = sorted(map(float, pair))
         self._range = (1 - lower, 1 + upper)
-        if len(self.value_range) != 2 or not self.value_range[0] < self.value_range[1]:
+        if not self.value_range[0] < self.value_range[1]:
             raise ValueError(f"RandomContrast: value_range must be (low, high) with low < "
                              f"high, got {value_range!r}")
 
@@ -262,6 +272,16 @@ class RandomContrast(_Augmentation):
         return clip(scaled, *self.value_range)
 
 
+def _value_range(value_range, who):
+    """value_range as a pair (low, high) of numbers, or a ValueError naming `who`."""
+    pair = tuple(value_range) if isinstance(value_range, (tuple, list)) else ()
+    if len(pair) != 2 or not all(isinstance(v, numbers.Real) and not isinstance(v, bool)
+                                 for v in pair):
+        raise ValueError(f"{who}: value_range must be a pair (low, high) of numbers, got "
+                         f"{value_range!r}")
+    return pair
+
+
 class RandomBrightness(_Augmentation):
     """Each image brightened by d drawn from factor * (high - low) (a number f: -f to f; f
     in [-1, 1]), the same d for all its pixels and channels: x + d clipped to value_range =
@@ -270,13 +290,9 @@ class RandomBrightness(_Augmentation):
     def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, *,
                  name=None, input_shape=None):
         super().__init__(seed, data_format, name, input_shape)
-        self.factor, self.value_range = factor, tuple(value_range)
+        self.factor = factor
+        self.value_range = _value_range(value_range, "RandomBrightness")
         self._shares = _bounds(factor, "factor", "RandomBrightness", (-1, 1))
-        if len(self.value_range) != 2 or not all(
-                isinstance(v, numbers.Real) and not isinstance(v, bool)
-                for v in self.value_range):
-            raise ValueError(f"RandomBrightness: value_range must be (low, high), got "
-                             f"{value_range!r}")
         self._range = tuple(sorted(map(float, self.value_range)))  # (Keras sorts it too)
 
     def augment(self, images):

@@ -63,7 +63,14 @@ class RoundedTo(Function):
     def forward(self, x):
         xp = get_array_module(x)
         limits = np.iinfo(self.dtype)
-        return xp.clip(xp.rint(x), limits.min, limits.max).astype(self.dtype)
+        # the limits as x's floats that fit the integers (Keras' _saturate_cast): int32's
+        # 2^31 - 1 is 2^31 in float32, which the cast wraps round to -2^31
+        low, high = (x.dtype.type(limit) for limit in (limits.min, limits.max))
+        if int(high) > limits.max:
+            high = np.nextafter(high, x.dtype.type(0))
+        if int(low) < limits.min:
+            low = np.nextafter(low, x.dtype.type(0))
+        return xp.clip(xp.rint(x), low, high).astype(self.dtype)
 
     def backward(self, gy):
         return None

@@ -241,3 +241,28 @@ def test_refusals_name_the_argument(make, words):
 def test_an_input_of_the_wrong_rank_is_named():
     with pytest.raises(ValueError, match="RandomFlip.*expected an input of shape"):
         layers.RandomFlip()(np.ones((2, 3)), training=True)
+
+
+def test_wrap_with_bicubic_reads_two_pixels_round_the_edge():
+    """(Only one pixel of the other side was padded: bicubic's outer taps were clamped.)"""
+    x = np.zeros((1, 1, 8, 1))
+    x[0, 0, 6, 0] = 1.0
+    shifted = layers.RandomTranslation(0, (0.0625, 0.0625), fill_mode="wrap",
+                                       interpolation="bicubic", seed=0)(x)
+    row = np.asarray(shifted.data)[0, 0, :, 0]
+    assert row[0] == pytest.approx(row[5]) and row[0] == pytest.approx(-0.09375)
+
+
+def test_geometric_layers_keep_their_sampling_grid_in_float32_under_float16():
+    """(The grid was float16: an identity translation moved pixels by 0.055 at 224 wide.)"""
+    x = np.random.default_rng(0).random((1, 8, 224, 1)).astype(np.float32)
+    y = layers.RandomTranslation(0.0, 0.0, seed=0, dtype="mixed_float16")(x)
+    assert y.dtype == np.float16
+    assert np.abs(np.asarray(y.data, np.float32) - x).max() <= 2.5e-4
+
+
+def test_a_value_range_that_is_no_pair_is_refused_by_name():
+    for layer in (layers.RandomBrightness, layers.RandomContrast):
+        for bad in (255, ("0", "255")):
+            with pytest.raises(ValueError, match="value_range must be a pair"):
+                layer(0.2, value_range=bad)

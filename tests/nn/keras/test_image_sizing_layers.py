@@ -160,3 +160,15 @@ def test_images_without_a_pixel_are_named(layer, shape):
 def test_an_input_of_the_wrong_rank_is_named():
     with pytest.raises(ValueError, match=r"Resizing.*expected an input of shape.*\(2, 3\)"):
         layers.Resizing(2, 2)(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.uint32, np.int64, np.int16, np.uint8])
+def test_resized_integers_saturate_into_their_dtype(dtype):
+    """(int32's largest value clipped in float32 is 2^31, which the cast wrapped round to
+    -2^31; Keras moves such limits inward, as here.)"""
+    info = np.iinfo(dtype)
+    for value in (info.max, info.min):
+        resized = np.asarray(layers.Resizing(3, 3)(np.full((1, 2, 2, 1), value, dtype)).data)
+        assert resized.dtype == dtype
+        near = [int(v) for v in resized.ravel()]  # (float32 keeps 24 bits of the limit)
+        assert all(abs(v - int(value)) <= abs(int(value)) // 2 ** 23 for v in near)
