@@ -66,6 +66,12 @@ class KerasTensor(SymbolicOperators):
     def ndim(self):
         return len(self.shape)
 
+    @property
+    def name(self):
+        """Keras': an Input's name; another tensor's, its layer's (and output number)."""
+        name = self.node.layer.name
+        return name if len(self.node.outputs) == 1 else f"{name}_{self.index}"
+
     def as_input_layer(self):
         """The InputLayer of an Input's tensor (what a Sequential takes as its first
         element, as Keras 3 does)."""
@@ -288,15 +294,19 @@ def _who(layer):
 class Functional(Model):
     """`keras.Model(inputs, outputs)`: the layers between `inputs` (keras.Input tensors)
     and `outputs`, as children named by their Keras name or their index, replayed in
-    topological order. A list of inputs or outputs is taken and returned as a list, a dict
-    as a dict (its keys name them, and order them sorted, as Keras 3's); fit, evaluate and
+    topological order. A list of inputs or outputs is taken and returned as a list (one
+    output alone, as Keras' unpack_singleton; a list of one array is one input's or
+    output's data), a dict as a dict (its keys name them, and order them sorted, as Keras
+    3's); fit, evaluate and
     predict take several inputs as a list or a dict keyed by their names (the dict's keys,
     else the Inputs' names), and several outputs' targets likewise (the dict's keys, else
     the names of the layers producing them, numbered apart where one makes several: see
     nn.keras.output_keys and nn.training.multi_output); predict returns a list of arrays for
     them, or a dict."""
 
-    def __init__(self, inputs, outputs, name=None):
+    takes_listed_singletons = True  # (nn.training.batches: [x] is x, as Keras flattens it)
+
+    def __init__(self, inputs, outputs, name=None, trainable=True):
         super().__init__(name=name)
         # a list, tuple or dict of inputs (outputs) is taken (returned) as one; a dict's keys
         # name them (x's and y's keys, the outputs' log keys), as Keras 3's
@@ -329,6 +339,8 @@ class Functional(Model):
             if all(node.layer is not m for m in self._modules.values()):
                 self.add_module(unique_layer_name(self._modules, node.layer, "Model"),
                                 node.layer)
+        if not trainable:  # (Keras' keyword: the model made frozen)
+            self.trainable = False
 
     # ----- running -----
     def forward(self, *xs):
@@ -389,7 +401,7 @@ class Functional(Model):
         outputs = [values[id(t.node)][t.index] for t in self._outputs]
         if self._keys[1] is not None:
             return dict(zip(self._keys[1], outputs))
-        return outputs if self._listed[1] else outputs[0]
+        return outputs if len(outputs) > 1 else outputs[0]  # (Keras' unpack_singleton)
 
     def _makes_masks(self):
         return any(makes_masks(node.layer) for node in self._nodes)

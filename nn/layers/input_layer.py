@@ -3,6 +3,7 @@ import warnings
 
 import numpy as np
 
+from autograd.arguments import numpy_dtype
 from autograd.ops import astype
 
 from ..module import Module
@@ -65,8 +66,13 @@ def input_dtype(dtype):
     """An Input's dtype as NumPy's: Keras' "string" is NumPy's str (the inputs of a text
     layer, TextVectorization or StringLookup), and so are object and bytes, which Keras
     takes as strings too."""
-    return np.dtype(np.str_) if dtype == "string" or is_text_dtype(dtype) else \
-        np.dtype(dtype)
+    if dtype == "string":
+        return np.dtype(np.str_)
+    try:
+        dtype = numpy_dtype(dtype)
+    except TypeError as exc:  # (bfloat16: NumPy has none)
+        raise TypeError(f"Input: {exc}") from None
+    return np.dtype(np.str_) if is_text_dtype(dtype) else dtype
 
 
 def dtype_name(dtype):

@@ -361,7 +361,7 @@ def _prepare_targets(model, y, who):
     has several (a list, or a dict keyed by the outputs' names)."""
     names = model.several_outputs()
     if names is None:
-        return _as_array(y, "y", who)
+        return _as_array(_only_array(model, y), "y", who)
     if y is None:
         raise ValueError(f"{who}: y is required")
     arrays = tuple(_as_array(a, f"y[{name!r}]", who)
@@ -389,7 +389,7 @@ def _prepare_inputs(model, x, who):
     at every batch: a lazily sized model has parameters only after its first one."""
     inputs = model.several_inputs()
     if inputs is None:
-        x = _one_input(model, x, who)
+        x = _one_input(model, _only_array(model, x), who)
         x = _with_feature_axis(model, _as_array(x, "x", who, model.takes_text(0)), who)
         return _in_model_dtype(model, x, "x", who)
     names = [name for name, _ in inputs]
@@ -401,6 +401,15 @@ def _prepare_inputs(model, x, who):
         prepared.append(_in_model_dtype(model, array, f"x[{name!r}]", who))
     check_aligned(prepared, names, "x", who)
     return tuple(prepared)
+
+
+def _only_array(model, data):
+    """A functional model's one input or output given as a list of one array ([x]): that
+    array, as Keras flattens it (elsewhere a list of arrays is a list of samples)."""
+    if getattr(model, "takes_listed_singletons", False) and isinstance(data, (list, tuple)) \
+            and len(data) == 1 and getattr(data[0], "ndim", 0) >= 1:
+        return data[0]
+    return data
 
 
 def _one_input(model, x, who):

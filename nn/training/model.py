@@ -436,7 +436,11 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
 
     def _of_the_output(self, value, what):
         """compile's `value`, or for a dict keyed by the one output's name (Keras' form for
-        several outputs, which it takes for one too), the entry for it."""
+        several outputs, which it takes for one too), the entry for it; a loss (or loss
+        weight) given as a list of one, as for a list of outputs, is that one."""
+        if what in ("loss", "loss_weights") and isinstance(value, (list, tuple)) and len(
+                value) == 1:
+            return value[0]
         if not isinstance(value, dict) or not value or "class_name" in value:
             return value  # (none given, or a Keras-serialized object: the resolver's to read)
         names = self._output_names()

@@ -308,3 +308,33 @@ def test_an_inputs_batch_size_is_kept_through_the_layers_and_a_save(tmp_path):
     assert loaded.input_shape == (4, 6) and loaded.output_shape == (4, 2)
     x = np.ones((4, 6), np.float32)
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_a_model_of_lists_of_one_takes_and_gives_them_as_keras():
+    """(Model([x], [o]) stacked [X] into one array of shape (1, N, 3) and returned a list;
+    Keras flattens [X] and unpacks a single output.)"""
+    x = keras.Input(shape=(3,), name="x")
+    o = layers.Dense(2, activation="softmax", name="o")(x)
+    model = keras.Model([x], [o])
+    model.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    rng = np.random.default_rng(0)
+    data, labels = rng.normal(size=(5, 3)).astype(np.float32), rng.integers(0, 2, 5)
+    assert model.predict([data], verbose=0).shape == (5, 2)
+    assert isinstance(model.predict(data, verbose=0), np.ndarray)
+    assert model(data).shape == (5, 2)
+    assert list(model.fit([data], labels, verbose=0).history) == ["loss", "accuracy"]
+    model.fit(data, [labels], verbose=0)
+    assert len(model.evaluate([data], [labels], verbose=0)) == 2
+    single = keras.Model(x, o)
+    single.compile("sgd", ["sparse_categorical_crossentropy"], loss_weights=[2.0])
+    single.fit([data], labels, verbose=0)
+
+
+def test_inputs_have_names_and_models_take_trainable_as_keras():
+    x = keras.Input(shape=(3,), name="features")
+    hidden = layers.Dense(2, name="hidden")(x)
+    assert (x.name, hidden.name) == ("features", "hidden")
+    frozen = keras.Model(x, hidden, trainable=False)
+    assert not frozen.trainable and not frozen.trainable_weights
+    with pytest.raises(TypeError, match="Input: dtype bfloat16: NumPy has no bfloat16"):
+        keras.Input(shape=(3,), dtype="bfloat16")
