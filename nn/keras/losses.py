@@ -62,6 +62,10 @@ class Loss:
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         given_mask = carried_mask(y_pred)  # (the outputs of masked layers carry theirs)
+        if self.dtype is not None:  # (Keras': computed in the loss's dtype; labels stay)
+            y_pred = astype(as_variable(y_pred), self.dtype)
+            if getattr(y_true, "dtype", None) is not None and np.dtype(y_true.dtype).kind == "f":
+                y_true = astype(as_variable(y_true), self.dtype)
         losses = as_variable(self.call(y_true, y_pred))
         weights = _with_mask(sample_weight, _both(given_mask, carried_mask(losses)), losses,
                              self.reduction)
@@ -156,8 +160,8 @@ class LossFunctionWrapper(Loss):
     """A function `fn(y_true, y_pred)` of Keras' as a loss object: compile wraps a plain
     function in it when its first argument is named as Keras' (y_true, target, labels)."""
 
-    def __init__(self, fn, name=None, reduction="sum_over_batch_size", **kwargs):
-        super().__init__(name or getattr(fn, "__name__", "loss"), reduction)
+    def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
+        super().__init__(name or getattr(fn, "__name__", "loss"), reduction, dtype)
         self.fn, self.kwargs = fn, kwargs
 
     def call(self, y_true, y_pred):
@@ -173,10 +177,17 @@ def _per_sample(fn, elementwise=True):
     here; the others (nn.functional.keras_losses) reduce that axis themselves, so their
     losses of (N, T, C) are already (N, T), as Keras' (a second mean made them (N,))."""
     def keras_function(y_true, y_pred):
-        losses = fn(as_variable(y_pred), y_true, reduction="none")
+        losses = fn(_floats(y_pred), _floats(y_true), reduction="none")
         return losses.mean(axis=-1) if elementwise and losses.ndim > 1 else losses
     keras_function.__name__ = getattr(fn, "__name__", "loss")
     return keras_function
+
+
+def _floats(x):
+    """x as a Variable of floats: integer or boolean data (Keras' examples' lists) in
+    float32, as Keras converts them to its float dtype."""
+    x = as_variable(x)
+    return x if x.dtype.kind == "f" else astype(x, np.float32)
 
 
 def _per_row(fn):

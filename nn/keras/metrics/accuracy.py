@@ -68,18 +68,25 @@ def _rows(y_pred, labels):
 
 
 def _matches(y_true, y_pred, who):
-    labels = _labels(y_true, y_pred, who)
+    # (a label that is no class, a void label such as 255, is a miss: Keras compares)
+    labels = _labels(y_true, y_pred, who, check=False)
     predicted = _rows(y_pred, labels).argmax(axis=1)
     return (predicted == labels).astype("float32").reshape(y_pred.shape[:-1])
 
 
 def _in_top_k(y_true, y_pred, k, who):
-    labels = _labels(y_true, y_pred, who)
+    """Whether each label is among its row's k largest scores (a label that is no class,
+    and any label for k < 1, a miss, as Keras' in_top_k)."""
+    labels = _labels(y_true, y_pred, who, check=False)
     scores = _rows(y_pred, labels)
-    if k >= scores.shape[1]:
-        return np.ones(y_pred.shape[:-1], "float32")
-    kth = np.partition(scores, -k, axis=1)[:, -k]  # the k-th largest: a tie with it is in
-    hit = scores[np.arange(len(labels)), labels] >= kth
+    classes = (labels >= 0) & (labels < scores.shape[1])
+    if k < 1:
+        hit = np.zeros(len(labels), bool)
+    elif k >= scores.shape[1]:
+        hit = classes
+    else:
+        kth = np.partition(scores, -k, axis=1)[:, -k]  # the k-th largest: a tie with it is in
+        hit = classes & (scores[np.arange(len(labels)), np.where(classes, labels, 0)] >= kth)
     return hit.astype("float32").reshape(y_pred.shape[:-1])
 
 

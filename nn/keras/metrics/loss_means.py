@@ -13,7 +13,7 @@ from autograd.config import no_grad
 from .. import losses
 from .mean_of import MeanOf
 from .metric import as_array, check_pair, same_rank
-from .reduction import Mean
+from .reduction import Mean, masked_weights
 
 
 def _metric_function(name, loss, sign=1.0):
@@ -124,9 +124,21 @@ class SparseCategoricalCrossentropy(MeanOf):
     function = staticmethod(sparse_categorical_crossentropy)
 
     def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False,
-                 ignore_class=None, axis=-1):
+                 axis=-1, *, ignore_class=None):
         self._start(name, dtype, from_logits=from_logits, ignore_class=ignore_class,
                     axis=axis)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        """ignore_class (rungrad's, as the loss's): the entries of that label take no part
+        in the mean, as the loss leaves them out."""
+        if self.ignore_class is not None:
+            labels = as_array(y_true)
+            kept = (labels != self.ignore_class).astype(np.float64)
+            if kept.ndim == as_array(y_pred).ndim:  # ((N, 1) labels of (N, C) scores)
+                kept = kept[..., 0]
+            sample_weight = kept if sample_weight is None else masked_weights(
+                as_array(sample_weight), kept)
+        super().update_state(y_true, y_pred, sample_weight)
 
 
 class RootMeanSquaredError(Mean):

@@ -78,7 +78,7 @@ class MeanMetricWrapper(Mean):
         y_true, y_pred = as_array(y_true), as_array(y_pred)
         if mask is not None:
             mask = as_array(mask).astype(y_pred.dtype if y_pred.dtype.kind == "f" else float)
-            sample_weight = mask if sample_weight is None else _masked(
+            sample_weight = mask if sample_weight is None else masked_weights(
                 as_array(sample_weight), mask)
         try:
             values = as_array(self._fn(y_true, y_pred, **self._fn_kwargs))
@@ -101,7 +101,7 @@ class MeanMetricWrapper(Mean):
         return {**super().get_config(), "fn": self._fn, **self._fn_kwargs}
 
 
-def _masked(weights, mask):
+def masked_weights(weights, mask):
     """weights times the mask, the lower-rank one given trailing axes (Keras'
     squeeze_or_expand_to_same_rank)."""
     while weights.ndim < mask.ndim:
