@@ -48,8 +48,8 @@ class Adafactor(Optimizer):
         if not isinstance(hyper["beta2_decay"], Real) or not hyper["beta2_decay"] <= 0:
             raise ValueError(f"{who}: beta2_decay must be a number <= 0, got "
                              f"{hyper['beta2_decay']!r}")
-        eps = hyper["eps"]
-        if not isinstance(eps, tuple) or len(eps) != 2:
+        eps = hyper["eps"]  # (a list too: a state dict that went through JSON)
+        if not isinstance(eps, (tuple, list)) or len(eps) != 2:
             raise ValueError(f"{who}: eps must be a pair (eps1 or None, eps2), got {eps!r}")
         if eps[0] is not None:
             check_nonnegative(eps[0], "eps1 (eps[0])", who)

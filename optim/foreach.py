@@ -62,7 +62,7 @@ def foreach_step(optimizer, group, h, updated):
     if not h.bare or g.dtype is not w.dtype:
         g = optimizer._prepare_grad(w, g, h)
     try:
-        optimizer._run_update(np, w, g, state, h)
+        optimizer._run_update(np, w, g, state, h, group)
     except BaseException:
         layout.state = None  # half updated: gathered again from the parameters' states
         raise

@@ -15,6 +15,7 @@ from .optimizer import (
     grad_array,
     grad_shape_error,
 )
+from .param_group import plain
 from .strong_wolfe import largest_magnitude, strong_wolfe
 
 _HISTORY = ("old_dirs", "old_stps", "ro")  # state lists, one entry per remembered step
@@ -107,6 +108,7 @@ class _Run:
     def __init__(self, optimizer, params, closure):
         self.params, self.closure, self.who = params, closure, optimizer._who
         self.h = dict(optimizer.param_groups[0])
+        self.h["lr"] = plain(self.h["lr"])  # (a tensor lr too: PyTorch's _to_scalar)
         self.state = optimizer.state[params[0]]
         self.size, self.dtype, self.xp = _flat_layout(params)
         held = self.state.get("prev_flat_grad")

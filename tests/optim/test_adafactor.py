@@ -162,3 +162,20 @@ def test_other_errors():
         opt.step()
     with pytest.raises(TypeError, match="Adafactor: params must be an iterable"):
         optim.Adafactor(p)
+
+
+def test_a_state_dict_through_json_loads_again():
+    """(eps came back from JSON as a list, which Adafactor refused.)"""
+    import json
+    p = Parameter(np.ones((2, 3)))
+    opt = optim.Adafactor([p], lr=0.01)
+    p.grad = np.ones((2, 3))
+    opt.step()
+    saved = opt.state_dict()
+    saved["param_groups"] = json.loads(json.dumps(saved["param_groups"]))
+    q = Parameter(np.ones((2, 3)))
+    again = optim.Adafactor([q], lr=0.01)
+    again.load_state_dict(saved)
+    q.grad = np.ones((2, 3))
+    again.step()
+    assert np.isfinite(q.data).all()

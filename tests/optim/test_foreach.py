@@ -234,3 +234,23 @@ def test_read_only_weights_fail_as_in_the_loop():
         grads(ps, 1.0, 1.0)
         with pytest.raises(ValueError, match="read-only"):
             opt.step()
+
+
+@pytest.mark.parametrize("name", ["Adam", "NAdam", "RAdam", "Adamax", "Adagrad", "Adadelta",
+                                  "Rprop", "ASGD", "Lion"])
+def test_states_emptied_by_hand_start_afresh_in_the_grouped_update_too(name):
+    """(With foreach=None, a small group updated as one: emptying every parameter's state,
+    PyTorch's reset idiom, left every later step raising KeyError 'step'.)"""
+    runs = []
+    for foreach in (None, False):
+        a, b = Parameter(np.ones(3)), Parameter(np.ones(2))
+        opt = getattr(optim, name)([a, b], lr=0.1, foreach=foreach)
+        for step in range(3):
+            for p in (a, b):
+                p.grad = np.full(p.shape, step + 1.0)
+            opt.step()
+            if step == 0:
+                for state in opt.state.values():
+                    state.clear()
+        runs.append(np.concatenate([a.data, b.data]))
+    np.testing.assert_array_equal(*runs)

@@ -255,3 +255,22 @@ def test_a_state_resumed_from_pytorch_is_saved_again(tmp_path):
     opt.load_state_dict(topt.state_dict())  # (its scratch list "al" holds tensors)
     nn.save(opt.state_dict(), tmp_path / "resumed.ckpt")
     assert "al" not in nn.load(tmp_path / "resumed.ckpt")["state"][0]
+
+
+def test_a_tensor_learning_rate_is_taken_as_pytorch_takes_it():
+    torch = pytest.importorskip("torch")
+    results = []
+    for lr in (torch.tensor(0.5), np.array(0.5), 0.5):
+        p = Parameter(np.array([1.0, -2.0]))
+        opt = optim.LBFGS([p], lr=lr)
+
+        def closure():
+            opt.zero_grad()
+            loss = (p ** 2).sum()
+            loss.backward()
+            return loss
+        opt.step(closure)
+        assert isinstance(opt.state[p]["t"], float)
+        results.append(p.data.copy())
+    np.testing.assert_array_equal(results[0], results[2])
+    np.testing.assert_array_equal(results[1], results[2])

@@ -431,3 +431,21 @@ def test_a_keras_cross_entropy_config_loads():
     loss = keras.losses.BinaryCrossentropy.from_config(config)
     assert (loss.reduction, loss.from_logits) == ("sum", True)
     assert loss.get_config() == config
+
+
+def test_integer_data_and_keras_argument_order_as_keras_takes_them():
+    """(Integer lists, Keras' own examples, were refused by every error loss; a reduction
+    given to LossFunctionWrapper second became its name; dtype= was ignored.)"""
+    assert float(keras.losses.MeanSquaredError()([[0, 1], [1, 1]], [[1, 0], [1, 1]]).data) == 0.5
+    for loss, expected in ((keras.losses.Huber(), 0.125), (keras.losses.Hinge(), 1.0),
+                           (keras.losses.Poisson(), 0.5)):
+        assert float(loss([[0, 1], [0, 0]], [[1, 1], [0, 0]]).data) == pytest.approx(
+            expected, rel=1e-6)
+
+    def squared(y_true, y_pred):
+        return ((y_true - y_pred) ** 2).mean(axis=-1)
+    wrapped = keras.losses.LossFunctionWrapper(squared, "sum")
+    assert wrapped.reduction == "sum" and wrapped.name == "squared"
+    assert float(wrapped([[0.0, 1], [0, 0]], [[1.0, 1], [0, 0]]).data) == 0.5
+    half = keras.losses.MeanSquaredError(dtype="float16")
+    assert half(np.float32([[0, 1]]), np.float32([[1, 1]])).dtype == np.float16

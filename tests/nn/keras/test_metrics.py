@@ -366,9 +366,6 @@ def test_bad_inputs_name_the_metric_and_the_shapes():
         keras.metrics.AUC()(np.zeros(4), np.zeros(4), sample_weight=np.ones(3))
     with pytest.raises(ValueError, match=r"F1Score \('f1_score'\): y_true of shape \(4,\)"):
         keras.metrics.F1Score()(np.zeros(4), np.zeros((4, 1)))
-    with pytest.raises(ValueError, match=r"sparse_categorical_accuracy: labels must be class "
-                                         r"indices in \[0, 3\)"):
-        keras.metrics.SparseCategoricalAccuracy()([0, 3], np.zeros((2, 3)))
     with pytest.raises(ValueError, match=r"MeanSquaredError \('mean_squared_error'\): y_true "
                                          r"of shape \(4, 2\) does not fit y_pred of shape "
                                          r"\(4, 3\)"):
@@ -523,3 +520,32 @@ def test_metric_objects_name_a_batch_of_another_width_and_a_missing_class():
             metric.update_state(y4, p4)
     with pytest.raises(ValueError, match="label_weights holds 2 weights for 3 labels"):
         km.AUC(multi_label=True, label_weights=[1, 2]).update_state(y3, p3)
+
+
+@pytest.mark.parametrize("metric, expected", [
+    (keras.metrics.MeanSquaredError, 0.25), (keras.metrics.MeanAbsoluteError, 0.25),
+    (keras.metrics.MeanAbsolutePercentageError, 2.5e8),
+    (keras.metrics.MeanSquaredLogarithmicError, 0.12011322),
+    (keras.metrics.LogCoshError, 0.10844523)])
+def test_keras_docstring_examples_of_integer_data(metric, expected):
+    m = metric()
+    m.update_state([[0, 1], [0, 0]], [[1, 1], [0, 0]])
+    assert float(m.result()) == pytest.approx(expected, rel=1e-6)
+
+
+def test_ignored_labels_take_no_part_and_void_labels_are_misses():
+    logits = [[2, 1, 0.1], [0.5, 2.5, 0.3], [0.3, 0.3, 3]]
+    loss = float(keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1)(
+        [1, -1, -1], np.array(logits)).data)
+    for weights in (None, [1.0, 1.0, 1.0]):
+        metric = keras.metrics.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1)
+        metric.update_state([1, -1, -1], logits, sample_weight=weights)
+        assert float(metric.result()) == pytest.approx(loss, rel=1e-6)
+    accuracy = keras.metrics.SparseCategoricalAccuracy()
+    accuracy.update_state([0, 255], [[0.9, 0.1], [0.2, 0.8]])
+    assert float(accuracy.result()) == 0.5
+    top = keras.metrics.SparseTopKCategoricalAccuracy(k=1)
+    top.update_state([0, -1], [[0.9, 0.1], [0.2, 0.8]])
+    assert float(top.result()) == 0.5
+    assert keras.metrics.top_k_categorical_accuracy(
+        np.array([[0, 1, 0]]), np.array([[0.2, 0.8, 0.1]]), k=0).tolist() == [0.0]
