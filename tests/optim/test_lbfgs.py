@@ -264,7 +264,7 @@ def test_a_tensor_learning_rate_is_taken_as_pytorch_takes_it():
         p = Parameter(np.array([1.0, -2.0]))
         opt = optim.LBFGS([p], lr=lr)
 
-        def closure():
+        def closure(opt=opt, p=p):
             opt.zero_grad()
             loss = (p ** 2).sum()
             loss.backward()
