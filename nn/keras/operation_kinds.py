@@ -39,8 +39,15 @@ def binary(op):
 
 
 def in_dtype(x, dtype):
-    """x, cast to `dtype` where one is given (Prod's and Cumsum's `dtype`)."""
+    """x, cast to `dtype` where one is given."""
     return x if dtype is None else ops.astype(x, dtype)
+
+
+def computed_in(dtype, compute, x):
+    """compute(x) with NumPy's dtype= (Prod's, Cumsum's, Cumprod's): each element cast to
+    it first (an int product of 2.5 and 2.5 is 4), the result kept in it (NumPy widens
+    small integers' sums and products)."""
+    return in_dtype(compute(in_dtype(as_variable(x), dtype)), dtype)
 
 
 
@@ -74,8 +81,12 @@ def as_tensors(*values):
     tensors = []
     for value in values:
         weak = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if weak and dtype is not None and (dtype.kind == "f" or isinstance(value, int)):
-            value = get_array_module(array_of(like)).asarray(value, dtype)
+        if weak and dtype is not None and (dtype.kind in "fb" or isinstance(value, int)):
+            # (beside booleans a number keeps its kind, in Keras' default width: 3 stays
+            # 3, an int32, where casting it to bool made it True)
+            kind = dtype if dtype.kind != "b" else np.dtype(
+                np.int32 if isinstance(value, int) else np.float32)
+            value = get_array_module(array_of(like)).asarray(value, kind)
         tensors.append(as_variable(value))
     return tensors
 

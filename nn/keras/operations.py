@@ -26,7 +26,7 @@ from autograd.variable import Variable, as_variable
 from ..functional import activation as _activation
 from ..functional.one_hot import one_hot as _one_hot_of
 from .index_keys import index_key
-from .operation_kinds import axes, binary, full_like, in_dtype, reduction, truth, unary
+from .operation_kinds import axes, binary, computed_in, full_like, reduction, truth, unary
 from .operations_arrays import ARRAYS
 from .operations_conv import CONV
 from .operations_math import FLOAT_RESULTS, MATH
@@ -45,7 +45,10 @@ def _extreme(reduce, pick, numpy_reduce):
         if x.size == 0:  # (nothing to differentiate: the initial value alone)
             return Variable(numpy_reduce(x.data, axis=axes(axis), keepdims=keepdims,
                                          initial=initial), requires_grad=False)
-        return pick(reduce(x, axis=axes(axis), keepdims=keepdims), initial)
+        # (initial in x's dtype, as NumPy compares it: an int tensor stays int)
+        floor = np.asarray(initial).astype(x.dtype)
+        return pick(reduce(x, axis=axes(axis), keepdims=keepdims), Variable(
+            floor, requires_grad=False))
     return reduced
 
 
@@ -96,11 +99,18 @@ def _one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
 
 
 def _prod(x, axis=None, keepdims=False, dtype=None):
-    return in_dtype(ops.prod(x, axes(axis), keepdims), dtype)
+    return computed_in(dtype, lambda v: ops.prod(v, axes(axis), keepdims), x)
 
 
 def _cumsum(x, axis=None, dtype=None):
-    return in_dtype(ops.cumsum(x, axis), dtype)
+    return computed_in(dtype, lambda v: ops.cumsum(v, axis), x)
+
+
+def _sign(x):
+    """NumPy's sign (Keras'): NaN at NaN, where PyTorch's (autograd's) gives 0."""
+    x = as_variable(x)
+    signs = ops.sign(x)
+    return ops.where(ops.isnan(x), x, signs) if x.dtype.kind == "f" else signs
 
 
 OPERATIONS = {
@@ -138,7 +148,7 @@ OPERATIONS = {
     # more of keras.ops (nn.keras.ops): numpy's
     "Stack": lambda x, axis=0: ops.stack(list(x), axis=axis),
     "Log1p": unary(ops.log1p), "Expm1": unary(ops.expm1), "Sin": unary(ops.sin),
-    "Cos": unary(ops.cos), "Sign": unary(ops.sign), "Floor": unary(ops.floor),
+    "Cos": unary(ops.cos), "Sign": unary(_sign), "Floor": unary(ops.floor),
     "Round": lambda x, decimals=0: ops.round(x, decimals),
     "Clip": lambda x, x_min, x_max: ops.clip(x, x_min, x_max),
     "Std": lambda x, axis=None, keepdims=False: ops.std(x, axis=axes(axis),

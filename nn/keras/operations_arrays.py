@@ -296,8 +296,15 @@ def _split_along(axis_of):
 
 
 def _unravel_index(indices, shape=None):
-    """The coordinates (a tuple of int tensors) of flat indices into `shape`."""
+    """The coordinates (a tuple of int tensors) of flat indices into `shape`; an index
+    outside it is refused, as NumPy's."""
     flat = ops.astype(as_variable(indices), np.int64)
+    total = int(np.prod(tuple(shape)))
+    outside = np.asarray(flat.data)[(np.asarray(flat.data) < 0) | (np.asarray(flat.data)
+                                                                   >= total)]
+    if outside.size:
+        raise ValueError(f"unravel_index: index {outside[0]} is out of bounds for an array of "
+                         f"size {total} (shape {tuple(shape)})")
     coordinates = []
     for size in reversed(tuple(shape)):
         coordinates.append(ops.remainder(flat, int(size)))

@@ -14,10 +14,10 @@ from .operation_kinds import (
     as_tensors,
     axes,
     binary,
+    computed_in,
     copied,
     floats,
     full_like,
-    in_dtype,
     keras_tensor,
     reduction,
     truth,
@@ -94,8 +94,9 @@ def _sinc(x):
 
 def _infinite(sign):
     def infinite(x):
-        x = as_variable(x)
-        return ops.where(ops.isinf(x), ops.greater(ops.mul(x, sign), 0), False)
+        x = as_variable(x)  # (compared, not multiplied: -1 times a uint8 overflows)
+        side = ops.greater(x, 0) if sign > 0 else ops.less(x, 0)
+        return ops.logical_and(ops.isinf(x), side)
     return infinite
 
 
@@ -160,7 +161,7 @@ def _count_nonzero(x, axis=None):
 
 
 def _cumprod(x, axis=None, dtype=None):
-    return in_dtype(ops.cumprod(x, axis), dtype)
+    return computed_in(dtype, lambda v: ops.cumprod(v, axis), x)
 
 
 def _ptp(x, axis=None, keepdims=False):

@@ -1,6 +1,8 @@
 """Keras' order statistics and NaN-ignoring reductions (keras.ops' median, quantile,
 percentile, nanmax, nanvar, nanmedian, ...), by Keras' class name, with NumPy's meanings,
 made of rungrad's differentiable ops (a sort, then the ranks picked)."""
+import warnings
+
 import numpy as np
 
 from autograd import ops
@@ -9,7 +11,7 @@ from autograd.config import no_grad
 from autograd.ops.sorting import recorded_indices
 from autograd.variable import Variable, as_variable
 
-from .operation_kinds import axes, floats, in_dtype
+from .operation_kinds import axes, computed_in, floats
 
 
 def _reduced_axes(x, axis, who="a reduction"):
@@ -47,7 +49,13 @@ def _at_ranks(values, low, high, weight):
     (..., k) or (k,) arrays, the weight likewise (floats)."""
     lower = ops.take_along_axis(values, _broadcast(low, values), -1)
     upper = ops.take_along_axis(values, _broadcast(high, values), -1)
-    return ops.add(lower, ops.mul(ops.sub(upper, lower), weight))
+    with np.errstate(invalid="ignore"):  # (inf - inf: replaced below)
+        between = ops.add(lower, ops.mul(ops.sub(upper, lower), weight))
+    # a rank's own value where one is picked whole, or both are the same: NumPy's (inf - inf
+    # in the mixture would make an infinite median NaN)
+    between = ops.where(ops.equal(weight, 1), upper, between)
+    return ops.where(ops.logical_or(ops.equal(weight, 0), ops.equal(upper, lower)), lower,
+                     between)
 
 
 def _broadcast(ranks, values):
@@ -61,7 +69,13 @@ def _broadcast(ranks, values):
 def _median(x, axis=None, keepdims=False):
     """NumPy's median: the middle of the sorted values, the mean of the two middles for an
     even count (NaN for a row holding one)."""
-    rows, shaped = _rows(floats(x), axis, "median")
+    x = floats(x)
+    if x.size == 0:  # (nothing to pick from: NumPy's NaN, or an empty result)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            empty = np.median(np.asarray(x.data), axis=axis, keepdims=keepdims)
+        return Variable(np.asarray(empty, x.dtype), requires_grad=False)
+    rows, shaped = _rows(x, axis, "median")
     values = ops.sort(rows, axis=-1)
     count = values.shape[-1]
     middle = ops.squeeze(_at_ranks(values, [(count - 1) // 2], [count // 2], 0.5), axis=-1)
@@ -275,7 +289,7 @@ def _nanvar(x, axis=None, keepdims=False):
 
 def _nan_scan(scan, fill):
     def scanned(x, axis=None, dtype=None):
-        return in_dtype(scan(_without_nans(fill)(x), axis), dtype)
+        return computed_in(dtype, lambda v: scan(v, axis), _without_nans(fill)(x))
     return scanned
 
 

@@ -407,3 +407,40 @@ def test_correlate_is_numpys_in_every_mode_and_length_pair():
             for mode in ("same", "valid", "full"):
                 np.testing.assert_allclose(ops.correlate(a, v, mode).data,
                                            np.correlate(a, v, mode), atol=1e-12)
+
+
+def test_a_python_int_beside_booleans_stays_a_number_as_keras():
+    """(It was cast to the tensor's dtype, bool: 3 became True.)"""
+    flags = np.array([True, False])
+    np.testing.assert_allclose(ops.divide_no_nan(flags, 3).data, [1 / 3, 0.0], rtol=1e-6)
+    assert ops.fmax(flags, 5).data.tolist() == [5, 5]
+    assert ops.append(flags, 5).data.tolist() == [1, 0, 5]
+    assert ops.outer(flags, 3).data.tolist() == [[3], [0]]
+    assert ops.isclose(flags, 2).data.tolist() == [False, False]
+    assert ops.floor_divide(np.array([True]), 2).data.tolist() == [0]
+
+
+def test_picked_ranks_are_numpys_at_infinities_and_in_empty_arrays():
+    """(lower + (upper - lower) w made an infinite median NaN; an empty median crashed.)"""
+    assert ops.median(np.array([1.0, np.inf, np.inf])).data == np.inf
+    assert ops.quantile(np.array([0.5, 1, np.inf, 2]), 1.0, method="lower").data == np.inf
+    assert ops.quantile(np.array([-np.inf, 0.5, 1]), 0.0, method="nearest").data == -np.inf
+    np.testing.assert_allclose(ops.quantile(np.array([1.0, 2, 3, 4]), [0.25, 0.5]).data,
+                               [1.75, 2.5])
+    assert np.isnan(ops.median(np.zeros(0, np.float32)).data)
+    assert ops.median(np.zeros((3, 0), np.float32), axis=0).shape == (0,)
+
+
+def test_numpys_meaning_of_sign_isneginf_unravel_index_dtype_and_initial():
+    assert ops.sign(np.array([np.nan, -2.0])).data[1] == -1 and np.isnan(
+        ops.sign(np.array([np.nan])).data[0])
+    assert ops.isneginf(np.array([1, 2], np.uint8)).data.tolist() == [False, False]
+    assert ops.isneginf(np.array([np.inf, -np.inf])).data.tolist() == [False, True]
+    with pytest.raises(ValueError, match="unravel_index: index 12 is out of bounds"):
+        ops.unravel_index(np.array([12, 100]), shape=(3, 4))
+    assert ops.cumsum(np.float32([0.6, 0.6, 0.6]), dtype="int32").data.tolist() == [0, 0, 0]
+    assert ops.prod(np.array([2.5, 2.5]), dtype="int32").data == 4
+    assert ops.cumprod(np.array([2.5, 2.5]), dtype="int32").data.tolist() == [2, 4]
+    highest = ops.max(np.int32([1, 2]), initial=10.0)
+    assert highest.dtype == np.int32 and highest.data == 10
+    assert ops.max(np.array([True, False]), initial=0).dtype == bool
