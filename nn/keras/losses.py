@@ -37,6 +37,8 @@ from ..training.losses import (
     sparse_categorical_cross_entropy,
 )
 from ..training.masking import carried_mask
+from .focal_losses import EPSILON, binary_focal_crossentropy, categorical_focal_crossentropy
+from .overlap_losses import dice, tversky
 
 _REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_weight")
 
@@ -263,6 +265,85 @@ class CosineSimilarity(_elementwise("CosineSimilarity", "cosine_similarity",
         return dict(super().get_config(), axis=self.axis)
 
 
+def huber(y_true, y_pred, delta=1.0):
+    """Keras' huber function: each sample's Huber loss (see Huber)."""
+    return _per_sample(functools.partial(F.huber_loss, delta=delta))(*same_rank(y_true, y_pred))
+
+
+class _WithOptions(Loss):
+    """A Keras loss class whose call is `function(y_true, y_pred, **options)`, its options
+    (`defaults`, in Keras' order, before reduction, name and dtype) kept as attributes and in
+    its config."""
+
+    function = defaults = default_name = None  # (the subclasses')
+
+    def __init__(self, *args, **kwargs):
+        names = list(self.defaults) + ["reduction", "name", "dtype"]
+        if len(args) > len(names):
+            raise TypeError(f"{type(self).__name__}: takes at most {len(names)} arguments, got "
+                            f"{len(args)}")
+        given = dict(zip(names, args))
+        unknown = set(kwargs) - set(names)
+        if unknown or set(given) & set(kwargs):
+            raise TypeError(f"{type(self).__name__}: unexpected or repeated arguments "
+                            f"{sorted(unknown or set(given) & set(kwargs))}")
+        given.update(kwargs)
+        super().__init__(given.get("name") or self.default_name,
+                         given.get("reduction", "sum_over_batch_size"), given.get("dtype"))
+        self.options = {key: given.get(key, value) for key, value in self.defaults.items()}
+        for key, value in self.options.items():
+            setattr(self, key, value)
+
+    def call(self, y_true, y_pred):
+        return type(self).function(y_true, y_pred, **self.options)
+
+    def get_config(self):
+        return dict(super().get_config(), **self.options)
+
+
+class BinaryFocalCrossentropy(_WithOptions):
+    """Keras' BinaryFocalCrossentropy (nn.keras.focal_losses)."""
+
+    function = staticmethod(binary_focal_crossentropy)
+    defaults = {"apply_class_balancing": False, "alpha": 0.25, "gamma": 2.0,
+                "from_logits": False, "label_smoothing": 0.0, "axis": -1}
+    default_name = "binary_focal_crossentropy"
+
+
+class CategoricalFocalCrossentropy(_WithOptions):
+    """Keras' CategoricalFocalCrossentropy (nn.keras.focal_losses)."""
+
+    function = staticmethod(categorical_focal_crossentropy)
+    defaults = {"alpha": 0.25, "gamma": 2.0, "from_logits": False, "label_smoothing": 0.0,
+                "axis": -1}
+    default_name = "categorical_focal_crossentropy"
+
+
+class Dice(_WithOptions):
+    """Keras' Dice (nn.keras.overlap_losses); reduction first, axis after name, as Keras'."""
+
+    function = staticmethod(dice)
+    defaults = {}
+    default_name = "dice"
+
+    def __init__(self, reduction="sum_over_batch_size", name="dice", axis=None, dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+        self.axis = self.options["axis"] = axis
+
+
+class Tversky(_WithOptions):
+    """Keras' Tversky (nn.keras.overlap_losses)."""
+
+    function = staticmethod(tversky)
+    defaults = {"alpha": 0.5, "beta": 0.5}
+    default_name = "tversky"
+
+    def __init__(self, alpha=0.5, beta=0.5, reduction="sum_over_batch_size", name="tversky",
+                 axis=None, dtype=None):
+        super().__init__(alpha, beta, reduction, name, dtype)
+        self.axis = self.options["axis"] = axis
+
+
 class Huber(Loss):
     """Keras' Huber: 0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta), d = y_pred -
     y_true, averaged over the last axis."""
@@ -413,9 +494,6 @@ def _class_label(value, who):
     return int(value)
 
 
-EPSILON = 1e-7  # keras.backend.epsilon()
-
-
 def _last_axis_only(axis, who, y_pred=None):
     """Refuse an `axis` other than the last of y_pred's (-1, None, or ndim - 1: Keras'
     axis=1 of (N, C) rows); without y_pred (a constructor's check), any axis >= 0 waits for
@@ -462,7 +540,21 @@ __all__ = ["Loss", "LossFunctionWrapper", "MeanSquaredError", "MeanAbsoluteError
            "mean_absolute_percentage_error", "mape", "hinge", "squared_hinge",
            "categorical_hinge", "poisson", "kl_divergence", "kld", "log_cosh",
            "cosine_similarity", "binary_crossentropy", "categorical_crossentropy",
-           "sparse_categorical_crossentropy"]
+           "sparse_categorical_crossentropy", "huber", "BinaryFocalCrossentropy",
+           "CategoricalFocalCrossentropy", "Dice", "Tversky", "binary_focal_crossentropy",
+           "categorical_focal_crossentropy", "dice", "tversky"]
+
+
+def compiled_by_name(name):
+    """The loss object compile makes of a name it has no loss of its own for: one of the
+    classes here, by its name or its snake_case one ('dice', 'BinaryFocalCrossentropy');
+    None if there is none."""
+    for key in __all__:
+        found = globals()[key]
+        if isinstance(found, type) and issubclass(found, Loss) and name in (
+                key, snake_case(key)):
+            return found()
+    return None
 
 
 def get(identifier):

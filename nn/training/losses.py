@@ -406,7 +406,14 @@ def resolve_loss(loss):
         raise ValueError("compile: loss is required: a name such as 'mse' or "
                          "'sparse_categorical_crossentropy', or a callable loss(pred, target)")
     if isinstance(loss, str):
-        return _named_loss(loss)
+        try:
+            return _named_loss(loss)
+        except ValueError:  # (Keras' other losses by name: 'dice', 'binary_focal_...')
+            from ..keras.losses import compiled_by_name
+            found = compiled_by_name(loss)
+            if found is None:
+                raise
+            return found.compiled_form()
     if hasattr(loss, "compiled_form"):  # an nn.keras.losses object
         return loss.compiled_form()
     if not callable(loss):

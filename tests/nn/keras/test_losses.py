@@ -449,3 +449,51 @@ def test_integer_data_and_keras_argument_order_as_keras_takes_them():
     assert float(wrapped([[0.0, 1], [0, 0]], [[1.0, 1], [0, 0]]).data) == 0.5
     half = keras.losses.MeanSquaredError(dtype="float16")
     assert half(np.float32([[0, 1]]), np.float32([[1, 1]])).dtype == np.float16
+
+
+def test_focal_and_overlap_losses_give_keras_docstring_figures():
+    """(BinaryFocalCrossentropy, CategoricalFocalCrossentropy, Dice, Tversky and the huber
+    function were missing.)"""
+    y_true, y_pred = [[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]]
+    np.testing.assert_allclose(keras.losses.binary_focal_crossentropy(
+        y_true, y_pred, gamma=2).data, [0.330, 0.206], atol=1e-3)
+    labels, probabilities = [[0, 1, 0], [0, 0, 1]], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]]
+    np.testing.assert_allclose(keras.losses.categorical_focal_crossentropy(
+        labels, probabilities).data, [3.2e-05, 4.6e-01], rtol=0.02)
+    assert float(keras.losses.CategoricalFocalCrossentropy()(labels, probabilities).data) == \
+        pytest.approx(0.23315276, rel=1e-5)
+    t, p = np.array([[0, 1], [1, 1.0]]), np.array([[0.2, 0.8], [0.6, 0.9]])
+    dice = 1 - 2 * (t * p).sum() / (t.sum() + p.sum() + 1e-7)
+    assert float(keras.losses.Dice()(t, p).data) == pytest.approx(dice)
+    assert float(keras.losses.Tversky()(t, p).data) == pytest.approx(dice)  # (0.5, 0.5)
+    missed, extra = (t * (1 - p)).sum(), ((1 - t) * p).sum()
+    tversky = 1 - (t * p).sum() / ((t * p).sum() + 0.3 * missed + 0.7 * extra + 1e-7)
+    assert float(keras.losses.Tversky(0.3, 0.7)(t, p).data) == pytest.approx(tversky)
+    assert keras.losses.huber([[0.0, 1.0]], [[1.5, 1.0]]).data.tolist() == [0.5]
+
+
+@pytest.mark.parametrize("loss", ["binary_focal_crossentropy", "dice", "Tversky"])
+def test_keras_losses_by_name_compile_train_and_save(loss, tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(32, 4)).astype(np.float32)
+    y = (x[:, :1] > 0).astype(np.float32)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile("adam", loss)
+    history = model.fit(x, y, epochs=3, verbose=0).history["loss"]
+    assert history[-1] < history[0]
+    path = str(tmp_path / "m.keras")
+    model.save(path)
+    np.testing.assert_allclose(keras.models.load_model(path).evaluate(x, y, verbose=0),
+                               model.evaluate(x, y, verbose=0), rtol=1e-6)
+
+
+def test_the_focal_losses_have_the_numerical_gradient():
+    from autograd import gradcheck
+    rng = np.random.default_rng(1)
+    t = (rng.random((3, 4)) > 0.5).astype(np.float64)
+    p = Variable(rng.uniform(0.1, 0.9, (3, 4)))
+    assert gradcheck(lambda v: keras.losses.binary_focal_crossentropy(
+        t, v, apply_class_balancing=True, label_smoothing=0.1), p)
+    assert gradcheck(lambda v: keras.losses.categorical_focal_crossentropy(
+        np.eye(4)[[0, 2, 3]], v, from_logits=True), p)
+    assert gradcheck(lambda v: keras.losses.tversky(t, v, 0.3, 0.7, axis=1), p)
