@@ -12,7 +12,7 @@ import numpy as np
 
 from autograd.arguments import probability
 from autograd.backend import get_array_module
-from autograd.ops import astype, broadcast_to, expand_dims, matmul, reshape, swapaxes
+from autograd.ops import astype, broadcast_to, expand_dims, matmul, reshape, swapaxes, where
 from autograd.ops.arithmetic import Add
 from autograd.ops.elementwise import AsType, Where
 from autograd.ops.shape import Reshape
@@ -85,7 +85,7 @@ def reshape_mask(mask, shape):
 
 
 def attend(query, key, value, mask=None, dropout_p=0.0, training=None, scale=None,
-           safe=False, weights_before_dropout=False, half_scores=False):
+           safe=False, weights_before_dropout=False, half_scores=False, fill=None):
     """(softmax(q k^T * scale + mask) v, the attention weights): the shared core of
     scaled_dot_product_attention and the MultiheadAttention layers. mask: additive (or None);
     scale: 1/sqrt(E) by default. The weights returned are those after dropout (PyTorch's
@@ -98,6 +98,10 @@ def attend(query, key, value, mask=None, dropout_p=0.0, training=None, scale=Non
     float16 inputs: the scores and their softmax are computed in float32 and rounded once,
     as PyTorch's CPU; half_scores=True keeps them in float16, as Keras' MultiHeadAttention
     computes under mixed_float16.
+
+    fill: mask is then boolean (True: may attend), and a masked score is replaced by `fill`
+    (Keras' dot_product_attention: where(mask, scores, fill)), so that no gradient reaches
+    it, where an added mask passes the softmax's gradient on to a swallowed score.
     """
     if scale is None:  # (an empty dot product scores 0 whatever the scale, as PyTorch's)
         scale = 1 / math.sqrt(query.shape[-1]) if query.shape[-1] else 1.0
@@ -105,10 +109,12 @@ def attend(query, key, value, mask=None, dropout_p=0.0, training=None, scale=Non
     if half:  # the scores and their softmax in float32, rounded once (PyTorch's CPU): a
         # float16 score of 30 is off by 0.03, which the softmax makes 3 % of the weights
         query, key = astype(query, np.float32), astype(key, np.float32)
-        mask = None if mask is None or mask.dtype != np.float16 else MaskCast(
+        mask = mask if mask is None or mask.dtype != np.float16 else MaskCast(
             np.dtype(np.float32))(mask)
     scores = matmul(query, swapaxes(key, -1, -2)) * scale
-    if mask is not None:
+    if mask is not None and fill is not None:  # (a masked score replaced: no gradient)
+        scores = where(mask, scores, scores.dtype.type(fill))
+    elif mask is not None:
         scores = AddMask()(scores, mask)
     # rows whose keys are all masked get zero weights, not NaN (decided in the op's forward)
     weights = RowSafeSoftmax(-1)(scores) if safe and mask is not None else softmax(scores,

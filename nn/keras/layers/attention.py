@@ -161,13 +161,20 @@ class MultiHeadAttention(ActivityRegularized, Module, KerasLayer):
                        _per_head(attention_mask, scores, self.who))
         heads = [self._heads(x, p) for x, p in ((query, "query"), (key, "key"),
                                                  (value, "value"))]
-        additive = None if allowed is None else _additive(
-            allowed, heads[0].dtype, self.dropout == 0 and not return_attention_scores,
-            self.who)
+        fused = self.dropout == 0 and not return_attention_scores
+        mask, fill = None, None
+        if allowed is not None and fused:  # Keras' ops.dot_product_attention: masked scores
+            # replaced by its backend's large negative, -0.7 of about float's largest (a
+            # query that may attend to nothing then attends to every key alike)
+            mask = allowed
+            fill = -0.7 * (65500.0 if heads[0].dtype == np.float16 else 3.38953e38)
+        elif allowed is not None:  # its Softmax(mask): such a query gets zero weights (-inf
+            mask = additive_mask(allowed, heads[0].dtype, True, self.who,  # here, in attend's
+                                 "attention_mask")  # row-safe softmax)
         # Keras returns the scores before dropout (its Attention layer, those after)
-        attended, weights = attend(*heads, additive, self.dropout, training=self.training,
+        attended, weights = attend(*heads, mask, self.dropout, training=self.training,
                                    scale=1 / math.sqrt(self.key_dim), safe=True,
-                                   weights_before_dropout=True, half_scores=True)
+                                   weights_before_dropout=True, half_scores=True, fill=fill)
         output = self._output(attended)
         return (output, weights) if return_attention_scores else output
 
@@ -233,6 +240,9 @@ class Attention(Module, KerasLayer):
         if query.ndim != 3 or value.ndim != 3 or key.ndim != 3:
             raise ValueError(f"{self.who}: query, value and key must be (N, T, D), (N, S, D) "
                              f"and (N, S, D), got {query.shape}, {value.shape}, {key.shape}")
+        if mask is not None and not isinstance(mask, (list, tuple)):
+            raise ValueError(f"{self.who}: mask must be a list, [query_mask, value_mask] "
+                             f"(Keras' rule), got a {type(mask).__name__}")
         masks = _given_masks(mask, None, None, None)
         _check_shapes(self.who, (query, value, key), masks, ("mask[0]", "mask[1]", "mask[2]"))
         scores = self._scores(query, key)
@@ -295,17 +305,6 @@ class AdditiveAttention(Attention):
             self.build(query.shape[-1], like=query.data)
         terms = tanh(_pairs(query, key))
         return (terms if self.scale is None else terms * self.scale).sum(axis=-1)
-
-
-def _additive(allowed, dtype, fused, who):
-    """The scores' additive mask. Keras 3 attends without dropout, and without returning
-    the scores, by ops.dot_product_attention, which adds its backend's large negative
-    (-0.7 of about float's largest): a query that may attend to nothing then attends to
-    every key alike. Otherwise its Softmax(mask) gives such a query zero weights (-inf
-    here, in attend's row-safe softmax)."""
-    if fused:
-        return masked_out(allowed, dtype, -0.7 * (65500.0 if dtype == np.float16 else 3.38953e38))
-    return additive_mask(allowed, dtype, True, who, "attention_mask")
 
 
 def _pairs(query, key):

@@ -247,3 +247,28 @@ def test_multi_head_attention_draws_its_kernels_with_keras_fans():
     layer(x, x)
     for kernel in layer.get_weights()[::2]:
         assert 0.95 * np.sqrt(6 / 192) < np.abs(kernel).max() <= np.sqrt(6 / 192)
+
+
+def test_a_query_that_may_attend_to_nothing_sends_no_gradient_through_its_scores():
+    """(Keras replaces masked scores, where(mask, scores, -0.7 max); they were added to a
+    huge negative here, which swallowed them in the forward pass but passed the softmax's
+    gradient on: the query of a fully masked step got a gradient its output does not have.)"""
+    from autograd import Variable, gradcheck
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((1, 3, 4))
+    keras.utils.set_random_seed(0)
+    attention = layers.MultiHeadAttention(num_heads=2, key_dim=2, dtype="float64")
+    allowed = np.array([[[1, 1, 1], [1, 1, 0], [0, 0, 0]]], bool)
+    query = Variable(x.copy())
+    attention(query, x, attention_mask=allowed).sum().backward()
+    np.testing.assert_array_equal(query.grad.data[0, 2], np.zeros(4))
+    assert gradcheck(lambda q: attention(q, x, attention_mask=allowed).sum(), Variable(x))
+    assert gradcheck(lambda q: attention(q, x, query_mask=np.array([[1, 1, 0]])).sum(),
+                     Variable(x))
+
+
+def test_attention_refuses_a_mask_that_is_no_list_as_keras():
+    query = np.ones((2, 3, 4), np.float32)
+    with pytest.raises(ValueError, match=r"Attention: mask must be a list, \[query_mask, "
+                                         r"value_mask\]"):
+        layers.Attention()([query, query], mask=np.ones((2, 3), bool))
