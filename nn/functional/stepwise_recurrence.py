@@ -21,6 +21,15 @@ from .linear import folded_bias, linear
 from .recurrence import _check_length, _checked_step
 
 
+def or_identity(function):
+    """`function`, or the identity for None (Keras' activation=None: linear)."""
+    return function if function is not None else _identity
+
+
+def _identity(v):
+    return v
+
+
 class ComposedStep:
     """The step of `mode`'s cell (a RecurrentStep class's math: LSTM, GRU as PyTorch's,
     Elman) written with ops, `activation` where the cell has tanh (its Elman activation)
@@ -29,8 +38,7 @@ class ComposedStep:
     `ComposedStep(...)()(gx, gh, *direct_state)`."""
 
     def __init__(self, step, activation, gate):
-        self.activation = activation or (lambda v: v)
-        self.gate = gate or (lambda v: v)
+        self.activation, self.gate = or_identity(activation), or_identity(gate)
         self.num_gates, self.num_states = step.num_gates, step.num_states
         self.direct_state_indices = step.direct_state_indices
         self.separate_recurrent_bias = step.separate_recurrent_bias

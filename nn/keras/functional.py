@@ -124,7 +124,7 @@ def call_symbolically(layer, args, kwargs):
                     "or pass them as keyword arguments)")
     masks = {k: v for k, v in kwargs.items() if type(v) is KerasTensor and _is_mask(k)}
     kwargs = {k: v for k, v in kwargs.items() if k not in masks}
-    if any(type(v) is KerasTensor for v in kwargs.values()):
+    if any(_symbolic_value(v) for v in kwargs.values()):
         args, kwargs = _tensors_by_position(layer, args, kwargs)
     kwargs.update(masks)
     out, shapes = _probed(layer, args, kwargs)
@@ -223,7 +223,7 @@ def _tensors_by_position(layer, args, kwargs):
     a TypeError where they leave a gap (an earlier argument not given)."""
     names = [p.name for p in inspect.signature(layer.forward).parameters.values()
              if p.kind == p.POSITIONAL_OR_KEYWORD]
-    tensors = {k for k, v in kwargs.items() if type(v) is KerasTensor}
+    tensors = {k for k, v in kwargs.items() if _symbolic_value(v)}
     wanted = max(names.index(k) for k in tensors) + 1 if tensors <= set(names) else None
     if wanted is None or any(name not in kwargs for name in names[len(args):wanted]):
         raise TypeError(f"{_who(layer)}: symbolic tensors given by keyword ({sorted(tensors)}) "
@@ -232,6 +232,14 @@ def _tensors_by_position(layer, args, kwargs):
     moved = names[len(args):wanted]
     return (list(args) + [kwargs[name] for name in moved],
             {k: v for k, v in kwargs.items() if k not in moved})
+
+
+def _symbolic_value(value):
+    """Whether a keyword argument is a symbolic tensor, or a list of them (an RNN's
+    initial_state=[h, c], Keras' encoder-decoder)."""
+    if isinstance(value, (list, tuple)):
+        return bool(value) and all(type(item) is KerasTensor for item in value)
+    return type(value) is KerasTensor
 
 
 def _example(tensor, unknown=1):

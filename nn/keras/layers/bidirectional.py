@@ -53,7 +53,7 @@ class Bidirectional(Module, KerasNamed):
         if not hasattr(backward, "go_backwards") or forward.go_backwards == backward.go_backwards:
             raise ValueError("Bidirectional: backward_layer must be a recurrent layer whose "
                              "go_backwards is the opposite of the forward layer's")
-        for key in ("return_sequences", "return_state"):
+        for key in ("stateful", "return_sequences", "return_state"):  # (Keras' three)
             if getattr(forward, key) != getattr(backward, key):
                 raise ValueError(f"Bidirectional: the forward and backward layers must have the "
                                  f"same {key}")

@@ -7,6 +7,8 @@ from autograd.ops import astype, expand_dims, matmul, split, stack, where
 from autograd.ops import sigmoid as _sigmoid
 from autograd.ops import tanh as _tanh
 
+from ...functional.stepwise_recurrence import or_identity
+
 
 def reset_before_run(steps, h, kernel, recurrent_kernel, bias, activations=None,
                      input_masks=None, recurrent_masks=None, steps_mask=None, reverse=False):
@@ -15,7 +17,8 @@ def reset_before_run(steps, h, kernel, recurrent_kernel, bias, activations=None,
     the sigmoid (None: those); input_masks (3, N, F) and recurrent_masks (3, N, U): each
     gate's dropout masks of the input and of the state (Keras' implementation 1), the state
     carried on unmasked; steps_mask (T, N): where False, a sample's state stays as it was."""
-    activation, gate = activations or (_tanh, _sigmoid)
+    activation, gate = (or_identity(f) for f in activations) if activations else (_tanh,
+                                                                                  _sigmoid)
     kernels = split(kernel, 3, axis=-1)
     x_terms = [matmul(_masked(steps, input_masks, g), kernels[g]) for g in range(3)]
     if bias is not None:

@@ -231,8 +231,12 @@ class _Recurrent(ActivityRegularized, SequenceRun, Module, KerasNamed):
         recurrent_masks = None if not (self.recurrent_dropout and training) else \
             self._torch_gate_order(
                 self._dropout_mask("recurrent_dropout", (gates, batch, self.units), steps))
-        input_masks = None if not (self.dropout and training) else self._torch_gate_order(
-            self._dropout_mask("dropout", (gates, batch, features), steps))
+        input_masks = None
+        if self.dropout and training and recurrent_masks is not None:  # (implementation 1)
+            input_masks = self._torch_gate_order(
+                self._dropout_mask("dropout", (gates, batch, features), steps))
+        elif self.dropout and training:  # Keras': one mask of the input for every gate
+            steps = steps * self._dropout_mask("dropout", (1, batch, features), steps)
         outputs, final = stepwise_recurrence(
             self._mode, steps, *self._torch_weights(), state, input_masks, recurrent_masks,
             reverse=reverse, steps_mask=steps_mask, activations=self._composed)

@@ -80,3 +80,17 @@ def test_a_model_of_it_trains_saves_and_loads(tmp_path, jit):
     assert history.history["loss"][-1] < history.history["loss"][0]
     loaded = saved_and_loaded(model, X.astype(np.float32), tmp_path / "gru.keras")
     assert loaded.layers[0].reset_after is False
+
+
+@pytest.mark.parametrize("options", [{"activation": None}, {"recurrent_activation": "linear"},
+                                     {"activation": "linear", "recurrent_activation": None}])
+def test_linear_activations_are_the_identity_as_keras(options):
+    """(None crashed: 'NoneType' object is not callable.)"""
+    x = np.random.default_rng(0).random((2, 4, 3)).astype(np.float32)
+    keras.utils.set_random_seed(0)
+    given = layers.GRU(2, reset_after=False, **options)(x)  # (built, its weights drawn)
+    spelled = {key: "linear" if value is None else value for key, value in options.items()}
+    keras.utils.set_random_seed(0)
+    named = layers.GRU(2, reset_after=False, **spelled)(x)
+    np.testing.assert_allclose(given.data, named.data, rtol=1e-6)
+    assert layers.RNN(layers.GRUCell(2, reset_after=False, **options))(x).shape == (2, 2)

@@ -691,3 +691,39 @@ def test_padding_before_any_real_step_outputs_zero_while_the_states_carry_the_in
     assert np.all(outputs.data[0, :2] == 0) and np.all(outputs.data[1] == 0)
     for got, given_state in zip(final, state):
         np.testing.assert_array_equal(got.data[1], given_state[1])  # all padding: as given
+
+
+def test_an_encoder_s_states_start_the_decoder_by_keyword_as_in_keras():
+    """(initial_state=[h, c] of symbolic tensors by keyword, keras.io's encoder-decoder,
+    raised 'expected a number, array or Variable'.)"""
+    keras.utils.set_random_seed(0)
+    source = keras.Input((None, 3))
+    _, h, c = layers.LSTM(4, return_state=True)(source)
+    target = keras.Input((None, 3))
+    decoded = layers.LSTM(4, return_sequences=True)(target, initial_state=[h, c])
+    model = keras.Model([source, target], layers.Dense(2)(decoded))
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(5, 6, 3)).astype(np.float32)
+    b = rng.normal(size=(5, 4, 3)).astype(np.float32)
+    encoder, decoder, dense = model.layers[2:]
+    _, h_now, c_now = encoder(a)
+    expected = dense(decoder(b, initial_state=[h_now, c_now])).data
+    np.testing.assert_allclose(model.predict([a, b], verbose=0), expected, rtol=1e-5,
+                               atol=1e-6)
+
+
+def test_dropout_alone_is_one_mask_for_every_gate_with_any_activation():
+    """(With other activations the loop drew a mask per gate: 4 distinct outputs of one
+    input, where Keras' one mask of the input gives 2.)"""
+    x = np.ones((1000, 1, 1), np.float32)
+    for layer in (layers.LSTM(1, activation="relu", dropout=0.5, use_bias=False,
+                              kernel_initializer="ones"),
+                  layers.GRU(1, activation="relu", dropout=0.5, use_bias=False,
+                             kernel_initializer="ones")):
+        assert len(np.unique(np.round(layer(x, training=True).data, 6))) == 2
+
+
+def test_bidirectional_pairs_must_agree_on_stateful_as_keras():
+    with pytest.raises(ValueError, match="must have the same stateful"):
+        layers.Bidirectional(layers.LSTM(2, stateful=True),
+                             backward_layer=layers.LSTM(2, go_backwards=True))
