@@ -61,8 +61,12 @@ class Initializer:
     get_config for saving."""
 
     seed = None
+    exact = False  # (True: values any dtype holds, Constant's; else drawn, floats only)
 
     def __call__(self, shape, dtype=None):
+        if not self.exact and np.dtype(dtype or "float32").kind != "f":
+            raise TypeError(f"{type(self).__name__}: draws floating-point values, not "
+                            f"{np.dtype(dtype)} (Keras' random draws refuse it too)")
         random = np.random if self.seed is None else np.random.RandomState(self.seed)
         # None is Keras' floatx(), float32 (NumPy's None would keep the draw's float64)
         return np.asarray(self.draw(tuple(shape), random), dtype=dtype or "float32")
@@ -192,6 +196,8 @@ class TruncatedNormal(RandomNormal):
 class Constant(Initializer):
     """Every value `value`."""
 
+    exact = True
+
     def __init__(self, value=0.0):
         self.value = value
 
@@ -237,6 +243,8 @@ class Orthogonal(Initializer):
 class Identity(Initializer):
     """`gain` times the identity matrix, for 2-D shapes only (Keras')."""
 
+    exact = True
+
     def __init__(self, gain=1.0):
         self.gain = gain
 
@@ -255,7 +263,10 @@ ALL = {"glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal,
        "random_uniform": RandomUniform, "uniform": RandomUniform,
        "random_normal": RandomNormal, "normal": RandomNormal,
        "truncated_normal": TruncatedNormal, "constant": Constant,
-       "variance_scaling": VarianceScaling, "identity": Identity}
+       "variance_scaling": VarianceScaling, "identity": Identity,
+       # Keras' aliases
+       "one": Ones, "zero": Zeros, "orthogonal_initializer": Orthogonal,
+       "identity_initializer": Identity}
 _CLASSES = {**{cls.__name__: cls for cls in ALL.values()},
             "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal}
 
@@ -264,6 +275,8 @@ def get(identifier, argument="initializer", who="initializers.get"):
     """An initializer from a name (Keras' names, or class names: 'HeNormal'), the
     {'class_name', 'config'} dict of Keras' serialization, or the callable given (Keras'
     protocol: (shape, dtype) -> array); a ValueError naming `argument` otherwise."""
+    if identifier is None:  # (Keras': add_weight's default for a float weight)
+        return GlorotUniform()
     if callable(identifier) and not isinstance(identifier, type):
         return identifier
     if isinstance(identifier, type) and issubclass(identifier, Initializer):

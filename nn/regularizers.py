@@ -8,6 +8,8 @@ A layer's penalties are in `model.losses`; `fit` and `evaluate` add them to the 
 minimize and report, as Keras does. The same penalty by hand, PyTorch-style, is
 `loss + lam * F.l2_penalty(model.parameters())`.
 """
+import math
+
 from autograd import ops
 from autograd.backend import get_array_module
 from autograd.capture import python_state_changed
@@ -39,7 +41,8 @@ class L1L2(Regularizer):
     2 l2 w is SGD's weight_decay = 2 l2)."""
 
     def __init__(self, l1=0.0, l2=0.0):
-        self.l1, self.l2 = l1, l2
+        # (None: 0, Keras')
+        self.l1, self.l2 = (0.0 if v is None else v for v in (l1, l2))
 
     def __setattr__(self, name, value):
         if name in ("l1", "l2"):  # checked as given to the constructor
@@ -63,14 +66,20 @@ class L1(L1L2):
     """penalty(w) = l1 * sum |w|: drives the weights the data does not need to 0 (sparse)."""
 
     def __init__(self, l1=0.01):
-        super().__init__(l1=l1)
+        super().__init__(l1=0.01 if l1 is None else l1)  # (None: the default, Keras')
+
+    def get_config(self):
+        return {"l1": self.l1}
 
 
 class L2(L1L2):
     """penalty(w) = l2 * sum w^2: shrinks every weight in proportion to its size."""
 
     def __init__(self, l2=0.01):
-        super().__init__(l2=l2)
+        super().__init__(l2=0.01 if l2 is None else l2)
+
+    def get_config(self):
+        return {"l2": self.l2}
 
 
 l1, l2 = L1, L2  # Keras' lower-case names: regularizers.l2(0.001)
@@ -120,7 +129,7 @@ def _named_l1_l2():
     return L1L2(l1=0.01, l2=0.01)
 
 
-_NAMED = {"l1": L1, "l2": L2, "l1_l2": _named_l1_l2, "l1l2": _named_l1_l2,
+_NAMED = {"l1": L1, "l2": L2, "l1_l2": _named_l1_l2, "l1l2": L1L2,
           "orthogonal_regularizer": OrthogonalRegularizer,
           "orthogonalregularizer": OrthogonalRegularizer}
 _CLASSES = {cls.__name__: cls for cls in (L1, L2, L1L2, OrthogonalRegularizer)}
@@ -158,11 +167,13 @@ def _found(identifier):
         return identifier() if issubclass(identifier, Regularizer) else None
     if isinstance(identifier, Regularizer) or callable(identifier):
         return identifier
-    if isinstance(identifier, str):
-        made = _NAMED.get(identifier.lower())
+    if isinstance(identifier, str):  # (a class name as Keras': 'L1L2' is L1L2(), no penalty)
+        made = _CLASSES.get(identifier) or _NAMED.get(identifier.lower())
         return None if made is None else made()
-    if isinstance(identifier, dict) and set(identifier) <= {"l1", "l2"}:
-        return L1L2(**identifier)
+    if isinstance(identifier, dict) and identifier and set(identifier) <= {"l1", "l2"}:
+        # (a config: L1's and L2's name one factor, L1L2's both)
+        kind = {frozenset({"l1"}): L1, frozenset({"l2"}): L2}.get(frozenset(identifier), L1L2)
+        return kind(**identifier)
     from .layers.config import from_saved  # (nn.layers imports this module)
     return from_saved(identifier, _CLASSES, Regularizer)
 
@@ -178,8 +189,8 @@ def serialize(regularizer, who="model.save"):
 
 def _strength(value, name):
     value = real_scalar(value, name, "regularizer")
-    if not value >= 0:
-        raise ValueError(f"regularizer: {name} must be >= 0, got {value}")
+    if not 0 <= value < math.inf:  # (Keras' validate_float_arg refuses inf and NaN too)
+        raise ValueError(f"regularizer: {name} must be a finite number >= 0, got {value}")
     return value
 
 
@@ -188,9 +199,16 @@ def penalties(pairs):
     transposed) for a weight Keras keeps transposed (handed over in Keras' layout): each
     regularizer's penalty of its weight, where both are there (a lazily sized weight once
     built)."""
-    return [penalty(_keras_layout(penalty, weight, *transposed))
+    return [_summed(penalty(_keras_layout(penalty, weight, *transposed)))
             for penalty, weight, *transposed in pairs
-            if penalty is not None and weight is not None and not is_uninitialized(weight)]
+            if penalty is not None and weight is not None and not is_uninitialized(weight)
+            and weight.requires_grad]  # (a frozen weight's: none, as Keras' trainable only)
+
+
+def _summed(penalty):
+    """A penalty as the number it adds to the loss: summed where a regularizer of one's own
+    gives an array (Keras sums every added loss)."""
+    return penalty.sum() if getattr(penalty, "ndim", 0) else penalty
 
 
 def _keras_layout(penalty, weight, transposed=False):

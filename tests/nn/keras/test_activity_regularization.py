@@ -38,7 +38,7 @@ def test_the_penalty_gradient_is_l1_sign_plus_2_l2_x_per_sample():
 
 
 def test_refuses_negative_factors():
-    with pytest.raises(ValueError, match="l2 must be >= 0"):
+    with pytest.raises(ValueError, match="l2 must be a finite number >= 0"):
         layers.ActivityRegularization(l2=-1.0)
 
 

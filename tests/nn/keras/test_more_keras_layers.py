@@ -211,7 +211,7 @@ def test_depthwise_gradients_and_saving(tmp_path):
     x = RNG.standard_normal((2, 5, 5, 2)).astype(np.float32)
     loaded = saved_and_loaded(model, x, tmp_path / "d.keras", rtol=1e-5)
     config = loaded.layers[0].get_config()
-    assert config["depthwise_regularizer"] == {"l1": 0.0, "l2": 0.01}
+    assert config["depthwise_regularizer"] == {"l2": 0.01}
     assert config["depthwise_constraint"]["class_name"] == "NonNeg"
 
 
@@ -300,7 +300,7 @@ def test_normalization_layers_take_keras_initializers_and_regularizers(tmp_path)
     assert len(model.losses) == 1
     model.save(tmp_path / "n.keras")
     assert nn.load_model(tmp_path / "n.keras").layers[0].get_config()["gamma_regularizer"] == \
-        {"l1": 0.0, "l2": 0.01}
+        {"l2": 0.01}
     with pytest.raises(ValueError, match="synchronized=True is nn.distributed's SyncBatchNorm"):
         layers.BatchNormalization(synchronized=True)
 

@@ -91,7 +91,7 @@ def test_default_optimizer_is_rmsprop():
 @pytest.mark.parametrize("kwargs, error, message", [
     (dict(optimizer="ftrl", loss="mse"), ValueError, "unknown optimizer 'ftrl'"),
     (dict(optimizer=3, loss="mse"), TypeError, "optimizer must be"),
-    (dict(loss="dice"), ValueError, "unknown loss 'dice'"),
+    (dict(loss="dicey"), ValueError, "unknown loss 'dicey'"),
     (dict(), ValueError, "loss is required"),
     (dict(loss="mse", metrics=["accurcy"]), ValueError, "unknown metric 'accurcy'"),
     (dict(loss="mse", metrics=["mse", "mean_squared_error", "mse"]), ValueError, "twice"),

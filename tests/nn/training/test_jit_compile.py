@@ -80,7 +80,7 @@ def test_a_regularizer_strengthened_during_a_captured_fit_is_read_again():
 
 def test_a_regularizer_factor_is_checked_when_set():
     penalty = nn.regularizers.L1L2(l1=0.01)
-    with pytest.raises(ValueError, match="l2 must be >= 0"):
+    with pytest.raises(ValueError, match="l2 must be a finite number >= 0"):
         penalty.l2 = -1
     with pytest.raises(TypeError, match="l1 must be a real number"):
         penalty.l1 = "strong"

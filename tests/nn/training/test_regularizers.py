@@ -87,7 +87,7 @@ def test_regularizers_are_saved_with_the_model(tmp_path):
 def test_bad_regularizers_are_named():
     with pytest.raises(TypeError, match="Dense: a regularizer is nn.regularizers.L1"):
         nn.Dense(3, kernel_regularizer="l3")
-    with pytest.raises(ValueError, match="l2 must be >= 0"):
+    with pytest.raises(ValueError, match="l2 must be a finite number >= 0"):
         regularizers.l2(-0.1)
     assert _model().losses == []
 
@@ -166,3 +166,49 @@ def test_functions_subclasses_and_classes_are_regularizers(tmp_path):
         0.5 * (model.layers[0].weight.data.astype(np.float64) ** 3).sum(), rel=1e-5)
     with pytest.raises(NotImplementedError, match="does not implement get_config"):
         nn.keras.regularizers.Regularizer().get_config()
+
+
+def test_a_frozen_layer_adds_no_penalty_as_keras_counts_trainable_weights_only():
+    """(A frozen layer's penalty was in model.losses and in the loss fit and evaluate
+    reported: the usual fine-tuning of a frozen, regularized base reported too much.)"""
+    from nn import keras
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(8, 3)), rng.normal(size=(8, 2))
+    dense = keras.layers.Dense(2, kernel_regularizer=keras.regularizers.L2(0.1))
+    model = keras.Sequential([keras.Input(shape=(3,)), dense])
+    dense.trainable = False
+    model.compile(optimizer="sgd", loss="mse")
+    assert model.losses == []
+    mse = float(((model.predict(x, verbose=0) - y) ** 2).mean())
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(mse, rel=1e-6)
+    dense.trainable = True
+    assert len(model.losses) == 1
+
+
+def test_a_regularizer_giving_an_array_adds_its_sum_as_keras():
+    from nn import keras
+    rng = np.random.default_rng(0)
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(
+        3, kernel_regularizer=lambda w: (w * w).sum(axis=0))])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(rng.normal(size=(4, 2)), rng.normal(size=(4, 3)), verbose=0)
+    (penalty,) = model.losses
+    assert penalty.shape == () and float(penalty.data) == pytest.approx(
+        float((model.layers[0].kernel.data ** 2).sum()), rel=1e-6)
+
+
+def test_keras_names_configs_and_arguments_of_the_factors():
+    from nn.keras import initializers, regularizers
+    assert regularizers.L1.from_config(regularizers.L1(0.3).get_config()).l1 == 0.3
+    assert regularizers.L2.from_config(regularizers.L2(0.3).get_config()).l2 == 0.3
+    assert regularizers.get("L1L2").get_config() == {"l1": 0.0, "l2": 0.0}  # (Keras' L1L2())
+    assert regularizers.get("l1_l2").get_config() == {"l1": 0.01, "l2": 0.01}
+    assert (regularizers.L1(None).l1, regularizers.L1L2(l1=None, l2=0.1).l1) == (0.01, 0.0)
+    with pytest.raises(ValueError, match="l2 must be a finite number"):
+        regularizers.L2(float("inf"))
+    for name, kind in (("one", "Ones"), ("zero", "Zeros"), (None, "GlorotUniform"),
+                       ("orthogonal_initializer", "Orthogonal")):
+        assert type(initializers.get(name)).__name__ == kind
+    with pytest.raises(TypeError, match="HeNormal: draws floating-point values, not int32"):
+        initializers.HeNormal()((3, 4), dtype="int32")
+    assert initializers.Constant(3)((2,), dtype="int64").tolist() == [3, 3]
