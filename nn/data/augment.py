@@ -60,12 +60,13 @@ _IMAGES = "images (N, H, W) or (N, C, H, W)"
 
 def _check_fill_fits(fill, dtype, who):
     """A ValueError where integer images cannot hold `fill` (0.5 would become 0, -1 in
-    uint8 255): the uncovered pixels would silently get another value."""
+    uint8 255): those pixels would silently get another value."""
     if dtype.kind in "iu":
         info = np.iinfo(dtype)
         if fill != int(fill) or not info.min <= fill <= info.max:
-            raise ValueError(f"{who}: fill {fill} cannot be held by {dtype} images; give a "
-                             f"whole fill in [{info.min}, {info.max}], or float images")
+            raise ValueError(f"{who}: the value {fill} cannot be held by {dtype} images; "
+                             f"give a whole value in [{info.min}, {info.max}], or float "
+                             "images")
 
 
 class RandomShift:
@@ -240,6 +241,8 @@ class SaltAndPepperNoise:
 
     def __call__(self, x):
         x = _numeric_batch(x, "SaltAndPepperNoise", 1, "samples (N, ...)")
+        for value in (self.low, self.high):  # (integer images: 0.5 would become 0)
+            _check_fill_fits(value, x.dtype, "SaltAndPepperNoise")
         out = x.copy()
         hit = self.rng.random(x.shape) < self.amount
         salt = self.rng.random(x.shape) < 0.5

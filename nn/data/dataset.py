@@ -76,6 +76,9 @@ class TensorDataset(Dataset):
             shapes = ", ".join(str(a.shape) for a in arrays)
             raise ValueError(f"TensorDataset: arrays must have the same first dimension "
                              f"(number of samples), got shapes {shapes}")
+        if target_transform is not None and len(arrays) < 2:  # (it would never run)
+            raise ValueError("TensorDataset: target_transform transforms the targets, the "
+                             "second array; this dataset holds one array")
         self.arrays = arrays
         self.transform = transform
         self.target_transform = target_transform
@@ -130,33 +133,43 @@ def _kept_rows(result, rows, fn):
 
 
 class Subset(Dataset):
-    """The samples of `dataset` at `indices`, in that order."""
+    """The samples of `dataset` at `indices`, in that order. `indices` reads back as a list
+    of ints, as PyTorch's random_split makes them (`a.indices + b.indices` joins two folds;
+    an array would add them up)."""
 
     def __init__(self, dataset, indices):
         self.dataset = dataset
+        self.indices = indices
+
+    @property
+    def indices(self):
+        return self._rows.tolist()
+
+    @indices.setter
+    def indices(self, indices):
         if np.ndim(to_cpu(indices)) > 1:  # (flattened, they would be other samples)
             raise ValueError(f"Subset: indices must be one-dimensional, got shape "
                              f"{np.shape(to_cpu(indices))}")
-        self.indices = integer_indices(to_cpu(indices), "Subset")
+        self._rows = integer_indices(to_cpu(indices), "Subset")
 
     def __len__(self):
-        return len(self.indices)
+        return len(self._rows)
 
     def __getitem__(self, index):
         if _is_batch_index(index):  # PyTorch's Subset passes several rows on to the parent
-            return self.dataset[self.indices[_batch_index(index, len(self), "Subset")]]
+            return self.dataset[self._rows[_batch_index(index, len(self), "Subset")]]
         i = operator.index(index)
         if not -len(self) <= i < len(self):
             raise IndexError(f"Subset: index {index} is out of range for a subset of "
                              f"{len(self)} samples")
-        return self.dataset[int(self.indices[i])]
+        return self.dataset[int(self._rows[i])]
 
     def get_batch(self, index):
         """The parent's rows at this subset's `index`: its get_batch where it has one that
         batch_getter trusts, else its samples collated."""
         if not isinstance(index, slice):
             _check_rows(index, len(self), "Subset")
-        rows = self.indices[index]
+        rows = self._rows[index]
         parent = batch_getter(self.dataset)
         if parent is not None:
             return parent(rows)

@@ -69,8 +69,11 @@ class DataLoader:
                  sampler=None, collate_fn=None, *, batch_sampler=None, generator=None,
                  num_workers=0, pin_memory=False, worker_init_fn=None, prefetch_factor=None,
                  persistent_workers=False, timeout=0):
-        del pin_memory, worker_init_fn
         _check_workers(num_workers, prefetch_factor, persistent_workers, timeout)
+        # PyTorch's settings kept as given (a script may read them), though unused here
+        self.num_workers, self.pin_memory, self.timeout = num_workers, pin_memory, timeout
+        self.worker_init_fn, self.prefetch_factor = worker_init_fn, prefetch_factor
+        self.persistent_workers, self.generator = persistent_workers, generator
         if num_workers:
             warnings.warn(f"DataLoader: num_workers={num_workers}: batches are loaded in this "
                           "process (the same batches as num_workers=0)", stacklevel=2)

@@ -7,6 +7,7 @@ applies them to whole batches, or call them on arrays directly.
 import numpy as np
 
 from autograd.arguments import positive_int
+from autograd.backend import to_cpu
 
 
 class Compose:
@@ -44,7 +45,7 @@ class Normalize:
             raise ValueError(f"Normalize: std must be nonzero, got {std!r}")
 
     def __call__(self, x):
-        x = np.asarray(x)
+        x = to_cpu(x)  # (a Variable's values too)
         dtype = _float_dtype(x)
         sample = x.shape[1:]
         for name, value in (("mean", self.mean), ("std", self.std)):
@@ -68,7 +69,9 @@ class Flatten:
     """(N, d1, d2, ...) -> (N, d1 * d2 * ...): flatten each sample."""
 
     def __call__(self, x):
-        x = np.asarray(x)
+        x = to_cpu(x)
+        if x.ndim == 0:
+            raise ValueError("Flatten: expects a batch of samples (N, ...), got a 0-d array")
         return x.reshape(len(x), -1)
 
     def __repr__(self):
@@ -83,7 +86,10 @@ class OneHot:
         self.dtype = np.dtype(dtype)
 
     def __call__(self, labels):
-        labels = np.asarray(labels)
+        labels = to_cpu(labels)
+        if labels.dtype.kind not in "biuf":
+            raise TypeError(f"OneHot({self.num_classes}): labels must be integers, got dtype "
+                            f"{labels.dtype}")
         with np.errstate(invalid="ignore"):  # NaN labels are reported below, not warned
             as_int = labels.astype(np.int64)
         bad = (as_int != labels) | (as_int < 0) | (as_int >= self.num_classes)
@@ -104,7 +110,7 @@ class ToFloat:
         self.dtype = np.dtype(dtype)
 
     def __call__(self, x):
-        return np.asarray(x).astype(self.dtype, copy=False)
+        return to_cpu(x).astype(self.dtype, copy=False)
 
     def __repr__(self):
         return f"ToFloat({self.dtype.name})"

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nn.data import DataLoader, Dataset, Subset, TensorDataset
+from nn.data import DataLoader, Dataset, Subset, TensorDataset, random_split
 from nn.distributed import DistributedSampler
 
 from .._helpers import Boxed
@@ -162,7 +162,7 @@ def test_indices_must_be_integers():
             Subset(data, bad)
     with pytest.raises(TypeError, match="sampler's: indices must be integers"):
         list(DataLoader(data, batch_size=2, sampler=[0.9, 1.7]))
-    assert Subset(data, []).indices.dtype == np.int64
+    assert Subset(data, []).indices == [] and len(Subset(data, [])) == 0
 
 
 def test_a_sampler_without_len_is_iterated_as_pytorch_iterates_it():
@@ -229,3 +229,23 @@ def test_get_worker_info_is_none_as_in_the_main_process():
     with pytest.warns(UserWarning, match="loaded in this process"):
         loader = DataLoader(Stream(), batch_size=4, num_workers=2)
     assert np.concatenate(list(loader)).tolist() == list(range(10))
+
+
+def test_subset_indices_are_a_list_joined_as_pytorchs():
+    """(They were an array: a.indices + b.indices, PyTorch's way to join two folds, added
+    them up and picked other samples.)"""
+    data = TensorDataset(np.arange(40))
+    folds = random_split(data, [2, 2, 36], seed=7)
+    joined = Subset(data, folds[0].indices + folds[1].indices)
+    picked = sorted(np.concatenate([b[0] for b in DataLoader(joined, 4)]).tolist())
+    assert picked == sorted(folds[0].indices + folds[1].indices) and len(joined) == 4
+    assert all(isinstance(i, int) for i in joined.indices)
+
+
+def test_the_loader_keeps_pytorchs_worker_settings_as_given():
+    loader = DataLoader(TensorDataset(np.arange(3)), 2, pin_memory=True, timeout=5)
+    assert (loader.num_workers, loader.pin_memory, loader.timeout) == (0, True, 5)
+    assert loader.worker_init_fn is None and loader.prefetch_factor is None
+    assert loader.persistent_workers is False and loader.generator is None
+    with pytest.raises(ValueError, match="target_transform transforms the targets"):
+        TensorDataset(np.arange(3), target_transform=lambda b: b * 100)

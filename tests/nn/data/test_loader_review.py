@@ -100,7 +100,7 @@ def test_random_split_and_train_test_split_name_bad_lengths():
 def test_a_fill_integer_images_cannot_hold_and_a_scalar_sequence_are_refused_by_name():
     images = np.full((1, 4, 4), 9, np.uint8)
     for fill in (0.5, -1, 256):  # (0.5 became 0 and -1 became 255, silently)
-        with pytest.raises(ValueError, match=f"RandomShift: fill {fill} cannot be held by "
+        with pytest.raises(ValueError, match=f"RandomShift: the value {fill} cannot be held by "
                                              "uint8 images"):
             rd.RandomShift(2, fill=fill, seed=0)(images)
     assert rd.RandomShift(1, fill=3, seed=0)(images).dtype == np.uint8
@@ -131,3 +131,19 @@ def test_keras_small_habits():
         keras.utils.pad_sequences([1, 2])
     from nn.training.sample_weights import checked_class_weight
     assert checked_class_weight({"0": 2.0, 1: 1.0}, "fit") == {0: 2.0, 1: 1.0}  # (Keras 3's)
+
+
+def test_the_plain_transforms_take_variables_and_name_bad_input():
+    from autograd import Variable
+    values = Variable(np.ones((2, 3)))
+    np.testing.assert_array_equal(rd.Normalize(0.5, 0.25)(values), np.full((2, 3), 2.0))
+    assert rd.Flatten()(values).shape == (2, 3) and rd.ToFloat()(values).dtype == np.float32
+    assert rd.OneHot(3)(Variable(np.array([0, 2]))).shape == (2, 3)
+    with pytest.raises(TypeError, match=r"OneHot\(3\): labels must be integers"):
+        rd.OneHot(3)(np.array(["a"]))
+    with pytest.raises(ValueError, match="Flatten: expects a batch of samples"):
+        rd.Flatten()(np.ones(()))
+    for high in (0.5, 300):
+        with pytest.raises(ValueError, match=f"SaltAndPepperNoise: the value {float(high)} "
+                                             "cannot be held by uint8 images"):
+            rd.SaltAndPepperNoise(1.0, low=0, high=high, seed=0)(np.zeros((1, 4), np.uint8))
