@@ -192,7 +192,7 @@ class MultiHeadAttention(ActivityRegularized, Module, KerasLayer):
         y = matmul(reshape(x, (batch * steps, features)), reshape(kernel, (features, -1)))
         y = reshape(y, (batch, steps) + tuple(kernel.shape[1:]))
         bias = getattr(self, f"{projection}_bias")
-        return transpose(y if bias is None else y + bias, (0, 2, 1, 3))
+        return transpose(self._penalized(y if bias is None else y + bias), (0, 2, 1, 3))
 
     def _output(self, attended):
         """The heads' results (N, H, T, value_dim) projected to (N, T, D_out)."""
@@ -200,7 +200,19 @@ class MultiHeadAttention(ActivityRegularized, Module, KerasLayer):
         joined = reshape(transpose(attended, (0, 2, 1, 3)), (batch * steps, heads * dim))
         y = matmul(joined, reshape(self.output_kernel, (heads * dim, -1)))
         y = reshape(y, (batch, steps, -1))
-        return y if self.output_bias is None else y + self.output_bias
+        return self._penalized(y if self.output_bias is None else y + self.output_bias)
+
+    def add_activity_penalties(self, outputs):
+        """Keras gives activity_regularizer to the four projections (its EinsumDense
+        sublayers), not to the layer: their penalties are recorded as they are computed
+        (_penalized), none of the outputs or scores."""
+
+    def _penalized(self, projected):
+        """A projection's output (query, key, value or output), its activity penalty noted."""
+        if self._activity_regularizer is not None:
+            self._activity_losses.add(regularizers.activity_penalty(
+                self._activity_regularizer, projected))
+        return projected
 
     def compute_mask(self, inputs, mask=None):
         """The query's mask passes on (Keras')."""

@@ -47,13 +47,17 @@ def test_each_call_s_penalty_per_sample_is_the_layer_s_loss(name):
     assert plain.activity_penalties() == []
 
 
-def test_multi_head_attention_penalizes_each_output():
+def test_multi_head_attention_penalizes_its_four_projections_as_keras():
+    """(Keras gives activity_regularizer to its EinsumDense sublayers, query, key, value and
+    output, not to the layer: the outputs and scores were penalized instead.)"""
     x = RNG.standard_normal((2, 4, 3)).astype(np.float32)
-    layer = layers.MultiHeadAttention(2, 2, activity_regularizer="l2")
-    out, scores = layer(x, x, return_attention_scores=True)
-    got = [p.data for p in layer.activity_penalties()]
-    np.testing.assert_allclose(got, [_penalty(out.data, 0, 0.01), _penalty(scores.data, 0, 0.01)],
-                               rtol=1e-5)
+    layer = layers.MultiHeadAttention(2, 2, activity_regularizer="l2",
+                                      bias_initializer="random_normal")
+    out, _ = layer(x, x, return_attention_scores=True)
+    projected = [np.einsum("btd,dhk->bthk", x, getattr(layer, f"{name}_kernel").data)
+                 + getattr(layer, f"{name}_bias").data for name in ("query", "key", "value")]
+    want = [_penalty(p, 0, 0.01) for p in projected] + [_penalty(out.data, 0, 0.01)]
+    np.testing.assert_allclose([p.data for p in layer.activity_penalties()], want, rtol=1e-5)
 
 
 def test_the_penalty_s_gradient_reaches_the_input_and_the_weights():
