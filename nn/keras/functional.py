@@ -14,6 +14,7 @@ children and replays the nodes in topological order on real inputs: shared layer
 branches and merges included. It lists them (model.layers, summary(), get_weights()) in
 Keras' order, by depth from the outputs (nn.keras.layer_order).
 """
+import functools
 import inspect
 
 import numpy as np
@@ -144,23 +145,37 @@ def _probed(layer, args, kwargs):
     Keras refuses to build it."""
     operation = getattr(layer, "keras_operation", None) is not None
     example = _op_example if operation else _example
-    with trial_of(layer), np.errstate(all="ignore"):  # (zeros: a log's -inf says nothing)
-        out = layer(*_fill(args, example), **_fill_keywords(kwargs, example))
+    varies = any(_varies(t) for arg in args for t in _leaves(arg))
+    sizes = (1, LARGER_UNKNOWN)
+    try:
+        out = _trial(layer, args, kwargs, example)
+    except ValueError:
+        if not varies or operation:
+            raise
+        # a window that one step cannot fill (Conv1D(16, 5) on Input(shape=(None, 8))): the
+        # unknown sizes tried larger, as Keras builds it with those sizes None
+        sizes = (LARGER_UNKNOWN, 2 * LARGER_UNKNOWN + 1)
+        out = _trial(layer, args, kwargs, functools.partial(_example, unknown=sizes[0]))
     # a layer keeps the batch size its inputs fix (keras.Input(batch_size=)), as Keras'
     batch = None if operation else _fixed_batch(args)
     shapes = [(batch,) + tuple(o.shape[1:]) for o in _outputs(out)]
-    if not any(_varies(t) for arg in args for t in _leaves(arg)):
+    if not varies:
         if operation:  # (keras.ops: any shape)
             return out, _batch_sized(layer, args, kwargs, shapes)
         return out, shapes
     given = [t.shape for arg in args for t in _leaves(arg)]
 
     def larger():
-        with trial_of(layer), np.errstate(all="ignore"):
-            return [o.shape for o in _outputs(layer(*_fill(args, _larger_example),
-                                                    **_fill_keywords(kwargs, _larger_example)))]
+        return [o.shape for o in _outputs(_trial(
+            layer, args, kwargs, functools.partial(_example, unknown=sizes[1])))]
     return out, mark_unknown_sizes(shapes, larger, f"{_who(layer)} (its input of shape "
                                                    f"{given[0] if len(given) == 1 else given})")
+
+
+def _trial(layer, args, kwargs, example):
+    """layer's call on example batches (`example(tensor)` for each symbolic tensor)."""
+    with trial_of(layer), np.errstate(all="ignore"):  # (zeros: a log's -inf says nothing)
+        return layer(*_fill(args, example), **_fill_keywords(kwargs, example))
 
 
 def _fixed_batch(args):
@@ -254,10 +269,6 @@ def _with_batch(shape, samples):
     if not shape:
         return ()
     return (samples if shape[0] is None else shape[0],) + tuple(shape[1:])
-
-
-def _larger_example(tensor):
-    return _example(tensor, LARGER_UNKNOWN)
 
 
 def _op_example(tensor):

@@ -122,17 +122,15 @@ class _Spatial(Spatial, Module):
 def _side_pairs(sides, dims, name, who):
     """Keras' ZeroPadding padding and Cropping cropping: an int (every side), a tuple of
     `dims` ints (both sides of each axis; the 1-D layers': (before, after)) or of `dims`
-    (before, after) pairs."""
-    if isinstance(sides, (tuple, list)) and all(isinstance(p, (tuple, list)) for p in sides):
-        pairs = tuple(per_axis(p, 2, name, who, 0) for p in sides)
-        if len(pairs) == dims:
-            return pairs
-    elif dims == 1 and isinstance(sides, (tuple, list)):
+    entries, each an int (both sides) or a (before, after) pair, as Keras reads each one."""
+    if isinstance(sides, (tuple, list)) and any(isinstance(p, (tuple, list)) for p in sides):
+        if len(sides) == dims:
+            return tuple(per_axis(p, 2, name, who, 0) for p in sides)
+        raise TypeError(f"{who}: {name} must be an int, {dims} ints or {dims} entries, each "
+                        f"an int or a (before, after) pair, got {sides!r}")
+    if dims == 1 and isinstance(sides, (tuple, list)):
         return (per_axis(sides, 2, name, who, 0),)
-    else:
-        return tuple((p, p) for p in per_axis(sides, dims, name, who, 0))
-    raise TypeError(f"{who}: {name} must be an int, {dims} ints or {dims} (before, after) "
-                    f"pairs, got {sides!r}")
+    return tuple((p, p) for p in per_axis(sides, dims, name, who, 0))
 
 
 class _Sided(_Spatial):

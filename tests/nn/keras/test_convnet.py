@@ -154,3 +154,25 @@ def test_keras_layers_are_saved_under_keras_names():
         if isinstance(cls, type) and cls.__module__.startswith("nn.keras"):
             assert name_of(cls, type) == f"keras.{name}"
             assert lookup(f"keras.{name}", type) is cls
+
+
+def test_time_distributed_batch_normalization_normalizes_each_step_as_keras():
+    """(The steps were folded into the batch: one step's statistics mixed with another's.)"""
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal((4, 3, 2)) + np.array([0.0, 5.0, 10.0]).reshape(1, 3, 1))
+    wrapped = layers.TimeDistributed(layers.BatchNormalization())
+    y = np.asarray(wrapped(x.astype(np.float32), training=True).data)
+    np.testing.assert_allclose(y.mean(axis=0), 0.0, atol=1e-5)
+    steps = x.astype(np.float32).mean(axis=0)  # (3, 2): each step's batch mean
+    moved = np.zeros(2)
+    for mean in steps:  # Keras' loop: the moving mean moved once a step (momentum 0.99)
+        moved = 0.99 * moved + 0.01 * mean
+    np.testing.assert_allclose(np.asarray(wrapped.layer.moving_mean), moved, rtol=1e-5)
+
+
+@pytest.mark.parametrize("layer, shape, expected", [
+    (lambda: layers.ZeroPadding2D(((1, 2), 3)), (1, 4, 5, 1), (1, 7, 11, 1)),
+    (lambda: layers.Cropping2D(((1, 0), 1)), (1, 4, 5, 1), (1, 3, 3, 1)),
+    (lambda: layers.ZeroPadding3D((1, (0, 1), 2)), (1, 2, 2, 2, 1), (1, 4, 3, 6, 1))])
+def test_padding_and_cropping_take_keras_mixed_per_axis_amounts(layer, shape, expected):
+    assert layer()(np.ones(shape, np.float32)).shape == expected

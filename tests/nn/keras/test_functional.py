@@ -338,3 +338,18 @@ def test_inputs_have_names_and_models_take_trainable_as_keras():
     assert not frozen.trainable and not frozen.trainable_weights
     with pytest.raises(TypeError, match="Input: dtype bfloat16: NumPy has no bfloat16"):
         keras.Input(shape=(3,), dtype="bfloat16")
+
+
+def test_unknown_sizes_build_where_one_step_cannot_fill_a_window_as_keras():
+    """(Keras' text example, Input(shape=(None,)) -> Embedding -> Conv1D(k=5): the graph was
+    tried with every None size 1, and the window did not fit.)"""
+    tokens = keras.Input(shape=(None,), dtype="int32")
+    hidden = layers.Conv1D(16, 5, activation="relu")(layers.Embedding(100, 8)(tokens))
+    hidden = layers.Conv1D(16, 7, strides=3)(hidden)
+    assert hidden.shape == (None, None, 16)
+    model = keras.Model(tokens, layers.Dense(1)(layers.GlobalMaxPooling1D()(hidden)))
+    rng = np.random.default_rng(0)
+    for length in (40, 23):
+        assert model.predict(rng.integers(1, 100, (2, length)), verbose=0).shape == (2, 1)
+    images = keras.Input(shape=(None, None, 3))
+    assert layers.MaxPooling2D()(layers.Conv2D(4, 3)(images)).shape == (None, None, None, 4)
