@@ -300,8 +300,8 @@ def _unravel_index(indices, shape=None):
     outside it is refused, as NumPy's."""
     flat = ops.astype(as_variable(indices), np.int64)
     total = int(np.prod(tuple(shape)))
-    outside = np.asarray(flat.data)[(np.asarray(flat.data) < 0) | (np.asarray(flat.data)
-                                                                   >= total)]
+    values = to_cpu(flat.data)
+    outside = values[(values < 0) | (values >= total)]
     if outside.size:
         raise ValueError(f"unravel_index: index {outside[0]} is out of bounds for an array of "
                          f"size {total} (shape {tuple(shape)})")
