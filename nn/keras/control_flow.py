@@ -5,11 +5,12 @@ as it runs, so that gradients flow through what was computed. They take Python f
 so a functional model's symbolic tensors cannot go through them (write them in a layer's
 call)."""
 import builtins
+import inspect
 
 import numpy as np
 
 from autograd import Function, no_grad, ops
-from autograd.backend import as_array
+from autograd.backend import as_array, to_cpu
 from autograd.variable import Variable, as_variable, gpu_array_among
 
 from .functional import KerasTensor
@@ -18,12 +19,19 @@ from .operation_kinds import gpu_array_in, moved_to
 
 def _concrete(who, *values):
     """Refuse a functional model's symbolic tensor, by name."""
-    for value in values:
-        items = value if isinstance(value, (list, tuple)) else (value,)
-        if builtins.any(type(item) is KerasTensor for item in items):
-            raise ValueError(f"keras.ops.{who} runs Python functions on values: it takes no "
-                             "functional model's symbolic tensors (call it in a layer's "
-                             "call instead)")
+    if builtins.any(_holds_symbolic(value) for value in values):
+        raise ValueError(f"keras.ops.{who} runs Python functions on values: it takes no "
+                         "functional model's symbolic tensors (call it in a layer's "
+                         "call instead)")
+
+
+def _holds_symbolic(value):
+    """Whether value is, or holds at any depth (lists, tuples, dicts), a symbolic tensor."""
+    if type(value) is KerasTensor:
+        return True
+    if isinstance(value, dict):
+        value = list(value.values())
+    return isinstance(value, (list, tuple)) and builtins.any(_holds_symbolic(v) for v in value)
 
 
 def _truth(pred):
@@ -49,7 +57,7 @@ def _as_tensor(value, home=None):
     or float32), on the GPU of `home` where given; tuples, lists and dicts of them keep
     their structure."""
     if isinstance(value, (tuple, list)):
-        return type(value)(_as_tensor(item, home) for item in value)
+        return _like(value, [_as_tensor(item, home) for item in value])
     if isinstance(value, dict):
         return {key: _as_tensor(item, home) for key, item in value.items()}
     if isinstance(value, Variable):
@@ -100,11 +108,28 @@ def _slices(xs, length):
     if xs is None:
         return [None] * length
     if isinstance(xs, (tuple, list)):
-        return [type(xs)(parts) for parts in zip(*[_slices(x, None) for x in xs])]
+        columns = [_slices(x, None) for x in xs]
+        _same_lengths(columns)
+        return [_like(xs, parts) for parts in zip(*columns)]
     if isinstance(xs, dict):
         columns = {key: _slices(x, None) for key, x in xs.items()}
+        _same_lengths(list(columns.values()))
         return [dict(zip(columns, parts)) for parts in zip(*columns.values())]
     return list(ops.unbind(as_variable(xs), 0))
+
+
+def _same_lengths(columns):
+    """Refuse tensors of several first sizes in one xs (zip would cut them to the shortest)."""
+    lengths = sorted({len(column) for column in columns})
+    if len(lengths) > 1:
+        raise ValueError(f"keras.ops: the tensors of xs must have one first size (the steps), "
+                         f"got sizes {lengths}")
+
+
+def _like(structure, items):
+    """A tuple or list like `structure` (a namedtuple too) holding `items`."""
+    kind = type(structure)
+    return kind(*items) if hasattr(structure, "_fields") else kind(items)
 
 
 def _stacked(results):
@@ -114,7 +139,7 @@ def _stacked(results):
     if first is None:
         return None
     if isinstance(first, (tuple, list)):
-        return type(first)(_stacked(list(parts)) for parts in zip(*results))
+        return _like(first, [_stacked(list(parts)) for parts in zip(*results)])
     if isinstance(first, dict):
         return {key: _stacked([r[key] for r in results]) for key in first}
     return ops.stack([as_variable(r) for r in results], axis=0)
@@ -127,10 +152,15 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     _concrete("scan", init, xs)
     if xs is None and length is None:
         raise ValueError("keras.ops.scan: give xs, or the length of a scan without them")
+    if not isinstance(unroll, bool) and (not isinstance(unroll, int) or unroll < 1):
+        raise ValueError(f"keras.ops.scan: unroll must be a positive integer or a boolean, "
+                         f"got {unroll!r}")
+    if length is not None:
+        length = int(to_cpu(length.data) if isinstance(length, Variable) else length)
     steps = _slices(xs, length)
     if length is not None and len(steps) != length:
         raise ValueError(f"keras.ops.scan: length={length}, but xs has {len(steps)} slices")
-    carry, ys = init, []
+    carry, ys = _as_tensor(init), []  # (numbers as Keras' tensors: float32, int32)
     for x in reversed(steps) if reverse else steps:
         carry, y = f(carry, x)
         ys.append(y)
@@ -222,7 +252,7 @@ def _rebuilt(structure, leaves):
     """structure (nested tuples, lists and dicts) with its leaves taken from the iterator
     `leaves`, in _leaves' order."""
     if isinstance(structure, (tuple, list)):
-        return type(structure)(_rebuilt(item, leaves) for item in structure)
+        return _like(structure, [_rebuilt(item, leaves) for item in structure])
     if isinstance(structure, dict):
         return {key: _rebuilt(item, leaves) for key, item in structure.items()}
     return next(leaves)
@@ -310,7 +340,7 @@ def _loop_shape(tensors, cores, signature):
 def _reshaped(stacked, loop):
     """Results stacked along one axis, given the loop's shape (a tuple or dict each)."""
     if isinstance(stacked, (tuple, list)):
-        return type(stacked)(_reshaped(part, loop) for part in stacked)
+        return _like(stacked, [_reshaped(part, loop) for part in stacked])
     if isinstance(stacked, dict):
         return {key: _reshaped(part, loop) for key, part in stacked.items()}
     return ops.reshape(stacked, loop + tuple(stacked.shape[1:]))
@@ -327,7 +357,10 @@ class _CustomGradient(Function):
         return self._outputs
 
     def backward(self, *gys):
-        grads = self._gradient(*gys)
+        if _takes_upstream(self._gradient):  # (Keras' PyTorch form: grad(*args, upstream))
+            grads = self._gradient(*self.inputs, upstream=gys[0] if len(gys) == 1 else gys)
+        else:
+            grads = self._gradient(*gys)
         grads = tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
         if len(grads) != len(self.inputs):
             raise ValueError(f"keras.ops.custom_gradient: the gradient function gave "
@@ -335,12 +368,24 @@ class _CustomGradient(Function):
         return tuple(None if g is None else as_variable(g) for g in grads)
 
 
+def _takes_upstream(gradient):
+    """Whether a gradient function is written grad(*args, upstream) (Keras' form for its
+    PyTorch backend, which passes the inputs and upstream= by name)."""
+    try:
+        upstream = inspect.signature(gradient).parameters.get("upstream")
+    except (TypeError, ValueError):  # (a builtin without a signature)
+        return False
+    return upstream is not None and upstream.kind is inspect.Parameter.KEYWORD_ONLY
+
+
 def custom_gradient(f):
     """A function whose gradient f defines: f(*args, **kwargs) returns (output, grad_fn),
-    the output a tensor or a tuple of them, and grad_fn(*upstream) (one upstream gradient
-    per output, as Keras' PyTorch backend calls it) the gradients of the positional args
-    (one, or a tuple of them). The output is computed without a graph; the gradient is what
-    grad_fn gives. Keyword arguments are passed on, not differentiated."""
+    the output a tensor or a tuple of them, and grad_fn the gradients of the positional
+    args (one, or a tuple of them), called as Keras' backends call it: grad_fn(*upstream),
+    one upstream gradient per output (JAX's and TensorFlow's form), or, for a grad_fn
+    with an `upstream` parameter (`def grad(*args, upstream)`, the PyTorch backend's form),
+    grad_fn(*inputs, upstream=...). The output is computed without a graph; the gradient
+    is what grad_fn gives. Keyword arguments are passed on, not differentiated."""
     def with_gradient(*args, **kwargs):
         variables = [as_variable(a) for a in args]
         with no_grad():

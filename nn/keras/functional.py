@@ -67,6 +67,13 @@ class KerasTensor(SymbolicOperators):
     def ndim(self):
         return len(self.shape)
 
+    def __bool__(self):
+        # (its truth is the data's, unknown until the model runs: Python's `if` would take
+        # one branch for every batch, a `while` never end)
+        raise TypeError("A symbolic KerasTensor cannot be used as a boolean (Keras' rule): "
+                        "its value is known only when the model runs; use ops.cond or "
+                        "ops.where, or write the branch in a layer's call")
+
     @property
     def name(self):
         """Keras': an Input's name; another tensor's, its layer's (and output number)."""

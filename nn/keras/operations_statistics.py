@@ -50,7 +50,8 @@ def _at_ranks(values, low, high, weight):
     lower = ops.take_along_axis(values, _broadcast(low, values), -1)
     upper = ops.take_along_axis(values, _broadcast(high, values), -1)
     if not isinstance(weight, Variable):  # (beside the values: on their device)
-        weight = Variable(get_array_module(values.data).asarray(weight), requires_grad=False)
+        weight = Variable(get_array_module(values.data).asarray(weight, values.dtype),
+                          requires_grad=False)
     with np.errstate(invalid="ignore"):  # (inf - inf: replaced below)
         between = ops.add(lower, ops.mul(ops.sub(upper, lower), weight))
     # a rank's own value where one is picked whole, or both are the same: NumPy's (inf - inf

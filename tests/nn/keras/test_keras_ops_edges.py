@@ -444,3 +444,51 @@ def test_numpys_meaning_of_sign_isneginf_unravel_index_dtype_and_initial():
     highest = ops.max(np.int32([1, 2]), initial=10.0)
     assert highest.dtype == np.int32 and highest.data == 10
     assert ops.max(np.array([True, False]), initial=0).dtype == bool
+
+
+def test_a_symbolic_tensor_has_no_truth_and_loops_refuse_them_at_any_depth():
+    """(bool(symbolic) was True: a functional model took one branch for every batch, and a
+    while_loop over a dict of them ran to maximum_iterations, or forever.)"""
+    import nn.keras as keras
+    x = keras.Input((3,))
+    with pytest.raises(TypeError, match="A symbolic KerasTensor cannot be used as a boolean"):
+        bool(ops.sum(x) < 10)
+    with pytest.raises(ValueError, match="while_loop runs Python functions on values"):
+        ops.while_loop(lambda d: ops.sum(d["a"]) < 10, lambda d: {"a": d["a"] * 2}, {"a": x},
+                       maximum_iterations=5)
+
+
+def test_scan_and_map_take_keras_structures_and_arguments():
+    import collections
+    carry, ys = ops.scan(lambda c, x: (0.9 * c + x, c), 0.0, np.float32([1, 2, 3]))
+    assert ys.dtype == np.float32 and carry.dtype == np.float32  # (a number: float32)
+    carry, _ = ops.scan(lambda c, _: (c + 1, c), 0, None, length=3.0)
+    assert int(carry.data) == 3
+    pair = collections.namedtuple("Pair", "h c")
+    assert isinstance(ops.map(lambda v: pair(v, 2 * v), np.ones(3)), pair)
+    _, state = ops.while_loop(lambda i, s: i < 3, lambda i, s: (i + 1, pair(s.h + 1, s.c)),
+                              (0, pair(0.0, 1.0)))
+    assert isinstance(state, pair) and float(state.h.data) == 3.0
+    with pytest.raises(ValueError, match="must have one first size"):
+        ops.map(lambda t: t[0] + t[1], (np.arange(5.0), np.arange(3.0)))
+    with pytest.raises(ValueError, match="unroll must be a positive integer or a boolean"):
+        ops.scan(lambda c, x: (c, x), 0.0, np.arange(3.0), unroll=0)
+
+
+def test_custom_gradient_takes_the_pytorch_backends_form_of_the_gradient():
+    """(grad(*args, upstream), Keras' documented form for its PyTorch backend, raised
+    'missing keyword-only argument upstream'.)"""
+    for pytorch_form in (True, False):
+        @ops.custom_gradient
+        def softplus(x, pytorch_form=pytorch_form):
+            e = ops.exp(x)
+
+            def grad(*args, upstream):
+                return upstream * (1 - 1 / (1 + e))
+
+            def plain(upstream):
+                return upstream * (1 - 1 / (1 + e))
+            return ops.log(1 + e), grad if pytorch_form else plain
+        x = Variable(np.ones(2))
+        ops.sum(softplus(x)).backward()
+        np.testing.assert_allclose(x.grad.data, 1 / (1 + np.exp(-1.0)))
