@@ -133,6 +133,7 @@ OPERATIONS = {
     # elementwise
     "Sqrt": unary(ops.sqrt), "Exp": unary(ops.exp), "Log": unary(ops.log),
     "Absolute": unary(ops.abs), "Tanh": unary(ops.tanh),
+    "StopGradient": lambda x: as_variable(x).detach(),
     "Square": lambda x: ops.mul(x, x),
     "Relu": unary(_activation.relu), "Sigmoid": unary(ops.sigmoid),
     "Softmax": lambda x, axis=-1: _activation.softmax(x, axis=axis),

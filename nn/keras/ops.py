@@ -143,6 +143,7 @@ _TABLE = [
     # elementwise
     ("sqrt", "Sqrt", ["x"], ()), ("exp", "Exp", ["x"], ()), ("log", "Log", ["x"], ()),
     ("absolute", "Absolute", ["x"], ()), ("abs", "Absolute", ["x"], ()),
+    ("stop_gradient", "StopGradient", ["variable"], ()),
     ("tanh", "Tanh", ["x"], ()), ("square", "Square", ["x"], ()),
     ("log1p", "Log1p", ["x"], ()), ("expm1", "Expm1", ["x"], ()), ("sin", "Sin", ["x"], ()),
     ("cos", "Cos", ["x"], ()), ("sign", "Sign", ["x"], ()), ("floor", "Floor", ["x"], ()),
@@ -441,11 +442,6 @@ def shape(x):
     return tuple(x.shape)
 
 
-def stop_gradient(variable):
-    """Keras' ops.stop_gradient: the values, with no gradient flowing back through them."""
-    return as_variable(variable).detach()
-
-
 def zeros(shape, dtype=None):
     """Keras' ops.zeros: a constant of zeros (float32 by default), on the array module of
     the latest model call (CuPy for a model on the GPU)."""
@@ -619,7 +615,7 @@ def _host_constant(values):
 
 __all__ = sorted([name for name, *_ in _TABLE + _MORE] + [
     "where", "nonzero", "meshgrid", "einsum", "convert_to_tensor", "convert_to_numpy", "shape",
-    "stop_gradient", "zeros", "ones", "empty", "eye", "identity", "tri", "ndim", "size",
+    "zeros", "ones", "empty", "eye", "identity", "tri", "ndim", "size",
     "is_tensor", "get_item", "bartlett", "blackman", "hamming", "hanning", "kaiser", "dtype",
     "jvp", "unique", "rearrange",
     *CONTROL_FLOW])

@@ -492,3 +492,14 @@ def test_custom_gradient_takes_the_pytorch_backends_form_of_the_gradient():
         x = Variable(np.ones(2))
         ops.sum(softplus(x)).backward()
         np.testing.assert_allclose(x.grad.data, 1 / (1 + np.exp(-1.0)))
+
+
+def test_stop_gradient_is_a_node_of_a_functional_model_as_keras():
+    """(It refused symbolic tensors with 'array of dtype object'.)"""
+    import nn.keras as keras
+    x = keras.Input((3,))
+    model = keras.Model(x, keras.layers.Dense(1)(ops.stop_gradient(x) * 2))
+    assert model.predict(np.ones((2, 3)), verbose=0).shape == (2, 1)
+    v = Variable(np.ones(2))
+    (ops.stop_gradient(v) * v).sum().backward()
+    assert v.grad.data.tolist() == [1.0, 1.0]
