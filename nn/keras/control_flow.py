@@ -350,13 +350,16 @@ class _CustomGradient(Function):
     """The output(s) a function computed, with the gradient its own gradient function gives:
     d inputs = gradient(*gys)."""
 
-    def __init__(self, outputs, gradient):
-        self._outputs, self._gradient = outputs, gradient
+    def __init__(self, outputs, gradient, structure=None):
+        self._outputs, self._gradient, self._structure = outputs, gradient, structure
 
     def forward(self, *inputs):
         return self._outputs
 
     def backward(self, *gys):
+        if self._structure is not None:  # (upstream gradients in the outputs' structure)
+            gys = _rebuilt(self._structure, iter(gys))
+            gys = tuple(gys) if isinstance(gys, (tuple, list)) else (gys,)
         if _takes_upstream(self._gradient):  # (Keras' PyTorch form: grad(*args, upstream))
             grads = self._gradient(*self.inputs, upstream=gys[0] if len(gys) == 1 else gys)
         else:
@@ -390,11 +393,12 @@ def custom_gradient(f):
         variables = [as_variable(a) for a in args]
         with no_grad():
             output, gradient = f(*variables, **kwargs)
-        several = isinstance(output, (tuple, list))
-        arrays = tuple(as_variable(o).data for o in output) if several else \
+        leaves = _leaves(output)  # (a nested output: its structure given back as it was)
+        several = isinstance(output, (tuple, list, dict))
+        arrays = tuple(as_variable(o).data for o in leaves) if several else \
             as_variable(output).data
-        result = _CustomGradient(arrays, gradient)(*variables)
-        return tuple(result) if several else result
+        result = _CustomGradient(arrays, gradient, output if several else None)(*variables)
+        return _rebuilt(output, iter(result)) if several else result
     with_gradient.__name__ = getattr(f, "__name__", "custom_gradient")
     with_gradient.__doc__ = f.__doc__
     return with_gradient

@@ -503,3 +503,23 @@ def test_stop_gradient_is_a_node_of_a_functional_model_as_keras():
     v = Variable(np.ones(2))
     (ops.stop_gradient(v) * v).sum().backward()
     assert v.grad.data.tolist() == [1.0, 1.0]
+
+
+def test_custom_gradient_keeps_a_nested_output_and_gives_upstream_in_its_structure():
+    """(A nested output was stacked into one tensor; a dict output raised.)"""
+    @ops.custom_gradient
+    def nested(x):
+        return (x * 2, (x * 3, x * 4)), lambda a, bc: a * 2 + bc[0] * 3 + bc[1] * 4
+    x = Variable(np.ones(3))
+    first, (second, third) = nested(x)
+    assert second.shape == (3,)
+    (first.sum() + second.sum() + third.sum()).backward()
+    assert x.grad.data.tolist() == [9.0] * 3
+
+    @ops.custom_gradient
+    def keyed(x):
+        return {"a": x * 2, "b": x * 3}, lambda up: up["a"] * 2 + up["b"] * 3
+    x = Variable(np.ones(2))
+    out = keyed(x)
+    (out["a"].sum() + out["b"].sum()).backward()
+    assert x.grad.data.tolist() == [5.0, 5.0]
