@@ -581,10 +581,12 @@ class Functional(Model):
         return shapes if self._listed[1] else shapes[0]
 
     def layer_output_shapes(self):
-        """{layer name: its first call's output shape} (known from the graph)."""
+        """{layer name: its first call's output shape, or the list of them for a layer of
+        several outputs (an LSTM's with return_state), as Keras' summary shows them}."""
         first = {}
         for node in self._nodes:
-            first.setdefault(id(node.layer), node.outputs[0].shape)
+            shapes = [output.shape for output in node.outputs]
+            first.setdefault(id(node.layer), shapes[0] if len(shapes) == 1 else shapes)
         return {name: first.get(id(layer)) for name, layer in self._modules.items()}
 
     def layer_output_dtypes(self):

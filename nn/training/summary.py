@@ -119,6 +119,9 @@ def _layer_rows(model, shapes):
 
 
 def _shape(shape):
+    """A shape as Keras prints it, '(None, 4)'; a list of them for several outputs."""
+    if isinstance(shape, list):
+        return "[" + ", ".join(_shape(one) for one in shape) + "]"
     if shape is None:
         return "?"
     return "(" + ", ".join("None" if d is None else str(d) for d in shape) + \

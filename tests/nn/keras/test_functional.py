@@ -353,3 +353,13 @@ def test_unknown_sizes_build_where_one_step_cannot_fill_a_window_as_keras():
         assert model.predict(rng.integers(1, 100, (2, length)), verbose=0).shape == (2, 1)
     images = keras.Input(shape=(None, None, 3))
     assert layers.MaxPooling2D()(layers.Conv2D(4, 3)(images)).shape == (None, None, None, 4)
+
+
+def test_summary_shows_every_output_shape_of_a_layer_of_several_as_keras():
+    """(An LSTM with return_state showed its first output's shape only.)"""
+    x = keras.Input((5, 3))
+    sequence, h, _ = layers.LSTM(4, return_sequences=True, return_state=True)(x)
+    model = keras.Model(x, [layers.Dense(1)(sequence), h])
+    lines = []
+    model.summary(print_fn=lines.append, line_length=120)
+    assert any("[(None, 5, 4), (None, 4), (None, 4)]" in line for line in lines)
