@@ -1015,9 +1015,12 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         raise ValueError(f"get_layer: no layer named {name!r}; the layers are "
                          f"{[shown[key] for key, _ in held]}")
 
-    def summary(self, print_fn=print, line_length=72):
-        """Print Keras' table: layers, output shapes, parameter counts and totals."""
-        print_summary(self, print_fn=print_fn, line_length=line_length)
+    def summary(self, print_fn=print, line_length=None, show_trainable=False):
+        """Print Keras' table: layers, output shapes, parameter counts and totals; with
+        show_trainable, Keras' column saying whether each layer trains (Y, N, or - for a
+        layer without weights)."""
+        print_summary(self, print_fn=print_fn, line_length=line_length,
+                      show_trainable=show_trainable)
 
     def first_linear_layer(self):
         """The Dense (or Linear) layer the model's input goes into first, when known (in a

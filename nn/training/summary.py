@@ -22,20 +22,23 @@ def is_built(model):
     return all(getattr(module, "built", True) for module in model.modules())
 
 
-def print_summary(model, print_fn=print, line_length=72):
+def print_summary(model, print_fn=print, line_length=None, show_trainable=False):
     """Print the table (or, for a model none of whose layers is built, Keras' message)
     through `print_fn`; a layer not built yet (one a branch has not called) shows Keras'
-    "0 (unbuilt)"."""
+    "0 (unbuilt)". line_length: 72 by default, 12 more with the Trainable column."""
+    if line_length is None:
+        line_length = 84 if show_trainable else 72
     print_fn(f'Model: "{getattr(model, "name", None) or snake_case(type(model).__name__)}"')
     shapes = model.layer_output_shapes()  # may build lazy layers from a known input shape
     if not is_built(model) and not any(p.size for p in model.parameters()):
         print_fn(NOT_BUILT)  # (some layers built: the table, the others "0 (unbuilt)")
         return
-    widths = _column_widths(line_length)
+    widths = _column_widths(line_length, show_trainable)
     print_fn("_" * line_length)
-    print_fn(_row(("Layer (type)", "Output Shape", "Param #"), widths))
+    print_fn(_row(("Layer (type)", "Output Shape", "Param #", "Trainable")[:len(widths)],
+                  widths))
     print_fn("=" * line_length)
-    rows = list(_layer_rows(model, shapes))
+    rows = list(_layer_rows(model, shapes, show_trainable))
     for i, row in enumerate(rows):
         print_fn(_row(row, widths))
         if i < len(rows) - 1:
@@ -107,15 +110,24 @@ def parameter_count(layer):
     return count if is_built(layer) else f"{count} (unbuilt)"
 
 
-def _layer_rows(model, shapes):
+def _layer_rows(model, shapes, show_trainable=False):
     children = model._held_children()
     names = layer_names(model._modules)
     for key, child in shown_children(model):
-        yield (f"{names[key]} ({_layer_type(child)})", _shape(shapes.get(key)),
+        row = (f"{names[key]} ({_layer_type(child)})", _shape(shapes.get(key)),
                parameter_count(child))
+        yield row + ((_trains(child),) if show_trainable else ())
     own = sum(int(p.size) for p in model.parameters(recurse=False))
     if own or not children:
-        yield ("(own parameters)", _shape(shapes.get("")), f"{own:,}")
+        row = ("(own parameters)", _shape(shapes.get("")), f"{own:,}")
+        yield row + ((_trains(model),) if show_trainable else ())
+
+
+def _trains(layer):
+    """Keras' Trainable column: Y or N, - for a layer without weights."""
+    if not any(True for _ in layer.parameters()) and not list(layer._keras_weights()):
+        return "-"
+    return "Y" if getattr(layer, "trainable", True) else "N"
 
 
 def _shape(shape):
@@ -142,10 +154,15 @@ def _size(nbytes):
     return f"{nbytes:.2f} {units[-1]}"
 
 
-def _column_widths(line_length):
-    first = int(line_length * 0.45)
-    second = int(line_length * 0.33)
-    return first, second, line_length - first - second
+def _column_widths(line_length, show_trainable=False):
+    """The columns' widths: Keras' positions (0.45, 0.78, 1.0), times 0.88 with the
+    Trainable column last."""
+    scale = 0.88 if show_trainable else 1.0
+    first = int(line_length * 0.45 * scale)
+    second = int(line_length * 0.33 * scale)
+    third = int(line_length * scale) - first - second
+    widths = (first, second, third)
+    return widths + (line_length - sum(widths),) if show_trainable else widths
 
 
 def _row(cells, widths):

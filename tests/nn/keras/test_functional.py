@@ -363,3 +363,19 @@ def test_summary_shows_every_output_shape_of_a_layer_of_several_as_keras():
     lines = []
     model.summary(print_fn=lines.append, line_length=120)
     assert any("[(None, 5, 4), (None, 4), (None, 4)]" in line for line in lines)
+
+
+def test_summary_shows_keras_trainable_column():
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(3), layers.Dropout(0.1),
+                              layers.Dense(1)])
+    model.layers[0].trainable = False
+    lines = []
+    model.summary(print_fn=lines.append, show_trainable=True)
+    text = "\n".join(lines)
+    assert "Trainable" in text.splitlines()[2]
+    rows = {line.split()[0]: line.split()[-1] for line in lines if line.startswith(" dense")
+            or line.startswith(" dropout")}
+    assert rows == {"dense": "N", "dropout": "-", "dense_1": "Y"}
+    plain = []
+    model.summary(print_fn=plain.append)
+    assert "Trainable" not in plain[2] and len(plain[1]) == 72
