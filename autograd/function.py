@@ -430,12 +430,12 @@ def scalar_constant(value, like):
     """A read-only constant Variable for a Python (or NumPy) scalar, in the dtype NumPy 2 gives
     a Python scalar next to the array `like` (a float32 array keeps float32). Cached: loops
     reuse their constants."""
-    if value.__class__ is ElementCount:  # (an int: NumPy 2 weakens only int itself)
-        value = int(value)
     # repr tells 0.0 from -0.0 (equal, so one cache key otherwise); only zeros need it.
     key = (value.__class__, value if value else repr(value), like.dtype, like.__class__)
     const = _constants.get(key)
     if const is None:
+        if value.__class__ is ElementCount:  # (an int: NumPy 2 weakens only int itself)
+            value = int(value)
         # beside an integer or bool array, NumPy's own rule (a NumPy scalar keeps its type)
         dtype = like.dtype if like.dtype.kind == "f" else np.result_type(like.dtype, value)
         try:

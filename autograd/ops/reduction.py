@@ -8,7 +8,9 @@ from ..function import Function, ReturnsViews, call_op
 from ..spec import Axes, Choice, Draw, Spec
 from ..variable import Variable, as_variable, torch_axis, wrap
 from .accumulation import accumulator, reduced, widened
-from .elementwise import exp, linked, maximum, minimum
+from .elementwise import abs as absolute
+from .elementwise import exp, linked, log, maximum, minimum, where
+from .rounding import sign
 from .shape import reshape_if_needed
 from .sorting import extreme_along
 from .validation import int_tuple
@@ -332,9 +334,6 @@ def logsumexp(x, axis=None, b=None, keepdims=False, return_sign=False, *, dim=No
 def _weighted_logsumexp(x, b, axis, keepdims, return_sign):
     """log |sum b e^x| (and its sign), the sum shifted by the largest x of a nonzero weight
     (an x of weight 0 takes no part, as in SciPy's, even infinite)."""
-    from .elementwise import abs as absolute
-    from .elementwise import log, where
-    from .rounding import sign
     b = as_variable(1.0 if b is None else b, who="logsumexp", like=x.data)
     shape = np.broadcast_shapes(x.shape, b.shape)
     xp = get_array_module(x.data)

@@ -38,20 +38,6 @@ def binary(op):
     return two
 
 
-def in_dtype(x, dtype):
-    """x, cast to `dtype` where one is given."""
-    return x if dtype is None else ops.astype(x, dtype)
-
-
-def computed_in(dtype, compute, x):
-    """compute(x) with NumPy's dtype= (Prod's, Cumsum's, Cumprod's): each element cast to
-    it first (an int product of 2.5 and 2.5 is 4), the result kept in it (NumPy widens
-    small integers' sums and products)."""
-    return in_dtype(compute(in_dtype(as_variable(x), dtype)), dtype)
-
-
-
-
 def floats(x):
     """x as a Variable of floats: float32 for integers and booleans (Keras' rule for the
     operations that compute in floats)."""
@@ -142,5 +128,4 @@ def moved_to(value, home):
 
 
 __all__ = ["as_tensors", "axes", "binary", "copied", "floats", "full_like", "gpu_array_in",
-           "in_dtype",
            "moved_to", "reduction", "truth", "unary"]

@@ -26,7 +26,7 @@ from autograd.variable import Variable, as_variable
 from ..functional import activation as _activation
 from ..functional.one_hot import one_hot as _one_hot_of
 from .index_keys import index_key
-from .operation_kinds import axes, binary, computed_in, full_like, reduction, truth, unary
+from .operation_kinds import axes, binary, full_like, reduction, truth, unary
 from .operations_arrays import ARRAYS
 from .operations_conv import CONV
 from .operations_math import FLOAT_RESULTS, MATH
@@ -99,11 +99,12 @@ def _one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
 
 
 def _prod(x, axis=None, keepdims=False, dtype=None):
-    return computed_in(dtype, lambda v: ops.prod(v, axes(axis), keepdims), x)
+    # (NumPy's dtype=, as Variable.prod takes it: each element cast, the product kept in it)
+    return as_variable(x).prod(axes(axis), keepdims, dtype=dtype)
 
 
 def _cumsum(x, axis=None, dtype=None):
-    return computed_in(dtype, lambda v: ops.cumsum(v, axis), x)
+    return ops.cumsum(x, axis, dtype)
 
 
 def _sign(x):

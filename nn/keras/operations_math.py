@@ -14,7 +14,6 @@ from .operation_kinds import (
     as_tensors,
     axes,
     binary,
-    computed_in,
     copied,
     floats,
     full_like,
@@ -161,7 +160,7 @@ def _count_nonzero(x, axis=None):
 
 
 def _cumprod(x, axis=None, dtype=None):
-    return computed_in(dtype, lambda v: ops.cumprod(v, axis), x)
+    return ops.cumprod(x, axis, dtype)
 
 
 def _ptp(x, axis=None, keepdims=False):

@@ -11,7 +11,7 @@ from autograd.config import no_grad
 from autograd.ops.sorting import recorded_indices
 from autograd.variable import Variable, as_variable
 
-from .operation_kinds import axes, computed_in, floats
+from .operation_kinds import axes, floats
 
 
 def _reduced_axes(x, axis, who="a reduction"):
@@ -292,7 +292,7 @@ def _nanvar(x, axis=None, keepdims=False):
 
 def _nan_scan(scan, fill):
     def scanned(x, axis=None, dtype=None):
-        return computed_in(dtype, lambda v: scan(v, axis), _without_nans(fill)(x))
+        return scan(_without_nans(fill)(x), axis, dtype)
     return scanned
 
 
