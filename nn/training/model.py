@@ -83,6 +83,7 @@ from .custom_steps import (
 from .losses import resolve_loss
 from .masking import model_output_mask
 from .metrics import resolve_metrics
+from .model_layers import ModelLayers
 from .multi_output import resolve_outputs
 from .named_arrays import each, sample_count
 from .optimizers import LossScaleOptimizer, holds_parameters, resolve_optimizer
@@ -110,6 +111,7 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
     _loop_results = None  # fit's own loop's last logs (it updates no Keras metric objects)
     _mode_chosen = False  # whether train() or eval() was called since compile
     summary_shows_inputs = True  # a functional model's Input is a row of Keras' summary
+    layers = ModelLayers()  # Keras' list of a subclassed model's layers
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -1068,3 +1068,69 @@ def test_windows_forward_every_change_and_take_data_lists_beside_layers():
     assert model.stages[0] == [0.5] and isinstance(model.stages[1], layers.Dense)
     assert [layer.units for layer in model.blocks] == [1, 1, 3]
     assert list(model.heads.keys()) == ["a"]
+
+
+# ----- model.layers of a subclassed model (Keras' list) -----
+
+class _Held(keras.Model):
+    """Layers set directly, in a nested list and a dict, one twice, and a Sequential."""
+
+    def __init__(self):
+        super().__init__()
+        self.head = layers.Dense(1, name="head")
+        self.blocks = [layers.Dense(2, name="b0"), [layers.Dense(3, name="b1")],
+                       {"k": layers.Dense(4, name="b2")}]
+        self.again = self.head
+        self.seq = keras.Sequential([layers.Dense(5, name="s0")], name="seq")
+
+    def call(self, x):
+        return self.head(x)
+
+
+def test_a_subclassed_models_layers_are_keras_list_in_the_order_set():
+    # (the names and order real Keras 3 gives this model)
+    model = _Held()
+    assert [layer.name for layer in model.layers] == ["head", "b0", "b1", "b2", "seq"]
+    assert model.get_layer(index=1) is model.blocks[0]
+    assert model.layers[0] is model.head
+
+
+def test_freezing_through_model_layers_stops_their_training():
+    class TwoLayers(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.first = layers.Dense(4)
+            self.last = layers.Dense(1)
+
+        def call(self, x):
+            return self.last(self.first(x))
+
+    model = TwoLayers()
+    x = np.random.default_rng(0).random((16, 3)).astype(np.float32)
+    model(x)
+    model.layers[0].trainable = False
+    frozen = model.first.kernel.data.copy()
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, x[:, :1], epochs=2, verbose=0)
+    np.testing.assert_array_equal(model.first.kernel.data, frozen)
+    assert len(model.trainable_weights) == 2
+
+
+def test_a_model_written_the_pytorch_way_keeps_its_own_layers_attribute():
+    class Stack(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.layers = nn.ModuleList([nn.Linear(2, 3), nn.Linear(3, 1)])
+
+        def forward(self, x):
+            for layer in self.layers:
+                x = layer(x)
+            return x
+
+    model = Stack()
+    assert isinstance(model.layers, nn.ModuleList) and len(model.layers) == 2
+    assert len(model.state_dict()) == 4
+    del model.layers
+    assert model.layers == []
+    with pytest.raises(AttributeError, match="'layers'"):
+        del model.layers
