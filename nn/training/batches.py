@@ -23,6 +23,7 @@ from autograd.variable import Variable, as_variable
 
 from ..data.batch_dataset import PyDataset
 from ..layers.input_layer import is_text_dtype
+from .multi_output import MultiOutputLoss
 from .named_arrays import (
     arrays_in_order,
     check_aligned,
@@ -364,10 +365,16 @@ def _prepare_targets(model, y, who):
         return _as_array(_only_array(model, y), "y", who)
     if y is None:
         raise ValueError(f"{who}: y is required")
-    arrays = tuple(_as_array(a, f"y[{name!r}]", who)
-                   for a, name in zip(arrays_in_order(y, names, "y", who), names))
+    arrays = tuple(None if a is None else _as_array(a, f"y[{name!r}]", who) for a, name in
+                   zip(arrays_in_order(y, names, "y", who, _unread_outputs(model)), names))
     check_aligned(arrays, names, "y", who)
     return arrays
+
+
+def _unread_outputs(model):
+    """The outputs y may leave out (MultiOutputLoss.unread_outputs); none before compile."""
+    compiled = model.compiled_loss
+    return compiled.unread_outputs() if isinstance(compiled, MultiOutputLoss) else ()
 
 
 def _several_arrays_hint(model, *given):

@@ -10,10 +10,11 @@
 Each output is named by the layer that produces it (several outputs of one
 layer are numbered apart: nn.keras.output_keys). compile's loss is one loss (each output
 gets its own copy of it), a list in the outputs' order or a dict naming every output (None:
-no loss for that output); loss_weights a list or a dict of every output's weight (default 1);
-metrics and weighted_metrics a list with one entry per output (a metric, a list of them or
-None) or a dict naming some outputs. A flat list that does not have one entry per output
-is refused, as Keras 3 refuses it.
+no loss for that output, whose targets y may then leave out if no metric reads them: a list
+of the others' arrays, as Keras 3 takes it, or a dict without it); loss_weights a list or
+a dict of every output's weight (default 1); metrics and weighted_metrics a list with one
+entry per output (a metric, a list of them or None) or a dict naming some outputs. A flat
+list that does not have one entry per output is refused, as Keras 3 refuses it.
 
 The minimized and logged `loss` is sum_k w_k loss_k (plus the layers' penalties); where
 several outputs have a loss, the logs also hold each one's unweighted loss,
@@ -93,6 +94,12 @@ class MultiOutputLoss:
             part = part if weight == 1.0 else part * weight
             total = part if total is None else total + part
         return total
+
+    def unread_outputs(self):
+        """The outputs whose targets nothing reads (no loss, no metric): y may leave them
+        out."""
+        return [name for name, loss, metrics in zip(self.names, self.losses, self.metrics)
+                if loss is None and not metrics]
 
     def check_weighable(self, who):
         for loss in self.losses:

@@ -240,6 +240,36 @@ def test_an_output_without_a_loss_is_left_out():
                                                            return_dict=True)["reg_loss"])
 
 
+@pytest.mark.parametrize("given", ["list", "array", "dict"])
+def test_targets_may_leave_out_an_output_that_nothing_reads(given):
+    # Keras 3's rule for loss=["mse", None]: y a list of the arrays for the outputs with a
+    # loss (or, one such output, the array itself); a dict may leave the output out
+    model, full = build(), build()
+    for m in (model, full):
+        m.compile(optimizer="sgd", loss=["mse", None])
+    y = {"list": [Y_REG], "array": Y_REG, "dict": {"reg": Y_REG}}[given]
+    weights = np.linspace(0.5, 1.5, len(XA))
+    history = model.fit([XA, XB], y, sample_weight=weights, epochs=2, batch_size=8,
+                        shuffle=False, validation_data=([XA, XB], y), verbose=0).history
+    expected = full.fit([XA, XB], [Y_REG, Y_CLS], sample_weight=weights, epochs=2,
+                        batch_size=8, shuffle=False, validation_data=([XA, XB], [Y_REG, Y_CLS]),
+                        verbose=0).history
+    assert history == expected
+    assert model.evaluate([XA, XB], y, return_dict=True, verbose=0) == full.evaluate(
+        [XA, XB], [Y_REG, Y_CLS], return_dict=True, verbose=0)
+
+
+def test_an_output_with_metrics_still_needs_its_targets():
+    model = build()
+    model.compile(optimizer="sgd", loss=["mse", None], metrics=[None, ["accuracy"]])
+    with pytest.raises(ValueError, match=r"give y as a list of 2 arrays in that order, or"):
+        model.fit([XA, XB], [Y_REG], verbose=0)
+    model.compile(optimizer="sgd", loss=["mse", None])
+    with pytest.raises(ValueError, match=r"\(or 1, one for each of \['reg'\]: the others have "
+                                         r"no loss or metric\)"):
+        model.fit([XA, XB], [Y_REG, Y_CLS, Y_CLS], verbose=0)
+
+
 def regression_and_sigmoid():
     a = keras.Input(shape=(1,))
     model = keras.Model(a, [layers.Dense(1, name="r")(a),
