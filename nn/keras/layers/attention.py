@@ -43,7 +43,83 @@ from .einsum_dense import einsum_kernel_draw
 _PROJECTIONS = ("query", "key", "value", "output")
 
 
-class MultiHeadAttention(ActivityRegularized, Module, KerasLayer):
+class HeadProjections:
+    """Mixin of Keras' multi-head attention layers (MultiHeadAttention, GroupQueryAttention):
+    their inputs, the query / key / value / output projections (Keras' EinsumDense kernels
+    and biases, named `<projection>_kernel`, `<projection>_bias`), their penalties and the
+    query's mask passed on. The layer has `dims` (None until built), `build(dims, like)`,
+    the initializers and regularizers and `_activity_regularizer`."""
+
+    def _inputs(self, query, value, key, mask, query_mask, value_mask, key_mask):
+        """(query, value, key, (query, value, key) masks), checked, the key defaulting to the
+        value; the layer built at its first call, else its features checked."""
+        query, value = self._sequence(query, "query"), self._sequence(value, "value")
+        key = value if key is None else self._sequence(key, "key")
+        masks = _given_masks(mask, query_mask, value_mask, key_mask)
+        _check_shapes(self.who, (query, value, key), masks,
+                      ("query_mask", "value_mask", "key_mask"))
+        dims = (query.shape[2], value.shape[2], key.shape[2])
+        if not self.built:
+            self.build(dims, like=query.data)
+        elif dims != self.dims:
+            raise ValueError(f"{self.who}: inputs of features (query, value, key) {dims}, the "
+                             f"layer was built for {self.dims}")
+        return query, value, key, masks
+
+    def _draw(self, shapes):
+        """Draw the weights of `shapes` (name -> shape, made already) as Keras draws them."""
+        for name, shape in shapes.items():
+            weight = getattr(self, name)
+            if name.endswith("bias"):
+                initializers.fill(weight, self.bias_initializer)
+                continue
+            # Keras' fans: the features (query, key, value) or the heads' results (output)
+            input_axes = (True, True, False) if name == "output_kernel" else (True, False, False)
+            weight.data[...] = einsum_kernel_draw(self.kernel_initializer, shape, input_axes)
+            weight.bump_version()
+
+    def penalties(self):
+        return regularizers.penalties(
+            [(self.kernel_regularizer, getattr(self, f"{p}_kernel")) for p in _PROJECTIONS]
+            + [(self.bias_regularizer, getattr(self, f"{p}_bias")) for p in _PROJECTIONS])
+
+    def _sequence(self, x, name):
+        x = as_variable(x, who=self.who)
+        if x.ndim != 3:
+            raise ValueError(f"{self.who}: {name} must be a batch of sequences (N, T, "
+                             f"features), got shape {tuple(x.shape)}")
+        return floating(x)
+
+    def _heads(self, x, projection):
+        """x (N, T, D) projected to (N, H, T, dim) by the projection's kernel and bias."""
+        kernel = getattr(self, f"{projection}_kernel")
+        batch, steps, features = x.shape
+        y = matmul(reshape(x, (batch * steps, features)), reshape(kernel, (features, -1)))
+        y = reshape(y, (batch, steps) + tuple(kernel.shape[1:]))
+        bias = getattr(self, f"{projection}_bias")
+        return transpose(self._penalized(y if bias is None else y + bias), (0, 2, 1, 3))
+
+    def _output(self, attended):
+        """The heads' results (N, H, T, value_dim) projected to (N, T, D_out)."""
+        batch, heads, steps, dim = attended.shape
+        joined = reshape(transpose(attended, (0, 2, 1, 3)), (batch * steps, heads * dim))
+        y = matmul(joined, reshape(self.output_kernel, (heads * dim, -1)))
+        y = reshape(y, (batch, steps, -1))
+        return self._penalized(y if self.output_bias is None else y + self.output_bias)
+
+    def _penalized(self, projected):
+        """A projection's output (query, key, value or output), its activity penalty noted."""
+        if self._activity_regularizer is not None:
+            self._activity_losses.add(regularizers.activity_penalty(
+                self._activity_regularizer, projected))
+        return projected
+
+    def compute_mask(self, inputs, mask=None):
+        """The query's mask passes on (Keras')."""
+        return mask[0] if isinstance(mask, (list, tuple)) else mask
+
+
+class MultiHeadAttention(HeadProjections, ActivityRegularized, Module, KerasLayer):
     """Keras' MultiHeadAttention (see the module)."""
 
     kernel_regularizer = Penalty()
@@ -105,15 +181,7 @@ class MultiHeadAttention(ActivityRegularized, Module, KerasLayer):
         self.dims = tuple(int(d) for d in dims)
         shapes = self._shapes(self.dims)
         make_parameters(self, shapes, np.float32)
-        for name, shape in shapes.items():
-            weight = getattr(self, name)
-            if name.endswith("bias"):
-                initializers.fill(weight, self.bias_initializer)
-                continue
-            # Keras' fans: the features (query, key, value) or the heads' results (output)
-            input_axes = (True, True, False) if name == "output_kernel" else (True, False, False)
-            weight.data[...] = einsum_kernel_draw(self.kernel_initializer, shape, input_axes)
-            weight.bump_version()
+        self._draw(shapes)
         if like is not None and get_array_module(like) is not np:
             self.to_gpu()
 
@@ -128,11 +196,6 @@ class MultiHeadAttention(ActivityRegularized, Module, KerasLayer):
         check_fit(self, shapes, self._shapes(dims))
         return dims
 
-    def penalties(self):
-        return regularizers.penalties(
-            [(self.kernel_regularizer, getattr(self, f"{p}_kernel")) for p in _PROJECTIONS]
-            + [(self.bias_regularizer, getattr(self, f"{p}_bias")) for p in _PROJECTIONS])
-
     def get_config(self):
         """The constructor's arguments (Keras' get_config), the regularizers as model.save
         keeps them."""
@@ -144,79 +207,23 @@ class MultiHeadAttention(ActivityRegularized, Module, KerasLayer):
     def forward(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
                 attention_mask=None, return_attention_scores=False, use_causal_mask=False,
                 mask=None):
-        query, value = self._sequence(query, "query"), self._sequence(value, "value")
-        key = value if key is None else self._sequence(key, "key")
-        masks = _given_masks(mask, query_mask, value_mask, key_mask)
-        _check_shapes(self.who, (query, value, key), masks,
-                      ("query_mask", "value_mask", "key_mask"))
-        dims = (query.shape[2], value.shape[2], key.shape[2])
-        if not self.built:
-            self.build(dims, like=query.data)
-        elif dims != self.dims:
-            raise ValueError(f"{self.who}: inputs of features (query, value, key) {dims}, the "
-                             f"layer was built for {self.dims}")
+        query, value, key, masks = self._inputs(query, value, key, mask, query_mask,
+                                                value_mask, key_mask)
         scores = (query.shape[0], self.num_heads, query.shape[1], key.shape[1])
-        allowed = _allowed(masks, use_causal_mask, query.shape[1], key.shape[1], query.data)
-        allowed = _and(None if allowed is None else expand_dims(allowed, 1),
-                       _per_head(attention_mask, scores, self.who))
+        allowed = _allowed_per_head(masks, use_causal_mask, attention_mask, scores, query.data,
+                                    self.who)
         heads = [self._heads(x, p) for x, p in ((query, "query"), (key, "key"),
                                                  (value, "value"))]
-        fused = self.dropout == 0 and not return_attention_scores
-        mask, fill = None, None
-        if allowed is not None and fused:  # Keras' ops.dot_product_attention: masked scores
-            # replaced by its backend's large negative, -0.7 of about float's largest (a
-            # query that may attend to nothing then attends to every key alike)
-            mask = allowed
-            fill = -0.7 * (65500.0 if heads[0].dtype == np.float16 else 3.38953e38)
-        elif allowed is not None:  # its Softmax(mask): such a query gets zero weights (-inf
-            mask = additive_mask(allowed, heads[0].dtype, True, self.who,  # here, in attend's
-                                 "attention_mask")  # row-safe softmax)
-        # Keras returns the scores before dropout (its Attention layer, those after)
-        attended, weights = attend(*heads, mask, self.dropout, training=self.training,
-                                   scale=1 / math.sqrt(self.key_dim), safe=True,
-                                   weights_before_dropout=True, half_scores=True, fill=fill)
+        attended, weights = _attend_as_keras(heads, allowed, self.dropout, self.training,
+                                             1 / math.sqrt(self.key_dim),
+                                             return_attention_scores, self.who)
         output = self._output(attended)
         return (output, weights) if return_attention_scores else output
-
-    def _sequence(self, x, name):
-        x = as_variable(x, who=self.who)
-        if x.ndim != 3:
-            raise ValueError(f"{self.who}: {name} must be a batch of sequences (N, T, "
-                             f"features), got shape {tuple(x.shape)}")
-        return floating(x)
-
-    def _heads(self, x, projection):
-        """x (N, T, D) projected to (N, H, T, dim) by the projection's kernel and bias."""
-        kernel = getattr(self, f"{projection}_kernel")
-        batch, steps, features = x.shape
-        y = matmul(reshape(x, (batch * steps, features)), reshape(kernel, (features, -1)))
-        y = reshape(y, (batch, steps) + tuple(kernel.shape[1:]))
-        bias = getattr(self, f"{projection}_bias")
-        return transpose(self._penalized(y if bias is None else y + bias), (0, 2, 1, 3))
-
-    def _output(self, attended):
-        """The heads' results (N, H, T, value_dim) projected to (N, T, D_out)."""
-        batch, heads, steps, dim = attended.shape
-        joined = reshape(transpose(attended, (0, 2, 1, 3)), (batch * steps, heads * dim))
-        y = matmul(joined, reshape(self.output_kernel, (heads * dim, -1)))
-        y = reshape(y, (batch, steps, -1))
-        return self._penalized(y if self.output_bias is None else y + self.output_bias)
 
     def add_activity_penalties(self, outputs):
         """Keras gives activity_regularizer to the four projections (its EinsumDense
         sublayers), not to the layer: their penalties are recorded as they are computed
         (_penalized), none of the outputs or scores."""
-
-    def _penalized(self, projected):
-        """A projection's output (query, key, value or output), its activity penalty noted."""
-        if self._activity_regularizer is not None:
-            self._activity_losses.add(regularizers.activity_penalty(
-                self._activity_regularizer, projected))
-        return projected
-
-    def compute_mask(self, inputs, mask=None):
-        """The query's mask passes on (Keras')."""
-        return mask[0] if isinstance(mask, (list, tuple)) else mask
 
 
 class Attention(Module, KerasLayer):
@@ -379,10 +386,39 @@ def _allowed(masks, causal, steps, sources, like):
     return allowed
 
 
-def _per_head(attention_mask, scores, who):
+def _allowed_per_head(masks, causal, attention_mask, scores, like, who, heads="num_heads"):
+    """The boolean (N or 1, H or 1, T, S) of what each head's query step may attend: Keras'
+    masks (query, value, key), the causal mask and attention_mask (by _per_head's rule,
+    for scores (N, H, T, S)) combined; None when nothing is masked."""
+    allowed = _allowed(masks, causal, scores[2], scores[3], like)
+    return _and(None if allowed is None else expand_dims(allowed, 1),
+                _per_head(attention_mask, scores, who, heads))
+
+
+def _attend_as_keras(heads, allowed, dropout, training, scale, return_scores, who):
+    """(the heads' results (N, H, T, dim), the attention scores before dropout) of query, key
+    and value heads (N, H, T or S, dim) where `allowed` (see _allowed_per_head) permits, as
+    Keras' multi-head attention layers attend."""
+    fused = dropout == 0 and not return_scores
+    mask, fill = None, None
+    if allowed is not None and fused:  # Keras' ops.dot_product_attention: masked scores
+        # replaced by its backend's large negative, -0.7 of about float's largest (a
+        # query that may attend to nothing then attends to every key alike)
+        mask = allowed
+        fill = -0.7 * (65500.0 if heads[0].dtype == np.float16 else 3.38953e38)
+    elif allowed is not None:  # its Softmax(mask): such a query gets zero weights (-inf
+        mask = additive_mask(allowed, heads[0].dtype, True, who,  # here, in attend's
+                             "attention_mask")  # row-safe softmax)
+    # Keras returns the scores before dropout (its Attention layer, those after)
+    return attend(*heads, mask, dropout, training=training, scale=scale, safe=True,
+                  weights_before_dropout=True, half_scores=True, fill=fill)
+
+
+def _per_head(attention_mask, scores, who, heads="num_heads"):
     """attention_mask made four-axis by Keras' rule, axes inserted before its last two:
     (T, S) -> (1, 1, T, S), (N, T, S) -> (N, 1, T, S), (N, H, T, S) as it is; refused unless
-    it broadcasts to the scores (N, H, T, S). None stays None."""
+    it broadcasts to the scores (N, H, T, S), `heads` naming H in the error. None stays
+    None."""
     if attention_mask is None:
         return None
     mask = as_variable(attention_mask).astype(bool)
@@ -394,8 +430,8 @@ def _per_head(attention_mask, scores, who):
         fits = False
     if not fits:
         raise ValueError(f"{who}: attention_mask of shape {shape} does not fit the scores "
-                         f"(N, num_heads, T, S) = {scores}: expected (N, T, S), (T, S) or "
-                         "(N, num_heads, T, S), each axis that size or 1")
+                         f"(N, {heads}, T, S) = {scores}: expected (N, T, S), (T, S) or "
+                         f"(N, {heads}, T, S), each axis that size or 1")
     return reshape(mask, spread)
 
 
