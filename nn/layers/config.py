@@ -92,6 +92,8 @@ def name_of(obj, kind):
     key = getattr(obj, "__name__", None)
     if key is not None and _builtin(key, kind) is obj:
         return key
+    # (a class Keras exports under another name: its own, not a subclass's)
+    key = vars(obj).get("keras_export_name", key) if isinstance(obj, type) else key
     metric = getattr(obj, "__module__", "").startswith("nn.keras.metrics")
     for prefix in (_KERAS_METRICS,) if metric else (_KERAS,):  # (nn.keras' others)
         if key is not None and _builtin(prefix + key, kind) is obj:

@@ -29,7 +29,7 @@ from .depthwise_conv import DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, S
 from .discretization import Discretization
 from .einsum_dense import EinsumDense
 from .embedding import Embedding
-from .grouped_query_attention import GroupedQueryAttention, GroupQueryAttention
+from .grouped_query_attention import GroupQueryAttention
 from .hashing import Hashing
 from .layer import Layer
 from .lookup import IntegerLookup, StringLookup
@@ -106,7 +106,7 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "LayerNormalization", "RMSNormalization", "UnitNormalization", "Dot", "Cropping1D",
            "Cropping2D",
            "Cropping3D", "Identity", "MultiHeadAttention", "GroupQueryAttention",
-           "GroupedQueryAttention", "Attention", "GroupNormalization",
+           "Attention", "GroupNormalization",
            "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D",
            "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "GlobalAveragePooling1D",
            "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalMaxPooling1D",

@@ -56,8 +56,11 @@ class _ProjectionsConstraint(WeightConstraint):
 
 
 class GroupedQueryAttention(HeadProjections, ActivityRegularized, Module, KerasLayer):
-    """Keras' GroupQueryAttention (see the module), under the name of Keras' class (its
-    layers are named 'grouped_query_attention', its configs GroupedQueryAttention)."""
+    """Keras' GroupQueryAttention (see the module). Keras' class is GroupedQueryAttention
+    (its layers are named 'grouped_query_attention'), exported and saved as
+    GroupQueryAttention."""
+
+    keras_export_name = "GroupQueryAttention"
 
     kernel_regularizer = Penalty()
     bias_regularizer = Penalty()
@@ -198,6 +201,6 @@ def _flash(flash_attention, dropout, who):
     return None if flash_attention is None else bool(flash_attention)
 
 
-GroupQueryAttention = GroupedQueryAttention  # (the name Keras exports it under)
+GroupQueryAttention = GroupedQueryAttention
 
-__all__ = ["GroupedQueryAttention", "GroupQueryAttention"]
+__all__ = ["GroupQueryAttention"]
