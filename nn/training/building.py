@@ -16,6 +16,7 @@ def noting_built(build):
     @functools.wraps(build)
     def noted(self, input_shape=None, *args, **kwargs):
         result = build(self, input_shape, *args, **kwargs)
+        self._register_made()  # (the weights its add_weight made: Keras' order, trained)
         object.__setattr__(self, "_build_input_shape", input_shape)  # (past __setattr__)
         object.__setattr__(self, "_built_by_build", True)
         return result

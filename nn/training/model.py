@@ -49,6 +49,7 @@ from ..layers.dtype_policy import dtype_policy as as_policy
 from ..layers.dtype_policy import global_policy
 from ..layers.input_layer import takes_text
 from ..layers.keras_name import KerasName, KerasWeights, keras_name, layer_names
+from ..layers.made_weights import MakesWeights
 from ..module import SYMBOLIC_FIRST, Module, takes_training
 from .batches import (
     OPTIONAL,
@@ -99,7 +100,7 @@ from .weighted_metrics import resolve_weighted_metrics
 _METRIC_REFRESHES = 10
 
 
-class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights):
+class Model(_KerasSteps, MakesWeights, TracksLayerCollections, Module, KerasName, KerasWeights):
     """A Module that trains itself: subclass it and write `forward` (or Keras' `call`, which
     is then the forward), use Sequential, or give it the inputs and outputs of Keras'
     functional API (`Model(inputs, outputs)`, nn.keras.functional). Keras' train_step,

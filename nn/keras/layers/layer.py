@@ -18,19 +18,16 @@ import inspect
 
 import numpy as np
 
-from autograd.variable import Parameter
-
-from ... import constraints, initializers, regularizers
 from ...call_losses import note_call_losses
 from ...layer_collections import TracksLayerCollections
 from ...layers.config import init_config
-from ...layers.constrained import attach
 from ...layers.keras_name import KerasWeights
+from ...layers.made_weights import MakesWeights
 from ...module import Module, takes_training
 from ._base import KerasLayer
 
 
-class Layer(TracksLayerCollections, Module, KerasLayer, KerasWeights):
+class Layer(MakesWeights, TracksLayerCollections, Module, KerasLayer, KerasWeights):
     """A Keras layer: a Module whose forward builds it at the first call (`build` with the
     input's shape, the batch axis None) and then runs `call`. `call` taking `training` gets
     the mode in force. Weights made by add_weight are the layer's parameters, under the
@@ -48,7 +45,7 @@ class Layer(TracksLayerCollections, Module, KerasLayer, KerasWeights):
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
         self._keras_arguments(name, input_shape)
-        self.built, self._made = False, []
+        self.built = False
         note_call_losses()  # (its call may add_loss: top-level calls keep them together)
         # (its own, which Module.to converts): the variable dtype of the policy that the
         # Keras constructor wrapper made of dtype= (nn.layers.keras_name), else float32
@@ -78,41 +75,8 @@ class Layer(TracksLayerCollections, Module, KerasLayer, KerasWeights):
             kwargs["training"] = self.training
         return self.call(*args, **kwargs)
 
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
-                   regularizer=None, constraint=None, name=None):
-        """A new weight (a Parameter) of `shape`, drawn by `initializer` (nn.initializers;
-        None: Keras' 'glorot_uniform' for a float weight, 'zeros' for another), trained
-        unless trainable=False; `regularizer` adds its penalty to the loss, `constraint`
-        (nn.constraints) projects the weight after each update."""
-        shape = () if shape is None else tuple(shape)
-        dtype = np.dtype(dtype) if dtype else self.dtype
-        if initializer is None:
-            initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
-        weight = Parameter(np.zeros(shape, dtype), requires_grad=dtype.kind == "f")
-        initializers.fill(weight, initializers.checked(initializer, "initializer",
-                                                       type(self).__name__))
-        weight.requires_grad = bool(trainable) and not self._keras_frozen and dtype.kind == "f"
-        if constraint is not None:
-            attach(self, name, weight, constraints.get(constraint, type(self).__name__))
-        self._made.append((name, weight, regularizers.get(regularizer), bool(trainable)))
-        return weight
-
-    def _register_made(self):
-        """Weights made by add_weight and not assigned to an attribute are registered under
-        their name (or weight_<n>), so that they train and are saved all the same; then the
-        layer's weights are put in Keras' order (get_weights, set_weights, files): those made
-        trainable, then the others, each in the order add_weight made them, then any other
-        parameter (attribute order had a list's weights last and a counter made first
-        first, so a Keras-ordered set_weights filled the wrong slots)."""
-        held = {id(p) for p in self._parameters.values()}
-        for i, (name, weight, *_) in enumerate(self._made):
-            if id(weight) not in held:
-                self.register_parameter(name or f"weight_{i}", weight)
-        rank = {id(weight): (not trainable, i)
-                for i, (_, weight, _, trainable) in enumerate(self._made)}
-        entries = list(self._parameters.items())
-        entries.sort(key=lambda entry: rank.get(id(entry[1]), (2, 0)))  # (stable: the rest)
-        self._parameters.reorder(entries)
+    def _new_weight_dtype(self):
+        return self.dtype
 
     def get_config(self):
         """Keras' get_config: the base arguments (name, trainable, dtype), which a subclass's
@@ -126,10 +90,6 @@ class Layer(TracksLayerCollections, Module, KerasLayer, KerasWeights):
             return base
         own = init_config(self, **base)  # the base arguments its constructor names itself
         return {**base, **own} if _takes_keywords(type(self)) else own
-
-    def penalties(self):
-        """The penalties of the weights given a regularizer."""
-        return [penalty(weight) for _, weight, penalty, _ in self._made if penalty is not None]
 
 
 def input_shape_of(inputs):

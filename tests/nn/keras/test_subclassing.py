@@ -1134,3 +1134,32 @@ def test_a_model_written_the_pytorch_way_keeps_its_own_layers_attribute():
     assert model.layers == []
     with pytest.raises(AttributeError, match="'layers'"):
         del model.layers
+
+
+def test_a_subclassed_models_build_may_add_weights_of_its_own():
+    # a Keras Model is a Layer: add_weight in its build makes weights it trains, regularizes
+    # and saves, in Keras' order (those made trainable first, then the others, then its
+    # layers')
+    class Scaled(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = layers.Dense(2)
+
+        def build(self, input_shape):
+            self.scale = self.add_weight(shape=(1,), initializer="ones", regularizer="l2")
+            self.add_weight(shape=(2,), initializer="zeros", name="offset", trainable=False)
+
+        def call(self, x):
+            return self.dense(x) * self.scale + self.offset
+
+    model = Scaled()
+    x = np.random.default_rng(0).random((8, 3)).astype(np.float32)
+    model(x)
+    assert [name for name, _ in model.named_parameters()] == ["scale", "offset",
+                                                              "dense.weight", "dense.bias"]
+    assert len(model.trainable_weights) == 3 and len(model.non_trainable_weights) == 1
+    assert [float(loss.data) for loss in model.losses] == pytest.approx([0.01])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, np.zeros((8, 2), np.float32), epochs=2, verbose=0)
+    assert model.scale.data[0] != 1.0
+    np.testing.assert_array_equal(model.offset.data, 0.0)
