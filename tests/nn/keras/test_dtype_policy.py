@@ -39,6 +39,7 @@ _REQUIRED = {
     "Conv3DTranspose": lambda: (2, 3), "DepthwiseConv1D": lambda: (3,),
     "DepthwiseConv2D": lambda: (3,), "SeparableConv1D": lambda: (2, 3),
     "SeparableConv2D": lambda: (2, 3), "SimpleRNN": lambda: (2,), "LSTM": lambda: (2,),
+    "ConvLSTM1D": lambda: (2, 3), "ConvLSTM2D": lambda: (2, 3), "ConvLSTM3D": lambda: (2, 3),
     "GRU": lambda: (2,), "SimpleRNNCell": lambda: (2,), "LSTMCell": lambda: (2,),
     "GRUCell": lambda: (2,), "RNN": lambda: (layers.LSTMCell(2),),
 }
