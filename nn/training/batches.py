@@ -250,6 +250,7 @@ def fit_batches(model, x, y, batch_size, shuffle, validation_split, validation_d
     (sample_weight, class_weight) are the training samples', as in Keras. A model running
     its own steps may be given no targets (see targets_for)."""
     targets = targets_for(model, "fit")
+    sample_weight = weights_in_output_order(model, sample_weight, "fit")
     weighting = {"sample_weight": sample_weight, "class_weight": class_weight,
                  "targets": targets}
     validation_batch_size = validation_batch_size or batch_size
@@ -332,6 +333,7 @@ def make_batches(model, x, y, batch_size, who, shuffle=False, targets=True,
                                  class_weight, who),
                              shuffle=bool(shuffle) and isinstance(x, PyDataset))
     if targets is True or (targets and y is not None):
+        sample_weight = weights_in_output_order(model, sample_weight, who)
         x, y = _prepare(model, x, y, who)
         return ArrayBatches(x, y, batch_size, shuffle,
                             sample_weights(y, sample_weight, class_weight, sample_count(x), who))
@@ -369,6 +371,20 @@ def _prepare_targets(model, y, who):
                    zip(arrays_in_order(y, names, "y", who, _unread_outputs(model)), names))
     check_aligned(arrays, names, "y", who)
     return arrays
+
+
+def weights_in_output_order(model, sample_weight, who):
+    """sample_weight as given, or a dict of them keyed by the outputs' names (of a model of
+    several outputs) as a list in the outputs' order, None for an output it leaves out (its
+    loss unweighted)."""
+    names = model.several_outputs() if isinstance(sample_weight, dict) else None
+    if names is None:
+        return sample_weight
+    unknown = [key for key in sample_weight if key not in names]
+    if unknown:
+        raise ValueError(f"{who}: sample_weight names {unknown}, which the model has no "
+                         f"output called; its outputs are {names}")
+    return [sample_weight.get(name) for name in names] if sample_weight else None
 
 
 def _unread_outputs(model):

@@ -40,7 +40,8 @@ def sample_weights(y, sample_weight, class_weight, samples, who):
 
 def outputs_weights(outputs, sample_weight, class_weight, samples, who):
     """The weights of a model of several outputs, as Keras takes them: one (N,) array for
-    every output's loss, or a list of one per output (a tuple of them here; None for none).
+    every output's loss, or a list of one per output (a tuple of them here; None for none;
+    a dict keyed by the outputs' names comes here as such a list, see batches).
     class_weight, which reads one output's classes, is refused, as in Keras."""
     if class_weight is not None:
         raise ValueError(f"{who}: class_weight is only supported for models with a single "
@@ -48,9 +49,10 @@ def outputs_weights(outputs, sample_weight, class_weight, samples, who):
                          "output's weights as sample_weight=[w_1, ..., w_n] instead")
     if sample_weight is None:
         return None
-    if isinstance(sample_weight, dict):
-        raise TypeError(f"{who}: sample_weight as a dict is not supported; give one (N,) "
-                        f"array for every output, or a list of {outputs}, one per output")
+    if isinstance(sample_weight, dict):  # (one a loader's batch holds: not named here)
+        raise TypeError(f"{who}: sample_weight as a dict is not supported here; give one "
+                        f"(N,) array for every output, or a list of {outputs}, one per "
+                        "output")
     if isinstance(sample_weight, (list, tuple)) and any(
             np.ndim(array_of(w)) > 0 for w in sample_weight):
         if len(sample_weight) != outputs:

@@ -159,6 +159,35 @@ def test_sample_weight_per_output():
     assert only_cls["loss"] == pytest.approx(plain["cls_loss"], rel=1e-6)
 
 
+def test_sample_weight_as_a_dict_keyed_by_the_outputs():
+    """The same weights as the list's; an output the dict leaves out is unweighted."""
+    model = build()
+    model.compile(optimizer="sgd", loss=["mse", "sparse_categorical_crossentropy"])
+    ramp, back = np.linspace(0.0, 1.0, 24), np.linspace(1.0, 0.0, 24)
+    listed = model.evaluate([XA, XB], [Y_REG, Y_CLS], sample_weight=[ramp, back],
+                            return_dict=True)
+    named = model.evaluate([XA, XB], {"reg": Y_REG, "cls": Y_CLS},
+                           sample_weight={"cls": back, "reg": ramp}, return_dict=True)
+    assert named == listed
+    half = model.evaluate([XA, XB], [Y_REG, Y_CLS], sample_weight={"reg": ramp},
+                          return_dict=True)
+    assert half == model.evaluate([XA, XB], [Y_REG, Y_CLS], sample_weight=[ramp, None],
+                                  return_dict=True)
+    trained, twin = build(), build()
+    for m in (trained, twin):
+        m.compile(optimizer="sgd", loss=["mse", "sparse_categorical_crossentropy"])
+    fitted = trained.fit([XA, XB], [Y_REG, Y_CLS], sample_weight={"reg": ramp, "cls": back},
+                         epochs=2, batch_size=8, shuffle=False, validation_split=0.25,
+                         verbose=0).history
+    assert fitted == twin.fit([XA, XB], [Y_REG, Y_CLS], sample_weight=[ramp, back], epochs=2,
+                              batch_size=8, shuffle=False, validation_split=0.25,
+                              verbose=0).history
+    with pytest.raises(ValueError, match=r"sample_weight names \['other'\], which the model "
+                                         r"has no output called; its outputs are \['reg', "
+                                         r"'cls'\]"):
+        model.evaluate([XA, XB], [Y_REG, Y_CLS], sample_weight={"other": ramp})
+
+
 def test_callbacks_see_the_outputs_keys(tmp_path):
     case = REFERENCE["cases"]["dicts"]
     path = tmp_path / "log.csv"
