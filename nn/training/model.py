@@ -1018,12 +1018,16 @@ class Model(_KerasSteps, MakesWeights, TracksLayerCollections, Module, KerasName
         raise ValueError(f"get_layer: no layer named {name!r}; the layers are "
                          f"{[shown[key] for key, _ in held]}")
 
-    def summary(self, print_fn=print, line_length=None, show_trainable=False):
+    def summary(self, print_fn=print, line_length=None, show_trainable=False, positions=None,
+                expand_nested=False, layer_range=None):
         """Print Keras' table: layers, output shapes, parameter counts and totals; with
         show_trainable, Keras' column saying whether each layer trains (Y, N, or - for a
-        layer without weights)."""
+        layer without weights). Keras 3's positions (where the columns end, fractions of the
+        line or characters), expand_nested (a nested model's layers under its row) and
+        layer_range (two layer names or patterns: the rows from the first to the second)."""
         print_summary(self, print_fn=print_fn, line_length=line_length,
-                      show_trainable=show_trainable)
+                      show_trainable=show_trainable, positions=positions,
+                      expand_nested=expand_nested, layer_range=layer_range)
 
     def first_linear_layer(self):
         """The Dense (or Linear) layer the model's input goes into first, when known (in a

@@ -1,16 +1,18 @@
 """Model.summary(): Keras' table of layers, output shapes and parameter counts.
 
 Rows are the model's direct children in Keras' order (a functional model's by depth: see
-nn.keras.layer_order; a nested block is one row with all its parameters), under Keras'
-names ('dense', 'dense_1', ...: see layer_names); a Sequential's Input is no row, as in
-Keras. Output shapes come from the last call of the model (batch axis shown as None), or
-from a trial call when the input shape is known (`input_shape=` on the first Dense); "?"
-where no call told them. As in Keras, non-trainable counts include
-BatchNorm's running statistics, Normalization's statistics and frozen parameters.
+nn.keras.layer_order; a nested block is one row with all its parameters, its own layers'
+rows after it with expand_nested), under Keras' names ('dense', 'dense_1', ...: see
+layer_names); a Sequential's Input is no row, as in Keras. Output shapes come from the last
+call of the model (batch axis shown as None), or from a trial call when the input shape is
+known (`input_shape=` on the first Dense); "?" where no call told them. As in Keras,
+non-trainable counts include BatchNorm's running statistics, Normalization's statistics and
+frozen parameters. positions and layer_range: see nn.training.summary_options.
 """
 from ..layers.input_layer import InputLayer
 from ..layers.keras_name import layer_names, snake_case
 from ..layers.lambda_layer import Lambda
+from .summary_options import layer_bounds, positioned_widths
 
 NOT_BUILT = ("This model has not yet been built. Build the model first by calling it on a "
              "batch of data (or fit() it), or give its first layer an `input_shape`, "
@@ -22,23 +24,34 @@ def is_built(model):
     return all(getattr(module, "built", True) for module in model.modules())
 
 
-def print_summary(model, print_fn=print, line_length=None, show_trainable=False):
+def print_summary(model, print_fn=print, line_length=None, show_trainable=False,
+                  positions=None, expand_nested=False, layer_range=None):
     """Print the table (or, for a model none of whose layers is built, Keras' message)
     through `print_fn`; a layer not built yet (one a branch has not called) shows Keras'
-    "0 (unbuilt)". line_length: 72 by default, 12 more with the Trainable column."""
+    "0 (unbuilt)". line_length: 72 by default, 12 more with the Trainable column. Keras 3's
+    positions (where the columns end), expand_nested (a nested model's layers under its row,
+    marked "└ " and indented by depth) and layer_range (the rows from one layer name or
+    pattern to another): see nn.training.summary_options."""
     if line_length is None:
         line_length = 84 if show_trainable else 72
-    print_fn(f'Model: "{getattr(model, "name", None) or snake_case(type(model).__name__)}"')
+    columns = 4 if show_trainable else 3
+    widths = _column_widths(line_length, show_trainable) if not positions else \
+        positioned_widths(positions, line_length, columns, show_trainable)
     shapes = model.layer_output_shapes()  # may build lazy layers from a known input shape
+    layers = _top_layers(model)  # (named once built: a lazy layer may change its class)
+    if layer_range is not None:  # (checked, as Keras does, before anything is printed)
+        first, last = layer_bounds([name for _, name, _ in layers], layer_range)
+        layers = layers[first:last]
+    print_fn(f'Model: "{getattr(model, "name", None) or snake_case(type(model).__name__)}"')
     if not is_built(model) and not any(p.size for p in model.parameters()):
         print_fn(NOT_BUILT)  # (some layers built: the table, the others "0 (unbuilt)")
         return
-    widths = _column_widths(line_length, show_trainable)
     print_fn("_" * line_length)
     print_fn(_row(("Layer (type)", "Output Shape", "Param #", "Trainable")[:len(widths)],
                   widths))
     print_fn("=" * line_length)
-    rows = list(_layer_rows(model, shapes, show_trainable))
+    rows = list(_layer_rows(model, layers, shapes, show_trainable, expand_nested,
+                            whole=layer_range is None))
     for i, row in enumerate(rows):
         print_fn(_row(row, widths))
         if i < len(rows) - 1:
@@ -110,24 +123,56 @@ def parameter_count(layer):
     return count if is_built(layer) else f"{count} (unbuilt)"
 
 
-def _layer_rows(model, shapes, show_trainable=False):
-    children = model._held_children()
+def _top_layers(model):
+    """(key, Keras name, layer) of each layer the model's summary has a row for, in order."""
     names = layer_names(model._modules)
-    for key, child in shown_children(model):
-        row = (f"{names[key]} ({_layer_type(child)})", _shape(shapes.get(key)),
-               parameter_count(child))
-        yield row + ((_trains(child),) if show_trainable else ())
+    return [(key, names[key], child) for key, child in shown_children(model)]
+
+
+def _layer_rows(model, layers, shapes, show_trainable=False, expand_nested=False, whole=True):
+    """The rows of `layers` ((key, name, layer) of the model's), and, for the whole model, one
+    of its own parameters where it has some (or holds no layer): no layer a range selects."""
+    for key, name, child in layers:
+        yield from _rows_of(child, name, shapes.get(key), show_trainable, expand_nested)
     own = sum(int(p.size) for p in model.parameters(recurse=False))
-    if own or not children:
+    if whole and (own or not model._held_children()):
         row = ("(own parameters)", _shape(shapes.get("")), f"{own:,}")
-        yield row + ((_trains(model),) if show_trainable else ())
+        yield row + ((_trains(model, row_of_model=False),) if show_trainable else ())
 
 
-def _trains(layer):
-    """Keras' Trainable column: Y or N, - for a layer without weights."""
+def _rows_of(layer, name, shape, show_trainable, expand_nested, depth=0):
+    """The layer's row; with expand_nested, a nested model's layers' rows after it, their
+    names behind Keras' marker ("└ ", three spaces more per level of nesting)."""
+    marker = "   " * depth + "└ " if depth else ""
+    row = (f"{marker}{name} ({_layer_type(layer)})", _shape(shape), parameter_count(layer))
+    yield row + ((_trains(layer),) if show_trainable else ())
+    if expand_nested and _is_model(layer):
+        shapes = layer.layer_output_shapes()
+        for key, inner_name, inner in _top_layers(layer):
+            if not getattr(inner, "keras_operation", False):  # (not in a nested `layers`)
+                yield from _rows_of(inner, inner_name, shapes.get(key), show_trainable, True,
+                                    depth + 1)
+
+
+def _is_model(layer):
+    """Whether Keras would expand the layer's row: a model (Sequential, functional or
+    subclassed) has a list of layers; another layer has none."""
+    from .model import Model  # (model imports this module)
+    return isinstance(layer, Model)
+
+
+def _trains(layer, row_of_model=True):
+    """Keras' Trainable column: Y or N, - for a layer without weights. A model's row reads
+    its own flag, as Keras': a frozen layer inside it (whose nested row shows N) leaves it Y
+    while some of its weights train; the (own parameters) row reads `trainable`."""
     if not any(True for _ in layer.parameters()) and not list(layer._keras_weights()):
         return "-"
-    return "Y" if getattr(layer, "trainable", True) else "N"
+    if row_of_model and _is_model(layer):
+        trains = not getattr(layer, "_keras_frozen", False) and any(
+            p.requires_grad for p in layer.parameters())
+    else:
+        trains = getattr(layer, "trainable", True)
+    return "Y" if trains else "N"
 
 
 def _shape(shape):
