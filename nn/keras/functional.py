@@ -27,12 +27,13 @@ from ..layers.input_layer import (
     is_text_dtype,
     mark_unknown_sizes,
 )
-from ..layers.keras_name import keras_name, layer_names, note_node
+from ..layers.keras_name import given_name, keras_name, layer_names, note_node
 from ..layers.lazy_build import trial_of
 from ..layers.linear import Dense, dense_logits
 from ..training.masking import call_with_mask, makes_masks, output_mask
 from ..training.model import Model
 from ..training.sequential import _activation_name, unique_layer_name
+from .intermediate_inputs import starting_inside
 from .layer_order import keras_layer_order, walk
 from .output_keys import older_keys, output_keys
 from .tensor_operators import SymbolicOperators
@@ -51,6 +52,15 @@ class Node:
     def inputs(self):
         return [tensor for arg in self.args for tensor in _leaves(arg)] + [
             v for v in self.kwargs.values() if type(v) is KerasTensor]
+
+    def recorded_on(self, tensor_for):
+        """This call again, of the same layer, on `tensor_for(t)` for each of its tensors t,
+        without running it (its outputs' shapes are this call's): a sub-model's copy of the
+        graph (nn.keras.intermediate_inputs)."""
+        node = Node(self.layer, _fill(self.args, tensor_for),
+                    _fill_keywords(self.kwargs, tensor_for))
+        node.outputs = tuple(KerasTensor(t.shape, t.dtype, node, t.index) for t in self.outputs)
+        return node
 
 
 class KerasTensor(SymbolicOperators):
@@ -318,17 +328,18 @@ def _who(layer):
 
 # ----- the model -----
 class Functional(Model):
-    """`keras.Model(inputs, outputs)`: the layers between `inputs` (keras.Input tensors)
-    and `outputs`, as children named by their Keras name or their index, replayed in
-    topological order. A list of inputs or outputs is taken and returned as a list (one
-    output alone, as Keras' unpack_singleton; a list of one array is one input's or
-    output's data), a dict as a dict (its keys name them, and order them sorted, as Keras
-    3's); fit, evaluate and
-    predict take several inputs as a list or a dict keyed by their names (the dict's keys,
-    else the Inputs' names), and several outputs' targets likewise (the dict's keys, else
-    the names of the layers producing them, numbered apart where one makes several: see
-    nn.keras.output_keys and nn.training.multi_output); predict returns a list of arrays for
-    them, or a dict."""
+    """`keras.Model(inputs, outputs)`: the layers between `inputs` (keras.Input tensors, or
+    tensors inside another graph: nn.keras.intermediate_inputs) and `outputs`, as children
+    named by their Keras name, the name the model they come from gave them (see
+    _names_kept), or their index, replayed in topological order. A list of inputs or
+    outputs is taken and returned as a list (one output alone, as Keras' unpack_singleton;
+    a list of one array is one input's or output's data), a dict as a dict (its keys name
+    them, and order them sorted, as Keras 3's); fit, evaluate and predict take several
+    inputs as a list or a dict keyed by their names (the dict's keys, else the Inputs'
+    names), and several outputs' targets likewise (the dict's keys, else the names of the
+    layers producing them, numbered apart where one makes several: see
+    nn.keras.output_keys and nn.training.multi_output); predict returns a list of arrays
+    for them, or a dict."""
 
     takes_listed_singletons = True  # (nn.training.batches: [x] is x, as Keras flattens it)
 
@@ -339,13 +350,9 @@ class Functional(Model):
         self._listed = (isinstance(inputs, (list, tuple, dict)),
                         isinstance(outputs, (list, tuple, dict)))
         self._keys = (_keys_of(inputs, "inputs"), _keys_of(outputs, "outputs"))
-        self._inputs = _tensors(inputs, "inputs")
-        self._outputs = _tensors(outputs, "outputs")
-        for i, tensor in enumerate(self._inputs):
-            if not isinstance(tensor.node.layer, InputLayer) or tensor.node.args:
-                raise ValueError(f"Model: inputs[{i}] is the output of "
-                                 f"{_who(tensor.node.layer)}; a model's inputs are keras.Input "
-                                 "tensors")
+        # intermediate tensors among the inputs start a graph of the model's own
+        self._inputs, self._outputs = starting_inside(
+            _tensors(inputs, "inputs"), _tensors(outputs, "outputs"), _input_like)
         self._nodes, numbered = walk(self._outputs)
         self._keras_order = keras_layer_order(self._nodes, numbered)
         # nodes whose outputs other nodes take (an output's logits cannot stand in for them)
@@ -361,9 +368,11 @@ class Functional(Model):
             if id(tensor.node) not in reached:
                 raise ValueError(f"Model: inputs[{i}] ({_who(tensor.node.layer)}) does not lead "
                                  "to any of the outputs (a disconnected graph)")
+        kept = _names_kept(self._keras_order)
         for node in self._nodes:
             if all(node.layer is not m for m in self._modules.values()):
-                self.add_module(unique_layer_name(self._modules, node.layer, "Model"),
+                self.add_module(kept.get(id(node.layer)) or
+                                unique_layer_name(self._modules, node.layer, "Model"),
                                 node.layer)
         if not trainable:  # (Keras' keyword: the model made frozen)
             self.trainable = False
@@ -649,6 +658,26 @@ class Functional(Model):
             model._modules.reorder(layers)
             model.name_layers()
         return model
+
+
+def _input_like(tensor, name):
+    """A keras.Input of `tensor`'s shape (its batch size too) and dtype, named `name`."""
+    return Input(batch_shape=tensor.shape, dtype=tensor.dtype, name=name)
+
+
+def _names_kept(layers):
+    """{id(layer): the name another model gave it} for the unnamed `layers` of a model carved
+    out of built ones (a feature extractor, a sub-model): where every unnamed layer has such
+    a name, and no two the same, they keep them, as Keras names a layer once
+    (model.get_layer("dense_1") is sub_model.get_layer("dense_1")); else {} (this model
+    numbers them, as nn.layers.keras_name.layer_names does)."""
+    given = {given_name(layer) for layer in layers} - {None}
+    kept = {id(layer): vars(layer).get("_name_from_model") for layer in layers
+            if given_name(layer) is None}
+    names = list(kept.values())
+    if None in names or len(set(names)) < len(names) or given & set(names):
+        return {}
+    return kept
 
 
 def _split_activation(node, args, kwargs, read):

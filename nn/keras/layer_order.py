@@ -14,9 +14,11 @@ its map_graph (keras/src/ops/function.py) orders so:
 """
 
 
-def walk(outputs):
+def walk(outputs, stop=()):
     """(the nodes behind `outputs` (KerasTensors) in the order the walk of rule 1 finishes
-    them: each after its arguments' nodes, {id(layer): the layer's number in the walk})."""
+    them: each after its arguments' nodes, {id(layer): the layer's number in the walk}).
+    stop: ids of tensors the walk does not go behind (a sub-model's intermediate inputs,
+    as Keras' _build_map stops at them)."""
     finished, done, numbered = [], set(), {}
 
     def visit(root):  # Keras' _build_map_helper recurses; a stack serves chains of any depth
@@ -27,7 +29,8 @@ def walk(outputs):
         while stack:
             node, inputs = stack[-1]
             for tensor in inputs:
-                if id(tensor.node) not in done:  # (a DAG: no node on the stack comes again)
+                # (a DAG: no node on the stack comes again)
+                if id(tensor.node) not in done and id(tensor) not in stop:
                     numbered.setdefault(id(tensor.node.layer), len(numbered))
                     stack.append((tensor.node, iter(tensor.node.inputs)))
                     break
