@@ -122,7 +122,8 @@ def check_backward(func, gxs):
 def _carried_in(inputs, nan_only):
     """'; but input 0 'X' holds 1 NaN already (...)' where an input brought non-finite
     values in (the data, or an op run outside detect_anomaly): this op is then no culprit."""
-    held = [f"input {k}{f' {x.name!r}' if x.name else ''} holds {problem}"
+    from .variable import own_name  # (late: this module loads before variable.py may)
+    held = [f"input {k}{f' {own_name(x)!r}' if own_name(x) else ''} holds {problem}"
             for k, x in enumerate(inputs) if (problem := _non_finite(x.data, nan_only))]
     if not held:
         return ""

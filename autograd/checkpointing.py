@@ -35,7 +35,7 @@ from .config import enable_grad, grad_mode, train_mode, using_config
 from .engine import grad_inside
 from .function import Function
 from .random_states import RandomStates
-from .variable import Variable, new_stamp
+from .variable import Variable, new_stamp, own_name
 
 
 def checkpoint(function, *args, preserve_rng_state=True, use_reentrant=None, **kwargs):
@@ -203,7 +203,7 @@ def _refuse_watched(inside):
     for ref, watched in inside:
         var = ref()
         if var is not None and _watching(var) != watched:
-            who = f"{var.name!r}" if var.name else f"of shape {tuple(var.shape)}"
+            who = f"{own_name(var)!r}" if own_name(var) else f"of shape {tuple(var.shape)}"
             raise RuntimeError(
                 f"checkpoint: a Variable {who} computed inside the checkpointed block was given "
                 f"a hook or retain_grad after the block ran; the backward pass computes the "

@@ -22,7 +22,7 @@ from .backend import get_array_module, is_gpu_array
 from .config import anomaly_mode, grad_mode
 from .element_count import ElementCount
 from .own_code import rungrads_own
-from .variable import Mutations, Variable, as_variable, share_version, wrap
+from .variable import Mutations, Variable, as_variable, own_name, share_version, wrap
 
 _ndarray = np.ndarray
 _float64, _asarray = np.float64, np.asarray
@@ -292,7 +292,7 @@ def _cut_error(x, func):
     """A computed Variable whose requires_grad was set to False by hand: using it would cut
     the gradient of everything before it without a word, so it is refused, as PyTorch
     refuses the assignment itself."""
-    who = f"{x.name!r}" if x.name else f"of shape {tuple(x.shape)}"
+    who = f"{own_name(x)!r}" if own_name(x) else f"of shape {tuple(x.shape)}"
     return RuntimeError(f"a computed Variable {who} (an input of {func.name}) had "
                         "requires_grad set to False; "
                         "only a leaf's flag can change (PyTorch's rule). To use its value "
@@ -405,7 +405,7 @@ def _rebuilt(exc, message):
 
 
 def modified_error(func, var, role):
-    who = f"{var.name!r}" if var.name else f"of shape {tuple(var.shape)}"
+    who = f"{own_name(var)!r}" if own_name(var) else f"of shape {tuple(var.shape)}"
     return RuntimeError(
         f"backward: the {role} {who} of {func.name} was modified in place after {func.name} "
         f"recorded it (an optimizer step, x[...] = v, a new .data of a Parameter, a .grad "

@@ -13,7 +13,7 @@ from .atomic import write_bytes
 from .backend import array_of
 from .function import op_title
 from .long_edges import far_read_leaves, longest_chain, readers_first
-from .variable import Variable
+from .variable import Variable, own_name
 from .walk import functions_behind
 
 IMAGE_FORMATS = ("png", "svg", "pdf")  # (what Graphviz renders to here)
@@ -233,7 +233,8 @@ def _drawn_per_use(x):
 def shown_name(v):
     """`v`'s name as a picture shows it, or None for an unnamed one (None or ""; a name such
     as 0 is a name: `if v.name` left it out)."""
-    return None if v.name is None or v.name == "" else str(v.name)
+    name = own_name(v)  # (not the Keras name a layer gives a Parameter: pictures stay)
+    return None if name is None or name == "" else str(name)
 
 
 def _check_recorded_once(x, who):

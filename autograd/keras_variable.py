@@ -18,6 +18,12 @@ class ComputedAssignments:
 
     __slots__ = ()
 
+    @property
+    def path(self):
+        """Keras' path of the weight this Variable stands for (Dense's kernel, BatchNorm's
+        moving statistics: the one its name carries), else None."""
+        return getattr(self.name, "path", None)
+
     def assign(self, value):
         raise _not_a_weight(self, "assign")
 
@@ -39,6 +45,30 @@ def _not_a_weight(var, who):
 
 class KerasVariableMethods:
     """Mixed into Parameter (autograd/variable.py)."""
+
+    # Keras' names: a Parameter a Keras layer holds is linked to it (its __dict__'s
+    # _keras_owner, nn.layers.keras_weight_names), which names it; a name given to the
+    # Parameter itself (the one graph pictures and errors show: variable.own_name) wins
+    @property
+    def name(self):
+        """The name given, else Keras' name of the weight ('kernel', 'gamma'), else None."""
+        own = _variable.own_name(self)
+        if own is None:
+            link = self.__dict__.get("_keras_owner")
+            if link is not None:
+                return link.name_of(self)
+        return own
+
+    @name.setter
+    def name(self, value):
+        _variable.set_own_name(self, value)
+
+    @property
+    def path(self):
+        """Keras' path of the weight ('sequential/dense/kernel': the layers it was made in,
+        then its Keras name), or None where no Keras layer holds it."""
+        link = self.__dict__.get("_keras_owner")
+        return None if link is None else link.path_of(self)
 
     def assign(self, value):
         """Keras' v.assign(value): v's values become `value`'s (an array, a Variable, a

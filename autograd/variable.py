@@ -234,6 +234,7 @@ class Variable(ComputedAssignments, TensorMethods):
         slots = {name: getattr(self, name) for name in _slot_names(type(self))
                  if hasattr(self, name)}
         slots["_watch"] = None
+        slots["name"] = own_name(self)  # (not a Keras name a layer gives a Parameter)
         if self.creator is not None:
             slots.update(creator=None, generation=0, grad=None)
         return getattr(self, "__dict__", None) or None, slots
@@ -282,7 +283,8 @@ class Variable(ComputedAssignments, TensorMethods):
 
     def __repr__(self):
         body = str(self.data).replace("\n", "\n" + " " * 9)
-        extra = f", name={self.name!r}" if self.name else ""
+        name = own_name(self)
+        extra = f", name={name!r}" if name else ""
         return f"{type(self).__name__}({body}{extra})"
 
     def item(self):
@@ -1153,6 +1155,14 @@ class Parameter(KerasVariableMethods, Variable):
 
 
 _data_slot = Variable.__dict__["data"]
+_name_slot = Variable.__dict__["name"]
+set_own_name = _name_slot.__set__
+
+
+def own_name(v):
+    """The name given to `v` itself (None if none): what graph pictures, repr and error
+    messages show. A Parameter's `name` may be Keras' name of the weight instead."""
+    return _name_slot.__get__(v)
 
 
 # The placeholder a lazily sized layer holds until it knows its shape (PyTorch's design): a
@@ -1253,7 +1263,7 @@ def _cast_keeping_name(x, dtype):
     """astype(x, dtype) under x's name: a graph drawing shows `counts`, not an anonymous
     float constant, where the user's integer Variable entered."""
     cast = _ops.astype(x, dtype)
-    name = getattr(x, "name", None)
+    name = own_name(x) if isinstance(x, Variable) else None
     if name is not None and cast is not x and cast.name is None:
         cast.name = name
     return cast

@@ -24,7 +24,15 @@ from autograd.config import (
 )
 from autograd.hooks import registry_of
 from autograd.lazy import DeZeroName
-from autograd.variable import Parameter, Variable, clear_grad, is_uninitialized, wrap
+from autograd.variable import (
+    Parameter,
+    Variable,
+    clear_grad,
+    is_uninitialized,
+    own_name,
+    set_own_name,
+    wrap,
+)
 
 from . import state_dict_hooks
 from .buffer import Buffer
@@ -36,6 +44,7 @@ from .call_losses import (
     top_level_call,
 )
 from .dtype_casts import DtypeCasts
+from .keras_weight_names import link_child, link_weight
 from .stored_array import read_all_stored, read_stored
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -828,7 +837,7 @@ class Module(DtypeCasts, AddsLosses):
         `autograd.plot_graph`."""
         from autograd.config import using_config
         from autograd.graph import plot_graph
-        names = [(p, p.name) for p in self.parameters()]
+        names = [(p, own_name(p)) for p in self.parameters()]
         buffers = [(b, b.copy()) for b in self.buffers() if b is not None]
         generator = np.random.get_state()
         restore_held = _held_state(self)
@@ -840,7 +849,7 @@ class Module(DtypeCasts, AddsLosses):
                               max_nodes=max_nodes)
         finally:
             for param, name in names:
-                param.name = name
+                set_own_name(param, name)
             for buffer, saved in buffers:
                 buffer[...] = saved
             np.random.set_state(generator)
@@ -849,7 +858,7 @@ class Module(DtypeCasts, AddsLosses):
     def name_parameters(self):
         """Give each unnamed Parameter its dotted name (labels in graph images)."""
         for name, param in self.named_parameters():
-            if param.name is None:
+            if own_name(param) is None:  # (a Keras weight's name is not its label)
                 param.name = name
         return self
 
@@ -871,6 +880,15 @@ counts_as_module_call(Module.__call__.__code__)  # (nn.call_losses finds calls o
 
 
 # ----- helpers -----
+def _link_held(holder, key, value):
+    """`value` (a Parameter or Module) that `holder` registered under `key`, linked to it
+    for Keras' weight names and paths (nn/keras_weight_names.py)."""
+    if isinstance(value, Parameter):
+        link_weight(holder, key, value)
+    else:
+        link_child(holder, key, value)
+
+
 def _set_training(module, mode):
     """module.training = mode, and each child's: through the child's own `train` where its
     class has one (PyTorch calls every child's: a backbone keeping its BatchNorm in eval)."""
@@ -987,8 +1005,11 @@ class Registry(dict):
     def __setitem__(self, key, value):
         dict.__setitem__(self, key, value)
         attributes = self._attributes()
-        if attributes is not None and key in attributes:
-            attributes[key] = value
+        if attributes is not None:
+            if key in attributes:
+                attributes[key] = value
+            if isinstance(value, (Parameter, Module)):  # (Keras' weight names and paths)
+                _link_held(self.owner, key, value)
 
     def __delitem__(self, key):
         dict.__delitem__(self, key)

@@ -16,7 +16,7 @@ from autograd.backend import get_array_module, to_cpu
 from autograd.capture import CaptureError, capturing, replayed
 from autograd.config import enable_grad, python_state_changed
 from autograd.lazy import DeZeroName
-from autograd.variable import clear_grad, is_uninitialized, mark_all_modified, wrap
+from autograd.variable import clear_grad, is_uninitialized, mark_all_modified, own_name, wrap
 
 from .foreach import foreach_step, is_array
 from .hooks import OptimizerHooks, hooked_step
@@ -205,7 +205,7 @@ def grad_array(p):
     g = g.data if isinstance(g, Variable) else g
     if g.__class__ is not np.ndarray and not (hasattr(g, "shape") and hasattr(g, "dtype")):
         # (a list set by hand; an array, the common case, costs one identity test)
-        name = f"{p.name!r} " if p.name else ""
+        name = f"{own_name(p)!r} " if own_name(p) else ""
         raise TypeError(f"the gradient of parameter {name}of shape {tuple(p.shape)} is a "
                         f"{type(g).__name__}; a gradient is an array (or a Variable) of the "
                         f"parameter's shape")
@@ -797,7 +797,7 @@ def _copy_value(v):
 
 
 def grad_shape_error(who, p, g):
-    name = f"{p.name!r} " if p.name else ""
+    name = f"{own_name(p)!r} " if own_name(p) else ""
     return ValueError(f"{who}: the gradient of parameter {name}of shape {tuple(p.shape)} has "
                       f"shape {tuple(g.shape)}: a gradient set by hand must match its "
                       "parameter's shape (PyTorch refuses it too)")

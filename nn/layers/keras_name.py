@@ -10,6 +10,7 @@ from autograd.arguments import numpy_dtype
 from autograd.variable import Variable
 
 from ..call_losses import held_losses
+from ..keras_weight_names import NamesWeights, state_weight_name
 from .dtype_policy import DTypePolicy, apply_policy, dtype_policy, layer_policy
 
 
@@ -21,12 +22,19 @@ class KerasWeights:
     def weights(self):
         """The arrays get_weights copies, in its order, live: the parameters, and BatchNorm's
         moving statistics (Keras' non-trainable weights) as Variables without gradient
-        around the buffers themselves. A parameter keeps its own layout (a Dense's is
+        around the buffers themselves, named as Keras names them ('moving_mean', with
+        their `path`). A parameter keeps its own layout (a Dense's is
         PyTorch's (out, in) weight, which get_weights gives as Keras' (in, out) kernel)."""
         params = {id(p.data): p for p in self.parameters()}
         return [params[id(array)] if id(array) in params else
-                Variable(array, name=key, requires_grad=False)
+                Variable(array, name=self._state_weight_name(key), requires_grad=False)
                 for key, array, _ in self._keras_weights()]
+
+    def _state_weight_name(self, key):
+        """Keras' name (with its path) of the buffer at state_dict `key`; the key itself
+        where no Keras layer holds it."""
+        owner, _, attribute = key.rpartition(".")
+        return state_weight_name(self.get_submodule(owner), attribute) or key
 
     @property
     def trainable_weights(self):
@@ -72,7 +80,7 @@ def note_node(layer, node):
     vars(layer).setdefault("_keras_nodes", []).append(node)
 
 
-class KerasName:
+class KerasName(NamesWeights):
     """Keras' `name` of a layer or a model: the one given (name=), else the one the model
     holding it gives it (see layer_names: 'dense', 'dense_1', numbered per model, which
     `Model.name_layers` hands down), else its class's snake_case ('dense', 'sequential').

@@ -12,6 +12,7 @@ from autograd.ops import transpose
 from .. import init, initializers, regularizers
 from ..activity_regularizer import ActivityRegularized
 from ..functional.linear import linear
+from ..keras_weight_names import state_weight_name
 from ..module import Module
 from .activation import activation_config, resolve_activation
 from .config import init_config
@@ -203,6 +204,7 @@ class Dense(ActivityRegularized, Linear, KerasNamed):
     # constraints (nn.constraints), applied after each step; the kernel's sees Keras' (in, out)
     kernel_constraint, bias_constraint = WeightConstraint("weight"), WeightConstraint("bias")
     _keras_transposed = ("weight",)  # Keras' kernel is (in, out): get_weights gives it so
+    keras_weight_names = {"weight": "kernel"}  # (w.name, w.path: nn/keras_weight_names.py)
     # the defaults, which Linear's constructor draws with before the instance holds its own
     kernel_initializer, bias_initializer = "glorot_uniform", "zeros"
 
@@ -224,7 +226,9 @@ class Dense(ActivityRegularized, Linear, KerasNamed):
         if self.in_features is None:
             raise AttributeError(f"{self.who}: the kernel is made at the first call (or with "
                                  "input_shape=): the layer is not built yet")
-        return transpose(self.weight)
+        kernel = transpose(self.weight)
+        kernel.name = state_weight_name(self, "weight")  # Keras' 'kernel', with its path
+        return kernel
 
     def reset_parameters(self):
         """kernel_initializer and bias_initializer (nn.initializers), drawn in Keras' kernel

@@ -58,6 +58,9 @@ from .sequential import Sequential
 
 _CONTAINERS = {"Sequential": Sequential, "ModuleList": ModuleList}
 _SAVE_WEIGHTS = "save the weights alone with model.save_weights(path) instead"
+# a Keras optimizer's state_dict entry of its exclude_from_weight_decay rule
+# (nn/keras/optimizers/decay_exclusion.py)
+_DECAY_EXCLUSION = "exclude_from_weight_decay"
 
 
 class Writer:
@@ -210,6 +213,8 @@ class Writer:
             spec["keras_options"] = self.value(opt.keras_options, "the optimizer")
         if "iterations" in state and with_state:  # (a Keras optimizer's count, which its
             spec["iterations"] = state["iterations"]  # schedule and bias corrections go on from)
+        if _DECAY_EXCLUSION in state:  # (a setting, kept with or without the state)
+            spec[_DECAY_EXCLUSION] = self.value(state[_DECAY_EXCLUSION], "the optimizer")
         return spec
 
     def keras_object(self, obj, where="the loss"):
@@ -401,8 +406,11 @@ class Reader:
                 opt.add_param_group(group)
         else:
             opt = cls(params, **kwargs) if held else cls(**kwargs)
-        opt.load_state_dict({"param_groups": groups, "iterations": spec.get("iterations", 0),
-                             "state": {i: self.value(s) for i, s in spec["state"]}})
+        saved = {"param_groups": groups, "iterations": spec.get("iterations", 0),
+                 "state": {i: self.value(s) for i, s in spec["state"]}}
+        if _DECAY_EXCLUSION in spec:
+            saved[_DECAY_EXCLUSION] = self.value(spec[_DECAY_EXCLUSION])
+        opt.load_state_dict(saved)
         if "loss_scale" in spec:  # (mixed precision's: nn.keras.optimizers.loss_scale)
             opt = LossScaleOptimizer(opt, **spec["loss_scale"])
             if "loss_scale_state" in spec:

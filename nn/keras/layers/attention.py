@@ -50,6 +50,11 @@ class HeadProjections:
     query's mask passed on. The layer has `dims` (None until built), `build(dims, like)`,
     the initializers and regularizers and `_activity_regularizer`."""
 
+    # (w.name, w.path) Keras' weights are those of its inner EinsumDense layers
+    keras_weight_names = {f"{mine}_{kind}": f"{keras}/{kind}" for mine, keras in (
+        ("query", "query"), ("key", "key"), ("value", "value"),
+        ("output", "attention_output")) for kind in ("kernel", "bias")}
+
     def _inputs(self, query, value, key, mask, query_mask, value_mask, key_mask):
         """(query, value, key, (query, value, key) masks), checked, the key defaulting to the
         value; the layer built at its first call, else its features checked."""

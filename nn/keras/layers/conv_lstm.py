@@ -74,6 +74,8 @@ class _ConvLSTM(ActivityRegularized, SequenceRun, SizedByChannels, KerasLayer, M
     state, the same at every step of a call, from NumPy's global generator (seed is only
     kept for the config). stateful keeps the final states between calls (SequenceRun)."""
 
+    keras_weight_scope = "conv_lstm_cell"  # (Keras' weights are its cell's: w.path)
+
     dims = None
     weight_name, extra_weights = "kernel", ("recurrent_kernel",)  # (SizedByChannels')
     carried_state = ("states",)  # (what a stateful call carries on: Module.plot restores it)

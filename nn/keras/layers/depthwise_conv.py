@@ -92,6 +92,7 @@ class _SeparableConv(_DepthwiseConv):
 
     extra_weights = ("pointwise_kernel",)
     depthwise_kernel = _alias("kernel")
+    keras_weight_names = {"kernel": "depthwise_kernel"}
     pointwise_regularizer = Penalty()
     regularizer_arguments = ("depthwise_regularizer", "pointwise_regularizer",
                              "bias_regularizer")

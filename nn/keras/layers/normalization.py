@@ -100,6 +100,9 @@ class _OnAxes(KerasLayer):
 class _KerasNormalization(_OnAxes):
     """Keras' gamma/beta names of the parameters weight and bias."""
 
+    keras_weight_names = {"weight": "gamma", "bias": "beta", "running_mean": "moving_mean",
+                          "running_var": "moving_variance"}  # (w.name; BatchNorm's buffers)
+
     gamma = _alias("weight", "Keras' name of the scale, the parameter weight (None with "
                              "scale=False)")
     beta = _alias("bias", "Keras' name of the offset, the parameter bias (None with "

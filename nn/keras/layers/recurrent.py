@@ -314,6 +314,8 @@ class SimpleRNN(_Recurrent):
     """Keras' fully connected recurrent layer: h_t = activation(x_t kernel + h_{t-1}
     recurrent_kernel + bias), activation 'tanh' (default) or 'relu'."""
 
+    keras_weight_scope = "simple_rnn_cell"  # (Keras' weights are its cell's: w.path)
+
     num_gates = 1
     _modes = {("tanh", "linear"): "RNN_TANH", ("relu", "linear"): "RNN_RELU"}
 
@@ -325,6 +327,8 @@ class LSTM(_Recurrent):
     """Keras' long short-term memory: gates i, f, c, o of x kernel + h recurrent_kernel +
     bias; c' = f c + i tanh(c_gate), h' = o tanh(c'), the gates through the sigmoid.
     unit_forget_bias=True (Keras' default) starts the forget gate's bias at 1."""
+
+    keras_weight_scope = "lstm_cell"  # (Keras' weights are its cell's: w.path)
 
     num_gates = 4
     _modes = {("tanh", "sigmoid"): "LSTM"}
@@ -357,6 +361,8 @@ class GRU(_Recurrent):
 
     reset_after=False (Keras 2's default): h~ = tanh(x_h + (r h) recurrent_kernel_h), one
     bias (3*units,); it runs step by step (nn.keras.layers.gru_reset_before)."""
+
+    keras_weight_scope = "gru_cell"  # (Keras' weights are its cell's: w.path)
 
     num_gates = 3
     _modes = {("tanh", "sigmoid"): "GRU"}

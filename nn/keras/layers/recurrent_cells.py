@@ -23,6 +23,8 @@ class _Cell:
     without the options of whole sequences, a one-step forward, Keras' state_size,
     output_size and get_initial_state."""
 
+    keras_weight_scope = None  # (the cell itself: its weights are its own)
+
     def __init__(self, *args, **options):
         refused = sorted(set(options) & set(_SEQUENCE_OPTIONS))
         if refused:

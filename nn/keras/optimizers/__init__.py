@@ -26,6 +26,7 @@ from optim.optimizer import check_nonnegative
 
 from . import schedules
 from .accumulation import accumulate, accumulation_steps
+from .decay_exclusion import ExcludesFromWeightDecay
 from .loss_scale import LossScaleOptimizer, grads_of, positive_scale, unscale_grads
 
 
@@ -54,10 +55,11 @@ class _Hyper:
             group[self.key] = new
 
 
-class KerasOptimizer:
+class KerasOptimizer(ExcludesFromWeightDecay):
     """What every Keras optimizer shares: its common arguments (`**options` of the classes
-    below: weight_decay, clipnorm, clipvalue, global_clipnorm, name) and clipping before the
-    update. Mixed in before the optim class whose state and groups it uses."""
+    below: weight_decay, clipnorm, clipvalue, global_clipnorm, name), clipping before the
+    update and exclude_from_weight_decay. Mixed in before the optim class whose state and
+    groups it uses."""
 
     decoupled_weight_decay = True  # Keras decays the weights, never the gradient
     weight_decay = _Hyper("weight_decay")  # (Keras' attributes, see _Hyper)
