@@ -71,6 +71,35 @@ class HeadProjections:
                              f"layer was built for {self.dims}")
         return query, value, key, masks
 
+    def build(self, dims, like=None):
+        """The weights for (query, value, key) features `dims`, drawn as Keras draws them."""
+        self.dims = tuple(int(d) for d in dims)
+        shapes = self._shapes(self.dims)
+        make_parameters(self, shapes, np.float32)
+        self._draw(shapes)
+        follow_device(self, like)
+
+    def size_from_state(self, shapes):
+        """(query, value, key) features that loading arrays of `shapes` implies."""
+        try:
+            dims = (shapes["query_kernel"][0], shapes["value_kernel"][0],
+                    shapes["key_kernel"][0])
+        except (KeyError, IndexError):
+            raise ValueError(f"{self.who}: weights of shapes {shapes} do not fit a "
+                             f"{type(self).__name__}") from None
+        check_fit(self, shapes, self._shapes(dims))
+        return dims
+
+    def _kernels_and_biases(self, kernels):
+        """{weight name: shape} in Keras' order from each projection's kernel shape: the
+        kernel, then (use_bias) its bias, the output's (D_out,), the others' (heads, dim)."""
+        shapes = {}
+        for name, kernel in kernels.items():
+            shapes[f"{name}_kernel"] = kernel
+            if self.use_bias:
+                shapes[f"{name}_bias"] = kernel[-1:] if name == "output" else kernel[1:]
+        return shapes
+
     def _draw(self, shapes):
         """Draw the weights of `shapes` (name -> shape, made already) as Keras draws them."""
         for name, shape in shapes.items():
@@ -171,35 +200,9 @@ class MultiHeadAttention(HeadProjections, ActivityRegularized, Module, KerasLaye
     def _shapes(self, dims):
         query, value, key = dims
         heads, out = self.num_heads, self._out or query
-        kernels = {"query": (query, heads, self.key_dim), "key": (key, heads, self.key_dim),
-                   "value": (value, heads, self.value_dim),
-                   "output": (heads, self.value_dim, out)}
-        shapes = {}
-        for name, kernel in kernels.items():
-            shapes[f"{name}_kernel"] = kernel
-            if self.use_bias:
-                shapes[f"{name}_bias"] = (out,) if name == "output" else kernel[1:]
-        return shapes
-
-    def build(self, dims, like=None):
-        """The weights for (query, value, key) features `dims`, drawn as Keras draws them."""
-        self.dims = tuple(int(d) for d in dims)
-        shapes = self._shapes(self.dims)
-        make_parameters(self, shapes, np.float32)
-        self._draw(shapes)
-        if like is not None and get_array_module(like) is not np:
-            self.to_gpu()
-
-    def size_from_state(self, shapes):
-        """(query, value, key) features that loading arrays of `shapes` implies."""
-        try:
-            dims = (shapes["query_kernel"][0], shapes["value_kernel"][0],
-                    shapes["key_kernel"][0])
-        except (KeyError, IndexError):
-            raise ValueError(f"{self.who}: weights of shapes {shapes} do not fit a "
-                             "MultiHeadAttention") from None
-        check_fit(self, shapes, self._shapes(dims))
-        return dims
+        return self._kernels_and_biases(
+            {"query": (query, heads, self.key_dim), "key": (key, heads, self.key_dim),
+             "value": (value, heads, self.value_dim), "output": (heads, self.value_dim, out)})
 
     def get_config(self):
         """The constructor's arguments (Keras' get_config), the regularizers as model.save

@@ -40,6 +40,18 @@ from ._base import (
 )
 
 
+def set_window(layer, kernel_size, strides, dilation_rate):
+    """A convolution layer's kernel_size, strides and dilation_rate, one per spatial axis
+    (layer.dims), checked as Keras checks them (strides and dilation not both above 1)."""
+    who, dims = layer.who, layer.dims
+    layer.kernel_size = per_axis(kernel_size, dims, "kernel_size", who)
+    layer.strides = per_axis(strides, dims, "strides", who)
+    layer.dilation_rate = per_axis(dilation_rate, dims, "dilation_rate", who)
+    if max(layer.strides) > 1 and max(layer.dilation_rate) > 1:  # Keras' rule
+        raise ValueError(f"{who}: strides > 1 does not go with dilation_rate > 1 (Keras' "
+                         f"rule); got strides={layer.strides}, "
+                         f"dilation_rate={layer.dilation_rate}")
+
 class Penalty:
     """A layer's regularizer attribute (kernel_regularizer, bias_regularizer): anything
     nn.regularizers.get takes; changing it tells a captured training step that it recorded
@@ -86,13 +98,7 @@ class _Conv(ActivityRegularized, SizedByChannels, Spatial, Module):
         if self.filters % self.groups:
             raise ValueError(f"{who}: filters={self.filters} must be divisible by "
                              f"groups={self.groups}")
-        self.kernel_size = per_axis(kernel_size, dims, "kernel_size", who)
-        self.strides = per_axis(strides, dims, "strides", who)
-        self.dilation_rate = per_axis(dilation_rate, dims, "dilation_rate", who)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:  # Keras' rule
-            raise ValueError(f"{who}: strides > 1 does not go with dilation_rate > 1 (Keras' "
-                             f"rule); got strides={self.strides}, "
-                             f"dilation_rate={self.dilation_rate}")
+        set_window(self, kernel_size, strides, dilation_rate)
         names = ("valid", "same", "causal") if dims == 1 and self.causal else ("valid", "same")
         self.padding = padding_name(padding, who, names)
         self.data_format = data_format_name(data_format, who)

@@ -51,10 +51,9 @@ from ._base import (
     output_sizes,
     padding_name,
     padding_pairs,
-    per_axis,
     split_padding,
 )
-from .conv import Penalty
+from .conv import Penalty, set_window
 from .recurrent import activation_name
 from .sequence_run import SequenceRun, refuse_missing_states
 
@@ -120,15 +119,9 @@ class _ConvLSTM(ActivityRegularized, SequenceRun, SizedByChannels, KerasLayer, M
 
     def _set_geometry(self, filters, kernel_size, strides, padding, data_format,
                       dilation_rate):
-        who, dims = self.who, self.dims
+        who = self.who
         self.filters = positive_int(filters, "filters", who)
-        self.kernel_size = per_axis(kernel_size, dims, "kernel_size", who)
-        self.strides = per_axis(strides, dims, "strides", who)
-        self.dilation_rate = per_axis(dilation_rate, dims, "dilation_rate", who)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:  # Keras' rule
-            raise ValueError(f"{who}: strides > 1 does not go with dilation_rate > 1 (Keras' "
-                             f"rule); got strides={self.strides}, "
-                             f"dilation_rate={self.dilation_rate}")
+        set_window(self, kernel_size, strides, dilation_rate)
         self.padding = padding_name(padding, who)
         self.data_format = data_format_name(data_format, who)
 

@@ -33,7 +33,7 @@ from ...activity_regularizer import ActivityRegularized
 from ...functional.attention import _repeated_heads
 from ...layers.config import init_config
 from ...layers.constrained import WeightConstraint, constraint_configs
-from ...layers.lazy_build import check_fit, follow_device, hold_placeholders, make_parameters
+from ...layers.lazy_build import hold_placeholders
 from ...module import Module
 from ._base import KerasLayer
 from .attention import _PROJECTIONS, HeadProjections, _allowed_per_head, _attend_as_keras
@@ -101,33 +101,9 @@ class GroupedQueryAttention(HeadProjections, ActivityRegularized, Module, KerasL
         """{weight name: shape} in Keras' order for (query, value, key) features `dims`."""
         query, value, key = dims
         size, heads, shared = self.head_dim, self.num_query_heads, self.num_key_value_heads
-        kernels = {"query": (query, heads, size), "key": (key, shared, size),
-                   "value": (value, shared, size), "output": (heads, size, query)}
-        shapes = {}
-        for name, kernel in kernels.items():
-            shapes[f"{name}_kernel"] = kernel
-            if self.use_bias:
-                shapes[f"{name}_bias"] = (query,) if name == "output" else kernel[1:]
-        return shapes
-
-    def build(self, dims, like=None):
-        """The weights for (query, value, key) features `dims`, drawn as Keras draws them."""
-        self.dims = tuple(int(d) for d in dims)
-        shapes = self._shapes(self.dims)
-        make_parameters(self, shapes, np.float32)
-        self._draw(shapes)
-        follow_device(self, like)
-
-    def size_from_state(self, shapes):
-        """(query, value, key) features that loading arrays of `shapes` implies."""
-        try:
-            dims = (shapes["query_kernel"][0], shapes["value_kernel"][0],
-                    shapes["key_kernel"][0])
-        except (KeyError, IndexError):
-            raise ValueError(f"{self.who}: weights of shapes {shapes} do not fit a "
-                             "GroupQueryAttention") from None
-        check_fit(self, shapes, self._shapes(dims))
-        return dims
+        return self._kernels_and_biases(
+            {"query": (query, heads, size), "key": (key, shared, size),
+             "value": (value, shared, size), "output": (heads, size, query)})
 
     def get_config(self):
         """The constructor's arguments (Keras' get_config), the regularizers and constraints
