@@ -12,7 +12,8 @@ OPERATIONS maps the class name to a function of the call's arguments (Variables 
 constants) and the op's config; nn.keras.layers.Operation runs it as a node of a model.
 Keras' operations drop a mask (the layers after one see none), and so does Operation.
 This table holds the first ones; operations_math, operations_arrays, operations_statistics,
-operations_nn and operations_conv the rest, by kind.
+operations_nn, operations_conv, operations_signal, operations_image, operations_sampling and
+operations_complex the rest, by kind.
 """
 import functools
 import inspect
@@ -28,9 +29,12 @@ from ..functional.one_hot import one_hot as _one_hot_of
 from .index_keys import index_key
 from .operation_kinds import axes, binary, full_like, reduction, truth, unary
 from .operations_arrays import ARRAYS
+from .operations_complex import COMPLEX
 from .operations_conv import CONV
+from .operations_image import IMAGE
 from .operations_math import FLOAT_RESULTS, MATH
 from .operations_nn import NN
+from .operations_sampling import SAMPLING
 from .operations_signal import SIGNAL
 from .operations_statistics import FLOAT_STATISTICS, STATISTICS
 
@@ -205,6 +209,9 @@ OPERATIONS.update(NN)
 OPERATIONS.update(CONV)
 OPERATIONS.update(STATISTICS)
 OPERATIONS.update(SIGNAL)
+OPERATIONS.update(IMAGE)
+OPERATIONS.update(SAMPLING)
+OPERATIONS.update(COMPLEX)
 for _name in _FLOAT_RESULTS + FLOAT_RESULTS + FLOAT_STATISTICS:
     OPERATIONS[_name] = _in_floats(OPERATIONS[_name])
 

@@ -10,6 +10,10 @@ Each works two ways, as Keras' do:
   model.save writes it by name and value, never as code, as Keras records it.
 Arithmetic, comparisons and slicing of symbolic tensors (`x * 2`, `x[:, -1]`) make the same
 nodes. What the ops do is nn.keras.operations' table (which reads Keras' files too).
+
+Keras' submodules hold the same functions under its grouping: keras.ops.numpy, .nn,
+.linalg and .image (the image operations live there alone), loaded on first use (Keras 3
+has no .math or .core: those functions are flat only).
 """
 import builtins
 
@@ -17,10 +21,11 @@ import numpy as np
 
 from autograd import ops as _autograd_ops
 from autograd.backend import array_of, as_array, to_cpu
+from autograd.lazy import lazy_attributes
 from autograd.variable import Variable, as_variable, computed_from_values
 
-from ..call_losses import call_array_module
-from .control_flow import (  # noqa: F401 (keras.ops' names)
+from ...call_losses import call_array_module
+from ..control_flow import (  # noqa: F401 (keras.ops' names)
     CONTROL_FLOW,
     associative_scan,
     cond,
@@ -33,10 +38,12 @@ from .control_flow import (  # noqa: F401 (keras.ops' names)
     vectorized_map,
     while_loop,
 )
-from .functional import KerasTensor
-from .layers.operation import Operation
-from .operation_kinds import gpu_array_in, keras_tensor, moved_to
-from .operations import OPERATIONS
+from ..functional import KerasTensor
+from ..layers.operation import Operation
+from ..operation_kinds import gpu_array_in, keras_tensor, moved_to
+from ..operations import OPERATIONS
+
+SUBMODULES = ("numpy", "nn", "linalg", "image")
 
 
 def _symbolic(value):
@@ -330,6 +337,9 @@ _MORE = [
     ("solve_triangular", "SolveTriangular", ["a", "b"], (("lower", False),)),
     ("cholesky_inverse", "CholeskyInverse", ["x"], (("upper", False),)),
     ("eigh", "Eigh", ["x"], ()), ("qr", "Qr", ["x"], (("mode", "reduced"),)),
+    # complex results as (real, imag) pairs (nn.keras.operations_complex)
+    ("eig", "Eig", ["x"], ()), ("polar", "Polar", ["abs_", "angle"], ()),
+    ("view_as_complex", "ViewAsComplex", ["x"], ()), ("view_as_real", "ViewAsReal", ["x"], ()),
     ("lu_factor", "LuFactor", ["x"], ()),
     # Fourier transforms, of (real, imag) pairs (nn.keras.operations_signal)
     *[(name, op, ["x"], ()) for name, op in (("fft", "FFT"), ("fft2", "FFT2"),
@@ -612,6 +622,9 @@ def is_tensor(x):
 def _host_constant(values):
     return Variable(call_array_module().asarray(values), requires_grad=False)
 
+
+# keras.ops.numpy, .nn, .linalg and .image: loaded on first use
+__getattr__, __dir__ = lazy_attributes(__name__, submodules=SUBMODULES)
 
 __all__ = sorted([name for name, *_ in _TABLE + _MORE] + [
     "where", "nonzero", "meshgrid", "einsum", "convert_to_tensor", "convert_to_numpy", "shape",
