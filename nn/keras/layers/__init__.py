@@ -22,7 +22,17 @@ from .augmentation import (
     RandomZoom,
 )
 from .bidirectional import Bidirectional
+from .blur_augmentation import RandomGaussianBlur
 from .category_encoding import CategoryEncoding
+from .color_augmentation import (
+    AutoContrast,
+    RandomColorDegeneration,
+    RandomGrayscale,
+    RandomInvert,
+    RandomPosterization,
+    RandomSharpness,
+    Solarization,
+)
 from .conv import Conv1D, Conv2D, Conv3D
 from .conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
 from .conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose
@@ -30,12 +40,17 @@ from .depthwise_conv import DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, S
 from .discretization import Discretization
 from .einsum_dense import EinsumDense
 from .embedding import Embedding
+from .equalization import Equalization
+from .erasing_augmentation import RandomErasing
+from .geometric_augmentation import RandomElasticTransform, RandomPerspective, RandomShear
 from .grouped_query_attention import GroupQueryAttention
 from .hashing import Hashing
+from .hsv_augmentation import RandomColorJitter, RandomHue, RandomSaturation
 from .layer import Layer
 from .lookup import IntegerLookup, StringLookup
 from .masking import Masking
 from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
+from .mixing_augmentation import CutMix, MixUp
 from .noise import GaussianDropout, GaussianNoise
 from .normalization import (
     BatchNormalization,
@@ -45,6 +60,8 @@ from .normalization import (
     UnitNormalization,
 )
 from .operation import Operation
+from .pipeline import Pipeline
+from .policy_augmentation import AugMix, RandAugment
 from .pooling import (
     AveragePooling1D,
     AveragePooling2D,
@@ -99,7 +116,12 @@ serialize, deserialize = serialize_layer, deserialize_layer
 
 __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout", "Flatten",
            "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "RandomContrast",
-           "RandomBrightness", "RandomCrop", "Resizing", "CenterCrop",
+           "RandomBrightness", "RandomCrop", "Resizing", "CenterCrop", "Solarization",
+           "AutoContrast", "RandomGrayscale", "RandomInvert", "RandomPosterization",
+           "RandomColorDegeneration", "RandomSaturation", "RandomHue", "RandomSharpness",
+           "RandomColorJitter", "Equalization", "RandomErasing", "RandomShear",
+           "RandomGaussianBlur", "RandomPerspective", "RandomElasticTransform", "MixUp",
+           "CutMix", "Pipeline", "RandAugment", "AugMix",
            "Input", "InputLayer", "Lambda", "TimeDistributed", "SpatialDropout1D",
            "SpatialDropout2D", "SpatialDropout3D",
            "Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",

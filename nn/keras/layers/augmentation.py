@@ -124,8 +124,8 @@ class _Geometric(_Augmentation):
         # across an edge (bicubic two pixels, bilinear one)
         margin = (2 if self.interpolation == "bicubic" else 1) if self.fill_mode == "wrap" \
             else 0
-        grid = self.draws(images, lambda source, count: _grid(
-            self.thetas(source, count, height, width), height, width, margin))
+        grid = self.draws(images, lambda source, count: _wrapped(
+            self.grid(source, count, height, width), height, width, margin))
         if margin:
             images = pad(images, ((0, 0), (0, 0), (margin, margin), (margin, margin)),
                          mode="wrap")
@@ -135,13 +135,22 @@ class _Geometric(_Augmentation):
                                 align_corners=False)
         return sampled + shift if shift else sampled
 
+    def grid(self, source, count, height, width):
+        """(N, H, W, 2) points to sample, F.affine_grid's of the drawn thetas (a layer whose
+        map is not affine draws its points here instead)."""
+        return _affine_grid(self.thetas(source, count, height, width), height, width)
 
-def _grid(thetas, height, width, margin):
-    """F.affine_grid's (N, H, W, 2) points (align_corners=False) of `thetas`; with a
-    `margin` (wrap): each moved into the image periodically, in the coordinates of the image
-    with `margin` pixels of wrap padding around it."""
+
+def _affine_grid(thetas, height, width):
+    """F.affine_grid's (N, H, W, 2) points (align_corners=False) of `thetas`."""
     points = _base_grid((height, width), False, np.dtype(np.float64))  # (H W, 3)
-    grid = np.einsum("pk,nik->npi", points, thetas).reshape(len(thetas), height, width, 2)
+    return np.einsum("pk,nik->npi", points, thetas).reshape(len(thetas), height, width, 2)
+
+
+def _wrapped(grid, height, width, margin):
+    """The (N, H, W, 2) points of `grid`; with a `margin` (wrap): each moved into the image
+    periodically, in the coordinates of the image with `margin` pixels of wrap padding
+    around it."""
     if not margin:
         return grid
     size = np.array([width, height])

@@ -42,6 +42,9 @@ _REQUIRED = {
     "ConvLSTM1D": lambda: (2, 3), "ConvLSTM2D": lambda: (2, 3), "ConvLSTM3D": lambda: (2, 3),
     "GRU": lambda: (2,), "SimpleRNNCell": lambda: (2,), "LSTMCell": lambda: (2,),
     "GRUCell": lambda: (2,), "RNN": lambda: (layers.LSTMCell(2),),
+    "Pipeline": lambda: ([layers.RandomFlip()],), "RandomColorDegeneration": lambda: (0.5,),
+    "RandomHue": lambda: (0.5,), "RandomPosterization": lambda: (4,),
+    "RandomSaturation": lambda: (0.5,), "RandomSharpness": lambda: (0.5,),
 }
 
 # every Keras layer whose dtype= is a policy (all but the text and lookup layers, and
