@@ -8,8 +8,17 @@ from ...layers.input_layer import InputLayer
 from ...layers.lambda_layer import Lambda
 from ...layers.linear import Dense
 from ..functional import Input
+from . import merge_functions
 from .activation import ELU, LeakyReLU, ReLU, Softmax
 from .activity_regularization import ActivityRegularization
+from .adaptive_pooling import (
+    AdaptiveAveragePooling1D,
+    AdaptiveAveragePooling2D,
+    AdaptiveAveragePooling3D,
+    AdaptiveMaxPooling1D,
+    AdaptiveMaxPooling2D,
+    AdaptiveMaxPooling3D,
+)
 from .alpha_dropout import AlphaDropout
 from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .augmentation import (
@@ -44,11 +53,14 @@ from .equalization import Equalization
 from .erasing_augmentation import RandomErasing
 from .geometric_augmentation import RandomElasticTransform, RandomPerspective, RandomShear
 from .grouped_query_attention import GroupQueryAttention
+from .hashed_crossing import HashedCrossing
 from .hashing import Hashing
 from .hsv_augmentation import RandomColorJitter, RandomHue, RandomSaturation
+from .input_spec import InputSpec
 from .layer import Layer
 from .lookup import IntegerLookup, StringLookup
 from .masking import Masking
+from .mel_spectrogram import MelSpectrogram
 from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from .mixing_augmentation import CutMix, MixUp
 from .noise import GaussianDropout, GaussianNoise
@@ -96,11 +108,15 @@ from .reshaping import (
     ZeroPadding3D,
 )
 from .resizing import CenterCrop, Resizing
+from .reversible_embedding import ReversibleEmbedding
 from .rnn import RNN
 from .spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
+from .spectral_normalization import SpectralNormalization
 from .stacked_rnn_cells import StackedRNNCells
+from .stft_spectrogram import STFTSpectrogram
 from .text_vectorization import TextVectorization
 from .time_distributed import TimeDistributed
+from .wrapper import Wrapper
 
 # Keras' other names for the poolings (the same classes, saved under the names above; so
 # not in __all__, which lists each layer once)
@@ -110,9 +126,18 @@ GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = GlobalMaxPooling1D, GlobalMa
     GlobalMaxPooling3D
 GlobalAvgPool1D, GlobalAvgPool2D, GlobalAvgPool3D = GlobalAveragePooling1D, \
     GlobalAveragePooling2D, GlobalAveragePooling3D
-# Keras' keras.layers.serialize(layer) / deserialize(config, custom_objects) (functions, so
-# not in __all__ either)
+# Keras' other names for the convolutions (as the poolings')
+Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
+Convolution1DTranspose, Convolution2DTranspose, Convolution3DTranspose = Conv1DTranspose, \
+    Conv2DTranspose, Conv3DTranspose
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
+# Keras' keras.layers.serialize(layer) / deserialize(config, custom_objects), and the merge
+# layers' functional forms (functions, so not in __all__ either)
 serialize, deserialize = serialize_layer, deserialize_layer
+add, subtract, multiply, average = merge_functions.add, merge_functions.subtract, \
+    merge_functions.multiply, merge_functions.average
+maximum, minimum, concatenate, dot = merge_functions.maximum, merge_functions.minimum, \
+    merge_functions.concatenate, merge_functions.dot
 
 __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout", "Flatten",
            "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "RandomContrast",
@@ -144,4 +169,8 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "StringLookup", "IntegerLookup", "TextVectorization", "CategoryEncoding",
            "Hashing", "Discretization", "PReLU", "AlphaDropout", "ActivityRegularization",
            "EinsumDense",
-           "AdditiveAttention", "Operation"]
+           "AdditiveAttention", "Operation", "AdaptiveAveragePooling1D",
+           "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D",
+           "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D", "InputSpec", "Wrapper",
+           "SpectralNormalization", "ReversibleEmbedding", "HashedCrossing",
+           "STFTSpectrogram", "MelSpectrogram"]

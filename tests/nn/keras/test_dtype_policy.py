@@ -45,6 +45,12 @@ _REQUIRED = {
     "Pipeline": lambda: ([layers.RandomFlip()],), "RandomColorDegeneration": lambda: (0.5,),
     "RandomHue": lambda: (0.5,), "RandomPosterization": lambda: (4,),
     "RandomSaturation": lambda: (0.5,), "RandomSharpness": lambda: (0.5,),
+    "AdaptiveAveragePooling1D": lambda: (2,), "AdaptiveAveragePooling2D": lambda: (2,),
+    "AdaptiveAveragePooling3D": lambda: (2,), "AdaptiveMaxPooling1D": lambda: (2,),
+    "AdaptiveMaxPooling2D": lambda: (2,), "AdaptiveMaxPooling3D": lambda: (2,),
+    "Wrapper": lambda: (layers.Dense(2),),
+    "SpectralNormalization": lambda: (layers.Dense(2),),
+    "ReversibleEmbedding": lambda: (5, 3), "HashedCrossing": lambda: (4,),
 }
 
 # every Keras layer whose dtype= is a policy (all but the text and lookup layers, and

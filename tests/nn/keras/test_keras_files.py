@@ -152,8 +152,8 @@ def _dense_of(config, i=0):
 
 
 @pytest.mark.parametrize("edit, message", [
-    (lambda c: _dense_of(c).update(class_name="MelSpectrogram"),
-     r"unknown layer 'MelSpectrogram' \(Keras module 'keras.layers'\)"),
+    (lambda c: _dense_of(c).update(class_name="TFSMLayer"),
+     r"unknown layer 'TFSMLayer' \(Keras module 'keras.layers'\)"),
     (lambda c: _dense_of(c)["config"]["kernel_initializer"].update(class_name="STFT"),
      r"unknown initializer 'STFT' \(Keras module 'keras.initializers'\)"),
     (lambda c: _dense_of(c).update(module="my_project.layers", registered_name="Mine>Dense"),

@@ -294,7 +294,7 @@ def _keras_own_config():
     return {"name": "sequential", "trainable": True, "layers": [
         {"module": "keras.layers", "class_name": "InputLayer", "registered_name": None,
          "config": {"batch_shape": [None, 4], "dtype": "float32", "name": "input_layer"}},
-        {"module": "keras.layers", "class_name": "MelSpectrogram", "registered_name": None,
+        {"module": "keras.layers", "class_name": "TFSMLayer", "registered_name": None,
          "config": {"name": "conv_lstm2d", "filters": 2}}]}
 
 
@@ -306,7 +306,7 @@ def _keras_own_config():
      r"^Model.from_config: the config is a Sequential model's .*"
      r"keras.Sequential.from_config"),
     (lambda: keras.Sequential.from_config(_keras_own_config()),
-     r"^Sequential.from_config: unknown layer 'MelSpectrogram' \(Keras module 'keras.layers'\)"),
+     r"^Sequential.from_config: unknown layer 'TFSMLayer' \(Keras module 'keras.layers'\)"),
     (lambda: keras.Sequential.from_config([1, 2]),
      r"^Sequential.from_config: expected a model's config, a dict with a 'layers' list"),
     (lambda: keras.Sequential.from_config({"name": "x", "layers": [{"name": "0"}]}),
