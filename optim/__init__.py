@@ -16,6 +16,8 @@ from .adam import Adam, AdamW
 from .adamax import Adamax
 from .asgd import ASGD
 from .clip import clip_grad_norm_, clip_grad_value_
+from .ftrl import Ftrl
+from .lamb import Lamb
 from .lbfgs import LBFGS
 from .lion import Lion
 from .nadam import NAdam
@@ -37,5 +39,5 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=("lr_scheduler",),
 }))
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "NAdam",
-           "RAdam", "Adamax", "Adafactor", "Lion", "Rprop", "ASGD", "LBFGS", "clip_grad_norm_",
-           "clip_grad_value_", "lr_scheduler"]
+           "RAdam", "Adamax", "Adafactor", "Ftrl", "Lamb", "Lion", "Rprop", "ASGD", "LBFGS",
+           "clip_grad_norm_", "clip_grad_value_", "lr_scheduler"]

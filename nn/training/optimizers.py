@@ -19,7 +19,8 @@ _BY_NAME = {"sgd": keras_optimizers.SGD, "adam": keras_optimizers.Adam,
             "adamw": keras_optimizers.AdamW, "rmsprop": keras_optimizers.RMSprop,
             "adagrad": keras_optimizers.Adagrad, "adadelta": keras_optimizers.Adadelta,
             "nadam": keras_optimizers.Nadam, "adamax": keras_optimizers.Adamax,
-            "lion": keras_optimizers.Lion}
+            "lion": keras_optimizers.Lion, "adafactor": keras_optimizers.Adafactor,
+            "ftrl": keras_optimizers.Ftrl}  # (Keras' names: Lamb has none)
 OPTIMIZER_NAMES = tuple(_BY_NAME)
 
 

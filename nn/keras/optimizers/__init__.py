@@ -11,6 +11,7 @@ optimizer, not added to the gradient. `clipnorm` clips each gradient to that nor
 """
 import inspect
 import math
+from numbers import Real
 
 import optim
 from autograd.backend import get_array_module
@@ -20,12 +21,14 @@ from autograd.config import enable_grad
 from autograd.variable import mark_modified
 from optim.adam import adam_block
 from optim.clip import _norm, _set_grad, _with_grads
+from optim.lamb import lamb_update
 from optim.learning_rate import LearningRate
 from optim.nadam import nadam_momentum, nadam_update
 from optim.optimizer import check_nonnegative
 
 from . import schedules
 from .accumulation import accumulate, accumulation_steps
+from .adafactor_rule import keras_adafactor_update
 from .decay_exclusion import ExcludesFromWeightDecay
 from .loss_scale import LossScaleOptimizer, grads_of, positive_scale, unscale_grads
 
@@ -503,6 +506,83 @@ class Lion(KerasOptimizer, optim.Lion):
                          weight_decay=decay)
 
 
+class Adafactor(KerasOptimizer, optim.Adafactor):
+    """Keras' Adafactor: optim.Adafactor's factored second moments with Keras' rule
+    (adafactor_rule.py): epsilon_1 added to g^2, a step of max(epsilon_2, RMS(w)) *
+    min(lr, 1/sqrt(t)), the update's RMS clipped to clip_threshold. relative_step is kept as
+    Keras keeps it; in Keras 3 it changes no update (the relative step is always taken)."""
+
+    beta_2_decay, clip_threshold = _Hyper("beta2_decay"), _Hyper("d")
+    epsilon_1, epsilon_2 = _Hyper("eps", 0), _Hyper("eps", 1)
+    relative_step = _Hyper("relative_step")
+
+    def __init__(self, learning_rate=0.001, beta_2_decay=-0.8, epsilon_1=1e-30,
+                 epsilon_2=1e-3, clip_threshold=1.0, relative_step=True, **options):
+        decay = self._keras_options(**options)
+        super().__init__(lr=self._initial_rate(learning_rate), beta2_decay=beta_2_decay,
+                         eps=(epsilon_1, epsilon_2), d=clip_threshold, weight_decay=decay)
+        for group in [self.defaults, *self.param_groups]:
+            group["relative_step"] = bool(relative_step)
+
+    # Keras decays the weights before the rule reads their RMS (optim's waits for it)
+    _prepare_grad = optim.Optimizer._prepare_grad
+
+    def _validate(self, hyper):
+        who, d, eps = self._who, hyper["d"], hyper["eps"]
+        if not isinstance(d, Real) or isinstance(d, bool) or not d > 0:
+            raise ValueError(f"{who}: clip_threshold must be a number > 0, got {d!r}")
+        if isinstance(eps, (tuple, list)) and len(eps) == 2 and eps[0] is None:
+            raise ValueError(f"{who}: epsilon_1 must be a number >= 0, got None")
+        super()._validate({**hyper, "d": 1.0})  # (optim's d >= 1 is PyTorch's rule)
+
+    def _update(self, xp, w, g, state, h):
+        t = state["step"] = self._keras_step()
+        keras_adafactor_update(xp, w, g, state, h, t)
+
+
+class Ftrl(KerasOptimizer, optim.Ftrl):
+    """Keras' Ftrl (FTRL-Proximal, optim.Ftrl's rule under Keras' argument names)."""
+
+    learning_rate_power = _Hyper("lr_power")
+    initial_accumulator_value = _Hyper("initial_accumulator_value")
+    l1_regularization_strength = _Hyper("l1")
+    l2_regularization_strength = _Hyper("l2")
+    l2_shrinkage_regularization_strength = _Hyper("l2_shrinkage")
+    beta = _Hyper("beta")
+
+    def __init__(self, learning_rate=0.001, learning_rate_power=-0.5,
+                 initial_accumulator_value=0.1, l1_regularization_strength=0.0,
+                 l2_regularization_strength=0.0, l2_shrinkage_regularization_strength=0.0,
+                 beta=0.0, **options):
+        decay = self._keras_options(**options)
+        super().__init__(lr=self._initial_rate(learning_rate), lr_power=learning_rate_power,
+                         initial_accumulator_value=initial_accumulator_value,
+                         l1=l1_regularization_strength, l2=l2_regularization_strength,
+                         l2_shrinkage=l2_shrinkage_regularization_strength, beta=beta,
+                         weight_decay=decay)
+
+
+class Lamb(_Moments, optim.Lamb):
+    """Keras' Lamb: Adam's bias-corrected step u, scaled by ||w|| / ||u|| (optim.Lamb),
+    at Keras' update count."""
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 **options):
+        decay = self._keras_options(**options)
+        super().__init__(lr=self._initial_rate(learning_rate), betas=(beta_1, beta_2),
+                         eps=epsilon, weight_decay=decay)
+
+    def _update(self, xp, w, g, state, h):
+        t = state["step"] = self._keras_step()
+        lamb_update(xp, w, g, state, h, t)
+
+
+#: Keras' base class name: what every Keras optimizer here is an instance of. A new rule
+#: subclasses it before an optim class (`class MyOpt(keras.optimizers.Optimizer,
+#: optim.SGD)`), overriding optim's `_update`.
+Optimizer = KerasOptimizer
+
+
 def get(identifier):
     """Keras' optimizers.get: an optimizer from its name ('adam'), or the optimizer given."""
     if isinstance(identifier, optim.Optimizer):
@@ -515,5 +595,5 @@ def get(identifier):
 
 
 __all__ = ["SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "Adamax", "Lion",
-           "get", "LossScaleOptimizer",
+           "Adafactor", "Ftrl", "Lamb", "Optimizer", "get", "LossScaleOptimizer",
            "KerasOptimizer", "schedules"]

@@ -89,7 +89,7 @@ def test_default_optimizer_is_rmsprop():
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
-    (dict(optimizer="ftrl", loss="mse"), ValueError, "unknown optimizer 'ftrl'"),
+    (dict(optimizer="lamb", loss="mse"), ValueError, "unknown optimizer 'lamb'"),
     (dict(optimizer=3, loss="mse"), TypeError, "optimizer must be"),
     (dict(loss="dicey"), ValueError, "unknown loss 'dicey'"),
     (dict(), ValueError, "loss is required"),
