@@ -8,11 +8,6 @@ from ..callbacks import __all__  # noqa: F401
 _MISSING = {
     "TensorBoard": "rungrad writes no TensorBoard logs; CSVLogger keeps the epochs' values, "
                    "and the History fit returns holds them",
-    "BackupAndRestore": "ModelCheckpoint saves the model (optimizer state included) each "
-                        "epoch; resume with nn.load_model and fit(initial_epoch=...)",
-    "ProgbarLogger": "fit(verbose=1) shows the progress bar itself",
-    "RemoteMonitor": "use a LambdaCallback that sends the logs where they should go",
-    "SwapEMAWeights": "optimizers with use_ema=True leave the averages in the model after fit",
 }
 
 

@@ -7,9 +7,17 @@ from autograd.ops.elementwise import sigmoid
 from autograd.variable import as_variable
 
 from ..functional import softmax
+from ..layers.keras_settings import epsilon
 from .operation_kinds import floats
 
-EPSILON = 1e-7  # (Keras' backend.epsilon(): probabilities clipped to [eps, 1 - eps])
+EPSILON = 1e-7  # (Keras' default backend.epsilon(), for those that keep it fixed)
+
+
+def clip_range():
+    """(eps, 1 - eps), which Keras' losses clip probabilities to: eps is
+    keras.config.epsilon(), read at each call as Keras reads it."""
+    eps = epsilon()
+    return eps, 1.0 - eps
 
 
 def float_pair(y_true, y_pred):
@@ -27,7 +35,7 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     if from_logits:
         y_pred = sigmoid(y_pred)
-    p = clip(y_pred, EPSILON, 1.0 - EPSILON)
+    p = clip(y_pred, *clip_range())
     bce = -(y_true * log(p) + (1.0 - y_true) * log(1.0 - p))
     p_t = y_true * y_pred + (1.0 - y_true) * (1.0 - y_pred)  # (Keras': of the unclipped p)
     focal = (1.0 - p_t) ** gamma * bce
@@ -45,7 +53,7 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_true.shape[axis]
     if from_logits:
         y_pred = softmax(y_pred, axis=axis)
-    p = clip(y_pred / total(y_pred, axis=axis, keepdims=True), EPSILON, 1.0 - EPSILON)
+    p = clip(y_pred / total(y_pred, axis=axis, keepdims=True), *clip_range())
     return total(alpha * (1.0 - p) ** gamma * (-y_true * log(p)), axis=axis)
 
 

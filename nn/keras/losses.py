@@ -37,8 +37,14 @@ from ..training.losses import (
     sparse_categorical_cross_entropy,
 )
 from ..training.masking import carried_mask
-from .focal_losses import EPSILON, binary_focal_crossentropy, categorical_focal_crossentropy
+from .focal_losses import (  # (EPSILON: operations_nn and the metrics import it from here)
+    EPSILON,  # noqa: F401
+    binary_focal_crossentropy,
+    categorical_focal_crossentropy,
+    clip_range,
+)
 from .overlap_losses import dice, tversky
+from .serialization import module_functions
 
 _REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_weight")
 
@@ -425,7 +431,7 @@ class BinaryCrossentropy(_CrossEntropy):
 
     @staticmethod
     def probabilities_to_logits(p):
-        p = clip(p, EPSILON, 1.0 - EPSILON)
+        p = clip(p, *clip_range())
         return log(p) - log(1.0 - p)
 
 
@@ -442,7 +448,7 @@ class CategoricalCrossentropy(_CrossEntropy):
         return categorical_cross_entropy(logits, target, reduction, label_smoothing)
 
     def probabilities_loss(self, y_true, y_pred):
-        p = clip(y_pred / y_pred.sum(axis=-1, keepdims=True), EPSILON, 1.0 - EPSILON)
+        p = clip(y_pred / y_pred.sum(axis=-1, keepdims=True), *clip_range())
         target = one_hot_target(y_true, p)
         if self.label_smoothing:
             s = self.label_smoothing
@@ -481,7 +487,7 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
     def probabilities_to_logits(p):
         """log p clipped to [1e-7, 1 - 1e-7]: Keras' (TensorFlow's) sparse cross-entropy
         of probabilities, whose softmax then normalizes them."""
-        return log(clip(p, EPSILON, 1.0 - EPSILON))
+        return log(clip(p, *clip_range()))
 
 
 def _class_label(value, who):
@@ -531,7 +537,12 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     return SparseCategoricalCrossentropy(from_logits, ignore_class).call(y_true, y_pred)
 
 
-__all__ = ["Loss", "LossFunctionWrapper", "MeanSquaredError", "MeanAbsoluteError",
+serialize, deserialize = module_functions(
+    "losses", lambda: {key: globals()[key] for key in __all__
+                       if key not in ("get", "Loss", "serialize", "deserialize")})
+
+__all__ = ["serialize", "deserialize", "Loss", "LossFunctionWrapper", "MeanSquaredError",
+           "MeanAbsoluteError",
            "MeanSquaredLogarithmicError", "MeanAbsolutePercentageError", "Hinge",
            "SquaredHinge", "CategoricalHinge", "Poisson", "KLDivergence", "LogCosh",
            "CosineSimilarity", "Huber", "BinaryCrossentropy", "CategoricalCrossentropy",

@@ -1,8 +1,18 @@
 """Keras' `keras.saving`: save and load a model (nn's `model.save` / `nn.load_model`, which
-never execute code: classes and functions are found by name), and Keras' decorator to make
-one's own class or function known by name."""
-from ..layers.config import custom_object_scope, register
+never execute code: classes and functions are found by name), its weights alone, Keras'
+object serialization (nn.keras.serialization) and the registry of one's own classes and
+functions (nn.keras.registration). Keras' KerasFileEditor (editing a .keras archive's
+weights in place) is not provided."""
+from ..layers.config import register
 from ..training.saving import load_model
+from .registration import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+)
+from .serialization import deserialize_keras_object, serialize_keras_object
 
 
 def register_keras_serializable(package="Custom", name=None):
@@ -19,4 +29,17 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     model.save(filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
 
-__all__ = ["register_keras_serializable", "load_model", "save_model", "custom_object_scope"]
+def save_weights(model, filepath, overwrite=True, **kwargs):
+    """model.save_weights(filepath, overwrite, **kwargs) (Keras' function form)."""
+    model.save_weights(filepath, overwrite=overwrite, **kwargs)
+
+
+def load_weights(model, filepath, skip_mismatch=False, **kwargs):
+    """model.load_weights(filepath, skip_mismatch=..., **kwargs) (Keras' function form)."""
+    model.load_weights(filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+
+__all__ = ["register_keras_serializable", "load_model", "save_model", "save_weights",
+           "load_weights", "custom_object_scope", "CustomObjectScope", "get_custom_objects",
+           "get_registered_name", "get_registered_object", "serialize_keras_object",
+           "deserialize_keras_object"]

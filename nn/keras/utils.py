@@ -1,5 +1,10 @@
 """Keras' `keras.utils`: to_categorical, normalize, pad_sequences, set_random_seed,
-plot_model, model_to_dot, PyDataset (Sequence), timeseries_dataset_from_array."""
+plot_model, model_to_dot, PyDataset (Sequence), timeseries_dataset_from_array; and, from
+the modules that hold them, Config, the registry and serialization names keras.saving has
+too, is_keras_tensor / get_source_inputs, clear_session, standardize_dtype, the
+(x, y, sample_weight) helpers, split_dataset, the interactive-logging switches, Progbar,
+the image helpers (Pillow: the 'images' extra) and the *_dataset_from_directory
+loaders."""
 import math
 import random
 
@@ -13,6 +18,30 @@ from ..data.batch_dataset import PyDataset, Sequence
 from ..data.timeseries import timeseries_dataset_from_array
 from ..training.model_diagram import model_to_dot, plot_model
 from ..utils import to_categorical
+from .audio_dataset import audio_dataset_from_directory
+from .config_object import Config
+from .data_utils import pack_x_y_sample_weight, split_dataset, unpack_x_y_sample_weight
+from .dtypes import standardize_dtype
+from .image_dataset import image_dataset_from_directory
+from .image_utils import array_to_img, img_to_array, load_img, save_img
+from .keras_tensors import get_source_inputs, is_keras_tensor
+from .progbar import Progbar
+from .registration import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+)
+from .saving import register_keras_serializable
+from .serialization import deserialize_keras_object, serialize_keras_object
+from .session import clear_session
+from .text_dataset import text_dataset_from_directory
+from .thread_settings import (
+    disable_interactive_logging,
+    enable_interactive_logging,
+    is_interactive_logging_enabled,
+)
 
 
 def set_random_seed(seed):
@@ -93,4 +122,13 @@ def normalize(x, axis=-1, order=2):
 
 
 __all__ = ["to_categorical", "normalize", "pad_sequences", "set_random_seed", "plot_model",
-           "model_to_dot", "PyDataset", "Sequence", "timeseries_dataset_from_array"]
+           "model_to_dot", "PyDataset", "Sequence", "timeseries_dataset_from_array", "Config",
+           "CustomObjectScope", "custom_object_scope", "get_custom_objects",
+           "get_registered_name", "get_registered_object", "register_keras_serializable",
+           "serialize_keras_object", "deserialize_keras_object", "get_source_inputs",
+           "is_keras_tensor", "clear_session", "standardize_dtype", "pack_x_y_sample_weight",
+           "unpack_x_y_sample_weight", "split_dataset", "disable_interactive_logging",
+           "enable_interactive_logging", "is_interactive_logging_enabled", "Progbar",
+           "array_to_img", "img_to_array", "load_img", "save_img",
+           "image_dataset_from_directory", "text_dataset_from_directory",
+           "audio_dataset_from_directory"]

@@ -79,6 +79,12 @@ def register(obj=None, *, name=None):
     return obj
 
 
+def registered_objects():
+    """The registry itself, {name: class or function} (Keras' get_custom_objects: adding to
+    it registers, as in Keras)."""
+    return _REGISTERED
+
+
 def _origin(obj):
     return f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', '?')}"
 

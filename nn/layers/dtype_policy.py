@@ -22,6 +22,8 @@ from autograd.arguments import numpy_dtype
 from autograd.ops import astype
 from autograd.variable import is_uninitialized
 
+from .keras_settings import floatx
+
 # Keras' mixed policies: (compute dtype, variable dtype)
 _MIXED = {"mixed_float16": ("float16", "float32")}  # (and mixed_bfloat16: NumPy has no bfloat16)
 # names Keras reads as quantized policies ("int8", "float8_e4m3fn", ...), not as dtypes
@@ -120,11 +122,17 @@ def set_global_policy(policy):
     _global.set(policy)
 
 
+def clear_global_policy():
+    """Back to no global policy in this thread (Keras' clear_session): layers made without
+    dtype= take floatx's again."""
+    _global.set(None)
+
+
 def global_policy():
     """The global policy (Keras' `keras.config.dtype_policy()`): the one set last in this
     thread, else DTypePolicy("float32")."""
     policy = _global.get()
-    return DTypePolicy("float32") if policy is None else policy
+    return DTypePolicy(floatx()) if policy is None else policy  # (Keras' default: floatx's)
 
 
 def layer_policy(dtype, who):
@@ -134,6 +142,8 @@ def layer_policy(dtype, who):
     if dtype is not None:
         return dtype_policy(dtype, who)
     policy = _global.get()
+    if policy is None and floatx() != "float32":  # (keras.config.set_floatx's)
+        return DTypePolicy(floatx())
     return None if policy is None or policy.name == "float32" else policy
 
 

@@ -23,6 +23,7 @@ from autograd.variable import Variable, as_variable
 
 from ..data.batch_dataset import PyDataset
 from ..layers.input_layer import is_text_dtype
+from ..layers.keras_settings import capped_steps
 from .multi_output import MultiOutputLoss
 from .named_arrays import (
     arrays_in_order,
@@ -227,13 +228,15 @@ def epoch_of(source, batches):
 
 
 def limited(batches, steps, name, who, continuing=False):
-    """`batches`, or at most `steps` of them per pass (None: all of them)."""
+    """`batches`, or at most `steps` of them per pass (None: all of them), capped by
+    keras.config.set_max_steps_per_epoch where set."""
+    steps = capped_steps(None if steps is None else positive_int(steps, name, who))
     if steps is None:
         if getattr(batches, "endless", False):
             raise ValueError(f"{who}: the {type(batches.source).__name__} has no end (its "
                              f"num_batches is None); give {name}=")
         return batches
-    return LimitedSteps(batches, positive_int(steps, name, who), who, continuing)
+    return LimitedSteps(batches, steps, who, continuing)
 
 
 def _length(data):

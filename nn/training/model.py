@@ -49,6 +49,7 @@ from ..layers.dtype_policy import dtype_policy as as_policy
 from ..layers.dtype_policy import global_policy
 from ..layers.input_layer import takes_text
 from ..layers.keras_name import KerasName, KerasWeights, keras_name, layer_names
+from ..layers.keras_settings import capped_epochs
 from ..layers.made_weights import MakesWeights
 from ..module import SYMBOLIC_FIRST, Module, takes_training
 from .batches import (
@@ -609,7 +610,7 @@ class Model(_KerasSteps, MakesWeights, TracksLayerCollections, Module, KerasName
         for batches in (train, validation):  # weights with a loss that cannot take them:
             if getattr(batches, "weights", None) is not None:  # refused before any step
                 self._check_weighable("fit")
-        epochs = nonnegative_int(epochs, "epochs", "fit")
+        epochs = capped_epochs(nonnegative_int(epochs, "epochs", "fit"))  # (keras.config's)
         initial_epoch = nonnegative_int(initial_epoch, "initial_epoch", "fit")
         limit_train = functools.partial(limited, steps=steps_per_epoch,
                                         name="steps_per_epoch", who="fit", continuing=True)
@@ -617,8 +618,9 @@ class Model(_KerasSteps, MakesWeights, TracksLayerCollections, Module, KerasName
         # iterator (a generator simply goes on: it cannot start again)
         limit_validation = functools.partial(limited, steps=validation_steps,
                                              name="validation_steps", who="fit (validation)")
-        progress = progress_callback(verbose)
         extra = callback_items(callbacks)
+        progress = progress_callback(verbose, extra)  # (a ProgbarLogger given: that one)
+        extra = [c for c in extra if c is not progress]
         # a History among the callbacks is the one fit fills and returns, as in Keras
         given = [c for c in extra if isinstance(c, History)]
         history = given[0] if given else History()
@@ -666,6 +668,9 @@ class Model(_KerasSteps, MakesWeights, TracksLayerCollections, Module, KerasName
         self._bound = False
         logs = {}
         runner.call("on_train_begin", {})
+        # a callback restoring a backup (BackupAndRestore) sets where training resumes,
+        # as Keras' callbacks set model._initial_epoch; read once, for this fit only
+        initial_epoch = self.__dict__.pop("_initial_epoch", None) or initial_epoch
         for epoch in range(initial_epoch, epochs):
             if epoch > initial_epoch and _used_up(train):
                 break  # a generator with steps_per_epoch, at its end (warned)

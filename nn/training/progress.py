@@ -28,14 +28,20 @@ def _number(value):
     return f"{value:.4e}" if value != 0 and abs(value) < 1e-3 else f"{value:.4f}"
 
 
-def progress_callback(verbose):
-    """The progress callback for fit's `verbose` (0, 1, 2 or 'auto'), or None for 0."""
+def progress_callback(verbose, callbacks=()):
+    """The progress callback for fit's `verbose` (0, 1, 2 or 'auto'), or None for 0: a
+    ProgbarLogger among `callbacks` where the user gave one (Keras' rule: it then prints,
+    as `verbose` says), else a new one."""
     if verbose == "auto":
         verbose = 1
     if isinstance(verbose, bool) or verbose not in (0, 1, 2):
         raise ValueError(f"fit: verbose must be 0 (silent), 1 (progress bar), 2 (one line "
                          f"per epoch) or 'auto', got {verbose!r}")
-    return None if verbose == 0 else ProgressLogger(bar=verbose == 1)
+    from .callbacks.progbar_logger import ProgbarLogger  # (it builds on ProgressLogger)
+    given = next((c for c in callbacks if isinstance(c, ProgbarLogger)), None)
+    if given is not None:
+        return given
+    return None if verbose == 0 else ProgbarLogger()
 
 
 class ProgressLogger(Callback):

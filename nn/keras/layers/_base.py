@@ -14,6 +14,7 @@ from autograd.variable import as_variable
 
 from ...functional.conv1d import with_height, without_height
 from ...layers.keras_name import KerasNamed
+from ...layers.keras_settings import image_data_format
 
 CHANNELS_LAST, CHANNELS_FIRST = "channels_last", "channels_first"
 
@@ -105,8 +106,9 @@ def padding_name(padding, who, allowed=("valid", "same")):
 
 
 def data_format_name(data_format, who):
-    """'channels_last' (Keras' default, also for None) or 'channels_first'."""
-    name = CHANNELS_LAST if data_format is None else data_format
+    """'channels_last' or 'channels_first'; None: keras.config.image_data_format()
+    ('channels_last' unless set otherwise), as Keras reads it."""
+    name = image_data_format() if data_format is None else data_format
     if name not in (CHANNELS_LAST, CHANNELS_FIRST):
         raise ValueError(f"{who}: data_format must be 'channels_last' or 'channels_first', "
                          f"got {data_format!r}")

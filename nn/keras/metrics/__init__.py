@@ -18,6 +18,8 @@ as they are), reset at each epoch and each evaluation, and logged under its `nam
 ('val_' + name for validation); compile's `metrics` are unweighted, as Keras'. A `Metric`
 subclass of one's own (add_variable, update_state, result) works the same way.
 """
+from ..losses import binary_focal_crossentropy, categorical_focal_crossentropy, huber
+from ..serialization import module_functions
 from .accuracy import (
     Accuracy,
     BinaryAccuracy,
@@ -108,7 +110,13 @@ def get(identifier):
     return found() if isinstance(found, type) else found
 
 
-__all__ = ["Metric", "MetricVariable", "Mean", "Sum", "MeanMetricWrapper", "Accuracy",
+serialize, deserialize = module_functions("metrics", lambda: {
+    key: globals()[key] for key in __all__
+    if key not in ("get", "serialize", "deserialize", "Metric", "MetricVariable")})
+
+__all__ = ["serialize", "deserialize", "binary_focal_crossentropy",
+           "categorical_focal_crossentropy", "huber", "Metric", "MetricVariable", "Mean", "Sum",
+           "MeanMetricWrapper", "Accuracy",
            "BinaryAccuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy",
            "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy", "AUC", "Precision",
            "Recall", "PrecisionAtRecall", "RecallAtPrecision", "SensitivityAtSpecificity",

@@ -10,6 +10,8 @@ A schedule of one's own subclasses LearningRateSchedule and writes `__call__(ste
 """
 import math
 
+from ..serialization import module_functions
+
 
 class LearningRateSchedule:
     """Keras' base class: `schedule(step)` is the learning rate of update `step`."""
@@ -185,5 +187,11 @@ class CosineDecayRestarts(LearningRateSchedule):
                 "m_mul": self._m_mul, "alpha": self.alpha, "name": self.name}
 
 
-__all__ = ["LearningRateSchedule", "ExponentialDecay", "InverseTimeDecay",
+serialize, deserialize = module_functions(
+    "optimizers.schedules", lambda: {key: globals()[key] for key in __all__
+                                     if key not in ("LearningRateSchedule", "serialize",
+                                                    "deserialize")})
+
+__all__ = ["serialize", "deserialize", "LearningRateSchedule", "ExponentialDecay",
+           "InverseTimeDecay",
            "PiecewiseConstantDecay", "PolynomialDecay", "CosineDecay", "CosineDecayRestarts"]

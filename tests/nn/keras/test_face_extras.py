@@ -184,8 +184,6 @@ def test_more_keras_activation_names_give_keras_values():
 def test_keras_callbacks_rungrad_lacks_say_what_to_use():
     with pytest.raises(AttributeError, match="no TensorBoard: .*CSVLogger"):
         _ = keras.callbacks.TensorBoard
-    with pytest.raises(AttributeError, match="no BackupAndRestore: .*initial_epoch"):
-        _ = keras.callbacks.BackupAndRestore
     with pytest.raises(AttributeError, match="has no attribute 'Nothing'"):
         _ = keras.callbacks.Nothing
     assert keras.callbacks.EarlyStopping is not None

@@ -1,0 +1,117 @@
+"""Keras' backend settings (`keras.config.floatx`, `epsilon`, `image_data_format`,
+`max_epochs`, `max_steps_per_epoch` and their setters): process-wide, as Keras keeps them
+(module globals in keras/src/backend/config.py, unlike its per-thread dtype policy).
+
+They live here, below nn.keras and nn.training, because the readers are there and in
+nn.layers: the default dtype policy (floatx), the Keras losses' clipping (epsilon), fit's
+epoch count and the steps of fit / evaluate / predict (the caps).
+"""
+import numbers
+import warnings
+
+
+class _Settings:
+    floatx = "float32"
+    epsilon = 1e-7
+    image_data_format = "channels_last"
+    max_epochs = None
+    max_steps_per_epoch = None
+
+
+_FLOATS = ("float16", "float32", "float64")  # (Keras' bfloat16: NumPy has none)
+
+
+def floatx():
+    """The default float dtype of the Keras layers' weights and computations ('float32')."""
+    return _Settings.floatx
+
+
+def set_floatx(value):
+    """Keras' set_floatx: the dtype of the Keras layers made from now on without dtype=
+    (while no dtype policy is set: Keras' default policy is floatx's)."""
+    if value == "bfloat16":
+        raise ValueError("set_floatx: 'bfloat16' is Keras' but not rungrad's (NumPy has no "
+                         f"bfloat16); expected one of {_FLOATS}")
+    if value not in _FLOATS:
+        raise ValueError(f"Unknown `floatx` value: {value!r}. Expected one of {_FLOATS}")
+    _Settings.floatx = str(value)
+
+
+def epsilon():
+    """The fuzz factor Keras' losses clip probabilities with (1e-07)."""
+    return _Settings.epsilon
+
+
+def set_epsilon(value):
+    """Keras' set_epsilon: the fuzz factor the Keras losses read at each call."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
+        raise ValueError(f"set_epsilon: expected a number >= 0, got {value!r}")
+    _Settings.epsilon = float(value)
+
+
+def image_data_format():
+    """Keras' default image layout, 'channels_last'."""
+    return _Settings.image_data_format
+
+
+def set_image_data_format(data_format):
+    """Keras' set_image_data_format: the layout the Keras layers and keras.ops.image take
+    for data_format=None ('channels_last' or 'channels_first'), when they are made."""
+    name = str(data_format).lower()
+    if name not in ("channels_first", "channels_last"):
+        raise ValueError("The `data_format` argument must be one of {'channels_first', "
+                         f"'channels_last'}}. Received: data_format={data_format!r}")
+    _Settings.image_data_format = name
+
+
+def max_epochs():
+    """The cap on fit's epochs (None: none)."""
+    return _Settings.max_epochs
+
+
+def set_max_epochs(max_epochs):
+    """Keras' debugging cap: every later fit runs at most this many epochs (None: no cap)."""
+    _Settings.max_epochs = _cap(max_epochs, "set_max_epochs")
+
+
+def max_steps_per_epoch():
+    """The cap on the steps of one epoch of fit, evaluate and predict (None: none)."""
+    return _Settings.max_steps_per_epoch
+
+
+def set_max_steps_per_epoch(max_steps_per_epoch):
+    """Keras' debugging cap: each epoch of fit, and each evaluate and predict, runs at most
+    this many batches (None: no cap)."""
+    _Settings.max_steps_per_epoch = _cap(max_steps_per_epoch, "set_max_steps_per_epoch")
+
+
+def _cap(value, who):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{who}: expected a positive integer or None, got {value!r}")
+    return int(value)
+
+
+def capped_epochs(epochs):
+    """fit's epochs under max_epochs, with Keras' warning where it cuts them."""
+    cap = _Settings.max_epochs
+    if cap is not None and cap < epochs:
+        warnings.warn(f"Limiting epochs to {cap}", stacklevel=3)
+        return cap
+    return epochs
+
+
+def capped_steps(steps):
+    """A pass's steps (None: all the batches) under max_steps_per_epoch, with Keras'
+    warning where it cuts them."""
+    cap = _Settings.max_steps_per_epoch
+    if cap is not None and (steps is None or cap < steps):
+        warnings.warn(f"Limiting steps_per_epoch to {cap}", stacklevel=3)
+        return cap
+    return steps
+
+
+__all__ = ["floatx", "set_floatx", "epsilon", "set_epsilon", "image_data_format",
+           "set_image_data_format", "max_epochs", "set_max_epochs", "max_steps_per_epoch",
+           "set_max_steps_per_epoch", "capped_epochs", "capped_steps"]
