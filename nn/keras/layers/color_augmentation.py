@@ -96,6 +96,20 @@ class _ColorAugmentation(_Augmentation):
         return self.per_image(images, lambda source, n: source.uniform(*bounds, n))
 
 
+class FactorAugmentation(_ColorAugmentation):
+    """A colour layer of one `factor` (a number or a pair within `factor_bounds`, read as
+    keras_factor reads it) and a value_range."""
+
+    factor_bounds = (0, 1)
+
+    def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, *,
+                 name=None, input_shape=None):
+        super().__init__(seed, data_format, name, input_shape)
+        self.factor = factor
+        self._set_range(value_range)
+        self._factors = keras_factor(factor, "factor", self.who, self.factor_bounds)
+
+
 class Solarization(_ColorAugmentation):
     """Each image, in 0-255, brightened by a drawn addition (clipped to 0-255), and each
     pixel at or above a drawn threshold turned into 255 - x. Keras 3.15 scales only the
@@ -224,36 +238,25 @@ class RandomPosterization(_ColorAugmentation):
         return np.minimum(np.floor(source.uniform(low, high, n)), high - 1)
 
 
-class RandomColorDegeneration(_ColorAugmentation):
+class RandomColorDegeneration(FactorAugmentation):
     """Each RGB image moved towards its gray version by f drawn per image, x + f (gray - x),
     clipped to value_range. Keras 3.15 reads a number f (within [-1, 1]) as (-|f|, |f|), not
     as its docstring's (0, f): a negative draw moves away from gray."""
 
     channels = (3,)
-
-    def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, *,
-                 name=None, input_shape=None):
-        super().__init__(seed, data_format, name, input_shape)
-        self.factor = factor
-        self._set_range(value_range)
-        self._factors = keras_factor(factor, "factor", self.who, (-1, 1))
+    factor_bounds = (-1, 1)
 
     def augment(self, images):
         factors = self.uniform(images, self._factors)
         return clip(images + factors * (grayscale(images) - images), *self._range)
 
 
-class RandomSharpness(_ColorAugmentation):
+class RandomSharpness(FactorAugmentation):
     """Each image blended with its blur by Keras' 3 x 3 smoothing kernel (zero-padded):
     x + (1 - 2 f) (blurred - x), f drawn per image from factor (a number f: [0, f]; within
     [0, 1]; 0.5 keeps the image, 0 blurs it, 1 sharpens it), clipped to value_range."""
 
-    def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, *,
-                 name=None, input_shape=None):
-        super().__init__(seed, data_format, name, input_shape)
-        self.factor = factor
-        self._set_range(value_range)
-        self._factors = keras_factor(factor, "factor", self.who, (0, 1))
+    factor_bounds = (0, 1)
 
     def augment(self, images):
         sharpness = self.uniform(images, self._factors) * 2

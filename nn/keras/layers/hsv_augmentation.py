@@ -6,7 +6,7 @@ import numpy as np
 from autograd.ops import clip, concatenate, where
 
 from .augmentation import RandomBrightness, RandomContrast, _value_range
-from .color_augmentation import _ColorAugmentation, keras_factor, rescaled
+from .color_augmentation import FactorAugmentation, _ColorAugmentation, rescaled
 from .color_spaces import hsv_planes, rgb_planes
 
 _EPSILON = 1e-7  # (Keras' backend.epsilon())
@@ -29,7 +29,7 @@ def with_plane(hsv, index, plane):
     return concatenate(planes, axis=1)
 
 
-class RandomSaturation(_ColorAugmentation):
+class RandomSaturation(FactorAugmentation):
     """Each RGB image's saturation scaled by f / (1 - f), f drawn per image from factor
     (0.5 keeps the image, 0 makes it gray, 1 saturates it fully), as Keras 3.15 computes it:
     on the images as they are (no value-range map), the saturation clipped to value_range,
@@ -37,13 +37,7 @@ class RandomSaturation(_ColorAugmentation):
     negative draw turns the image gray."""
 
     channels = (3,)
-
-    def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, *,
-                 name=None, input_shape=None):
-        super().__init__(seed, data_format, name, input_shape)
-        self.factor = factor
-        self._set_range(value_range)
-        self._factors = keras_factor(factor, "factor", self.who, (-1, 1))
+    factor_bounds = (-1, 1)
 
     def augment(self, images):
         drawn = self.uniform(images, self._factors)
@@ -52,19 +46,13 @@ class RandomSaturation(_ColorAugmentation):
         return hsv_to_rgb(with_plane(hsv, 1, clip(hsv[:, 1:2] * scales, *self._range)))
 
 
-class RandomHue(_ColorAugmentation):
+class RandomHue(FactorAugmentation):
     """Each RGB image's hue turned by +-f / 2 of the colour circle, f drawn per image from
     factor (a number f: [0, f]; within [0, 1]) and the sign with even odds; computed in
     [0, 1] (from value_range, taken as (low, high) as given) and clipped there."""
 
     channels = (3,)
-
-    def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, *,
-                 name=None, input_shape=None):
-        super().__init__(seed, data_format, name, input_shape)
-        self.factor = factor
-        self.value_range = _value_range(value_range, self.who)
-        self._factors = keras_factor(factor, "factor", self.who, (0, 1))
+    factor_bounds = (0, 1)
 
     def augment(self, images):
         def draw(source, n):
