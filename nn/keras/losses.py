@@ -37,12 +37,15 @@ from ..training.losses import (
     sparse_categorical_cross_entropy,
 )
 from ..training.masking import carried_mask
+from .ctc_losses import ctc
 from .focal_losses import (  # (EPSILON: operations_nn and the metrics import it from here)
     EPSILON,  # noqa: F401
     binary_focal_crossentropy,
     categorical_focal_crossentropy,
     clip_range,
 )
+from .metric_learning_losses import circle
+from .noise_robust_losses import categorical_generalized_cross_entropy, noise_parameter
 from .overlap_losses import dice, tversky
 from .serialization import module_functions
 
@@ -160,7 +163,12 @@ def _called_in_keras_order(loss, pred, target):
 
 def _mean_of(per_sample):
     def loss(pred, target):
-        return per_sample(pred, target).mean()
+        losses = per_sample(pred, target)
+        kept = carried_mask(losses)  # (Keras': the mean over the entries a loss keeps)
+        if kept is None:
+            return losses.mean()
+        kept = astype(as_variable(kept), losses.dtype)
+        return (losses * kept).sum() / maximum(kept.sum(), 1.0)
     return loss
 
 
@@ -348,6 +356,36 @@ class Tversky(_WithOptions):
                  axis=None, dtype=None):
         super().__init__(alpha, beta, reduction, name, dtype)
         self.axis = self.options["axis"] = axis
+
+
+class CTC(_WithOptions):
+    """Keras' CTC (nn.keras.ctc_losses): labels padded with 0, the blank."""
+
+    function = staticmethod(ctc)
+    defaults = {}
+    default_name = "ctc"
+
+
+class Circle(_WithOptions):
+    """Keras' Circle (nn.keras.metric_learning_losses): integer labels and L2-normalized
+    embeddings; the mean runs over the samples of a loss above 0."""
+
+    function = staticmethod(circle)
+    defaults = {"gamma": 80.0, "margin": 0.4, "remove_diagonal": True}
+    default_name = "circle"
+
+
+class CategoricalGeneralizedCrossEntropy(_WithOptions):
+    """Keras' CategoricalGeneralizedCrossEntropy (nn.keras.noise_robust_losses); q in
+    (0, 1)."""
+
+    function = staticmethod(categorical_generalized_cross_entropy)
+    defaults = {"q": 0.5}
+    default_name = "categorical_generalized_cross_entropy"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        noise_parameter(self.q, type(self).__name__, upper=1)
 
 
 class Huber(Loss):
@@ -553,7 +591,9 @@ __all__ = ["serialize", "deserialize", "Loss", "LossFunctionWrapper", "MeanSquar
            "cosine_similarity", "binary_crossentropy", "categorical_crossentropy",
            "sparse_categorical_crossentropy", "huber", "BinaryFocalCrossentropy",
            "CategoricalFocalCrossentropy", "Dice", "Tversky", "binary_focal_crossentropy",
-           "categorical_focal_crossentropy", "dice", "tversky"]
+           "categorical_focal_crossentropy", "dice", "tversky", "CTC", "Circle",
+           "CategoricalGeneralizedCrossEntropy", "ctc", "circle",
+           "categorical_generalized_cross_entropy"]
 
 
 def compiled_by_name(name):
