@@ -1,15 +1,19 @@
 """Keras' `keras.config`: the global dtype policy (`set_dtype_policy("mixed_float16")`,
 per thread as Keras keeps it; nn.layers.dtype_policy); floatx, epsilon, image_data_format
 and the fit caps max_epochs / max_steps_per_epoch (process-wide as Keras';
-nn.layers.keras_settings); interactive logging and flash attention (per thread;
-nn.keras.thread_settings); the backend, NNX, traceback filtering and unsafe
-deserialization, which rungrad has one way only (nn.keras.single_backend)."""
+nn.layers.keras_settings); interactive logging (per thread; nn.layers.keras_settings,
+where fit's progress reads it) and flash attention (per thread; nn.keras.thread_settings);
+the backend, NNX, traceback filtering and unsafe deserialization, which rungrad has one
+way only (nn.keras.single_backend)."""
 from ..layers.dtype_policy import global_policy as dtype_policy
 from ..layers.dtype_policy import set_global_policy as set_dtype_policy
 from ..layers.keras_settings import (
+    disable_interactive_logging,
+    enable_interactive_logging,
     epsilon,
     floatx,
     image_data_format,
+    is_interactive_logging_enabled,
     max_epochs,
     max_steps_per_epoch,
     set_epsilon,
@@ -29,11 +33,8 @@ from .single_backend import (
 )
 from .thread_settings import (
     disable_flash_attention,
-    disable_interactive_logging,
     enable_flash_attention,
-    enable_interactive_logging,
     is_flash_attention_enabled,
-    is_interactive_logging_enabled,
 )
 
 __all__ = ["dtype_policy", "set_dtype_policy", "floatx", "set_floatx", "epsilon",

@@ -6,13 +6,16 @@ import time
 
 import numpy as np
 
+from ..layers.keras_settings import is_interactive_logging_enabled, print_msg
+
 _BOLD, _GREEN, _GREY, _PLAIN = "\x1b[1m", "\33[32m", "\33[37m", "\x1b[0m"
 
 
 class Progbar:
     """Keras' progress bar, printing Keras' text to stdout (its ANSI colours and '━' bar
-    included): `update(current, values)` at step `current` of `target` (None: unknown),
-    `add(n, values)` n steps on. `values` is a list of (name, value): each shown as its
+    included; with interactive logging off, to the 'rungrad' logger, a record per line):
+    `update(current, values)` at step `current` of `target` (None: unknown), `add(n,
+    values)` n steps on. `values` is a list of (name, value): each shown as its
     average over the steps so far, weighted by the steps each update covers, except those
     in stateful_metrics, shown as given (or, with stateless_metrics, the reverse). verbose
     1 redraws one line (in place where the output allows it, Keras' rule) at most every
@@ -130,8 +133,10 @@ class Progbar:
         return per_unit
 
     def _write(self, message):
-        sys.stdout.write(message)
-        sys.stdout.flush()
+        if not is_interactive_logging_enabled():
+            # a log record is a line of its own: the redrawing and padding would be noise
+            message = message.strip("\b\r\n ")
+        print_msg(message, line_break=False)
 
 
 def _redraws_in_place():

@@ -1,36 +1,19 @@
-"""Keras' per-thread switches (its global_state is a threading.local): interactive
-logging and flash attention, as `keras.config` and `keras.utils` set them. Traceback
-filtering, which Keras keeps here too, rungrad does not do (see traceback_filtering)."""
+"""Keras' per-thread state (its global_state is a threading.local): flash attention, as
+`keras.config` sets it, and `keras.backend.get_uid`'s counters. Interactive logging,
+per thread too, lives in nn.layers.keras_settings, where nn.training's progress reads it.
+Traceback filtering, which Keras keeps here too, rungrad does not do (see
+traceback_filtering)."""
+import collections
 import threading
-import warnings
 
 
 class _Switches(threading.local):
     def __init__(self):
-        self.interactive_logging = True
         self.flash_attention = None  # (Keras': None, use it where available)
+        self.uids = collections.Counter()
 
 
 _SWITCHES = _Switches()
-
-
-def enable_interactive_logging():
-    """Keras': progress and messages written to stdout (the default), in this thread."""
-    _SWITCHES.interactive_logging = True
-
-
-def disable_interactive_logging():
-    """Keras' switch to write progress through `logging` instead of stdout, in this
-    thread. rungrad's fit progress does not read it yet, hence a warning: pass verbose=0
-    (or 2, one line per epoch) to fit instead."""
-    _SWITCHES.interactive_logging = False
-    warnings.warn("disable_interactive_logging: rungrad's fit / evaluate progress still "
-                  "prints to stdout; pass verbose=0 or verbose=2 to quiet it", stacklevel=2)
-
-
-def is_interactive_logging_enabled():
-    """Whether interactive logging is on in this thread (True by default, as Keras)."""
-    return _SWITCHES.interactive_logging
 
 
 def enable_flash_attention():
@@ -50,6 +33,18 @@ def is_flash_attention_enabled():
     return _SWITCHES.flash_attention
 
 
-__all__ = ["enable_interactive_logging", "disable_interactive_logging",
-           "is_interactive_logging_enabled", "enable_flash_attention",
-           "disable_flash_attention", "is_flash_attention_enabled"]
+def get_uid(prefix=""):
+    """Keras' keras.backend.get_uid: 1, 2, 3, ... at each call with the same `prefix`, in
+    this thread, until clear_session. (rungrad's automatic layer names do not draw on it:
+    they are numbered per model.)"""
+    _SWITCHES.uids[prefix] += 1
+    return _SWITCHES.uids[prefix]
+
+
+def reset_uids():
+    """Back to 1 for every prefix, in this thread (clear_session's doing)."""
+    _SWITCHES.uids = collections.Counter()
+
+
+__all__ = ["enable_flash_attention", "disable_flash_attention", "is_flash_attention_enabled",
+           "get_uid", "reset_uids"]

@@ -16,6 +16,11 @@ from autograd.variable import Variable
 
 from ..data.batch_dataset import PyDataset, Sequence
 from ..data.timeseries import timeseries_dataset_from_array
+from ..layers.keras_settings import (
+    disable_interactive_logging,
+    enable_interactive_logging,
+    is_interactive_logging_enabled,
+)
 from ..training.model_diagram import model_to_dot, plot_model
 from ..utils import to_categorical
 from .audio_dataset import audio_dataset_from_directory
@@ -37,11 +42,6 @@ from .saving import register_keras_serializable
 from .serialization import deserialize_keras_object, serialize_keras_object
 from .session import clear_session
 from .text_dataset import text_dataset_from_directory
-from .thread_settings import (
-    disable_interactive_logging,
-    enable_interactive_logging,
-    is_interactive_logging_enabled,
-)
 
 
 def set_random_seed(seed):

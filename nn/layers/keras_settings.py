@@ -1,12 +1,16 @@
 """Keras' backend settings (`keras.config.floatx`, `epsilon`, `image_data_format`,
 `max_epochs`, `max_steps_per_epoch` and their setters): process-wide, as Keras keeps them
-(module globals in keras/src/backend/config.py, unlike its per-thread dtype policy).
+(module globals in keras/src/backend/config.py, unlike its per-thread dtype policy); and
+Keras' interactive-logging switch, per thread as Keras' global_state keeps it.
 
 They live here, below nn.keras and nn.training, because the readers are there and in
 nn.layers: the default dtype policy (floatx), the Keras losses' clipping (epsilon), fit's
-epoch count and the steps of fit / evaluate / predict (the caps).
+epoch count and the steps of fit / evaluate / predict (the caps), the progress output
+(interactive logging).
 """
 import numbers
+import sys
+import threading
 import warnings
 
 
@@ -112,6 +116,45 @@ def capped_steps(steps):
     return steps
 
 
+class _Thread(threading.local):
+    interactive_logging = True
+
+
+_THREAD = _Thread()
+LOGGER_NAME = "rungrad"  # (Keras logs to absl's root logger)
+
+
+def enable_interactive_logging():
+    """Keras': progress and messages written to stdout (the default), in this thread."""
+    _THREAD.interactive_logging = True
+
+
+def disable_interactive_logging():
+    """Keras': progress and messages sent to `logging` (the 'rungrad' logger, at INFO)
+    instead of stdout, in this thread: for jobs whose output nobody watches live. The
+    records show where logging is set up to show INFO (logging.basicConfig(level=INFO))."""
+    _THREAD.interactive_logging = False
+
+
+def is_interactive_logging_enabled():
+    """Whether interactive logging is on in this thread (True by default, as Keras)."""
+    return _THREAD.interactive_logging
+
+
+def print_msg(message, line_break=True):
+    """Keras' io_utils.print_msg: `message` to stdout, or, with interactive logging off,
+    to the 'rungrad' logger at INFO (one record per message, with no line break: the
+    logging handler adds its own)."""
+    if not _THREAD.interactive_logging:
+        import logging  # (here: `import nn` need not load it)
+        logging.getLogger(LOGGER_NAME).info("%s", message)
+        return
+    sys.stdout.write(f"{message}\n" if line_break else message)
+    sys.stdout.flush()
+
+
 __all__ = ["floatx", "set_floatx", "epsilon", "set_epsilon", "image_data_format",
            "set_image_data_format", "max_epochs", "set_max_epochs", "max_steps_per_epoch",
-           "set_max_steps_per_epoch", "capped_epochs", "capped_steps"]
+           "set_max_steps_per_epoch", "capped_epochs", "capped_steps",
+           "enable_interactive_logging", "disable_interactive_logging",
+           "is_interactive_logging_enabled", "print_msg"]

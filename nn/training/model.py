@@ -49,7 +49,7 @@ from ..layers.dtype_policy import dtype_policy as as_policy
 from ..layers.dtype_policy import global_policy
 from ..layers.input_layer import takes_text
 from ..layers.keras_name import KerasName, KerasWeights, keras_name, layer_names
-from ..layers.keras_settings import capped_epochs
+from ..layers.keras_settings import capped_epochs, print_msg
 from ..layers.made_weights import MakesWeights
 from ..module import SYMBOLIC_FIRST, Module, takes_training
 from .batches import (
@@ -866,7 +866,7 @@ class Model(_KerasSteps, MakesWeights, TracksLayerCollections, Module, KerasName
             if shards is not None:
                 self._parallel = None
         if verbose:
-            print(format_logs(logs), flush=True)
+            print_msg(format_logs(logs))
         return _as_keras_returns(logs, return_dict)
 
     # ----- one batch (Keras' custom loops: GANs, hand-made epochs) -----

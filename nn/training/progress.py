@@ -4,7 +4,9 @@ The bar lasts as long as its epoch; the epoch's line replaces it, whole (tqdm wo
 the logs at the terminal's width, the validation metrics first).
 
 Lines are plain text, with no carriage returns or terminal escapes, so CI logs and
-files stay clean; tqdm is imported only when a bar is drawn.
+files stay clean; tqdm is imported only when a bar is drawn. With Keras' interactive
+logging off (keras.config.disable_interactive_logging, per thread), no bar is drawn and
+each epoch's line goes to the 'rungrad' logger at INFO instead of stdout.
 """
 import os
 import sys
@@ -12,6 +14,7 @@ import time
 
 import numpy as np
 
+from ..layers.keras_settings import is_interactive_logging_enabled, print_msg
 from .callbacks.base import BatchesRun, Callback
 
 # Keras' layout: a short fixed bar, so the logs (tqdm's postfix) keep the line's width.
@@ -56,7 +59,8 @@ class ProgressLogger(Callback):
         self._run = BatchesRun()
 
     def on_train_begin(self, logs=None):
-        self._tqdm = _load_tqdm() if self.bar_wanted and _is_terminal(sys.stdout) else None
+        drawn = self.bar_wanted and is_interactive_logging_enabled() and _is_terminal(sys.stdout)
+        self._tqdm = _load_tqdm() if drawn else None
 
     def on_epoch_begin(self, epoch, logs=None):
         self._start = time.perf_counter()
@@ -79,8 +83,7 @@ class ProgressLogger(Callback):
             self._bar = None
         seconds = time.perf_counter() - self._start
         took = f"{seconds:.1f}s" if seconds >= 1 else f"{seconds * 1000:.0f}ms"
-        print(f"{self._title(epoch)} - {took} - {format_logs(logs or {})}",
-              file=sys.stdout, flush=True)
+        print_msg(f"{self._title(epoch)} - {took} - {format_logs(logs or {})}")
 
     def on_train_end(self, logs=None):
         if self._bar is not None:  # stopped inside an epoch

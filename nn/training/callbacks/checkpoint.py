@@ -3,6 +3,7 @@ import os
 
 from autograd.arguments import positive_int
 
+from ...layers.keras_settings import print_msg
 from ...serialization import is_safetensors
 from .base import BatchesRun, Callback
 from .monitor import Monitor
@@ -92,14 +93,14 @@ class ModelCheckpoint(Callback):
             current = self.monitor.value(logs)
             if current is None or not self.monitor.improves(current, self.best):
                 if self.verbose and current is not None:
-                    print(f"Epoch {epoch + 1}: {self.monitor.name} did not improve from "
-                          f"{self.best:.5f}")
+                    print_msg(f"Epoch {epoch + 1}: {self.monitor.name} did not improve from "
+                              f"{self.best:.5f}")
                 return
             said = (f"{self.monitor.name} improved from {self.best:.5f} to {current:.5f}, "
                     f"{said}")
             self.best = current
         if self.verbose:
-            print(f"Epoch {epoch + 1}: {said}")
+            print_msg(f"Epoch {epoch + 1}: {said}")
         self._save(path)
         self.last_saved = (epoch, path)
 

@@ -1,4 +1,5 @@
 """EarlyStopping: stop when the monitored value stops improving (Keras' semantics)."""
+from ...layers.keras_settings import print_msg
 from .base import Callback
 from .monitor import Monitor, checked_patience
 
@@ -56,11 +57,11 @@ class EarlyStopping(Callback):
 
     def on_train_end(self, logs=None):
         if self.stopped_epoch > 0 and self.verbose:
-            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+            print_msg(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
             if self.verbose:
-                print("Restoring model weights from the end of the best epoch: "
-                      f"{self.best_epoch + 1}.")
+                print_msg("Restoring model weights from the end of the best epoch: "
+                          f"{self.best_epoch + 1}.")
             self.model.load_state_dict(self.best_weights)
 
 

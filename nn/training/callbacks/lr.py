@@ -3,6 +3,7 @@ SchedulerStep, which runs an `optim.lr_scheduler` object during `fit`."""
 import math
 from numbers import Real
 
+from ...layers.keras_settings import print_msg
 from ..optimizers import is_plateau_scheduler
 from .base import BatchesRun, Callback
 from .monitor import Monitor, checked_patience
@@ -71,8 +72,8 @@ class LearningRateScheduler(Callback):
             new = [new * ratio for ratio in self._ratios] if _is_number(new) else [new]
         set_lrs(self.model, new, f"LearningRateScheduler (epoch {epoch})")
         if self.verbose:
-            print(f"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to "
-                  f"{_shown(new)}.")
+            print_msg(f"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to "
+                      f"{_shown(new)}.")
 
     def on_epoch_end(self, epoch, logs=None):
         log_learning_rate(self.model, logs)
@@ -150,8 +151,8 @@ class ReduceLROnPlateau(Callback):
         if any(n < o for n, o in zip(new, old)):
             set_lrs(self.model, [min(n, o) for n, o in zip(new, old)], "ReduceLROnPlateau")
             if self.verbose:
-                print(f"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to "
-                      f"{_shown(new)}.")
+                print_msg(f"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to "
+                          f"{_shown(new)}.")
 
 
 class SchedulerStep(Callback):

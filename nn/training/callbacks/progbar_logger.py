@@ -7,8 +7,10 @@ class ProgbarLogger(ProgressLogger):
     arguments either): fit makes one unless verbose=0, or uses the one passed among its
     callbacks, in either case printing as fit's `verbose` says (1 or 'auto': a bar while
     each epoch runs, where stdout is a terminal and tqdm is installed, then the epoch's
-    line; 2: the epoch's line alone; 0: nothing). evaluate and predict print their own
-    summary line, as before: this callback follows fit only."""
+    line; 2: the epoch's line alone; 0: nothing). With interactive logging off
+    (keras.config.disable_interactive_logging), no bar: the lines go to the 'rungrad'
+    logger at INFO instead of stdout. evaluate and predict print their own summary line,
+    as before: this callback follows fit only."""
 
     def __init__(self):
         super().__init__(bar=True)

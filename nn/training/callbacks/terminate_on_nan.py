@@ -1,6 +1,7 @@
 """TerminateOnNaN: stop as soon as the loss becomes NaN or infinite."""
 import math
 
+from ...layers.keras_settings import print_msg
 from .base import Callback
 
 
@@ -23,7 +24,7 @@ class TerminateOnNaN(Callback):
         if self.raise_error:
             raise RuntimeError(f"NaN or Inf loss encountered at batch {batch}. Loss value: "
                                f"{loss}. Terminating training immediately.")
-        print(f"Batch {batch}: Invalid loss, terminating training")
+        print_msg(f"Batch {batch}: Invalid loss, terminating training")
         self.model.stop_training = True
 
 

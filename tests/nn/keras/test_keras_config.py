@@ -138,9 +138,8 @@ def test_max_caps_leave_shorter_runs_alone_and_check_their_value():
             config.set_max_epochs(bad)
 
 
-def test_interactive_logging_is_per_thread_and_warns_that_progress_ignores_it():
-    with pytest.warns(UserWarning, match="verbose=0"):
-        keras.utils.disable_interactive_logging()
+def test_interactive_logging_is_per_thread():
+    keras.utils.disable_interactive_logging()
     assert keras.utils.is_interactive_logging_enabled() is False
     assert _in_thread(config.is_interactive_logging_enabled) is True
     config.enable_interactive_logging()
