@@ -577,10 +577,9 @@ class Lamb(_Moments, optim.Lamb):
         lamb_update(xp, w, g, state, h, t)
 
 
-#: Keras' base class name: what every Keras optimizer here is an instance of. A new rule
-#: subclasses it before an optim class (`class MyOpt(keras.optimizers.Optimizer,
-#: optim.SGD)`), overriding optim's `_update`.
-Optimizer = KerasOptimizer
+# Keras' base class, for a user's own rule (build, update_step): every Keras optimizer here
+# is an instance of it. Imported last: it builds on KerasOptimizer above.
+from .custom import Optimizer  # noqa: E402
 
 
 def get(identifier):
