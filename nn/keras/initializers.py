@@ -6,6 +6,7 @@ GlorotUniform`) and Keras' serialize / deserialize."""
 from ..initializers import *  # noqa: F403
 from ..initializers import __all__ as _own_names
 from .serialization import module_functions
+from .stft_initializer import STFT, STFTInitializer, stft  # noqa: F401
 
 constant, zeros, ones, identity = Constant, Zeros, Ones, Identity  # noqa: F405
 glorot_normal, glorot_uniform = GlorotNormal, GlorotUniform  # noqa: F405
@@ -17,7 +18,8 @@ truncated_normal = TruncatedNormal  # noqa: F405
 
 _ALIASES = ["constant", "zeros", "ones", "identity", "glorot_normal", "glorot_uniform",
             "he_normal", "he_uniform", "lecun_normal", "lecun_uniform", "orthogonal",
-            "variance_scaling", "random_normal", "random_uniform", "truncated_normal"]
+            "variance_scaling", "random_normal", "random_uniform", "truncated_normal",
+            "STFT", "STFTInitializer", "stft"]
 
 serialize, deserialize = module_functions("initializers", lambda: {
     key: globals()[key] for key in list(_own_names) + _ALIASES

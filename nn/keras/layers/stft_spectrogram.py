@@ -9,6 +9,7 @@ from autograd.ops import astype, concatenate, log, maximum, pad, reshape, sqrt, 
 from autograd.ops.trigonometric import atan2
 
 from ...functional.conv import conv2d
+from ..stft_initializer import STFT, window_values
 from ._base import data_format_name, functional_weight, slide
 from .input_spec import InputSpec, InputSpecChecked
 from .layer import Layer
@@ -40,7 +41,7 @@ class STFTSpectrogram(InputSpecChecked, Layer):
         _check_choice(who, "scaling", scaling, ("density", "spectrum", None))
         _check_choice(who, "padding", padding, ("valid", "same"))
         if isinstance(window, str):
-            _window(window, 1, periodic)  # (refuses a name SciPy does not know)
+            window_values(window, 1, periodic)  # (refuses a name SciPy does not know)
         super().__init__(**kwargs)
         self.mode, self.frame_length, self.frame_step = mode, frame_length, frame_step
         self.fft_length, self.window, self.periodic = fft_length, window, periodic
@@ -56,8 +57,8 @@ class STFTSpectrogram(InputSpecChecked, Layer):
             if self.mode != ("imag" if side == "real" else "real"):
                 kernel = self.add_weight(shape=shape, initializer="zeros",
                                          name=f"{side}_kernel")
-                kernel.data[...] = stft_kernel(side, shape, self.window, self.scaling,
-                                               self.periodic, kernel.dtype)
+                kernel.data[...] = STFT(side, self.window, self.scaling, self.periodic)(
+                    shape, kernel.dtype)
                 setattr(self, f"{side}_kernel", kernel)
 
     def call(self, inputs):
@@ -111,54 +112,10 @@ class STFTSpectrogram(InputSpecChecked, Layer):
                 "expand_dims": self.expand_dims}
 
 
-def stft_kernel(side, shape, window, scaling, periodic, dtype):
-    """Keras' STFT initializer: (frame_length, 1, bins) of cos (side 'real') or sin ('imag')
-    of -2 pi t f / fft_length, times the window divided by its 'density' (2-norm) or
-    'spectrum' (1-norm) scaling."""
-    frame_length, _, bins = shape
-    time = np.arange(frame_length, dtype=dtype).reshape(frame_length, 1, 1)
-    freq = np.arange(bins, dtype=dtype).reshape(1, 1, bins) / np.asarray((bins - 1) * 2, dtype)
-    angles = -2 * time * freq * np.arccos(np.asarray(-1, dtype))
-    kernel = (np.cos if side == "real" else np.sin)(angles).astype(dtype)
-    if window is None:
-        return kernel
-    win = np.asarray(_window(window, frame_length, periodic) if isinstance(window, str)
-                     else window, dtype)
-    if win.shape != (frame_length,):
-        raise ValueError(f"STFTSpectrogram: the window must have shape ({frame_length},), got "
-                         f"{win.shape}")
-    scale = {"density": lambda w: np.sqrt(np.sum(w * w)), "spectrum": lambda w: np.sum(
-        np.abs(w))}.get(scaling, lambda w: 1)(win)
-    return (kernel * win.reshape(frame_length, 1, 1) / scale).astype(dtype)
-
-
-def _window(name, length, periodic):
-    """SciPy's window `name` (as Keras takes it: symmetric unless periodic): the usual ones
-    from NumPy's, any other from SciPy (loaded only then)."""
-    symmetric = _NUMPY_WINDOWS.get(name)
-    if symmetric is not None and length <= 1:  # (SciPy's: ones)
-        return np.ones(length)
-    if symmetric is not None:  # (a periodic window is the symmetric one a sample longer)
-        return symmetric(length + 1)[:-1] if periodic else symmetric(length)
-    try:
-        import scipy.signal
-    except ImportError:
-        raise ImportError(f"STFTSpectrogram: window {name!r} needs SciPy (pip install scipy); "
-                          f"{', '.join(map(repr, _NUMPY_WINDOWS))} do not") from None
-    try:
-        return scipy.signal.get_window(name, length, periodic)
-    except ValueError as error:
-        raise ValueError(f"STFTSpectrogram: window {name!r} is not one of SciPy's windows "
-                         f"({error})") from None
-
-
-_NUMPY_WINDOWS = {"hann": np.hanning, "hamming": np.hamming, "blackman": np.blackman}
-
-
 def _check_choice(who, argument, value, allowed):
     if value not in allowed:
         raise ValueError(f"{who}: {argument} must be one of {', '.join(map(repr, allowed))}, "
                          f"got {value!r}")
 
 
-__all__ = ["STFTSpectrogram", "stft_kernel"]
+__all__ = ["STFTSpectrogram"]

@@ -13,6 +13,8 @@ import inspect
 import math
 from numbers import Real
 
+import numpy as np
+
 import optim
 from autograd.backend import get_array_module
 from autograd.blocks import in_blocks
@@ -26,6 +28,8 @@ from optim.learning_rate import LearningRate
 from optim.nadam import nadam_momentum, nadam_update
 from optim.optimizer import check_nonnegative
 
+from ...layers.keras_name import snake_case
+from ..serialization import module_functions
 from . import schedules
 from .accumulation import accumulate, accumulation_steps
 from .adafactor_rule import keras_adafactor_update
@@ -88,6 +92,8 @@ class KerasOptimizer(ExcludesFromWeightDecay):
         self.loss_scale_factor = None if loss_scale_factor is None else positive_scale(
             loss_scale_factor, "loss_scale_factor", who)
         self.name = name or who
+        self._named = name is not None  # (else Keras' config names it in snake_case)
+        self._decay_given = weight_decay is not None  # (Keras' config: None when not)
         self._iterations = 0  # Keras' count of the calls of step()
         return 0.0 if weight_decay is None else weight_decay
 
@@ -162,6 +168,34 @@ class KerasOptimizer(ExcludesFromWeightDecay):
                    "loss_scale_factor": self.loss_scale_factor}
         return options if self._schedule is None else dict(options,
                                                             learning_rate=self._schedule)
+
+    _config_keys = ()  # the optimizer's own arguments, after the common ones in get_config
+
+    def get_config(self):
+        """Keras' config: the common arguments (a schedule serialized, a number rounded to
+        the float32 Keras holds it in), then the optimizer's own (_config_keys)."""
+        from ..serialization import serialize_keras_object
+        rate = (serialize_keras_object(self._schedule) if self._schedule is not None
+                else float(np.float32(float(self.learning_rate))))
+        decay = self.weight_decay if self._decay_given or self.weight_decay else None
+        return {"name": self.name if self._named else snake_case(type(self).__name__),
+                "learning_rate": rate, "weight_decay": decay, "clipnorm": self.clipnorm,
+                "global_clipnorm": self.global_clipnorm, "clipvalue": self.clipvalue,
+                "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
+                "ema_overwrite_frequency": self.ema_overwrite_frequency,
+                "loss_scale_factor": self.loss_scale_factor,
+                "gradient_accumulation_steps": self.gradient_accumulation_steps,
+                **{key: getattr(self, key) for key in self._config_keys}}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """The optimizer get_config() describes (a schedule given as Keras' dict too)."""
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            from ..serialization import deserialize_keras_object
+            config["learning_rate"] = deserialize_keras_object(config["learning_rate"],
+                                                               custom_objects)
+        return cls(**config)
 
     def scale_loss(self, loss):
         """Keras' scale_loss: the loss times loss_scale_factor (the loss itself without one),
@@ -299,11 +333,14 @@ class _Moments(KerasOptimizer):
     """Keras' attributes of the optimizers that keep moment estimates (Adam's family)."""
 
     beta_1, beta_2, epsilon = _Hyper("betas", 0), _Hyper("betas", 1), _Hyper("eps")
+    _config_keys = ("beta_1", "beta_2", "epsilon")
 
 
 class SGD(KerasOptimizer, optim.SGD):
     """Keras' SGD: m <- momentum m - lr g; w <- w + m (Nesterov: w + momentum m - lr g);
     without momentum w <- w - lr g."""
+
+    _config_keys = ("momentum", "nesterov")
 
     momentum, nesterov = _Hyper("momentum"), _Hyper("nesterov")
 
@@ -341,6 +378,8 @@ class RMSprop(KerasOptimizer, optim.RMSprop):
     """Keras' RMSprop: v <- rho v + (1 - rho) g^2; d = v + eps (centered: v - a^2 + eps,
     a <- rho a + (1 - rho) g); u = lr g / sqrt(d); with momentum m <- momentum m + u and
     w <- w - m, else w <- w - u."""
+
+    _config_keys = ("rho", "momentum", "epsilon", "centered")
 
     rho, momentum, epsilon = _Hyper("alpha"), _Hyper("momentum"), _Hyper("eps")
     centered = _Hyper("centered")
@@ -380,6 +419,8 @@ class Adam(_Moments, optim.Adam):
     w <- w - alpha m / (sqrt(v) + eps) with alpha = lr sqrt(1 - beta_2^t) / (1 - beta_1^t)
     (AMSGrad: the largest v so far)."""
 
+    _config_keys = ("beta_1", "beta_2", "epsilon", "amsgrad")
+
     amsgrad = _Hyper("amsgrad")
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
@@ -412,6 +453,8 @@ class Adagrad(KerasOptimizer, optim.Adagrad):
     """Keras' Adagrad: s <- s + g^2 (from initial_accumulator_value);
     w <- w - lr g / sqrt(s + eps)."""
 
+    _config_keys = ("initial_accumulator_value", "epsilon")
+
     epsilon = _Hyper("eps")
     initial_accumulator_value = _Hyper("initial_accumulator_value")
 
@@ -435,6 +478,8 @@ class Adadelta(KerasOptimizer, optim.Adadelta):
     """Keras' Adadelta (the same rule as PyTorch's): v <- rho v + (1 - rho) g^2;
     delta = sqrt(u + eps) / sqrt(v + eps) g; u <- rho u + (1 - rho) delta^2;
     w <- w - lr delta."""
+
+    _config_keys = ("rho", "epsilon")
 
     rho, epsilon = _Hyper("rho"), _Hyper("eps")
 
@@ -498,6 +543,8 @@ class Lion(KerasOptimizer, optim.Lion):
     """Keras' Lion: w <- w - lr sign(beta_1 m + (1 - beta_1) g); m <- beta_2 m +
     (1 - beta_2) g."""
 
+    _config_keys = ("beta_1", "beta_2")
+
     beta_1, beta_2 = _Moments.beta_1, _Moments.beta_2
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, **options):
@@ -511,6 +558,9 @@ class Adafactor(KerasOptimizer, optim.Adafactor):
     (adafactor_rule.py): epsilon_1 added to g^2, a step of max(epsilon_2, RMS(w)) *
     min(lr, 1/sqrt(t)), the update's RMS clipped to clip_threshold. relative_step is kept as
     Keras keeps it; in Keras 3 it changes no update (the relative step is always taken)."""
+
+    _config_keys = ("beta_2_decay", "epsilon_1", "epsilon_2", "clip_threshold",
+                    "relative_step")
 
     beta_2_decay, clip_threshold = _Hyper("beta2_decay"), _Hyper("d")
     epsilon_1, epsilon_2 = _Hyper("eps", 0), _Hyper("eps", 1)
@@ -542,6 +592,10 @@ class Adafactor(KerasOptimizer, optim.Adafactor):
 
 class Ftrl(KerasOptimizer, optim.Ftrl):
     """Keras' Ftrl (FTRL-Proximal, optim.Ftrl's rule under Keras' argument names)."""
+
+    _config_keys = ("learning_rate_power", "initial_accumulator_value",
+                    "l1_regularization_strength", "l2_regularization_strength",
+                    "l2_shrinkage_regularization_strength", "beta")
 
     learning_rate_power = _Hyper("lr_power")
     initial_accumulator_value = _Hyper("initial_accumulator_value")
@@ -582,10 +636,34 @@ class Lamb(_Moments, optim.Lamb):
 from .custom import Optimizer  # noqa: E402
 
 
+def _by_name():
+    """Keras' ALL_OBJECTS_DICT: each optimizer class under its name and its lower-case one
+    (Keras' deserialize reads built-in names case-insensitively)."""
+    classes = [SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, Adamax, Lion, Adafactor,
+               Ftrl, Lamb, LossScaleOptimizer]
+    return {key: cls for cls in classes for key in (cls.__name__, cls.__name__.lower())}
+
+
+serialize, _deserialize = module_functions("optimizers", _by_name)
+
+
+def deserialize(config, custom_objects=None):
+    """Keras' deserialize: the optimizer of serialize's dict (its built-in class names in any
+    case), or of a name."""
+    if isinstance(config, dict) and isinstance(config.get("class_name"), str):
+        found = _by_name().get(config["class_name"].lower())
+        if found is not None:
+            config = dict(config, class_name=found.__name__)
+    return _deserialize(config, custom_objects)
+
+
 def get(identifier):
-    """Keras' optimizers.get: an optimizer from its name ('adam'), or the optimizer given."""
+    """Keras' optimizers.get: an optimizer from its name ('adam') or serialize's dict, or the
+    optimizer given."""
     if isinstance(identifier, optim.Optimizer):
         return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
     from ...training.optimizers import make_optimizer  # (the table of names is there)
     try:
         return make_optimizer(identifier)
@@ -594,5 +672,5 @@ def get(identifier):
 
 
 __all__ = ["SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "Adamax", "Lion",
-           "Adafactor", "Ftrl", "Lamb", "Optimizer", "get", "LossScaleOptimizer",
-           "KerasOptimizer", "schedules"]
+           "Adafactor", "Ftrl", "Lamb", "Optimizer", "get", "serialize", "deserialize",
+           "LossScaleOptimizer", "KerasOptimizer", "schedules"]

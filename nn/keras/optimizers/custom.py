@@ -104,32 +104,17 @@ class Optimizer(KerasOptimizer, _UpdateStepLoop, metaclass=_CoversKerasOptimizer
         raise NotImplementedError(f"{type(self).__name__}: a Keras optimizer subclass must "
                                   "override update_step(gradient, variable, learning_rate)")
 
-    def get_config(self):
-        """Keras' base config: the arguments of Optimizer.__init__ (a subclass adds its own);
-        a learning-rate schedule is given as itself."""
-        rate = self._schedule if self._schedule is not None else float(self.learning_rate)
-        return {"name": self.name, "learning_rate": rate,
-                "weight_decay": self.weight_decay or None, "clipnorm": self.clipnorm,
-                "global_clipnorm": self.global_clipnorm, "clipvalue": self.clipvalue,
-                "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
-                "ema_overwrite_frequency": self.ema_overwrite_frequency,
-                "loss_scale_factor": self.loss_scale_factor,
-                "gradient_accumulation_steps": self.gradient_accumulation_steps}
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        """The optimizer get_config() describes (a schedule given as Keras' dict too)."""
-        config = dict(config)
-        if isinstance(config.get("learning_rate"), dict):
-            from ..serialization import deserialize_keras_object
-            config["learning_rate"] = deserialize_keras_object(config["learning_rate"],
-                                                               custom_objects)
-        return cls(**config)
+    # (get_config and from_config are KerasOptimizer's: Keras' base config, to which a
+    # subclass adds its own arguments)
 
     @property
     def keras_options(self):
-        """What model.save rebuilds the optimizer from: its get_config(), as Keras saves."""
-        return self.get_config()
+        """What model.save rebuilds the optimizer from: its get_config(), as Keras saves, with
+        a schedule as itself (model.save serializes it its own way)."""
+        config = self.get_config()
+        if self._schedule is not None:
+            config["learning_rate"] = self._schedule
+        return config
 
     # ----- Keras' tools for build and update_step -----
     def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="none",
