@@ -18,9 +18,9 @@ class HolderLink:
     """A weak link to what holds an object, the key it is held under and whether the holder
     is a scope of its names (see link_child). A deep copy of the holder links the copies
     (copy makes the holder first); a deep copy of the held object alone drops the link
-    (None): a weight must not drag its model along. A pickle keeps it (the holder, pickled
-    with it, comes back with it; pickle rebuilds a module's registries before their
-    owner, too late to link them again)."""
+    (None): a weight must not drag its model along. A pickle drops it for the same reason (a
+    weight pickled alone would carry its whole model); an unpickled module links what it
+    holds again (Module.__setstate__)."""
 
     __slots__ = ("_ref", "key", "scope")
 
@@ -35,10 +35,8 @@ class HolderLink:
         copied = memo.get(id(self._ref()))
         return None if copied is None else HolderLink(copied, self.key, self.scope)
 
-    def __reduce__(self):
-        holder = self.holder
-        return (type(None), ()) if holder is None else (
-            HolderLink, (holder, self.key, self.scope))
+    def __reduce__(self):  # (dropped: the holder, unpickled, links its own again)
+        return (type(None), ())
 
     # a weight's owner link answers its Parameter's `name` and `path` (autograd's
     # keras_variable.py, which cannot import nn)
@@ -136,6 +134,9 @@ class WeightName(str):
         made = super().__new__(cls, name)
         made.path = path
         return made
+
+    def __reduce__(self):  # (a str subclass is rebuilt from its text alone otherwise)
+        return WeightName, (str(self), self.path)
 
 
 def state_weight_name(layer, key):

@@ -32,7 +32,7 @@ class TracksLayerCollections:
     def __setstate__(self, state):
         """A copy's attributes (copy.deepcopy, pickle), its lists awaiting layers watched
         again, for this copy."""
-        self.__dict__.update(state)
+        super().__setstate__(state)
         for name, value in list(state.items()):
             if isinstance(value, (_CopiedWatched, _CopiedWatchedDict)):  # (one that held
                 value = list(value) if isinstance(value, list) else dict(value)  # data too)

@@ -158,6 +158,15 @@ class Module(DtypeCasts, AddsLosses):
     cleargrads = DeZeroName("model.zero_grad()")
     params = DeZeroName("model.parameters()")
 
+    def __setstate__(self, state):
+        """An unpickled (or deep-copied) module's attributes; what it holds is linked to it
+        again for Keras' weight names (a pickle drops those links: nn/keras_weight_names)."""
+        self.__dict__.update(state)
+        for registry in (self.__dict__.get("_parameters", {}), self.__dict__.get("_modules", {})):
+            for key, value in registry.items():
+                if value is not None:
+                    _link_held(self, key, value)
+
     def __init__(self):
         set_attr = object.__setattr__
         set_attr(self, "_parameters", Registry(self))

@@ -33,7 +33,7 @@ class DecayExclusion:
             name = variable.name
             found = id(variable) in self._ids or (
                 self._pattern is not None and name is not None and
-                self._pattern.search(name) is not None)
+                self._pattern.search(str(name)) is not None)  # (a name may be 0, say)
             self._asked[id(variable)] = found
         return found
 

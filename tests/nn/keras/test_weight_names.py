@@ -184,3 +184,28 @@ def test_copies_keep_names():
         assert copied.weights[0] is not model.weights[0]
     alone = copy.deepcopy(model.layers[0].weight)  # (a weight copied alone: no layer)
     assert alone.name is None and alone.path is None
+
+
+def test_a_weight_pickled_alone_leaves_its_model_behind():
+    # (the link to the layer is not pickled: a weight alone stays small and needs nothing
+    # else picklable; the model, pickled, links its weights again)
+    model = keras.Sequential([keras.Input((3,)), L.Dense(256), L.Dense(2)])
+    model.note = lambda z: z  # (unpicklable: a weight alone must not carry it)
+    bias = model.layers[-1].bias
+    assert len(pickle.dumps(bias)) < 1000
+    assert pickle.loads(pickle.dumps(bias)).path is None
+    kernel = pickle.loads(pickle.dumps(model.layers[0].kernel))  # (a view, named)
+    assert (kernel.name, kernel.path) == ("kernel", "sequential/dense/kernel")
+    del model.note
+    again = pickle.loads(pickle.dumps(model))
+    assert [w.path for w in again.weights] == [w.path for w in model.weights]
+
+
+def test_exclusion_by_name_takes_a_parameter_named_by_a_number():
+    lin = nn.Linear(2, 1)
+    lin.weight.name = 0
+    opt = keras.optimizers.AdamW(learning_rate=0.1, weight_decay=0.1)
+    opt.exclude_from_weight_decay(var_names=["b"])
+    lin(np.ones((3, 2), np.float32)).sum().backward()
+    opt.apply_gradients([(p.grad, p) for p in lin.parameters()])
+    assert opt.iterations == 1
