@@ -11,7 +11,7 @@ from autograd.variable import Variable, as_variable
 
 from .. import functional as F
 from .layers._base import data_format_name, floating, on_images
-from .layers.color_spaces import hsv_planes, rgb_planes
+from .layers.color_spaces import LUMA, hsv_planes, rgb_planes
 from .layers.resizing import RoundedTo, aspect_window, resized, window
 from .operations_conv import CONV
 
@@ -39,7 +39,7 @@ def rgb_to_grayscale(images, data_format=None):
     if images.shape[axis] != 3:
         raise ValueError(f"rgb_to_grayscale: images need 3 (RGB) or 1 channels, got shape "
                          f"{tuple(images.shape)}")
-    weights = np.array([0.2989, 0.587, 0.114], floating(images).dtype)
+    weights = np.array(LUMA, floating(images).dtype)
     gray = ops.sum(floating(images) * weights.reshape((3,) + (1,) * (-axis - 1)), axis=axis,
                    keepdims=True)
     return ops.astype(gray, images.dtype) if gray.dtype != images.dtype else gray
@@ -124,18 +124,27 @@ def _spatial(images, data_format, who):
     return (images.ndim - 2, images.ndim - 1) if first else (images.ndim - 3, images.ndim - 2)
 
 
+def _sides(images, data_format, who, word, amounts):
+    """(axis, side's size, before, after, target, names) of the images' height and width,
+    `amounts` ((top, bottom, target_height), (left, right, target_width)) checked by Keras'
+    two-of-three rule; names: '<side>_<word>' and 'target_<height or width>'."""
+    for axis, (first, last, dim), (before, after, target) in zip(
+            _spatial(images, data_format, who),
+            (("top", "bottom", "height"), ("left", "right", "width")), amounts):
+        names = (f"{first}_{word}", f"{last}_{word}", f"target_{dim}")
+        before, after = _edges(before, after, target, names)
+        yield axis, images.shape[axis], before, after, target, names
+
+
 def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
                right_padding=None, target_height=None, target_width=None, data_format=None):
     """Keras' PadImages: zeros around the images, two of each side's three amounts given."""
     images = _images(images, "pad_images")
     widths = [(0, 0)] * images.ndim
-    for axis, (before, after, target, names) in zip(_spatial(images, data_format, "pad_images"), (
-            (top_padding, bottom_padding, target_height,
-             ("top_padding", "bottom_padding", "target_height")),
-            (left_padding, right_padding, target_width,
-             ("left_padding", "right_padding", "target_width")))):
-        before, after = _edges(before, after, target, names)
-        size = images.shape[axis]
+    for axis, size, before, after, target, names in _sides(
+            images, data_format, "pad_images", "padding",
+            ((top_padding, bottom_padding, target_height),
+             (left_padding, right_padding, target_width))):
         before = target - after - size if before is None else before
         after = target - before - size if after is None else after
         if before < 0 or after < 0:
@@ -150,13 +159,10 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
     """Keras' CropImages: a window of the images, two of each side's three amounts given."""
     images = _images(images, "crop_images")
     key = [slice(None)] * images.ndim
-    for axis, (before, after, target, names) in zip(_spatial(images, data_format, "crop_images"), (
-            (top_cropping, bottom_cropping, target_height,
-             ("top_cropping", "bottom_cropping", "target_height")),
-            (left_cropping, right_cropping, target_width,
-             ("left_cropping", "right_cropping", "target_width")))):
-        before, after = _edges(before, after, target, names)
-        size = images.shape[axis]
+    for axis, size, before, after, target, names in _sides(
+            images, data_format, "crop_images", "cropping",
+            ((top_cropping, bottom_cropping, target_height),
+             (left_cropping, right_cropping, target_width))):
         before = size - target - after if before is None else before
         target = size - after - before if target is None else target
         if before < 0 or target < 0 or before + target > size:

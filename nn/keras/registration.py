@@ -2,7 +2,7 @@
 `get_registered_name`, `get_registered_object`, `CustomObjectScope`): rungrad's registry
 and scopes (nn.layers.config), the ones load_model and deserialize_keras_object read."""
 from ..layers.config import custom_object_scope as _scope
-from ..layers.config import lookup_custom, registered_objects
+from ..layers.config import lookup_custom, registered_key, registered_objects
 
 
 def get_custom_objects():
@@ -13,10 +13,8 @@ def get_custom_objects():
 
 def get_registered_name(obj):
     """The name `obj` is registered under ("package>name"), else its __name__."""
-    for key, held in registered_objects().items():
-        if held is obj:
-            return key
-    return obj.__name__
+    key = registered_key(obj)
+    return obj.__name__ if key is None else key
 
 
 def get_registered_object(name, custom_objects=None, module_objects=None):

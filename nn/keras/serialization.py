@@ -106,7 +106,8 @@ def keras_space(cls):
     """The nn.keras namespace ('layers', 'regularizers', ...) that exports `cls` under its
     own name, None for a class of one's own (or one that a name_of registered)."""
     import importlib
-    if name_of(cls, type) is not None and lookup_custom(name_of(cls, type)) is cls:
+    name = name_of(cls, type)
+    if name is not None and lookup_custom(name) is cls:
         return None
     for space in _SPACES:
         module = importlib.import_module(f"nn.keras.{space}")

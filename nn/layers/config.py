@@ -89,12 +89,17 @@ def _origin(obj):
     return f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', '?')}"
 
 
+def registered_key(obj):
+    """The name `obj` is registered under (register, custom objects), or None."""
+    return next((key for key, held in _REGISTERED.items() if held is obj), None)
+
+
 def name_of(obj, kind):
     """The name `obj` (a class when kind is type, else a function) is saved under, or None
     when it is neither registered nor one of rungrad's own."""
-    for key, held in _REGISTERED.items():
-        if held is obj:
-            return key
+    key = registered_key(obj)
+    if key is not None:
+        return key
     key = getattr(obj, "__name__", None)
     if key is not None and _builtin(key, kind) is obj:
         return key

@@ -15,15 +15,16 @@ from .augmentation import RandomDraws
 def unit_bounds(factor, name, who):
     """Keras' _set_factor with bounds (0, 1): a number f in [0, 1] means (0, f); a pair
     (lower, upper) within [0, 1] is taken either way round."""
-    pair = (0.0, factor) if _is_number(factor) else factor
+    pair = (0.0, factor) if is_number(factor) else factor
     if not (isinstance(pair, (tuple, list)) and len(pair) == 2
-            and all(_is_number(v) and 0 <= v <= 1 for v in pair)):
+            and all(is_number(v) and 0 <= v <= 1 for v in pair)):
         raise ValueError(f"{who}: {name} must be a number in [0, 1] or a pair (lower, upper) "
                          f"of them, got {factor!r}")
     return tuple(sorted(map(float, pair)))
 
 
-def _is_number(value):
+def is_number(value):
+    """A real number, not a bool (an argument such as a factor)."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 

@@ -8,7 +8,6 @@ Each follows Keras 3.15's code where it differs from its docstring (said in the 
 docstring); the images are those of the augmentation layers (channels-last (N, H, W, C) or
 one image, data_format='channels_first' for (N, C, H, W)), and every random setting is drawn
 per image inside an op (RandomDraws), so that a captured step draws anew at each replay."""
-import numbers
 
 import numpy as np
 
@@ -26,19 +25,17 @@ from autograd.ops import (
 from ... import functional as F
 from ._base import channel_axis, floating, on_images
 from .augmentation import _Augmentation, _value_range
+from .augmentation_chance import chances, is_number
+from .color_spaces import LUMA
 
 KERAS_RANGE = (0, 255)  # (the range Keras' colour layers compute in)
-
-
-def _real(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def keras_factor(factor, name, who, bounds):
     """Keras' factor of a colour layer as (lower, upper): a number f within bounds = (low,
     high) means (max(-|f|, low), |f|); a pair within bounds is taken either way round."""
     pair = tuple(factor) if isinstance(factor, (tuple, list)) else (factor,)
-    if len(pair) not in (1, 2) or not all(_real(v) and bounds[0] <= v <= bounds[1]
+    if len(pair) not in (1, 2) or not all(is_number(v) and bounds[0] <= v <= bounds[1]
                                           for v in pair):
         raise ValueError(f"{who}: {name} must be a number or a (lower, upper) pair within "
                          f"{list(bounds)}, got {factor!r}")
@@ -63,7 +60,7 @@ def grayscale(images):
     if images.shape[1] == 1:
         return images
     red, green, blue = (images[:, i:i + 1] for i in range(3))
-    return red * 0.2989 + green * 0.587 + blue * 0.114
+    return red * LUMA[0] + green * LUMA[1] + blue * LUMA[2]
 
 
 class _ColorAugmentation(_Augmentation):
@@ -173,7 +170,7 @@ class RandomGrayscale(_ColorAugmentation):
     def __init__(self, factor=0.5, data_format=None, seed=None, *, name=None,
                  input_shape=None):
         super().__init__(seed, data_format, name, input_shape)
-        if not (_real(factor) and 0 <= factor <= 1):
+        if not (is_number(factor) and 0 <= factor <= 1):
             raise ValueError(f"{self.who}: factor must be a number in [0, 1], got {factor!r}")
         self.factor = factor
 
@@ -195,11 +192,8 @@ class RandomInvert(_ColorAugmentation):
         self._probabilities = keras_factor(factor, "factor", self.who, (0, 1))
 
     def augment(self, images):
-        def draw(source, n):
-            probabilities = source.uniform(*self._probabilities, n)
-            return source.uniform(0, 1, n) < probabilities
-
-        inverted = self.per_image(images, draw)
+        inverted = self.per_image(images, lambda source, n: chances(source, n,
+                                                                     self._probabilities))
         return where(inverted, self.value_range[1] - images, images)
 
 

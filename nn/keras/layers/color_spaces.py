@@ -7,6 +7,8 @@ import numpy as np
 from autograd.ops import abs as absolute
 from autograd.ops import astype, clip, equal, maximum, minimum, remainder, where
 
+LUMA = (0.2989, 0.587, 0.114)  # Keras' (and torchvision's) weights of R, G, B in gray
+
 
 def hsv_planes(red, green, blue):
     """(hue in [0, 1), saturation (range / value), value (the largest)) of RGB planes."""
@@ -34,4 +36,4 @@ def rgb_planes(hue, saturation, value):
     return tuple(value * (unsaturated + saturation * w) for w in weights)
 
 
-__all__ = ["hsv_planes", "rgb_planes"]
+__all__ = ["LUMA", "hsv_planes", "rgb_planes"]

@@ -46,10 +46,18 @@ class MelSpectrogram(Layer):
         real, imag = SIGNAL["STFT"](x, self.sequence_length, self.sequence_stride,
                                     self.fft_length, self.window, center=True)
         spectrum = sqrt(real * real + imag * imag) ** self.mag_exp
-        mel = matmul(spectrum, np.asarray(self.mel_matrix(spectrum.shape[-1]), x.dtype))
+        mel = matmul(spectrum, self._mel_weights(spectrum.shape[-1]).astype(x.dtype, copy=False))
         if self.power_to_db:
             mel = self._decibels(mel)
         return astype(swapaxes(mel, -1, -2), compute)
+
+    def _mel_weights(self, bins):
+        """mel_matrix(bins), made at the first call and kept (the settings are fixed)."""
+        kept = vars(self).get("_mel_kept")
+        if kept is None or kept.shape[0] != bins:
+            kept = np.asarray(self.mel_matrix(bins))
+            vars(self)["_mel_kept"] = kept
+        return kept
 
     def mel_matrix(self, bins):
         """Keras' linear_to_mel_weight_matrix (bins, num_mel_bins), in float32 as Keras'."""

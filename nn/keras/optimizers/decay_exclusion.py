@@ -61,11 +61,12 @@ class ExcludesFromWeightDecay:
         exclusion = self._decay_exclusion
         if exclusion is None or not group.get("weight_decay"):
             return super()._step_group(group, updated, params)
-        members = group["params"] if params is None else params
-        excluded = [p for p in members if exclusion.excludes(p)]
+        kept, excluded = [], []
+        for p in group["params"] if params is None else params:
+            (excluded if exclusion.excludes(p) else kept).append(p)
         if not excluded:
             return super()._step_group(group, updated, params)
-        super()._step_group(group, updated, [p for p in members if not exclusion.excludes(p)])
+        super()._step_group(group, updated, kept)
         super()._step_group(ParamGroup(group, weight_decay=0.0), updated, excluded)
 
     def _snapshot(self):

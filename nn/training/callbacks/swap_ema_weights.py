@@ -25,12 +25,12 @@ class SwapEMAWeights(Callback):
             pairs = _averaged(self.model)
             self._held = [p.data.copy() for p, _ in pairs]
             for p, state in pairs:
-                p.data[...] = state["average"]  # (in place: views and optimizers keep it)
+                p.assign(state["average"])  # (in place, its version bumped, as any update)
 
     def _to_weights(self):
         if self._held is not None:
             for (p, _), held in zip(_averaged(self.model), self._held):
-                p.data[...] = held
+                p.assign(held)
             self._held = None
 
     def on_train_begin(self, logs=None):
