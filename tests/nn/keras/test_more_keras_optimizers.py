@@ -168,5 +168,7 @@ def test_trains_a_model_with_fit():
                 keras.optimizers.Lamb(0.05)):
         model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
         model.compile(optimizer=opt, loss="mse")
-        history = model.fit(x, y, epochs=30, batch_size=16, verbose=0)
+        # (80 epochs: over 12 seeds of the data and the initial weights the last loss is at
+        # most 0.02 of the first; 30 epochs reached 0.26 for Lamb under some)
+        history = model.fit(x, y, epochs=80, batch_size=16, verbose=0)
         assert history.history["loss"][-1] < 0.2 * history.history["loss"][0]
