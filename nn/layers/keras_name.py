@@ -10,7 +10,7 @@ from autograd.arguments import numpy_dtype
 from autograd.variable import Variable
 
 from ..call_losses import held_losses
-from ..keras_weight_names import NamesWeights, state_weight_name
+from ..keras_weight_names import PARENT, NamesWeights, names_weights, state_weight_name
 from .dtype_policy import DTypePolicy, apply_policy, dtype_policy, layer_policy
 
 
@@ -75,6 +75,20 @@ class _CallTensors:
         return tensors[0] if len(tensors) == 1 else list(tensors)
 
 
+def _ask_model_for_name(layer):
+    """Have the model holding `layer` in a list or dict name its layers (Model.name_layers):
+    a change to the list does not reach the model, so a layer in one is named when asked."""
+    holder, held_in_collection = layer, False
+    while holder is not None:
+        link = vars(holder).get(PARENT)
+        holder = None if link is None else link.holder
+        if holder is not None and names_weights(holder):
+            break
+        held_in_collection = True
+    if held_in_collection and hasattr(holder, "name_layers"):
+        holder.name_layers()
+
+
 def note_node(layer, node):
     """Keep the node of one of `layer`'s symbolic calls (its input and output tensors)."""
     vars(layer).setdefault("_keras_nodes", []).append(node)
@@ -97,6 +111,8 @@ class KerasName(NamesWeights):
     def name(self):
         if self._given_name is not None:
             return self._given_name
+        if self._name_from_model is None:
+            _ask_model_for_name(self)
         return self._name_from_model or snake_case(type(self).__name__)
 
     @name.setter
@@ -325,15 +341,17 @@ def snake_case(name):
 
 
 def layer_names(modules):
-    """{child key: the layer's Keras name} for a model's children (`_modules`). A child held
-    under its index (no name= given) gets its class's snake_case name, numbered per kind in
+    """{child key: the layer's Keras name} for a model's children (`_modules`, or with the
+    layers of a list or dict it holds under their dotted keys). A child held under its
+    index or in a list (no name= given) gets its class's snake_case name, numbered per kind in
     the order the layers were made, as Keras numbers them ('dense', 'dense_1', ...; the
     model's order where it cannot tell), skipping names other layers hold; a named one
     (name=, a subclass's attribute; a model given a name, which is held under its index
     all the same) keeps its name. Keras numbers per session (a second model's first Dense is
     'dense_2'); here per model, so a model's names do not depend on what was built before
     it."""
-    names = {key: key for key, layer in modules.items() if layer is None or not key.isdigit()}
+    names = {key: key for key, layer in modules.items()
+             if layer is None or not _held_by_position(key)}
     unnamed = []
     for key, layer in modules.items():
         if key not in names:
@@ -352,6 +370,12 @@ def layer_names(modules):
         taken.add(name)
         names[key] = name
     return {key: names[key] for key in modules}
+
+
+def _held_by_position(key):
+    """Whether a layer's key says nothing of its name: an index, or a place in a list or
+    dict a model holds ('blocks.0', 'heads.a': Keras names those layers by their class)."""
+    return key.isdigit() or "." in key
 
 
 def creation_rank(layer):

@@ -85,7 +85,7 @@ from .custom_steps import (
 from .losses import resolve_loss
 from .masking import model_output_mask
 from .metrics import resolve_metrics
-from .model_layers import ModelLayers
+from .model_layers import ModelLayers, held_layer_items
 from .multi_output import resolve_outputs
 from .named_arrays import each, sample_count
 from .optimizers import LossScaleOptimizer, holds_parameters, resolve_optimizer
@@ -224,8 +224,9 @@ class Model(_KerasSteps, MakesWeights, TracksLayerCollections, Module, KerasName
         modules = vars(self).get("_modules")
         if not modules:
             return
-        for key, name in layer_names(modules).items():
-            child = modules[key]
+        held = dict(held_layer_items(modules))  # (a list's layers numbered with the rest)
+        for key, name in layer_names(held).items():
+            child = held[key]
             if isinstance(child, KerasName) and child._given_name is None:
                 object.__setattr__(child, "_name_from_model", name)
 
@@ -1009,14 +1010,14 @@ class Model(_KerasSteps, MakesWeights, TracksLayerCollections, Module, KerasName
         index as a string, a functional model's layer name."""
         if (name is None) == (index is None):
             raise ValueError("get_layer: give a name or an index (one of them)")
-        held = [(key, layer) for key, layer in self._modules.items() if layer is not None]
+        held = held_layer_items(self._modules)  # (a list's layers by their names too)
         if index is not None:  # Keras': model.layers[index] (a Sequential's, no InputLayer)
             listed = getattr(self, "layers", [layer for _, layer in held])
             if not -len(listed) <= index < len(listed):
                 raise ValueError(f"get_layer: no layer at index {index}; the model has "
                                  f"{len(listed)} layers")
             return listed[index]
-        shown = layer_names(self._modules)
+        shown = layer_names(dict(held))
         for key, layer in held:
             if name in (key, keras_name(layer), shown[key]):
                 return layer

@@ -39,18 +39,24 @@ class ModelLayers:
 
 def held_layers(model):
     """The layers `model` holds, a list or dict of them flattened in (see ModelLayers)."""
+    return [layer for _, layer in held_layer_items(model._modules)]
+
+
+def held_layer_items(children, prefix=""):
+    """(key, layer) of each layer in `children` (a model's `_modules`), each once, those of
+    a list or dict held flattened in under their dotted keys ('blocks.0')."""
     found, seen = [], set()
-    _collect(model._modules.values(), found, seen)
+    _collect(children, prefix, found, seen)
     return found
 
 
-def _collect(children, found, seen):
-    for child in children:
+def _collect(children, prefix, found, seen):
+    for key, child in children.items():
         if child is None or id(child) in seen or isinstance(child, (ParameterList,
                                                                     ParameterDict)):
             continue  # (a list of weights holds no layer)
         seen.add(id(child))
         if isinstance(child, (ModuleList, ModuleDict)):
-            _collect(child._modules.values(), found, seen)
+            _collect(child._modules, f"{prefix}{key}.", found, seen)
         else:
-            found.append(child)
+            found.append((prefix + key, child))

@@ -1,17 +1,20 @@
 """Model.summary(): Keras' table of layers, output shapes and parameter counts.
 
-Rows are the model's direct children in Keras' order (a functional model's by depth: see
-nn.keras.layer_order; a nested block is one row with all its parameters, its own layers'
-rows after it with expand_nested), under Keras' names ('dense', 'dense_1', ...: see
-layer_names); a Sequential's Input is no row, as in Keras. Output shapes come from the last
-call of the model (batch axis shown as None), or from a trial call when the input shape is
-known (`input_shape=` on the first Dense); "?" where no call told them. As in Keras,
+Rows are the model's direct children, a list's or dict's layers in its place, in Keras'
+order (a functional model's by depth: see nn.keras.layer_order; a nested block is one row
+with all its parameters, its own layers' rows after it with expand_nested), under Keras'
+names ('dense', 'dense_1', ...: see layer_names); a Sequential's Input is no row, as in
+Keras. Output shapes come from the last call of the model (batch axis shown as None), or
+from a trial call when the input shape is known (`input_shape=` on the first Dense); "?"
+where no call told them (a subclassed model's). As in Keras,
 non-trainable counts include BatchNorm's running statistics, Normalization's statistics and
 frozen parameters. positions and layer_range: see nn.training.summary_options.
 """
+from ..containers import ModuleDict, ModuleList
 from ..layers.input_layer import InputLayer
 from ..layers.keras_name import layer_names, snake_case
 from ..layers.lambda_layer import Lambda
+from .model_layers import held_layer_items
 from .summary_options import layer_bounds, positioned_widths
 
 NOT_BUILT = ("This model has not yet been built. Build the model first by calling it on a "
@@ -111,9 +114,15 @@ def _layer_type(layer):
 
 
 def shown_children(model):
-    """(key, child) of each layer a summary row stands for, in order."""
-    return [(key, child) for key, child in model._keras_children()
-            if not isinstance(child, InputLayer) or model.summary_shows_inputs]
+    """(key, child) of each layer a summary row stands for, in order: a list's or dict's
+    layers in its place, as Keras lists a subclassed model's (dotted keys, 'blocks.0')."""
+    shown = []
+    for key, child in model._keras_children():
+        if isinstance(child, (ModuleList, ModuleDict)):
+            shown += held_layer_items(child._modules, prefix=f"{key}.")
+        elif not isinstance(child, InputLayer) or model.summary_shows_inputs:
+            shown.append((key, child))
+    return shown
 
 
 def parameter_count(layer):
@@ -125,8 +134,8 @@ def parameter_count(layer):
 
 def _top_layers(model):
     """(key, Keras name, layer) of each layer the model's summary has a row for, in order."""
-    names = layer_names(model._modules)
-    return [(key, names[key], child) for key, child in shown_children(model)]
+    names = layer_names(dict(held_layer_items(model._modules)))
+    return [(key, names.get(key) or child.name, child) for key, child in shown_children(model)]
 
 
 def _layer_rows(model, layers, shapes, show_trainable=False, expand_nested=False, whole=True):

@@ -209,3 +209,40 @@ def test_exclusion_by_name_takes_a_parameter_named_by_a_number():
     lin(np.ones((3, 2), np.float32)).sum().backward()
     opt.apply_gradients([(p.grad, p) for p in lin.parameters()])
     assert opt.iterations == 1
+
+
+class Stacked(keras.Model):
+    """Layers in a list and a dict (Keras tracks them); a layer appended after a call."""
+
+    def __init__(self):
+        super().__init__()
+        self.blocks = [L.Dense(3), L.Dense(2)]
+        self.heads = {"a": L.Dense(1)}
+
+    def call(self, x):
+        for block in self.blocks:
+            x = block(x)
+        return self.heads["a"](x)
+
+
+def test_layers_in_a_list_or_dict_have_distinct_names_and_paths():
+    model = Stacked()
+    model(np.zeros((1, 4), "float32"))
+    # (Keras 3.15: the same names and paths)
+    assert [layer.name for layer in model.layers] == ["dense", "dense_1", "dense_2"]
+    assert _paths(model) == ["stacked/dense/kernel", "stacked/dense/bias",
+                             "stacked/dense_1/kernel", "stacked/dense_1/bias",
+                             "stacked/dense_2/kernel", "stacked/dense_2/bias"]
+    assert model.get_layer("dense_1") is model.blocks[1]
+    model.blocks.append(L.Dense(5))
+    assert model.blocks[2].name == "dense_3"
+    assert len(set(_paths(model))) == len(_paths(model))
+
+
+def test_summary_lists_the_layers_of_a_list_under_their_names():
+    model = Stacked()
+    model(np.zeros((1, 4), "float32"))
+    lines = []
+    model.summary(print_fn=lines.append)
+    rows = [line.split()[0] for line in lines if "(Dense)" in line]
+    assert rows == ["dense", "dense_1", "dense_2"]
