@@ -281,18 +281,26 @@ def get(identifier, argument="initializer", who="initializers.get"):
         return identifier
     if isinstance(identifier, type) and issubclass(identifier, Initializer):
         return identifier()
+    names, classes = _known()
     if isinstance(identifier, str):
-        found = ALL.get(identifier) or _CLASSES.get(identifier) or \
-            ALL.get(snake_case(identifier))
+        found = names.get(identifier) or classes.get(identifier) or \
+            names.get(snake_case(identifier))
         if found is not None:
             return found()
     from .layers.config import from_saved  # (nn.layers imports this module)
-    saved = from_saved(identifier, _CLASSES, Initializer)
+    saved = from_saved(identifier, classes, Initializer)
     if saved is not None:
         return saved
     raise ValueError(f"{who}: unknown {argument} {identifier!r}; use a callable (shape, dtype) "
                      f"-> array, a {{'class_name', 'config'}} dict or one of "
-                     f"{', '.join(sorted(ALL))}")
+                     f"{', '.join(sorted(names))}")
+
+
+def _known():
+    """({name: class}, {class name: class}) of the initializers get() takes: ALL and
+    Keras' STFT (in a file of its own, which imports this one)."""
+    from .stft_initializer import STFT
+    return {**ALL, "stft": STFT}, {**_CLASSES, "STFT": STFT, "STFTInitializer": STFT}
 
 
 def checked(identifier, argument, who):

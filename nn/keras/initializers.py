@@ -5,8 +5,8 @@ Keras' lower-case names (which in Keras 3 are the classes themselves: `glorot_un
 GlorotUniform`) and Keras' serialize / deserialize."""
 from ..initializers import *  # noqa: F403
 from ..initializers import __all__ as _own_names
+from ..stft_initializer import STFT, STFTInitializer, stft  # noqa: F401
 from .serialization import module_functions
-from .stft_initializer import STFT, STFTInitializer, stft  # noqa: F401
 
 constant, zeros, ones, identity = Constant, Zeros, Ones, Identity  # noqa: F405
 glorot_normal, glorot_uniform = GlorotNormal, GlorotUniform  # noqa: F405

@@ -9,7 +9,7 @@ from autograd.ops import astype, concatenate, log, maximum, pad, reshape, sqrt, 
 from autograd.ops.trigonometric import atan2
 
 from ...functional.conv import conv2d
-from ..stft_initializer import STFT, window_values
+from ...stft_initializer import STFT, window_values
 from ._base import data_format_name, functional_weight, slide
 from .input_spec import InputSpec, InputSpecChecked
 from .layer import Layer

@@ -34,6 +34,17 @@ def test_names_and_config():
     assert isinstance(made, init.STFT) and made.side == "imag" and made.periodic
 
 
+@pytest.mark.parametrize("name", ["stft", "STFT", "STFTInitializer"])
+def test_get_and_layers_take_its_names(name):
+    assert isinstance(keras.initializers.get(name), keras.initializers.STFT)
+    saved = keras.initializers.get({"class_name": "STFT", "config": {"side": "imag"}})
+    assert saved.side == "imag"
+    conv = keras.layers.Conv1D(3, 4, kernel_initializer=name, use_bias=False)
+    conv.build((None, 16, 1))
+    kernel = keras.ops.convert_to_numpy(conv.weights[0])
+    np.testing.assert_allclose(kernel.ravel(), KERAS_BASES[0][1], rtol=1e-6, atol=1e-7)
+
+
 def test_bad_arguments_are_refused():
     with pytest.raises(ValueError, match="side"):
         keras.initializers.STFT(side="both")

@@ -3,7 +3,7 @@ STFTSpectrogram's kernels start as, and that a Conv1D can start as to compute a 
 Fourier transform."""
 import numpy as np
 
-from ..initializers import Initializer
+from .initializers import Initializer
 
 _SCALES = {"density": lambda w: np.sqrt(np.sum(w * w)), "spectrum": lambda w: np.sum(np.abs(w)),
            None: lambda w: 1}
