@@ -34,7 +34,7 @@ from ..training.masking import call_with_mask, makes_masks, output_mask
 from ..training.model import Model
 from ..training.sequential import _activation_name, unique_layer_name
 from .intermediate_inputs import starting_inside
-from .layer_order import keras_layer_order, walk
+from .layer_order import keras_layer_order, walk, with_unused_inputs
 from .output_keys import older_keys, output_keys
 from .tensor_operators import SymbolicOperators
 
@@ -353,7 +353,7 @@ class Functional(Model):
         # intermediate tensors among the inputs start a graph of the model's own
         self._inputs, self._outputs = starting_inside(
             _tensors(inputs, "inputs"), _tensors(outputs, "outputs"), _input_like)
-        self._nodes, numbered = walk(self._outputs)
+        self._nodes, numbered = with_unused_inputs(*walk(self._outputs), self._inputs)
         self._keras_order = keras_layer_order(self._nodes, numbered)
         # nodes whose outputs other nodes take (an output's logits cannot stand in for them)
         self._feeding = frozenset(id(t.node) for node in self._nodes for t in node.inputs)
@@ -363,11 +363,6 @@ class Functional(Model):
                 raise ValueError(f"Model: the outputs depend on the input {_who(node.layer)} "
                                  f"of shape {node.outputs[0].shape}, which is not among the "
                                  "model's inputs (a disconnected graph): add it to inputs=")
-        reached = {id(node) for node in self._nodes}
-        for i, tensor in enumerate(self._inputs):
-            if id(tensor.node) not in reached:
-                raise ValueError(f"Model: inputs[{i}] ({_who(tensor.node.layer)}) does not lead "
-                                 "to any of the outputs (a disconnected graph)")
         kept = _names_kept(self._keras_order)
         for node in self._nodes:
             if all(node.layer is not m for m in self._modules.values()):

@@ -44,6 +44,19 @@ def walk(outputs, stop=()):
     return finished, numbered
 
 
+def with_unused_inputs(finished, numbered, inputs):
+    """walk's (finished, numbered) with the nodes of `inputs` (KerasTensors) that no output
+    depends on, first: Keras keeps such an input (a loss or a metric may read it) at depth
+    0, before the layers it numbered."""
+    reached, unused = {id(node) for node in finished}, []
+    for tensor in inputs:
+        if id(tensor.node) not in reached:
+            reached.add(id(tensor.node))
+            unused.append(tensor.node)
+            numbered.setdefault(id(tensor.node.layer), -1)
+    return unused + finished, numbered
+
+
 def keras_layer_order(finished, numbered):
     """The layers of the nodes `walk` gave, in Keras' order."""
     depth = _layer_depths(finished)
@@ -63,4 +76,4 @@ def _layer_depths(finished):
     return layer_depth
 
 
-__all__ = ["walk", "keras_layer_order"]
+__all__ = ["walk", "with_unused_inputs", "keras_layer_order"]

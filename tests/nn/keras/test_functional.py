@@ -156,8 +156,6 @@ def test_errors_name_the_layer_and_the_shapes():
     other = keras.Input((4,), name="other")
     with pytest.raises(ValueError, match="InputLayer 'other'.*disconnected"):
         keras.Model(inputs, layers.Add()([inputs, other]))
-    with pytest.raises(ValueError, match=r"inputs\[1\].*does not lead"):
-        keras.Model([inputs, other], layers.Dense(2)(inputs))
     with pytest.raises(TypeError, match="symbolic tensors"):
         keras.Model(inputs, np.zeros(3))
 
@@ -379,3 +377,19 @@ def test_summary_shows_keras_trainable_column():
     plain = []
     model.summary(print_fn=plain.append)
     assert "Trainable" not in plain[2] and len(plain[1]) == 72
+
+
+def test_an_input_no_output_depends_on_is_kept_as_keras_keeps_it():
+    used, unused = keras.Input((3,)), keras.Input((2,))
+    model = keras.Model([used, unused], layers.Dense(1)(used))
+    # (Keras 3.15: the unused input at depth 0, before the layers it numbered)
+    assert [layer.name for layer in model.layers] == ["input_layer", "input_layer_1", "dense"]
+    xs = [np.ones((4, 3), np.float32), np.full((4, 2), np.nan, np.float32)]
+    model.compile("sgd", "mse")
+    history = model.fit(xs, np.ones((4, 1), np.float32), verbose=0)
+    assert np.isfinite(history.history["loss"][0])  # (the unused input's NaNs reach nothing)
+    again = keras.Model.from_config(model.get_config())
+    assert [layer.name for layer in again.layers] == ["input_layer", "input_layer_1", "dense"]
+    assert again.predict(xs, verbose=0).shape == (4, 1)
+    with pytest.raises(TypeError, match="takes 2 input"):
+        model(xs[0])
