@@ -5,10 +5,7 @@ from ..callbacks import *  # noqa: F403
 from ..callbacks import __all__  # noqa: F401
 
 # Keras callbacks rungrad has no counterpart of, named with what to do instead
-_MISSING = {
-    "TensorBoard": "rungrad writes no TensorBoard logs; CSVLogger keeps the epochs' values, "
-                   "and the History fit returns holds them",
-}
+_MISSING = {}
 
 
 def __getattr__(name):

@@ -15,9 +15,11 @@ from .lr import LearningRateScheduler, ReduceLROnPlateau, SchedulerStep
 from .progbar_logger import ProgbarLogger
 from .remote_monitor import RemoteMonitor
 from .swap_ema_weights import SwapEMAWeights
+from .tensorboard import TensorBoard
 from .terminate_on_nan import TerminateOnNaN
 
 __all__ = ["Callback", "CallbackList", "History", "EarlyStopping", "ModelCheckpoint",
            "LearningRateScheduler", "ReduceLROnPlateau", "SchedulerStep", "TerminateOnNaN",
            "CSVLogger", "GradientMonitor", "plot_gradient_norms", "LambdaCallback",
-           "BackupAndRestore", "ProgbarLogger", "SwapEMAWeights", "RemoteMonitor"]
+           "BackupAndRestore", "ProgbarLogger", "SwapEMAWeights", "RemoteMonitor",
+           "TensorBoard"]

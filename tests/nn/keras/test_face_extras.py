@@ -182,8 +182,7 @@ def test_more_keras_activation_names_give_keras_values():
 
 
 def test_keras_callbacks_rungrad_lacks_say_what_to_use():
-    with pytest.raises(AttributeError, match="no TensorBoard: .*CSVLogger"):
-        _ = keras.callbacks.TensorBoard
+    assert keras.callbacks.TensorBoard is not None  # (it was one rungrad lacked)
     with pytest.raises(AttributeError, match="has no attribute 'Nothing'"):
         _ = keras.callbacks.Nothing
     assert keras.callbacks.EarlyStopping is not None
