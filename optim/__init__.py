@@ -20,6 +20,7 @@ from .ftrl import Ftrl
 from .lamb import Lamb
 from .lbfgs import LBFGS
 from .lion import Lion
+from .muon import Muon
 from .nadam import NAdam
 from .optimizer import Optimizer
 from .radam import RAdam
@@ -39,5 +40,5 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=("lr_scheduler",),
 }))
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "NAdam",
-           "RAdam", "Adamax", "Adafactor", "Ftrl", "Lamb", "Lion", "Rprop", "ASGD", "LBFGS",
-           "clip_grad_norm_", "clip_grad_value_", "lr_scheduler"]
+           "RAdam", "Adamax", "Adafactor", "Ftrl", "Lamb", "Lion", "Muon", "Rprop", "ASGD",
+           "LBFGS", "clip_grad_norm_", "clip_grad_value_", "lr_scheduler"]

@@ -20,7 +20,8 @@ _BY_NAME = {"sgd": keras_optimizers.SGD, "adam": keras_optimizers.Adam,
             "adagrad": keras_optimizers.Adagrad, "adadelta": keras_optimizers.Adadelta,
             "nadam": keras_optimizers.Nadam, "adamax": keras_optimizers.Adamax,
             "lion": keras_optimizers.Lion, "adafactor": keras_optimizers.Adafactor,
-            "ftrl": keras_optimizers.Ftrl}  # (Keras' names: Lamb has none)
+            "ftrl": keras_optimizers.Ftrl, "muon": keras_optimizers.Muon,
+            "schedulefreeadamw": keras_optimizers.ScheduleFreeAdamW}  # (Lamb has no name)
 OPTIMIZER_NAMES = tuple(_BY_NAME)
 
 

@@ -563,7 +563,7 @@ def _optimizer_classes():
 
 @pytest.mark.parametrize("cls", _optimizer_classes(), ids=lambda cls: cls.__name__)
 def test_every_optimizer_takes_keras_learning_rate_for_lr(cls):
-    p = Parameter(np.zeros(3))
+    p = Parameter(np.zeros((3, 2)))  # (2-D: Muon takes matrices only)
     keras_style = cls([p], learning_rate=0.125)
     assert keras_style.param_groups[0]["lr"] == 0.125 == keras_style.learning_rate
     assert cls(learning_rate=0.25).defaults["lr"] == 0.25  # unbound, as Keras makes them

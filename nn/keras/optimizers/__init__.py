@@ -33,6 +33,7 @@ from ..serialization import module_functions
 from . import schedules
 from .accumulation import accumulate, accumulation_steps
 from .adafactor_rule import keras_adafactor_update
+from .builtin_variables import ListsKerasVariables
 from .decay_exclusion import ExcludesFromWeightDecay
 from .loss_scale import LossScaleOptimizer, grads_of, positive_scale, unscale_grads
 
@@ -62,7 +63,7 @@ class _Hyper:
             group[self.key] = new
 
 
-class KerasOptimizer(ExcludesFromWeightDecay):
+class KerasOptimizer(ListsKerasVariables, ExcludesFromWeightDecay):
     """What every Keras optimizer shares: its common arguments (`**options` of the classes
     below: weight_decay, clipnorm, clipvalue, global_clipnorm, name), clipping before the
     update and exclude_from_weight_decay. Mixed in before the optim class whose state and
@@ -634,13 +635,16 @@ class Lamb(_Moments, optim.Lamb):
 # Keras' base class, for a user's own rule (build, update_step): every Keras optimizer here
 # is an instance of it. Imported last: it builds on KerasOptimizer above.
 from .custom import Optimizer  # noqa: E402
+from .multi_optimizer import MultiOptimizer, OptimizerMap  # noqa: E402
+from .muon import Muon  # noqa: E402
+from .schedule_free import ScheduleFreeAdamW  # noqa: E402
 
 
 def _by_name():
     """Keras' ALL_OBJECTS_DICT: each optimizer class under its name and its lower-case one
     (Keras' deserialize reads built-in names case-insensitively)."""
     classes = [SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Nadam, Adamax, Lion, Adafactor,
-               Ftrl, Lamb, LossScaleOptimizer]
+               Ftrl, Lamb, Muon, ScheduleFreeAdamW, LossScaleOptimizer]
     return {key: cls for cls in classes for key in (cls.__name__, cls.__name__.lower())}
 
 
@@ -672,5 +676,6 @@ def get(identifier):
 
 
 __all__ = ["SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "Adamax", "Lion",
-           "Adafactor", "Ftrl", "Lamb", "Optimizer", "get", "serialize", "deserialize",
-           "LossScaleOptimizer", "KerasOptimizer", "schedules"]
+           "Adafactor", "Ftrl", "Lamb", "Muon", "ScheduleFreeAdamW", "Optimizer", "get",
+           "serialize", "deserialize", "LossScaleOptimizer", "MultiOptimizer", "OptimizerMap",
+           "KerasOptimizer", "schedules"]
