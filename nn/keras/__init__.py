@@ -27,7 +27,8 @@ __getattr__, __dir__ = lazy_attributes(
     __name__, submodules=("layers", "optimizers", "losses", "metrics", "models", "activations",
                           "saving", "utils", "callbacks", "regularizers", "initializers",
                           "constraints", "dtype_policies", "mixed_precision", "config", "ops",
-                          "random", "datasets", "tree", "backend", "preprocessing"), names={
+                          "random", "datasets", "tree", "backend", "preprocessing",
+                          "applications"), names={
         "Sequential": "_training", "Model": "_training", "Input": "_training",
         "load_model": "_training", "DTypePolicy": "dtype_policies",
     })
@@ -35,4 +36,4 @@ __getattr__, __dir__ = lazy_attributes(
 __all__ = ["layers", "optimizers", "losses", "metrics", "initializers", "models", "activations",
            "saving", "Sequential", "Model", "Input", "load_model", "callbacks", "regularizers",
            "constraints", "utils", "dtype_policies", "DTypePolicy", "mixed_precision", "config",
-           "ops", "random", "datasets", "tree", "backend", "preprocessing"]
+           "ops", "random", "datasets", "tree", "backend", "preprocessing", "applications"]
