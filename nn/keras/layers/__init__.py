@@ -19,19 +19,12 @@ from .adaptive_pooling import (
     AdaptiveMaxPooling2D,
     AdaptiveMaxPooling3D,
 )
+from .affine_augmentation import RandomRotation, RandomTranslation, RandomZoom
 from .alpha_dropout import AlphaDropout
 from .attention import AdditiveAttention, Attention, MultiHeadAttention
-from .augmentation import (
-    RandomBrightness,
-    RandomContrast,
-    RandomCrop,
-    RandomFlip,
-    RandomRotation,
-    RandomTranslation,
-    RandomZoom,
-)
 from .bidirectional import Bidirectional
 from .blur_augmentation import RandomGaussianBlur
+from .brightness_contrast import RandomBrightness, RandomContrast
 from .category_encoding import CategoryEncoding
 from .color_augmentation import (
     AutoContrast,
@@ -51,6 +44,7 @@ from .einsum_dense import EinsumDense
 from .embedding import Embedding
 from .equalization import Equalization
 from .erasing_augmentation import RandomErasing
+from .flip_crop_augmentation import RandomCrop, RandomFlip
 from .geometric_augmentation import RandomElasticTransform, RandomPerspective, RandomShear
 from .grouped_query_attention import GroupQueryAttention
 from .hashed_crossing import HashedCrossing
@@ -60,6 +54,7 @@ from .input_spec import InputSpec
 from .layer import Layer
 from .lookup import IntegerLookup, StringLookup
 from .masking import Masking
+from .max_num_bounding_boxes import MaxNumBoundingBoxes
 from .mel_spectrogram import MelSpectrogram
 from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from .mixing_augmentation import CutMix, MixUp
@@ -146,7 +141,7 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "RandomColorDegeneration", "RandomSaturation", "RandomHue", "RandomSharpness",
            "RandomColorJitter", "Equalization", "RandomErasing", "RandomShear",
            "RandomGaussianBlur", "RandomPerspective", "RandomElasticTransform", "MixUp",
-           "CutMix", "Pipeline", "RandAugment", "AugMix",
+           "CutMix", "Pipeline", "RandAugment", "AugMix", "MaxNumBoundingBoxes",
            "Input", "InputLayer", "Lambda", "TimeDistributed", "SpatialDropout1D",
            "SpatialDropout2D", "SpatialDropout3D",
            "Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",

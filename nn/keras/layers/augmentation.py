@@ -1,39 +1,38 @@
-"""Keras' image augmentation layers: RandomFlip, RandomRotation, RandomTranslation,
-RandomZoom and RandomContrast. Inside the model (`keras.Sequential([RandomFlip(),
-RandomRotation(0.1), ...])`), each training batch gets new random variants of its images
-(the study notes' augmentation), while evaluate and predict see the images as they are.
+"""What Keras' image augmentation layers share (its BaseImagePreprocessingLayer): each call is
+get_random_transformation (the random settings, drawn inside ops) and then
+transform_images, on images or on Keras 3's dict {"images", "labels",
+"segmentation_masks"}, whose parts get the one transformation: labels through
+transform_labels (as they are, but for MixUp and CutMix), masks through
+transform_segmentation_masks (a geometric layer's map with 'nearest' interpolation; a
+colour layer leaves them). Inside a model (`keras.Sequential([RandomFlip(), ...])`), each
+training batch gets new random variants, while evaluate and predict see the images as they
+are.
 
 Images are channels-last (N, H, W, C) or one image (H, W, C), as Keras' (data_format=
-'channels_first' for (N, C, H, W)); integer pixels become float32. The geometric layers map
-every output pixel to a point of the input by an affine transform (the points as
-F.affine_grid places them) and sample it there (F.grid_sample: 'bilinear', 'nearest' or
-'bicubic' interpolation), points outside the image filled as Keras' fill_mode says:
-'reflect' (d c b a | a b c d | d c b a), 'nearest' (the edge pixel), 'wrap' (the image
-repeated) or 'constant' (fill_value). The random settings and the points they give are
-drawn inside an op, so that a captured training step draws new ones at every replay;
-`seed` gives the layer a generator of its own."""
-import math
+'channels_first' for (N, C, H, W)), masks in the images' layout; integer pixels become
+float32. The random settings are drawn inside an op (RandomDraws), so that a captured
+training step draws new ones at every replay; `seed` gives the layer a generator of its
+own. The layers themselves are in affine_augmentation, flip_crop_augmentation,
+brightness_contrast and the other *_augmentation modules."""
+import contextvars
 import numbers
 
 import numpy as np
 
-from autograd.arguments import positive_int
-from autograd.backend import as_array
+from autograd.backend import as_array, to_cpu
 from autograd.function import Function
-from autograd.ops import clip, mean, pad, where
+from autograd.ops import astype, expand_dims, get_item
+from autograd.variable import as_variable
 
-from ... import functional as F
-from ...functional.affine_grid import _base_grid
-from ...functional.half_precision import in_float32
 from ...layers.config import init_config
 from ...module import Module
-from ._base import KerasLayer, data_format_name, floating, on_images
-from .resizing import aspect_window, resized, window
+from ._base import CHANNELS_FIRST, KerasLayer, data_format_name, floating, on_images
+from ._base import channels_first as to_channels_first
 
-_PADDING = {"reflect": "reflection", "nearest": "border", "wrap": "border",
-            "constant": "zeros"}
-_FLIPS = {"horizontal": (False, True), "vertical": (True, False),
-          "horizontal_and_vertical": (True, True)}
+_KEYS = ("images", "labels", "segmentation_masks", "bounding_boxes")
+# the generator of the draw in progress: a context variable, so that two threads calling one
+# layer with different seeds do not draw from each other's
+_DRAWING_FROM = contextvars.ContextVar("augmentation_generator", default=None)
 
 
 class RandomDraws(Function):
@@ -53,11 +52,34 @@ class RandomDraws(Function):
         return None
 
 
+class Derived(Function):
+    """y = compute(x) on the host, in x's dtype: what a transformation's drawn settings give
+    (the points a geometric layer samples), recomputed at each replay; no gradient"""
+
+    def __init__(self, compute):
+        self.compute = compute
+
+    def forward(self, x):
+        return as_array(np.asarray(self.compute(to_cpu(x))).astype(x.dtype), like=x)
+
+    def backward(self, gy):
+        return None
+
+
 class _Augmentation(Module, KerasLayer):
-    """An augmentation layer: identity in inference; while training, `augment` on the
-    images as (N, C, H, W)."""
+    """An augmentation layer: identity in inference (unless `in_inference`); while
+    training, `draw` then `transform` on the images as (N, C, H, W). Subclasses write
+    draw(images) (the transformation: a dict of Variables drawn by `draws` or RandomArrays
+    from `_source`, or None), transform(images, transformation), and transform_masks
+    (default: as they are) and transform_labels where they change those."""
 
     supports_masking = False
+    in_inference = False  # (AutoContrast: applied in inference too)
+    # a geometric layer's masks go through transform_masks (a colour layer's come back as
+    # given, not even made floating); moved pixels keep an integer mask's dtype, blended
+    # ones (MixUp's) are floating
+    changes_masks = False
+    moves_mask_pixels = True
 
     def __init__(self, seed, data_format, name, input_shape):
         super().__init__()
@@ -68,103 +90,137 @@ class _Augmentation(Module, KerasLayer):
 
     get_config = init_config  # Keras' get_config: the constructor's arguments
 
-    def forward(self, x):
-        x = floating(self._images(x))
-        if not self.training:
-            return x
-        return on_images(x, self._layout, self.augment)
+    def forward(self, data):
+        if isinstance(data, dict):
+            return self._on_dict(data)
+        images = floating(self._images(data))
+        transformation = self.get_random_transformation(images, self.training)
+        return self.transform_images(images, transformation, self.training)
+
+    # ----- Keras' public API, on images in Keras' layout -----
+    def get_random_transformation(self, data, training=True, seed=None):
+        """The random settings of one call for `data` (images or a dict with "images"): a
+        dict as Keras names them (None outside training). seed: an int or a NumPy
+        Generator to draw from instead of the layer's generator."""
+        if not (training or self.in_inference):
+            return None
+        images = self._batch(data["images"] if isinstance(data, dict) else data)
+        return self.drawn(images, self.generator if seed is None else
+                          np.random.default_rng(seed))
+
+    def transform_images(self, images, transformation, training=True):
+        """images (Keras' layout) with `transformation` applied (as they are outside
+        training); floating-point."""
+        images = floating(self._images(images))
+        if not (training or self.in_inference):
+            return images
+        return on_images(images, self._layout, lambda x: self.transform(x, transformation))
+
+    def transform_labels(self, labels, transformation, training=True):
+        """The labels of the images: as they are (MixUp and CutMix mix them)."""
+        return labels
+
+    def transform_segmentation_masks(self, masks, transformation, training=True):
+        """Segmentation masks (the images' layout): a geometric layer's map of the images
+        with 'nearest' interpolation, integer masks kept integer (their pixels only move);
+        as they are for a colour layer."""
+        if not (training or self.in_inference) or not self.changes_masks:
+            return masks
+        masks = self._masks(masks)
+        moved = on_images(floating(masks), self._layout,
+                          lambda m: self.transform_masks(m, transformation))
+        return astype(moved, masks.dtype) if self.moves_mask_pixels else moved
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        """Not written yet: a NotImplementedError naming the layer."""
+        raise NotImplementedError(f"{self.who}: bounding boxes are not supported yet (a "
+                                  "dict with 'bounding_boxes', transform_bounding_boxes)")
+
+    def drawn(self, images, generator):
+        """draw(images) on an (N, C, H, W) batch, its draws from `generator` (None: NumPy's
+        global one; a policy passes its own to its operations)."""
+        token = _DRAWING_FROM.set(generator)
+        try:
+            return self.draw(images)
+        finally:
+            _DRAWING_FROM.reset(token)
+
+    @property
+    def _source(self):
+        """The generator the draw in progress draws from (see drawn)."""
+        return _DRAWING_FROM.get()
+
+    # ----- what subclasses write, on (N, C, H, W) batches -----
+    def draw(self, images):
+        return None  # (a deterministic layer)
+
+    def transform_masks(self, masks, transformation):
+        """(N, C, H, W) masks, floating, under `transformation`: as they are unless the
+        layer changes_masks."""
+        return masks
 
     def draws(self, images, draw):
-        """draw(source, N) (source: the layer's generator or NumPy's) as a Variable."""
-        return RandomDraws(draw, self.generator)(images)
+        """draw(source, N) as a Variable (source: the generator of the draw in progress)."""
+        return RandomDraws(draw, self._source)(images)
+
+    # ----- inputs -----
+    def _batch(self, images):
+        """images (Keras' layout, or one image) as an (N, C, H, W) batch, to draw for."""
+        images = floating(self._images(images))
+        images = expand_dims(images, 0) if images.ndim == 3 else images
+        return to_channels_first(images, 2, self._layout)
+
+    def _masks(self, masks):
+        """Masks as a Variable, in the images' layout ((N, H, W, C) or one (H, W, C))."""
+        masks = as_variable(masks, who=self.who)
+        if masks.ndim not in (3, 4):
+            layout = "(N, C, H, W)" if self._layout == CHANNELS_FIRST else "(N, H, W, C)"
+            raise ValueError(f"{self.who}: segmentation_masks must be in the images' layout "
+                             f"{layout} or one mask, got shape {tuple(masks.shape)}")
+        return masks
+
+    def _on_dict(self, data):
+        """Keras 3's dict: every part through the one transformation (a new dict: the
+        caller's is left as it is)."""
+        unknown = set(data) - set(_KEYS)
+        if "images" not in data or unknown:
+            raise ValueError(f"{self.who}: expected images or a dict with 'images' (and "
+                             f"'labels', 'segmentation_masks'), got the keys {sorted(data)}")
+        if "bounding_boxes" in data:
+            self.transform_bounding_boxes(data["bounding_boxes"], None)
+        images = floating(self._images(data["images"]))
+        training = self.training
+        transformation = self.get_random_transformation(images, training)
+        out = dict(data)
+        out["images"] = self.transform_images(images, transformation, training)
+        if data.get("labels") is not None:
+            out["labels"] = self._labels(data["labels"], images, transformation, training)
+        if data.get("segmentation_masks") is not None:
+            masks = data["segmentation_masks"]
+            if len(_shape(masks)) != images.ndim:
+                raise ValueError(f"{self.who}: segmentation_masks must have the images' rank "
+                                 f"({images.ndim}), got shape {_shape(masks)}")
+            out["segmentation_masks"] = self.transform_segmentation_masks(
+                masks, transformation, training)
+        return out
+
+    def _labels(self, labels, images, transformation, training):
+        """transform_labels on a dict's labels: one row per image (one image's label alone,
+        as Keras' transform_single_label)."""
+        if images.ndim == 4:
+            shape = _shape(labels)
+            if len(shape) == 0 or shape[0] != images.shape[0]:
+                raise ValueError(f"{self.who}: labels must have one row per image, got shape "
+                                 f"{shape} for images of shape {tuple(images.shape)}")
+            return self.transform_labels(labels, transformation, training)
+        batch = expand_dims(as_variable(labels, who=self.who), 0)
+        out = self.transform_labels(batch, transformation, training)
+        return labels if out is batch else get_item(out, 0)
 
 
-class RandomFlip(_Augmentation):
-    """Each image flipped left-right ('horizontal'), upside down ('vertical') or both ways
-    at once, turned half round ('horizontal_and_vertical', Keras' default, whose code draws
-    once for both), with probability 1/2."""
-
-    def __init__(self, mode="horizontal_and_vertical", seed=None, data_format=None, *,
-                 name=None, input_shape=None):
-        super().__init__(seed, data_format, name, input_shape)
-        if mode not in _FLIPS:
-            raise ValueError(f"RandomFlip: mode must be one of {sorted(_FLIPS)}, got {mode!r}")
-        self.mode = mode
-
-    def augment(self, images):
-        flips = self.draws(images, lambda source, n: source.random(n) < 0.5)
-        axes = tuple(axis for axis, wanted in zip((2, 3), _FLIPS[self.mode]) if wanted)
-        return where(flips.reshape(-1, 1, 1, 1), images.flip(axes), images)
-
-
-class _Geometric(_Augmentation):
-    """A random affine map per image (theta: output to input, in F.affine_grid's
-    normalised coordinates), sampled with Keras' fill_mode and interpolation."""
-
-    def __init__(self, fill_mode, interpolation, seed, fill_value, data_format, name,
-                 input_shape):
-        super().__init__(seed, data_format, name, input_shape)
-        if fill_mode not in _PADDING:
-            raise ValueError(f"{self.who}: fill_mode must be one of {sorted(_PADDING)}, got "
-                             f"{fill_mode!r}")
-        if interpolation not in ("bilinear", "nearest", "bicubic"):
-            raise ValueError(f"{self.who}: interpolation must be 'bilinear', 'nearest' or "
-                             f"'bicubic', got {interpolation!r}")
-        self.fill_mode, self.interpolation = fill_mode, interpolation
-        self.fill_value = float(fill_value)
-
-    def augment(self, images):
-        # float16 in float32, rounded once (as Keras keeps its coordinates in float32): a
-        # float16 grid is off by a twentieth of a pixel across 224 of them
-        return in_float32(self._sampled, images)
-
-    def _sampled(self, images):
-        height, width = images.shape[2:]
-        # 'wrap': the image's other side around it, as far as the interpolation reads
-        # across an edge (bicubic two pixels, bilinear one)
-        margin = (2 if self.interpolation == "bicubic" else 1) if self.fill_mode == "wrap" \
-            else 0
-        grid = self.draws(images, lambda source, count: _wrapped(
-            self.grid(source, count, height, width), height, width, margin))
-        if margin:
-            images = pad(images, ((0, 0), (0, 0), (margin, margin), (margin, margin)),
-                         mode="wrap")
-        shift = self.fill_value if self.fill_mode == "constant" else 0.0
-        sampled = F.grid_sample(images - shift if shift else images, grid,
-                                mode=self.interpolation, padding_mode=_PADDING[self.fill_mode],
-                                align_corners=False)
-        return sampled + shift if shift else sampled
-
-    def grid(self, source, count, height, width):
-        """(N, H, W, 2) points to sample, F.affine_grid's of the drawn thetas (a layer whose
-        map is not affine draws its points here instead)."""
-        return _affine_grid(self.thetas(source, count, height, width), height, width)
-
-
-def _affine_grid(thetas, height, width):
-    """F.affine_grid's (N, H, W, 2) points (align_corners=False) of `thetas`."""
-    points = _base_grid((height, width), False, np.dtype(np.float64))  # (H W, 3)
-    return np.einsum("pk,nik->npi", points, thetas).reshape(len(thetas), height, width, 2)
-
-
-def _wrapped(grid, height, width, margin):
-    """The (N, H, W, 2) points of `grid`; with a `margin` (wrap): each moved into the image
-    periodically, in the coordinates of the image with `margin` pixels of wrap padding
-    around it."""
-    if not margin:
-        return grid
-    size = np.array([width, height])
-    pixels = np.mod(((grid + 1) * size - 1) / 2 + 0.5, size) - 0.5 + margin
-    return (2 * pixels + 1) / (size + 2 * margin) - 1
-
-
-def _in_pixels(maps, height, width):
-    """(N, 2, 3) thetas from (N, 2, 2) maps of pixel offsets from the centre (x right, y
-    down; output to input) to affine_grid's normalised coordinates."""
-    scale = np.array([width / 2, height / 2])
-    thetas = np.zeros((len(maps), 2, 3))
-    thetas[:, :, :2] = maps * scale[None, None, :] / scale[None, :, None]
-    return thetas
+def _shape(x):
+    """The shape of x (a Variable, an array, a nested list), without converting it."""
+    return tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
 
 
 def _bounds(factor, name, who, limit=None):
@@ -183,104 +239,6 @@ def _bounds(factor, name, who, limit=None):
     return bounds
 
 
-class RandomRotation(_Geometric):
-    """Each image rotated about its centre by an angle drawn in factor * 2 pi (a number f:
-    from -f to f turns; positive: counter-clockwise)."""
-
-    def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None,
-                 fill_value=0.0, data_format=None, *, name=None, input_shape=None):
-        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, name,
-                         input_shape)
-        self.factor = factor
-        self._turns = _bounds(factor, "factor", "RandomRotation")
-
-    def thetas(self, source, count, height, width):
-        angles = source.uniform(*self._turns, count) * 2 * math.pi
-        cos, sin = np.cos(angles), np.sin(angles)
-        # counter-clockwise on the screen (y down): the input point is the output's turned
-        # back, [[cos, -sin], [sin, cos]] in these coordinates
-        maps = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], 1)
-        return _in_pixels(maps, height, width)
-
-
-class RandomTranslation(_Geometric):
-    """Each image shifted by a share of its height (positive: down) and of its width
-    (positive: right), drawn from height_factor and width_factor (a number f: -f to f)."""
-
-    def __init__(self, height_factor, width_factor, fill_mode="reflect",
-                 interpolation="bilinear", seed=None, fill_value=0.0, data_format=None, *,
-                 name=None, input_shape=None):
-        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, name,
-                         input_shape)
-        self.height_factor, self.width_factor = height_factor, width_factor
-        self._shares = (_bounds(height_factor, "height_factor", "RandomTranslation", (-1, 1)),
-                        _bounds(width_factor, "width_factor", "RandomTranslation", (-1, 1)))
-
-    def thetas(self, source, count, height, width):
-        down = source.uniform(*self._shares[0], count)
-        right = source.uniform(*self._shares[1], count)
-        thetas = np.zeros((count, 2, 3))
-        thetas[:, 0, 0] = thetas[:, 1, 1] = 1
-        thetas[:, 0, 2], thetas[:, 1, 2] = -2 * right, -2 * down  # (the image is 2 wide)
-        return thetas
-
-
-class RandomZoom(_Geometric):
-    """Each image zoomed about its centre by 1 + z, z drawn from height_factor (a number
-    f: -f to f; positive zooms out, negative in) and from width_factor (None: the same z,
-    keeping the aspect ratio)."""
-
-    def __init__(self, height_factor, width_factor=None, fill_mode="reflect",
-                 interpolation="bilinear", seed=None, fill_value=0.0, data_format=None, *,
-                 name=None, input_shape=None):
-        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, name,
-                         input_shape)
-        self.height_factor, self.width_factor = height_factor, width_factor
-        self._zooms = (_bounds(height_factor, "height_factor", "RandomZoom", (-1, 1)),
-                       None if width_factor is None else
-                       _bounds(width_factor, "width_factor", "RandomZoom", (-1, 1)))
-        if min(b[0] for b in self._zooms if b is not None) <= -1:
-            raise ValueError(f"RandomZoom: a factor of -1 or below zooms by 0 or less, got "
-                             f"{height_factor!r}, {width_factor!r}")
-
-    def thetas(self, source, count, height, width):
-        tall = 1 + source.uniform(*self._zooms[0], count)
-        wide = tall if self._zooms[1] is None else 1 + source.uniform(*self._zooms[1], count)
-        thetas = np.zeros((count, 2, 3))
-        thetas[:, 0, 0], thetas[:, 1, 1] = wide, tall
-        return thetas
-
-
-class RandomContrast(_Augmentation):
-    """Each image's contrast scaled by c drawn from [1 - lower, 1 + upper]: (x - m) c + m
-    per channel, m the channel's mean, clipped to value_range as Keras'. factor is
-    (lower, upper), either way round, or a number f, which Keras 3.15 reads as (0, f): c
-    from [1, 1 + f], never lowering the contrast (its docstring says [1 - f, 1 + f]; its
-    code, followed here, does not)."""
-
-    def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, *,
-                 name=None, input_shape=None):
-        super().__init__(seed, data_format, name, input_shape)
-        self.factor, self.value_range = factor, _value_range(value_range, "RandomContrast")
-        pair = (0.0, factor) if isinstance(factor, numbers.Real) else factor  # (Keras')
-        if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and all(
-                isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 <= v <= 1
-                for v in pair)):
-            raise ValueError(f"RandomContrast: factor must be a number in [0, 1] or a pair "
-                             f"(lower, upper) of them, got {factor!r}")
-        lower, upper = sorted(map(float, pair))
-        self._range = (1 - lower, 1 + upper)
-        if not self.value_range[0] < self.value_range[1]:
-            raise ValueError(f"RandomContrast: value_range must be (low, high) with low < "
-                             f"high, got {value_range!r}")
-
-    def augment(self, images):
-        scales = self.draws(images, lambda source, n: source.uniform(*self._range, n))
-        means = mean(images, axis=(2, 3), keepdims=True)
-        scaled = (images - means) * scales.reshape(-1, 1, 1, 1) + means
-        return clip(scaled, *self.value_range)
-
-
 def _value_range(value_range, who):
     """value_range as a pair (low, high) of numbers, or a ValueError naming `who`."""
     pair = tuple(value_range) if isinstance(value_range, (tuple, list)) else ()
@@ -291,72 +249,4 @@ def _value_range(value_range, who):
     return pair
 
 
-class RandomBrightness(_Augmentation):
-    """Each image brightened by d drawn from factor * (high - low) (a number f: -f to f; f
-    in [-1, 1]), the same d for all its pixels and channels: x + d clipped to value_range =
-    (low, high), as Keras'."""
-
-    def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, *,
-                 name=None, input_shape=None):
-        super().__init__(seed, data_format, name, input_shape)
-        self.factor = factor
-        self.value_range = _value_range(value_range, "RandomBrightness")
-        self._shares = _bounds(factor, "factor", "RandomBrightness", (-1, 1))
-        self._range = tuple(sorted(map(float, self.value_range)))  # (Keras sorts it too)
-
-    def augment(self, images):
-        span = self._range[1] - self._range[0]
-        deltas = self.draws(images, lambda source, n: source.uniform(*self._shares, n) * span)
-        return clip(images + deltas.reshape(-1, 1, 1, 1), *self._range)
-
-
-class RandomCrop(_Augmentation):
-    """While training, one random (height, width) window of the batch's images, every
-    position equally likely (Keras draws one per batch). An image not larger than it on
-    both sides is resized (bilinear) instead, from what Keras 3.15 slices: (height, width)
-    from the corner of its largest centred window of the target's aspect ratio, cut short
-    at the image's edges.
-    Inference gives the images unchanged, as Keras 3.15's RandomCrop does: the layers after
-    it must take both sizes (convolutions and global pooling; not Flatten and Dense)."""
-
-    def __init__(self, height, width, seed=None, data_format=None, *, name=None,
-                 input_shape=None):
-        super().__init__(seed, data_format, name, input_shape)
-        self.height = positive_int(height, "height", self.who)
-        self.width = positive_int(width, "width", self.who)
-
-    def augment(self, images):
-        height, width = images.shape[2:]
-        if height > self.height and width > self.width:
-            return RandomWindow(self.height, self.width, self.generator)(images)
-        # Keras slices the target's size from the corner of the largest centred window of
-        # the target's aspect ratio (cut short at the image's edges), and resizes that
-        top, left, _, _ = aspect_window(height, width, (self.height, self.width))
-        return resized(window(images, top, left, self.height, self.width),
-                       (self.height, self.width))
-
-
-class RandomWindow(Function):
-    """y = x[:, :, t:t + height, l:l + width], (t, l) drawn at each call, each uniform over
-    the positions where the window fits (the gradient: gy padded back into place)"""
-
-    def __init__(self, height, width, generator):
-        self.height, self.width, self.generator = height, width, generator
-        self.draws_random = generator is None  # (a captured step accounts for NumPy's)
-
-    def forward(self, x):
-        source = np.random if self.generator is None else self.generator
-        self.corner = tuple(min(int(source.uniform(0, room + 1)), room)
-                            for room in (x.shape[2] - self.height, x.shape[3] - self.width))
-        top, left = self.corner
-        return x[:, :, top:top + self.height, left:left + self.width].copy()
-
-    def backward(self, gy):
-        height, width = self.inputs[0].shape[2:]
-        top, left = self.corner
-        return pad(gy, ((0, 0), (0, 0), (top, height - top - self.height),
-                        (left, width - left - self.width)))
-
-
-__all__ = ["RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
-           "RandomContrast", "RandomBrightness", "RandomCrop"]
+__all__ = []

@@ -36,7 +36,8 @@ class RandomGaussianBlur(_Augmentation):
     does), then clipped to value_range (all of them, as Keras). One (sigma_x, sigma_y) per
     batch from sigma (a number s in [0, 1]: (0, s)), plus 1e-6. kernel_size: an odd int,
     or (width, height) as Keras' JAX backend reads a pair (its torch backend handles only
-    square kernels); zeros beyond the edges."""
+    square kernels); zeros beyond the edges. Transformation: "should_apply_blur" (N,) and the
+    (height, width) "kernel"; segmentation masks are left as they are."""
 
     def __init__(self, factor=1.0, kernel_size=3, sigma=1.0, value_range=(0, 255),
                  data_format=None, seed=None, *, name=None, input_shape=None):
@@ -48,10 +49,14 @@ class RandomGaussianBlur(_Augmentation):
         self._sizes = _odd_sizes(kernel_size, self.who)
         self.value_range = _value_range(value_range, self.who)
 
-    def augment(self, images):
+    def draw(self, images):
+        applied, kernel = RandomArrays(self._draw, self._source)(images)
+        return {"should_apply_blur": applied, "kernel": kernel}
+
+    def transform(self, images, transformation):
         channels = images.shape[1]
         wide, tall = self._sizes
-        applied, kernel = RandomArrays(self._draw, self.generator)(images)
+        applied, kernel = transformation["should_apply_blur"], transformation["kernel"]
         weight = broadcast_to(kernel.reshape(1, 1, tall, wide), (channels, 1, tall, wide))
         blurry = F.conv2d(images, weight, padding=(tall // 2, wide // 2), groups=channels)
         return clip(where(applied.reshape(-1, 1, 1, 1) > 0, blurry, images),

@@ -7,7 +7,8 @@ maps and its grayscale.
 Each follows Keras 3.15's code where it differs from its docstring (said in the layer's
 docstring); the images are those of the augmentation layers (channels-last (N, H, W, C) or
 one image, data_format='channels_first' for (N, C, H, W)), and every random setting is drawn
-per image inside an op (RandomDraws), so that a captured step draws anew at each replay."""
+per image inside an op (RandomDraws), so that a captured step draws anew at each replay.
+Their transformations (Keras' keys) leave labels and segmentation masks as they are."""
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from autograd.ops import (
 )
 
 from ... import functional as F
-from ._base import channel_axis, floating, on_images
+from ._base import channel_axis
 from .augmentation import _Augmentation, _value_range
 from .augmentation_chance import chances, is_number
 from .color_spaces import LUMA
@@ -84,18 +85,20 @@ class _ColorAugmentation(_Augmentation):
         self.value_range = _value_range(value_range, self.who)
         self._range = tuple(sorted(self.value_range))
 
-    def per_image(self, images, draw):
-        """draw(source, N) as an (N, 1, 1, 1) Variable, to scale or pick whole images."""
-        return self.draws(images, draw).reshape(-1, 1, 1, 1)
-
     def uniform(self, images, bounds):
-        """One number per image, uniform over bounds = (low, high), as (N, 1, 1, 1)."""
-        return self.per_image(images, lambda source, n: source.uniform(*bounds, n))
+        """One number per image, uniform over bounds = (low, high), as (N,)."""
+        return self.draws(images, lambda source, n: source.uniform(*bounds, n))
+
+
+def per_image(values):
+    """(N,) values of a transformation as (N, 1, 1, 1), to scale or pick whole images."""
+    return values.reshape(-1, 1, 1, 1)
 
 
 class FactorAugmentation(_ColorAugmentation):
     """A colour layer of one `factor` (a number or a pair within `factor_bounds`, read as
-    keras_factor reads it) and a value_range."""
+    keras_factor reads it) and a value_range. Transformation: "factor" (N,), drawn from
+    it."""
 
     factor_bounds = (0, 1)
 
@@ -105,6 +108,9 @@ class FactorAugmentation(_ColorAugmentation):
         self.factor = factor
         self._set_range(value_range)
         self._factors = keras_factor(factor, "factor", self.who, self.factor_bounds)
+
+    def draw(self, images):
+        return {"factor": self.uniform(images, self._factors)}
 
 
 class Solarization(_ColorAugmentation):
@@ -123,9 +129,13 @@ class Solarization(_ColorAugmentation):
             for factor, name in ((addition_factor, "addition_factor"),
                                  (threshold_factor, "threshold_factor")))
 
-    def augment(self, images):
-        additions = self.uniform(images, self._additions)
-        thresholds = self.uniform(images, self._thresholds)
+    def draw(self, images):
+        return {"additions": self.uniform(images, self._additions),
+                "thresholds": self.uniform(images, self._thresholds)}
+
+    def transform(self, images, transformation):
+        additions, thresholds = (per_image(transformation[k]) for k in ("additions",
+                                                                        "thresholds"))
         x = clip(rescaled(images, self._range, KERAS_RANGE) + additions, 0, 255)
         return rescaled(where(x < thresholds, x, 255 - x), KERAS_RANGE, self._range)
 
@@ -139,17 +149,16 @@ class AutoContrast(_ColorAugmentation):
     value range's low and its highest the high; a channel of one value (or holding a NaN)
     is left as it is. Deterministic, and applied in inference too (as Keras'). Keras 3.15
     reduces over axes (1, 2), the wrong ones for channels-first images; here every layout
-    gets the per-channel result."""
+    gets the per-channel result. Its transformation: None."""
+
+    in_inference = True
 
     def __init__(self, value_range=(0, 255), data_format=None, *, name=None,
                  input_shape=None):
         super().__init__(None, data_format, name, input_shape)
         self._set_range(value_range)
 
-    def forward(self, x):
-        return on_images(floating(self._images(x)), self._layout, self.augment)
-
-    def augment(self, images):
+    def transform(self, images, transformation):
         x = rescaled(images, self._range, KERAS_RANGE)
         low = x.min(axis=(2, 3), keepdims=True)
         span = x.max(axis=(2, 3), keepdims=True) - low
@@ -163,7 +172,8 @@ class AutoContrast(_ColorAugmentation):
 
 class RandomGrayscale(_ColorAugmentation):
     """Each RGB image turned to gray (its luma in all three channels) with probability
-    factor (a number in [0, 1]); one-channel images are left as they are."""
+    factor (a number in [0, 1]); one-channel images are left as they are. Transformation:
+    "should_apply" (N,), 1 where turned."""
 
     channels = (1, 3)
 
@@ -174,15 +184,18 @@ class RandomGrayscale(_ColorAugmentation):
             raise ValueError(f"{self.who}: factor must be a number in [0, 1], got {factor!r}")
         self.factor = factor
 
-    def augment(self, images):
-        chosen = self.per_image(images, lambda source, n: source.random(n) < self.factor)
-        return where(chosen, grayscale(images), images)
+    def draw(self, images):
+        return {"should_apply": self.draws(
+            images, lambda source, n: source.random(n) < self.factor)}
+
+    def transform(self, images, transformation):
+        return where(per_image(transformation["should_apply"]), grayscale(images), images)
 
 
 class RandomInvert(_ColorAugmentation):
     """Each image inverted, value_range[1] - x (Keras 3.15's: the high bound only, not
     low + high - x), with a probability drawn per image from factor (a number f: [0, f];
-    within [0, 1])."""
+    within [0, 1]). Transformation: "apply_inversion" (N,), 1 where inverted."""
 
     def __init__(self, factor=1.0, value_range=(0, 255), seed=None, data_format=None, *,
                  name=None, input_shape=None):
@@ -191,9 +204,12 @@ class RandomInvert(_ColorAugmentation):
         self.value_range = _value_range(value_range, self.who)
         self._probabilities = keras_factor(factor, "factor", self.who, (0, 1))
 
-    def augment(self, images):
-        inverted = self.per_image(images, lambda source, n: chances(source, n,
-                                                                     self._probabilities))
+    def draw(self, images):
+        return {"apply_inversion": self.draws(
+            images, lambda source, n: chances(source, n, self._probabilities))}
+
+    def transform(self, images, transformation):
+        inverted = per_image(transformation["apply_inversion"])
         return where(inverted, self.value_range[1] - images, images)
 
 
@@ -201,7 +217,8 @@ class RandomPosterization(_ColorAugmentation):
     """Each image, in 0-255, kept to its top b bits per channel (the others zeroed), b drawn
     per image as Keras 3.15's randint draws it: a number f (within [1, 8]) gives 1 to f - 1,
     a pair (a, b) a to b - 1, the upper bound left out unless the two are equal. No gradient
-    (the pixels pass through uint8, as in Keras)."""
+    (the pixels pass through uint8, as in Keras). Transformation: "shift_factor" (N,),
+    8 - b."""
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, *,
                  name=None, input_shape=None):
@@ -214,9 +231,12 @@ class RandomPosterization(_ColorAugmentation):
                              f"{factor!r}")
         self._bits = tuple(int(v) for v in bounds)
 
-    def augment(self, images):
-        shifts = astype(self.per_image(images, lambda source, n: 8 - self._drawn_bits(
-            source, n)), np.uint8)
+    def draw(self, images):
+        return {"shift_factor": self.draws(
+            images, lambda source, n: 8 - self._drawn_bits(source, n))}
+
+    def transform(self, images, transformation):
+        shifts = astype(per_image(transformation["shift_factor"]), np.uint8)
         # (values outside 0-255 would wrap in the cast: Keras leaves that to the platform)
         pixels = astype(clip(rescaled(images, self._range, KERAS_RANGE), 0, 255), np.uint8)
         kept = bitwise_left_shift(bitwise_right_shift(pixels, shifts), shifts)
@@ -240,8 +260,8 @@ class RandomColorDegeneration(FactorAugmentation):
     channels = (3,)
     factor_bounds = (-1, 1)
 
-    def augment(self, images):
-        factors = self.uniform(images, self._factors)
+    def transform(self, images, transformation):
+        factors = per_image(transformation["factor"])
         return clip(images + factors * (grayscale(images) - images), *self._range)
 
 
@@ -252,8 +272,8 @@ class RandomSharpness(FactorAugmentation):
 
     factor_bounds = (0, 1)
 
-    def augment(self, images):
-        sharpness = self.uniform(images, self._factors) * 2
+    def transform(self, images, transformation):
+        sharpness = per_image(transformation["factor"]) * 2
         edge, centre = 1.0 / 13.0, 5.0 / 13.0
         kernel = np.full((3, 3), edge)
         kernel[1, 1] = centre

@@ -13,7 +13,8 @@ class Equalization(_ColorAugmentation):
     """Each channel's values spread evenly over value_range by histogram equalization with
     `bins` bins. As Keras 3.15: one histogram per channel over the whole batch (not per
     image), a channel whose values fall in one bin left as it is, identity in inference,
-    and no gradient (the output is a table lookup)."""
+    and no gradient (the output is a table lookup). Its transformation: None; labels and
+    segmentation masks are left as they are."""
 
     def __init__(self, value_range=(0, 255), bins=256, data_format=None, *, name=None,
                  input_shape=None):
@@ -25,7 +26,7 @@ class Equalization(_ColorAugmentation):
         self.value_range = _value_range(value_range, self.who)
         self._range = tuple(sorted(self.value_range))
 
-    def augment(self, images):
+    def transform(self, images, transformation):
         return Equalize(self._range, self.bins)(images)
 
 

@@ -32,7 +32,9 @@ class RandomErasing(_Augmentation):
     the default 1.0 erases about half of them, as Keras 3.15's code does), gets a box of
     sqrt(a) W by sqrt(b) H pixels, a and b drawn from scale, placed at random, replaced by
     fill_value (a number, or one per channel) or, when None, normal noise times
-    value_range's high end; the fill clipped to value_range."""
+    value_range's high end; the fill clipped to value_range. Transformation: "batch_masks"
+    (N, 1, H, W), 1 where erased, and with fill_value None the noise, "fill_value";
+    segmentation masks are left as they are (as Keras')."""
 
     def __init__(self, factor=1.0, scale=(0.02, 0.33), fill_value=None, value_range=(0, 255),
                  seed=None, data_format=None, *, name=None, input_shape=None):
@@ -45,17 +47,19 @@ class RandomErasing(_Augmentation):
             raise ValueError(f"{self.who}: fill_value must be None, a number or 3 numbers (one "
                              f"per channel), got {fill_value!r}")
 
-    def augment(self, images):
-        _, channels, height, width = images.shape
+    def draw(self, images):
         drawn = RandomArrays(lambda source, count: self._draw(source, count, images.shape),
-                             self.generator)(images)
+                             self._source)(images)
+        return dict(zip(("batch_masks", "fill_value"), drawn))
+
+    def transform(self, images, transformation):
         low, high = self.value_range
         if self.fill_value is None:
-            fill = clip(drawn[1] * high, low, high)
+            fill = clip(transformation["fill_value"] * high, low, high)
         else:
             fill = np.clip(np.reshape(np.asarray(self.fill_value, images.dtype), (1, -1, 1, 1)),
                            low, high)
-        return where(drawn[0] > 0, fill, images)
+        return where(transformation["batch_masks"] > 0, fill, images)
 
     def _draw(self, source, count, shape):
         height, width = shape[2:]

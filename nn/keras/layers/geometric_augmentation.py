@@ -1,12 +1,14 @@
 """Keras' RandomShear, RandomPerspective and RandomElasticTransform: like RandomRotation,
-each output pixel is sampled at a drawn point of the input (augmentation's _Geometric:
-fill modes, interpolation, gradients to the images), here points that Keras' backend
-computes in pixel indices (x right, y down, (0, 0) the top-left pixel's centre)."""
+each output pixel is sampled at a drawn point of the input (affine_augmentation's
+_Geometric: fill modes, interpolation, segmentation masks sampled 'nearest', gradients to
+the images), here points that Keras' backend computes in pixel indices (x right, y down,
+(0, 0) the top-left pixel's centre)."""
 import numpy as np
 
 from autograd.ops import clip, where
 
-from .augmentation import _bounds, _Geometric, _value_range
+from .affine_augmentation import _Geometric
+from .augmentation import _bounds, _value_range
 from .augmentation_chance import chances, check_interpolation, unit_bounds
 from .blur_augmentation import blurred, gaussian_kernel
 
@@ -25,18 +27,28 @@ def _normalised(points, height, width):
 
 class _Chancy(_Geometric):
     """A geometric layer that Keras applies to each image with a probability drawn from
-    factor (the rest left as they are)."""
+    factor (the rest left as they are): transformation `applied` (Keras' name) (N,), 1
+    where applied."""
 
-    def augment(self, images):
+    applied = "apply_transform"
+
+    def draw(self, images):
         applied = self.draws(images, lambda source, n: chances(source, n, self._chance))
-        return where(applied.reshape(-1, 1, 1, 1) > 0, super().augment(images), images)
+        return {self.applied: applied, **super().draw(images)}
+
+    def sampled(self, images, transformation, interpolation):
+        applied = transformation[self.applied].reshape(-1, 1, 1, 1) > 0
+        return where(applied, super().sampled(images, transformation, interpolation), images)
 
 
 class RandomShear(_Geometric):
     """Each image sheared about its top-left pixel, as Keras' affine transform: the output
     pixel (x, y) shows the input's (x + s_x y, s_y x + y), s_x from x_factor and s_y from
     y_factor (a number f in [0, 1]: -f to f; a pair within [0, 1]: that range), both
-    negated for half of the images (Keras' one random sign per image)."""
+    negated for half of the images (Keras' one random sign per image). Transformation:
+    "shear_factor" (N, 2), (s_x, s_y)."""
+
+    keys = ("shear_factor",)
 
     def __init__(self, x_factor=0.0, y_factor=0.0, interpolation="bilinear",
                  fill_mode="reflect", fill_value=0.0, data_format=None, seed=None, *,
@@ -48,13 +60,13 @@ class RandomShear(_Geometric):
         self._shears = tuple(_shear_bounds(f, n, self.who)
                              for f, n in ((x_factor, "x_factor"), (y_factor, "y_factor")))
 
-    def grid(self, source, count, height, width):
+    def settings(self, source, count, height, width):
         sign = np.where(source.uniform(0, 1, count) > 0.5, -1.0, 1.0)  # (Keras' order)
         shear_y = source.uniform(*self._shears[1], count) * sign
         shear_x = source.uniform(*self._shears[0], count) * sign
         x, y = np.moveaxis(_pixels(height, width), -1, 0)
         points = np.stack([x + shear_x[:, None, None] * y, shear_y[:, None, None] * x + y], -1)
-        return _normalised(points, height, width)
+        return np.stack([shear_x, shear_y], -1), _normalised(points, height, width)
 
 
 def _shear_bounds(factor, name, who):
@@ -71,7 +83,10 @@ class RandomPerspective(_Chancy):
     """Each image, with a probability drawn from factor (a number f: (0, f)), warped by the
     homography that takes its corners c to c + c * u, u drawn per corner and axis from
     (-scale / 2, scale / 2) (corners in pixel indices, so the top-left one stays): the
-    output pixel at a moved corner shows the input's corner. Outside: fill_value."""
+    output pixel at a moved corner shows the input's corner. Outside: fill_value.
+    Transformation: "apply_perspective", "shifts" (N, 4, 2) (the u's)."""
+
+    keys, applied = ("shifts",), "apply_perspective"
 
     def __init__(self, factor=1.0, scale=1.0, interpolation="bilinear", fill_value=0.0,
                  seed=None, data_format=None, *, name=None, input_shape=None):
@@ -84,14 +99,14 @@ class RandomPerspective(_Chancy):
                 and 0 <= scale <= 1):
             raise ValueError(f"{self.who}: scale must be a number in [0, 1], got {scale!r}")
 
-    def grid(self, source, count, height, width):
+    def settings(self, source, count, height, width):
         shifts = source.uniform(-0.5 * self.scale, 0.5 * self.scale, (count, 4, 2))
         start = np.array([[0.0, 0.0], [width - 1, 0.0], [0.0, height - 1],
                           [width - 1, height - 1]])
         maps = _homographies(start + start * shifts, np.broadcast_to(start, shifts.shape))
         points = np.einsum("hwk,nik->nhwi", np.concatenate(
             [_pixels(height, width), np.ones((height, width, 1))], -1), maps)
-        return _normalised(points[..., :2] / points[..., 2:], height, width)
+        return shifts, _normalised(points[..., :2] / points[..., 2:], height, width)
 
 
 def _homographies(sources, targets):
@@ -113,7 +128,8 @@ class RandomElasticTransform(_Chancy):
     Gaussian of sigma (kernel int(6 sigma) | 1, zeros beyond the edges), alpha = 0.1 d
     max(H, W) and sigma = 0.05 d min(H, W), d drawn once per batch from scale (a number s:
     (0, s)); then clipped to value_range, as Keras. fill_mode: 'reflect', 'nearest',
-    'wrap' or 'constant' (Keras' 'mirror' is not offered)."""
+    'wrap' or 'constant' (Keras' 'mirror' is not offered). Segmentation masks are moved
+    alike, not clipped. Transformation: "apply_transform" and the points, "grid"."""
 
     def __init__(self, factor=1.0, scale=1.0, interpolation="bilinear", fill_mode="reflect",
                  fill_value=0.0, value_range=(0, 255), seed=None, data_format=None, *,
@@ -126,19 +142,29 @@ class RandomElasticTransform(_Chancy):
         self._scale = unit_bounds(scale, "scale", self.who)
         self.value_range = _value_range(value_range, self.who)
 
-    def augment(self, images):
+    def draw(self, images):
         if self._scale[1] == 0 or self._chance[1] == 0:  # (Keras leaves them, unclipped)
-            return images
-        return clip(super().augment(images), *self.value_range)
+            return None
+        return super().draw(images)
 
-    def grid(self, source, count, height, width):
+    def transform(self, images, transformation):
+        if transformation is None:
+            return images
+        return clip(super().transform(images, transformation), *self.value_range)
+
+    def transform_masks(self, masks, transformation):
+        if transformation is None:
+            return masks
+        return super().transform_masks(masks, transformation)
+
+    def settings(self, source, count, height, width):
         distortion = source.uniform(*self._scale)
         alpha = max(height, width) * 0.1 * distortion
         sigma = min(height, width) * 0.05 * distortion
         noise = source.standard_normal((2, count, height, width)) * sigma  # (x's, then y's)
         kernel = gaussian_kernel(int(6 * sigma) | 1, sigma)
         moves = np.moveaxis(blurred(noise, kernel, kernel), 0, -1)  # (N, H, W, 2)
-        return _normalised(_pixels(height, width) + alpha * moves, height, width)
+        return (_normalised(_pixels(height, width) + alpha * moves, height, width),)
 
 
 __all__ = ["RandomShear", "RandomPerspective", "RandomElasticTransform"]

@@ -1,12 +1,15 @@
 """Keras' augmentation layers that work on hue and saturation: RandomSaturation, RandomHue,
 and RandomColorJitter (RandomBrightness, RandomContrast, RandomSaturation and RandomHue in
-turn), on Keras' RGB <-> HSV conversions (color_spaces)."""
+turn), on Keras' RGB <-> HSV conversions (color_spaces). Labels and segmentation masks are
+left as they are."""
 import numpy as np
 
 from autograd.ops import clip, concatenate, where
 
-from .augmentation import RandomBrightness, RandomContrast, _value_range
-from .color_augmentation import FactorAugmentation, _ColorAugmentation, rescaled
+from ...layers.keras_name import snake_case
+from .augmentation import _value_range
+from .brightness_contrast import RandomBrightness, RandomContrast
+from .color_augmentation import FactorAugmentation, _ColorAugmentation, per_image, rescaled
 from .color_spaces import hsv_planes, rgb_planes
 
 _EPSILON = 1e-7  # (Keras' backend.epsilon())
@@ -39,8 +42,8 @@ class RandomSaturation(FactorAugmentation):
     channels = (3,)
     factor_bounds = (-1, 1)
 
-    def augment(self, images):
-        drawn = self.uniform(images, self._factors)
+    def transform(self, images, transformation):
+        drawn = per_image(transformation["factor"])
         scales = drawn / (1.0 - drawn + _EPSILON)
         hsv = rgb_to_hsv(images)
         return hsv_to_rgb(with_plane(hsv, 1, clip(hsv[:, 1:2] * scales, *self._range)))
@@ -49,18 +52,22 @@ class RandomSaturation(FactorAugmentation):
 class RandomHue(FactorAugmentation):
     """Each RGB image's hue turned by +-f / 2 of the colour circle, f drawn per image from
     factor (a number f: [0, f]; within [0, 1]) and the sign with even odds; computed in
-    [0, 1] (from value_range, taken as (low, high) as given) and clipped there."""
+    [0, 1] (from value_range, taken as (low, high) as given) and clipped there.
+    Transformation: "factor" (N,), the signed turn."""
 
     channels = (3,)
     factor_bounds = (0, 1)
 
-    def augment(self, images):
-        def draw(source, n):
+    def draw(self, images):
+        def turns(source, n):
             signs = np.where(source.uniform(size=n) > 0.5, -1.0, 1.0)
             return signs * source.uniform(*self._factors, n) * 0.5
 
+        return {"factor": self.draws(images, turns)}
+
+    def transform(self, images, transformation):
         hsv = rgb_to_hsv(rescaled(images, self.value_range, (0, 1)))
-        hue = hsv[:, :1] + self.per_image(images, draw)
+        hue = hsv[:, :1] + per_image(transformation["factor"])
         hue = where(hue > 1.0, hue - 1.0, hue)  # (one turn at most: |shift| <= 1/2)
         hue = where(hue < 0.0, hue + 1.0, hue)
         rgb = clip(hsv_to_rgb(with_plane(hsv, 0, hue)), 0, 1)
@@ -70,7 +77,7 @@ class RandomHue(FactorAugmentation):
 class RandomColorJitter(_ColorAugmentation):
     """RandomBrightness, RandomContrast, RandomSaturation and RandomHue in turn, each with
     its factor (None: left out) and the one value_range, drawing from this layer's
-    generator."""
+    generator. Transformation: each step's, by its name ("random_brightness", ...)."""
 
     def __init__(self, value_range=(0, 255), brightness_factor=None, contrast_factor=None,
                  saturation_factor=None, hue_factor=None, seed=None, data_format=None, *,
@@ -94,13 +101,21 @@ class RandomColorJitter(_ColorAugmentation):
         except ValueError as error:  # (named as this layer's argument)
             raise ValueError(f"{self.who}: {kind.__name__[6:].lower()}_factor: "
                              f"{error}") from None
-        step.generator = self.generator
         return step
 
-    def augment(self, images):
+    def draw(self, images):
+        # (every step's draws first, in the steps' order: none depends on the pixels)
+        return {_named(step): step.drawn(images, self._source) for step in self._steps}
+
+    def transform(self, images, transformation):
         for step in self._steps:
-            images = step.augment(images)
+            images = step.transform(images, transformation[_named(step)])
         return images
+
+
+def _named(step):
+    """A step's key in the transformation, as Keras names its attribute: random_hue."""
+    return snake_case(type(step).__name__)
 
 
 __all__ = ["RandomSaturation", "RandomHue", "RandomColorJitter"]

@@ -1,14 +1,14 @@
 """Keras' MixUp and CutMix: each image of a batch mixed with another image of the same
 batch (a random permutation), and with {"images": ..., "labels": ...} (Keras 3's form)
-its labels mixed in the same shares (one-hot or other float labels, (N, ...)). The
-permutation is drawn as a matrix P (N, N) inside an op, so that the mix is P @ images and
-gradients reach every image it drew on."""
+its labels mixed in the same shares (one-hot or other float labels, (N, ...)), its
+segmentation masks as the images. The permutation is drawn as a matrix P (N, N) inside an
+op, so that the partners are P @ images and gradients reach every image they drew on."""
 import numpy as np
 
 from autograd.ops import matmul, reshape, where
 from autograd.variable import as_variable
 
-from ._base import floating, on_images
+from ._base import floating
 from .augmentation import _Augmentation
 from .augmentation_chance import RandomArrays, unit_bounds
 from .erasing_augmentation import box_masks, random_spans
@@ -30,45 +30,47 @@ def _per_sample(weights, x):
 
 
 class _Mixing(_Augmentation):
-    """Images, or {"images", "labels"}: while training, `mix(images (N, C, H, W), labels)`
-    gives both mixed; a single image (H, W, C) is left as it is (it has no other to mix
-    with), and labels outside training too."""
+    """While training, each image mixed with its partner P @ images by `mix`; labels mixed
+    in the same shares by transform_labels. A single image (H, W, C) is left as it is (it has no
+    other to mix with). Transformation (Keras' keys): "mix_weight" (N,),
+    "permutation_order" (N,), and the permutation as a matrix, "permutation" (N, N)."""
 
-    def forward(self, data):
-        images, labels = self._unpacked(data if isinstance(data, dict) else {"images": data})
-        mixed = []
-        if self.training and images.ndim == 4:
-            images = on_images(images, self._layout, lambda x: _kept(mixed, self.mix(x, labels)))
-        if not isinstance(data, dict):
-            return images
-        return {**data, "images": images, **({"labels": mixed[0]} if mixed and labels is not None
-                                            else {})}
+    changes_masks = True
 
-    def _unpacked(self, data):
-        unknown = set(data) - {"images", "labels"}
-        if "images" not in data or unknown:
-            raise ValueError(f"{self.who}: expected images or a dict with 'images' (and "
-                             f"'labels'), got the keys {sorted(data)}")
-        images = floating(self._images(data["images"]))
-        if data.get("labels") is None:
-            return images, None
-        labels = floating(as_variable(data["labels"], who=self.who))
-        if labels.ndim == 0 or labels.shape[0] != (images.shape[0] if images.ndim == 4 else 1):
-            raise ValueError(f"{self.who}: labels must have one row per image, got shape "
-                             f"{tuple(labels.shape)} for images of shape {tuple(images.shape)}")
-        return images, labels
+    def get_random_transformation(self, data, training=True, seed=None):
+        images = data["images"] if isinstance(data, dict) else data
+        if self._images(images).ndim == 3:
+            return None
+        return super().get_random_transformation(data, training, seed)
+
+    def transform(self, images, transformation):
+        return images if transformation is None else self.mix(images, transformation)
+
+    transform_masks = transform  # (Keras: masks mixed as the images)
+
+    def transform_labels(self, labels, transformation, training=True):
+        """Labels (N, ...) mixed in the images' shares (float; as they are outside
+        training)."""
+        if not training or transformation is None:
+            return labels
+        labels = floating(as_variable(labels, who=self.who))
+        weights = _per_sample(transformation["mix_weight"], labels)
+        return weights * labels + (1 - weights) * _taken(transformation["permutation"], labels)
 
 
-def _kept(labels, mixed):
-    """The mixed images of `mixed` = (images, labels), the labels appended to `labels`
-    (on_images passes the images alone through its change of layout)."""
-    labels.append(mixed[1])
-    return mixed[0]
+def _ordered(draw):
+    """draw's (..., P) with the permutation order of P (N, N) put before P."""
+    def drawn(source, count):
+        *rest, order = draw(source, count)
+        return (*rest, order.argmax(axis=1), order)
+    return drawn
 
 
 class MixUp(_Mixing):
-    """Each image (and label) replaced by w x + (1 - w) x', x' the image a random
-    permutation puts beside it, w ~ Beta(alpha, alpha) per image."""
+    """Each image (and label, and segmentation mask) replaced by w x + (1 - w) x', x' the
+    image a random permutation puts beside it, w ~ Beta(alpha, alpha) per image."""
+
+    moves_mask_pixels = False  # (masks blended: floating, as Keras')
 
     def __init__(self, alpha=0.2, data_format=None, seed=None, *, name=None, input_shape=None):
         super().__init__(seed, data_format, name, input_shape)
@@ -76,23 +78,25 @@ class MixUp(_Mixing):
             raise ValueError(f"{self.who}: alpha must be a positive number, got {alpha!r}")
         self.alpha = alpha
 
-    def mix(self, images, labels):
-        # one matrix diag(w) + diag(1 - w) P mixes images and labels alike
-        (matrix,) = RandomArrays(lambda source, count: (self._draw(source, count),),
-                                 self.generator)(images)
-        return _taken(matrix, images), None if labels is None else _taken(matrix, labels)
+    def draw(self, images):
+        drawn = RandomArrays(_ordered(self._draw), self._source)(images)
+        return dict(zip(("mix_weight", "permutation_order", "permutation"), drawn))
+
+    def mix(self, images, transformation):
+        weights = _per_sample(transformation["mix_weight"], images)
+        return weights * images + (1 - weights) * _taken(transformation["permutation"], images)
 
     def _draw(self, source, count):
         order = _permutation_matrix(source, count)  # (Keras' order: shuffle, then beta)
-        weights = source.beta(self.alpha, self.alpha, count)[:, None]
-        return np.eye(count) * weights + order * (1 - weights)
+        return source.beta(self.alpha, self.alpha, count), order
 
 
 class CutMix(_Mixing):
     """Each image gets a box of another one (a random permutation's): the box is
     sqrt(1 - w) of the height and of the width, w ~ Beta(a, a) per image with a drawn
     once per batch from factor (a number f: (0, f)) plus 1e-6, placed at random; its
-    label becomes w' y + (1 - w') y', w' one minus the box's share of the area."""
+    label becomes w' y + (1 - w') y', w' one minus the box's share of the area; segmentation
+    masks get the same boxes. Transformation: also "batch_masks" (N, 1, H, W)."""
 
     def __init__(self, factor=1.0, seed=None, data_format=None, *, name=None,
                  input_shape=None):
@@ -100,15 +104,16 @@ class CutMix(_Mixing):
         self.factor = factor
         self._factor = unit_bounds(factor, "factor", self.who)
 
-    def mix(self, images, labels):
-        masks, weights, order = RandomArrays(
-            lambda source, count: self._draw(source, count, *images.shape[2:]),
-            self.generator)(images)
-        mixed = where(masks > 0, _taken(order, images), images)
-        if labels is None:
-            return mixed, None
-        weights = _per_sample(weights, labels)
-        return mixed, weights * labels + (1 - weights) * _taken(order, labels)
+    def draw(self, images):
+        height, width = images.shape[2:]
+        drawn = RandomArrays(_ordered(lambda source, count: self._draw(
+            source, count, height, width)), self._source)(images)
+        return dict(zip(("batch_masks", "mix_weight", "permutation_order", "permutation"),
+                        drawn))
+
+    def mix(self, images, transformation):
+        pasted = _taken(transformation["permutation"], images)
+        return where(transformation["batch_masks"] > 0, pasted, images)
 
     def _draw(self, source, count, height, width):
         alpha = source.uniform(*self._factor) + 1e-6

@@ -1,20 +1,16 @@
 """Keras' RandAugment and AugMix: augmentation policies that pick among the other
 augmentation layers (shear, translation, rotation and the colour layers) and chain or mix
 their results. Their sublayers draw from the policy's generator (with a seed, one stream
-for all, as Keras draws them from the policy's seed)."""
+for all, as Keras draws them from the policy's seed), all in get_random_transformation;
+segmentation masks go through the sublayers' transform_segmentation_masks alike."""
 import numpy as np
 
 from autograd.ops import clip, where
 
-from .augmentation import (
-    RandomBrightness,
-    RandomContrast,
-    RandomRotation,
-    RandomTranslation,
-    _Augmentation,
-    _value_range,
-)
+from .affine_augmentation import RandomRotation, RandomTranslation
+from .augmentation import _Augmentation, _value_range
 from .augmentation_chance import RandomArrays, check_interpolation, unit_bounds
+from .brightness_contrast import RandomBrightness, RandomContrast
 from .color_augmentation import (
     AutoContrast,
     RandomColorDegeneration,
@@ -53,15 +49,16 @@ class _Policy(_Augmentation):
     """A layer made of Keras' augmentation layers `names` (its children of those names),
     built with factor (a number f in [0, 1]: (0, f)), value_range and interpolation."""
 
+    changes_masks = True
+
     def _operations(self, names, factor, value_range, interpolation):
         check_interpolation(interpolation, self.who)
         self._factor = unit_bounds(factor, "factor", self.who)
         self.value_range = _value_range(value_range, self.who)
         self._names = names
         for name in names:
-            layer = _OPERATIONS[name](self._factor, self.value_range, interpolation)
-            layer.generator = self.generator  # (one stream, as Keras' seed generator)
-            setattr(self, name, layer)
+            setattr(self, name, _OPERATIONS[name](self._factor, self.value_range,
+                                                  interpolation))
 
     def _choices(self, source, count, options):
         """`count` indices, each uniform over range(options)."""
@@ -73,7 +70,9 @@ class RandAugment(_Policy):
     colour degeneration, contrast, sharpness, posterization, solarization, auto-contrast,
     equalization; each with factor, a number f: (0, f)) applied to the whole batch, picked
     at random per batch. As Keras (and so that a captured step picks anew), every operation
-    is computed and the picked one kept: num_ops x 11 of them per call."""
+    is computed and the picked one kept: num_ops x 11 of them per call. Transformation:
+    "layer_idxes" (num_ops, 11), one-hot, and "transforms", per op a dict of each
+    operation's transformation by name (drawn anew for each op)."""
 
     def __init__(self, value_range=(0, 255), num_ops=2, factor=0.5, interpolation="bilinear",
                  seed=None, data_format=None, *, name=None, input_shape=None):
@@ -85,13 +84,27 @@ class RandAugment(_Policy):
         self.num_ops, self.factor, self.interpolation = int(num_ops), factor, interpolation
         self._operations(_RAND_AUGMENT, factor, value_range, interpolation)
 
-    def augment(self, images):
+    def draw(self, images):
         count = len(self._names)
         picks = self.draws(images, lambda source, n: np.eye(count)[
             self._choices(source, self.num_ops, count)])  # (num_ops, 11), one-hot
-        for step in range(self.num_ops):
+        transforms = [{name: getattr(self, name).drawn(images, self._source)
+                       for name in self._names} for _ in range(self.num_ops)]
+        return {"layer_idxes": picks, "transforms": transforms}
+
+    def transform(self, images, transformation):
+        return self._applied(images, transformation, "transform")
+
+    def transform_masks(self, masks, transformation):
+        return self._applied(masks, transformation, "transform_masks")
+
+    def _applied(self, images, transformation, method):
+        """images through the picked operation's `method` at each step."""
+        picks = transformation["layer_idxes"]
+        for step, transforms in enumerate(transformation["transforms"]):
             for k, name in enumerate(self._names):
-                images = where(picks[step, k] > 0, getattr(self, name).augment(images), images)
+                changed = getattr(getattr(self, name), method)(images, transforms[name])
+                images = where(picks[step, k] > 0, changed, images)
         return images
 
 
@@ -100,7 +113,11 @@ class AugMix(_Policy):
     operations or none, picked at random per batch as Keras' Python-side choice: a captured
     step keeps its picks), mixed with Dirichlet(alpha) weights, then w x + (1 - w) mix with
     w ~ Beta(alpha, alpha) per batch, clipped to value_range. all_ops=False leaves out
-    brightness, colour degeneration, contrast and sharpness."""
+    brightness, colour degeneration, contrast and sharpness. Transformation (Keras' keys):
+    "chain_mixing_weights", "weight_sample", "chain_transforms" (per chain, its
+    (operation name, transformation) steps)."""
+
+    moves_mask_pixels = False  # (masks blended as the images, as Keras')
 
     def __init__(self, value_range=(0, 255), num_chains=3, chain_depth=3, factor=0.3,
                  alpha=1.0, all_ops=True, interpolation="bilinear", seed=None,
@@ -118,20 +135,39 @@ class AugMix(_Policy):
         self._operations(_AUG_MIX_ALL if all_ops else _AUG_MIX, factor, value_range,
                          interpolation)
 
-    def augment(self, images):
+    def draw(self, images):
         weights, share = RandomArrays(lambda source, n: (
             source.dirichlet([self.alpha] * self.num_chains),
-            source.beta(self.alpha, self.alpha)), self.generator)(images)
-        source = np.random if self.generator is None else self.generator
-        mixed = 0.0
-        for chain in range(self.num_chains):
-            steps = images
+            source.beta(self.alpha, self.alpha)), self._source)(images)
+        source = np.random if self._source is None else self._source
+        chains = []
+        for _ in range(self.num_chains):
+            chain = []
             for _ in range(self.chain_depth):
                 pick = self._choices(source, 1, len(self._names) + 1)[0]
                 if pick < len(self._names):  # (the last choice: no operation)
-                    steps = getattr(self, self._names[pick]).augment(steps)
-            mixed = mixed + steps * weights[chain]
-        return clip(share * images + (1 - share) * mixed, *self.value_range)
+                    name = self._names[pick]
+                    chain.append((name, getattr(self, name).drawn(images, self._source)))
+            chains.append(chain)
+        return {"chain_mixing_weights": weights, "weight_sample": share,
+                "chain_transforms": chains}
+
+    def transform(self, images, transformation):
+        return clip(self._mixed(images, transformation, "transform"), *self.value_range)
+
+    def transform_masks(self, masks, transformation):
+        return self._mixed(masks, transformation, "transform_masks")  # (Keras': unclipped)
+
+    def _mixed(self, images, transformation, method):
+        """w x + (1 - w) sum_c m_c chain_c(x), each chain's steps by their `method`."""
+        weights, share = transformation["chain_mixing_weights"], transformation["weight_sample"]
+        mixed = 0.0
+        for chain, steps in enumerate(transformation["chain_transforms"]):
+            changed = images
+            for name, step in steps:
+                changed = getattr(getattr(self, name), method)(changed, step)
+            mixed = mixed + changed * weights[chain]
+        return share * images + (1 - share) * mixed
 
 
 __all__ = ["RandAugment", "AugMix"]

@@ -3,7 +3,9 @@ CenterCrop (the centre height x width window). Both are the same in training and
 and differentiable in the images: they are F.interpolate, slicing and padding.
 
 Images are channels-last (N, H, W, C) or one image (H, W, C), as Keras' (data_format=
-'channels_first' for (N, C, H, W)). Keras' torch backend resizes with torch's interpolate:
+'channels_first' for (N, C, H, W)), or Keras 3's dict {"images", "labels",
+"segmentation_masks"} (the augmentation layers' API: masks sized alike, resized 'nearest';
+labels as they are). Keras' torch backend resizes with torch's interpolate:
 'bilinear' and 'bicubic' with align_corners=False (antialias only when asked), 'nearest' as
 'nearest-exact' (each output pixel the input pixel under its centre); it has no 'area',
 'lanczos3' or 'lanczos5' (other backends' interpolations), so neither has this one."""
@@ -15,9 +17,8 @@ from autograd.function import Function
 from autograd.ops import get_item, pad
 
 from ... import functional as F
-from ...layers.config import init_config
-from ...module import Module
-from ._base import CHANNELS_LAST, KerasLayer, data_format_name, floating, on_images
+from ._base import CHANNELS_LAST
+from .augmentation import _Augmentation
 
 _MODES = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic"}
 
@@ -46,10 +47,11 @@ def resized(images, size, interpolation="bilinear", antialias=False):
                          antialias=antialias and linear)
 
 
-def fitted(images, size):
-    """images (N, C, H, W) cropped to the aspect ratio of `size` and resized to it
-    (bilinear): Keras' smart_resize."""
-    return resized(window(images, *aspect_window(*images.shape[2:], size)), size)
+def fitted(images, size, interpolation="bilinear"):
+    """images (N, C, H, W) cropped to the aspect ratio of `size` and resized to it: Keras'
+    smart_resize."""
+    return resized(window(images, *aspect_window(*images.shape[2:], size)), size,
+                   interpolation)
 
 
 class RoundedTo(Function):
@@ -76,30 +78,25 @@ class RoundedTo(Function):
         return None
 
 
-class _Sizing(Module, KerasLayer):
-    """A layer giving every image the size (height, width): `transform` on the images as
-    (N, C, H, W), floating-point (integer pixels become float32)."""
+class _Sizing(_Augmentation):
+    """A layer giving every image the size (height, width), in training and inference:
+    `transform` on the images as (N, C, H, W), floating-point (integer pixels become
+    float32); no random transformation (None)."""
+
+    in_inference = True
+    changes_masks = True
 
     def __init__(self, height, width, data_format, name, input_shape):
-        super().__init__()
-        self._keras_arguments(name, input_shape)
+        super().__init__(None, data_format, name, input_shape)
         self.height = positive_int(height, "height", self.who)
         self.width = positive_int(width, "width", self.who)
-        self.data_format = data_format
-        self._layout = data_format_name(data_format, self.who)
-
-    get_config = init_config  # Keras' get_config: the constructor's arguments
 
     @property
     def size(self):
         return self.height, self.width
 
-    def forward(self, x):
-        return self._sized(self._images(x))
-
-    def _sized(self, images):
-        """transform on images already checked by _images, in their layout."""
-        return on_images(floating(images), self._layout, self.transform)
+    def transform_masks(self, masks, transformation):
+        return self.transform(masks, transformation, "nearest")
 
     def _images(self, x):
         """KerasLayer's, refusing images without a pixel (nothing to interpolate from)."""
@@ -139,17 +136,20 @@ class Resizing(_Sizing):
         self.pad_to_aspect_ratio = bool(pad_to_aspect_ratio)
         self.fill_mode, self.fill_value = fill_mode, float(fill_value)
 
-    def forward(self, x):
-        x = self._images(x)
-        y = self._sized(x)
+    def forward(self, data):
+        if isinstance(data, dict):
+            return self._on_dict(data)
+        x = self._images(data)
+        y = self.transform_images(x, None)
         return RoundedTo(x.dtype)(y) if x.dtype.kind in "iu" else y
 
-    def transform(self, images):
+    def transform(self, images, transformation=None, interpolation=None):
         if self.crop_to_aspect_ratio:
             images = window(images, *aspect_window(*images.shape[2:], self.size))
         elif self.pad_to_aspect_ratio:
             images = self._padded(images)
-        return resized(images, self.size, self.interpolation, self.antialias)
+        return resized(images, self.size, interpolation or self.interpolation,
+                       self.antialias)
 
     def _padded(self, images):
         """images padded with fill_value to the target's aspect ratio: the short side by the
@@ -171,10 +171,10 @@ class CenterCrop(_Sizing):
     def __init__(self, height, width, data_format=None, *, name=None, input_shape=None):
         super().__init__(height, width, data_format, name, input_shape)
 
-    def transform(self, images):
+    def transform(self, images, transformation=None, interpolation="bilinear"):
         height, width = images.shape[2:]
         if height < self.height or width < self.width:
-            return fitted(images, self.size)
+            return fitted(images, self.size, interpolation)
         return window(images, (height - self.height) // 2, (width - self.width) // 2,
                       self.height, self.width)
 

@@ -51,6 +51,7 @@ _REQUIRED = {
     "Wrapper": lambda: (layers.Dense(2),),
     "SpectralNormalization": lambda: (layers.Dense(2),),
     "ReversibleEmbedding": lambda: (5, 3), "HashedCrossing": lambda: (4,),
+    "MaxNumBoundingBoxes": lambda: (2,),
 }
 
 # every Keras layer whose dtype= is a policy (all but the text and lookup layers, and
