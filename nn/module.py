@@ -815,12 +815,14 @@ class Module(DtypeCasts, AddsLosses):
                              "weights files are not supported; leave it None (one file)")
         return save_weights(self, filepath, overwrite=overwrite)
 
-    def load_weights(self, path, strict=True, skip_mismatch=False):
+    def load_weights(self, path, strict=True, skip_mismatch=False, by_name=False):
         """Load weights written by `save_weights` (never unpickles anything).
         skip_mismatch=True (Keras'): the weights the model does not hold, or holds in
-        another shape, are skipped with a warning naming them, instead of refused."""
+        another shape, are skipped with a warning naming them, instead of refused.
+        by_name=True (Keras 2's .h5 files only): each layer from the file's of its name."""
         from .serialization import load_weights
-        return load_weights(self, path, strict=strict, skip_mismatch=skip_mismatch)
+        return load_weights(self, path, strict=strict, skip_mismatch=skip_mismatch,
+                            by_name=by_name)
 
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
         """Write the whole model to `filepath` in one file: architecture, weights, compile

@@ -54,7 +54,7 @@ def _refuse_unbuilt(module, arrays, path):
                          "save")
 
 
-def load_weights(module, path, strict=True, skip_mismatch=False):
+def load_weights(module, path, strict=True, skip_mismatch=False, by_name=False):
     """Load weights written by `save_weights` (or any .npz / .safetensors file keyed by
     state-dict names) into `module`; errors name the file and leave the module unchanged.
     Where layer names differ (their numbering: a Sequential begun with keras.Input counts
@@ -65,10 +65,13 @@ def load_weights(module, path, strict=True, skip_mismatch=False):
     array is never read."""
     path = file_path(path, "load_weights")
     check_readable(path, "load_weights")
-    if starts_as_hdf5(path) or is_keras_archive(path):  # Keras 3's .weights.h5, or the
+    if starts_as_hdf5(path) or is_keras_archive(path):  # Keras' .h5 / .weights.h5, or the
         # weights of its .keras file (rungrad's own are .npz archives, or model.save's)
-        from .keras.keras_files import load_keras_weights  # (lazily: it builds on nn.keras)
-        return load_keras_weights(module, path)
+        from .keras.legacy_h5_weights import load_hdf5_weights  # (lazily: builds on nn.keras)
+        return load_hdf5_weights(module, path, by_name, skip_mismatch)
+    if by_name:
+        raise ValueError(f"load_weights: {path}: by_name=True reads Keras 2's HDF5 (.h5) "
+                         "weights files only")
     with _stored_weights(path) as (arrays, in_order):
         if skip_mismatch:
             arrays, strict = _matching(module, arrays, in_order, path), False
@@ -411,8 +414,8 @@ def foreign_format(path):
                 "model.state_dict().items()} with numpy.savez, or as .safetensors)")
     if starts_as_hdf5(path):
         return (" (it is an HDF5 file, such as Keras' .weights.h5: model.load_weights(path) "
-                "reads Keras 3's, into a model of the same layers; a whole model saved by "
-                "Keras 3 is a .keras file, for nn.load_model)")
+                "reads Keras 3's and Keras 2's .h5, into a model of the same layers; a whole "
+                "model saved by Keras 3 is a .keras file, for nn.load_model)")
     names = _zip_names(path)
     if any(name.endswith("data.pkl") for name in names):
         return (" (it is a PyTorch checkpoint, pickled, which rungrad never unpickles: in "

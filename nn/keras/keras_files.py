@@ -275,8 +275,8 @@ def _member_reader(archive, path):
 
 def _legacy_hint(store):
     if "layer_names" in store.attrs or "model_weights" in store:
-        return ("; it is a Keras 2 HDF5 file, which rungrad does not read: load it in Keras "
-                "and save it again with Keras 3 as .keras or .weights.h5")
+        return ("; it is a Keras 2 HDF5 weights file: model.load_weights(path) reads it, "
+                "not inside a .keras archive")
     return ""
 
 

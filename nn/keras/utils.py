@@ -3,8 +3,8 @@ plot_model, model_to_dot, PyDataset (Sequence), timeseries_dataset_from_array; a
 the modules that hold them, Config, the registry and serialization names keras.saving has
 too, is_keras_tensor / get_source_inputs, clear_session, standardize_dtype, the
 (x, y, sample_weight) helpers, split_dataset, the interactive-logging switches, Progbar,
-the image helpers (Pillow: the 'images' extra) and the *_dataset_from_directory
-loaders."""
+the image helpers (Pillow: the 'images' extra), the *_dataset_from_directory
+loaders, get_file (downloads into Keras' cache, hash-checked) and bounding_boxes."""
 import math
 import random
 
@@ -23,10 +23,12 @@ from ..layers.keras_settings import (
 )
 from ..training.model_diagram import model_to_dot, plot_model
 from ..utils import to_categorical
+from . import bounding_boxes
 from .audio_dataset import audio_dataset_from_directory
 from .config_object import Config
 from .data_utils import pack_x_y_sample_weight, split_dataset, unpack_x_y_sample_weight
 from .dtypes import standardize_dtype
+from .get_file import get_file
 from .image_dataset import image_dataset_from_directory
 from .image_utils import array_to_img, img_to_array, load_img, save_img
 from .keras_tensors import get_source_inputs, is_keras_tensor
@@ -131,4 +133,4 @@ __all__ = ["to_categorical", "normalize", "pad_sequences", "set_random_seed", "p
            "enable_interactive_logging", "is_interactive_logging_enabled", "Progbar",
            "array_to_img", "img_to_array", "load_img", "save_img",
            "image_dataset_from_directory", "text_dataset_from_directory",
-           "audio_dataset_from_directory"]
+           "audio_dataset_from_directory", "bounding_boxes", "get_file"]

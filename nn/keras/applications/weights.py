@@ -1,13 +1,19 @@
 """Pretrained weights for keras.applications: `weights=None` (random), a path to a weights
 file (Keras 3's .weights.h5, or Keras 2's .h5 of the ImageNet releases), or 'imagenet':
-the file Keras downloads for the model, read from Keras' cache (~/.keras/models, or
-$KERAS_HOME/models) where it is already there."""
+the file Keras downloads for the model, fetched as Keras fetches it (keras.utils.get_file:
+into Keras' cache, ~/.keras/models or $KERAS_HOME/models, where it is not there yet, and
+checked against its published hash)."""
 import os
+
+from ...datasets.download import DownloadError
+from ..get_file import get_file, keras_home
+
+CACHE_SUBDIR = "models"
 
 
 def keras_cache_dir():
     """Keras' cache folder: $KERAS_HOME, else ~/.keras."""
-    return os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    return keras_home()
 
 
 def load_application_weights(model, weights, who, file_name=None, origin=None,
@@ -22,12 +28,17 @@ def load_application_weights(model, weights, who, file_name=None, origin=None,
 
 
 def _imagenet_file(who, file_name, origin, file_hash):
-    cached = os.path.join(keras_cache_dir(), "models", file_name)
-    if os.path.exists(cached):
-        return cached
-    raise FileNotFoundError(f"{who}: weights='imagenet' reads {file_name}, which is not in "
-                            f"Keras' cache ({os.path.dirname(cached)}); download it from "
-                            f"{origin} and pass its path as weights=, or use weights=None")
+    """The cached (or just downloaded) file; a FileNotFoundError saying where to put it
+    by hand where it cannot be downloaded (offline)."""
+    try:
+        return get_file(file_name, origin, cache_subdir=CACHE_SUBDIR, file_hash=file_hash)
+    except DownloadError as exc:
+        folder = os.path.join(keras_cache_dir(), CACHE_SUBDIR)
+        raise FileNotFoundError(
+            f"{who}: weights='imagenet' reads {file_name}, which is not in Keras' cache "
+            f"({folder}; or not with its published hash) and could not be downloaded "
+            f"({exc}); download it from {origin} into that folder and try again, or pass "
+            "its path as weights=, or use weights=None") from exc
 
 
 __all__ = ["keras_cache_dir", "load_application_weights"]
