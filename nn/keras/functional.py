@@ -364,11 +364,14 @@ class Functional(Model):
                                  f"of shape {node.outputs[0].shape}, which is not among the "
                                  "model's inputs (a disconnected graph): add it to inputs=")
         kept = _names_kept(self._keras_order)
-        for node in self._nodes:
-            if all(node.layer is not m for m in self._modules.values()):
-                self.add_module(kept.get(id(node.layer)) or
-                                unique_layer_name(self._modules, node.layer, "Model"),
-                                node.layer)
+        held = {id(m) for m in self._modules.values()}
+        with self.layers_joining():
+            for node in self._nodes:
+                if id(node.layer) not in held:
+                    held.add(id(node.layer))
+                    self.add_module(kept.get(id(node.layer)) or
+                                    unique_layer_name(self._modules, node.layer, "Model"),
+                                    node.layer)
         if not trainable:  # (Keras' keyword: the model made frozen)
             self.trainable = False
 

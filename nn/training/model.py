@@ -220,15 +220,26 @@ class Model(_KerasSteps, MakesWeights, TracksLayerCollections, Module, KerasName
     def name_layers(self):
         """Hand each layer or model held that was not given a name the name this model knows
         it by (layer_names: what summary() and get_layer say), its Keras `name`; asked
-        whenever the children change."""
+        whenever the children change (once for many joining together: layers_joining)."""
         modules = vars(self).get("_modules")
-        if not modules:
+        if not modules or vars(self).get("_naming_deferred"):
             return
         held = dict(held_layer_items(modules))  # (a list's layers numbered with the rest)
         for key, name in layer_names(held).items():
             child = held[key]
             if isinstance(child, KerasName) and child._given_name is None:
                 object.__setattr__(child, "_name_from_model", name)
+
+    @contextlib.contextmanager
+    def layers_joining(self):
+        """Name the layers once, when all those joining have joined (a functional model's
+        hundreds: naming them all at each join took a time quadratic in their number)."""
+        object.__setattr__(self, "_naming_deferred", True)
+        try:
+            yield
+        finally:
+            object.__setattr__(self, "_naming_deferred", False)
+            self.name_layers()
 
     @property
     def dtype_policy(self):
