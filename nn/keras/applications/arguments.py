@@ -99,12 +99,13 @@ def model_inputs(input_tensor, images):
     return images if input_tensor is None else get_source_inputs(input_tensor)
 
 
-def pooled(x, pooling, data_format=None):
-    """A headless model's end: x as it is, or pooled over space ('avg', 'max')."""
+def pooled(x, pooling, data_format=None, names=(None, None)):
+    """A headless model's end: x as it is, or pooled over space ('avg', 'max'); names: the
+    two pooling layers' where Keras names them (ResNet's 'avg_pool', 'max_pool')."""
     if pooling == "avg":
-        return layers.GlobalAveragePooling2D(data_format=data_format)(x)
+        return layers.GlobalAveragePooling2D(data_format=data_format, name=names[0])(x)
     if pooling == "max":
-        return layers.GlobalMaxPooling2D(data_format=data_format)(x)
+        return layers.GlobalMaxPooling2D(data_format=data_format, name=names[1])(x)
     return x
 
 
@@ -118,5 +119,11 @@ def data_format():
     return image_data_format()
 
 
+def channel_axis(last=3):
+    """The channels' axis of a batch: 1 channels first, else `last` (Keras' modules write
+    3, some -1; a layer's config keeps which)."""
+    return 1 if data_format() == "channels_first" else last
+
+
 __all__ = ["check_arguments", "obtain_input_shape", "validate_activation", "model_input",
-           "model_inputs", "pooled", "classifier", "data_format"]
+           "model_inputs", "pooled", "classifier", "data_format", "channel_axis"]

@@ -69,3 +69,23 @@ def test_arguments_are_checked_as_keras_checks_them():
     with pytest.raises(ValueError, match="softmax"):
         utils.validate_activation("relu", "imagenet")
     utils.validate_activation("relu", None)
+
+
+def test_the_package_has_keras_names():
+    from nn import keras
+    keras_names = [  # (dir(keras.applications) in Keras 3.15.1)
+        "ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtSmall", "ConvNeXtTiny", "ConvNeXtXLarge",
+        "DenseNet121", "DenseNet169", "DenseNet201", *[f"EfficientNetB{i}" for i in range(8)],
+        "EfficientNetV2B0", "EfficientNetV2B1", "EfficientNetV2B2", "EfficientNetV2B3",
+        "EfficientNetV2L", "EfficientNetV2M", "EfficientNetV2S", "InceptionResNetV2",
+        "InceptionV3", "MobileNet", "MobileNetV2", "MobileNetV3Large", "MobileNetV3Small",
+        "NASNetLarge", "NASNetMobile", "ResNet101", "ResNet101V2", "ResNet152", "ResNet152V2",
+        "ResNet50", "ResNet50V2", "VGG16", "VGG19", "Xception", "convnext", "densenet",
+        "efficientnet", "efficientnet_v2", "imagenet_utils", "inception_resnet_v2",
+        "inception_v3", "mobilenet", "mobilenet_v2", "mobilenet_v3", "nasnet", "resnet",
+        "resnet50", "resnet_v2", "vgg16", "vgg19", "xception"]
+    assert sorted(keras.applications.__all__) == sorted(keras_names)
+    for name in keras_names:
+        made = getattr(keras.applications, name)
+        assert callable(made) or hasattr(made, "preprocess_input"), name
+    assert keras.applications.ResNet50 is keras.applications.resnet.ResNet50
