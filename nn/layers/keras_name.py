@@ -66,13 +66,22 @@ class _CallTensors:
     def __get__(self, layer, owner=None):
         if layer is None:
             return self
-        nodes = vars(layer).get("_keras_nodes")
-        if not nodes:
+        tensors = first_call_tensors(layer, self.outputs)
+        if tensors is None:
             raise AttributeError(f"{type(layer).__name__} {layer.name!r} has no {self.name} "
                                  "yet: it has not been called on keras.Input's tensors (a "
                                  "functional model's, or a Sequential's once built)")
-        tensors = nodes[0].outputs if self.outputs else nodes[0].inputs
-        return tensors[0] if len(tensors) == 1 else list(tensors)
+        return tensors
+
+
+def first_call_tensors(layer, outputs):
+    """The input (or output) tensor, a list for several, of `layer`'s first call on symbolic
+    tensors; None before any."""
+    nodes = vars(layer).get("_keras_nodes")
+    if not nodes:
+        return None
+    tensors = nodes[0].outputs if outputs else nodes[0].inputs
+    return tensors[0] if len(tensors) == 1 else list(tensors)
 
 
 def _ask_model_for_name(layer):

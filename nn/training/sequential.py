@@ -14,7 +14,7 @@ from ..layers.input_layer import (
     mark_unknown_sizes,
     takes_text,
 )
-from ..layers.keras_name import keras_name
+from ..layers.keras_name import first_call_tensors, keras_name
 from ..layers.lambda_layer import Lambda
 from ..layers.lazy_build import trial_of
 from ..layers.linear import Dense, Linear, dense_logits
@@ -233,22 +233,29 @@ class Sequential(Model):
         return first if isinstance(first, Linear) else None
 
     # Keras 3's ends of a Sequential's graph (feature extraction:
-    # keras.Model(model.inputs, model.get_layer("hidden").output))
+    # keras.Model(model.inputs, model.get_layer("hidden").output)); once the Sequential is
+    # called as a layer on keras.Input's tensors, `input` and `output` are that first call's,
+    # as a layer's (Keras': a sub-model of the outer model may end there), `inputs` and
+    # `outputs` its own graph's still
     @property
     def input(self):
-        return self._graph_ends()[0]
+        return self._first_call_tensors(outputs=False)
 
     @property
     def output(self):
-        return self._graph_ends()[1]
+        return self._first_call_tensors(outputs=True)
+
+    def _first_call_tensors(self, outputs):
+        called = first_call_tensors(self, outputs)
+        return self._graph_ends()[1 if outputs else 0] if called is None else called
 
     @property
     def inputs(self):
-        return [self.input]
+        return [self._graph_ends()[0]]
 
     @property
     def outputs(self):
-        return [self.output]
+        return [self._graph_ends()[1]]
 
     def _graph_ends(self):
         """(input, output) tensors of the layers called in turn on keras.Input's tensor (its

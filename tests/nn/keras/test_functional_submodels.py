@@ -299,3 +299,20 @@ def test_an_input_a_mask_may_reach_is_refused():
                                              r"mask: a model starting there would run "
                                              r"without it"):
             keras.Model(start, out)
+
+
+def test_a_nested_sequential_ends_a_feature_extractor_at_its_call():
+    """A Sequential called as a layer: its input and output are that call's (Keras', as any
+    layer's), so a sub-model of the outer model may end there; its inputs and outputs stay
+    its own graph's."""
+    stem = keras.Sequential([keras.Input((5,)), layers.Dense(4), layers.Dense(3)], name="stem")
+    x = keras.Input((5,))
+    y = layers.Dense(2, name="head")(stem(x))
+    model = keras.Model(x, y)
+    features = keras.Model(model.input, [model.get_layer("stem").output, y])
+    data = np.random.default_rng(0).standard_normal((2, 5)).astype(np.float32)
+    inner, out = features.predict(data, verbose=0)
+    np.testing.assert_allclose(inner, stem.predict(data, verbose=0), rtol=1e-6)
+    np.testing.assert_allclose(out, model.predict(data, verbose=0), rtol=1e-6)
+    assert stem.input is x and stem.inputs[0] is not x
+    assert keras.Model(stem.inputs, stem.outputs).predict(data, verbose=0).shape == (2, 3)
