@@ -82,6 +82,17 @@ def validate_activation(classifier_activation, weights):
                          f"classifier_activation={classifier_activation!r}")
 
 
+def input_images(who, weights, include_top, classes, pooling, input_tensor, input_shape,
+                 default_size, min_size=32):
+    """(the images the model starts from, their shape): the arguments checked
+    (check_arguments), the shape obtained (obtain_input_shape), the input made
+    (model_input), as every builder begins."""
+    check_arguments(who, weights, include_top, classes, pooling)
+    shape = obtain_input_shape(input_shape, default_size, min_size, data_format(),
+                               require_flatten=include_top, weights=weights)
+    return model_input(input_tensor, shape), shape
+
+
 def model_input(input_tensor, shape):
     """The images the model starts from: keras.Input(shape), or input_tensor (a symbolic
     tensor: keras.Input's, or a layer's output), whose shape must then be `shape`'s."""
@@ -125,5 +136,5 @@ def channel_axis(last=3):
     return 1 if data_format() == "channels_first" else last
 
 
-__all__ = ["check_arguments", "obtain_input_shape", "validate_activation", "model_input",
-           "model_inputs", "pooled", "classifier", "data_format", "channel_axis"]
+__all__ = ["input_images", "check_arguments", "obtain_input_shape", "validate_activation",
+           "model_input", "model_inputs", "pooled", "classifier", "data_format", "channel_axis"]

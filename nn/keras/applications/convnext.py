@@ -120,11 +120,8 @@ def ConvNeXt(depths, projection_dims, drop_path_rate=0.0, layer_scale_init_value
     if arguments.data_format() == "channels_first":
         raise ValueError("ConvNeXt does not support the `channels_first` image data format. "
                          "Switch to `channels_last`.")
-    arguments.check_arguments(who, weights, include_top, classes, pooling)
-    input_shape = arguments.obtain_input_shape(
-        input_shape, default_size=default_size, min_size=32,
-        data_format=arguments.data_format(), require_flatten=include_top, weights=weights)
-    images = arguments.model_input(input_tensor, input_shape)
+    images, input_shape = arguments.input_images(who, weights, include_top, classes, pooling,
+                                                 input_tensor, input_shape, default_size)
     x = images
     if include_preprocessing and input_shape[-1] == 3:
         x = PreStem(name)(x)

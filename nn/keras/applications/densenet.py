@@ -7,7 +7,7 @@ Channels-last only; inputs scaled and normalised as torchvision's (preprocess_in
 from .. import layers
 from .._training import Model
 from . import imagenet_utils
-from .arguments import check_arguments, data_format, model_input, model_inputs, obtain_input_shape
+from .arguments import data_format, input_images, model_inputs
 from .global_pool_top import global_pool_top
 from .weights import load_application_weights
 
@@ -31,11 +31,8 @@ def DenseNet(blocks, include_top=True, weights="imagenet", input_tensor=None,
         raise ValueError("DenseNet does not support the `channels_first` image data format. "
                          "Switch to `channels_last` by editing your local config file at "
                          "~/.keras/keras.json")
-    check_arguments("DenseNet", weights, include_top, classes, pooling)
-    shape = obtain_input_shape(input_shape, default_size=224, min_size=32,
-                               data_format=data_format(), require_flatten=include_top,
-                               weights=weights)
-    images = model_input(input_tensor, shape)
+    images, _ = input_images("DenseNet", weights, include_top, classes, pooling, input_tensor,
+                             input_shape, 224, 32)
     x = _stem(images)
     for stage, count in enumerate(blocks, start=2):
         if stage > 2:

@@ -11,11 +11,8 @@ from .. import layers
 from .._training import Model
 from .arguments import (
     channel_axis,
-    check_arguments,
-    data_format,
-    model_input,
+    input_images,
     model_inputs,
-    obtain_input_shape,
     validate_activation,
 )
 from .correct_pad import correct_pad
@@ -184,10 +181,8 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size,  # noqa: N8
     [0, 255] (S >= 32) -> (N, classes) (or the headless features)."""
     who = "EfficientNet"
     blocks_args = DEFAULT_BLOCKS_ARGS if blocks_args == "default" else blocks_args
-    check_arguments(who, weights, include_top, classes, pooling)
-    input_shape = obtain_input_shape(input_shape, default_size, 32, data_format(),
-                                     include_top, weights)
-    images = model_input(input_tensor, input_shape)
+    images, input_shape = input_images(who, weights, include_top, classes, pooling,
+                                       input_tensor, input_shape, default_size)
     x = stem(images, weights, width_coefficient, depth_divisor, activation)
     x = _blocks(x, copy.deepcopy(blocks_args), width_coefficient, depth_coefficient,
                 depth_divisor, drop_connect_rate, activation)

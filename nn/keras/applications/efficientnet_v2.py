@@ -6,7 +6,7 @@ in [-1, 1]. preprocess_input is the identity."""
 import copy
 
 from .. import layers
-from .arguments import channel_axis, check_arguments, data_format, model_input, obtain_input_shape
+from .arguments import channel_axis, input_images
 from .efficientnet import (
     CONV_KERNEL_INITIALIZER,
     batch_norm,
@@ -169,10 +169,8 @@ def EfficientNetV2(width_coefficient, depth_coefficient, default_size,  # noqa: 
             raise ValueError(f"{who}: blocks_args='default' needs a name of Keras' table, "
                              f"one of {sorted(DEFAULT_BLOCKS_ARGS)}; got name={name!r}")
         blocks_args = DEFAULT_BLOCKS_ARGS[name]
-    check_arguments(who, weights, include_top, classes, pooling)
-    input_shape = obtain_input_shape(input_shape, default_size, 32, data_format(),
-                                     include_top, weights)
-    images = model_input(input_tensor, input_shape)
+    images, input_shape = input_images(who, weights, include_top, classes, pooling,
+                                       input_tensor, input_shape, default_size)
     x = preprocessed(images, name, input_shape, include_preprocessing)
     filters = {"width_coefficient": width_coefficient, "min_depth": min_depth,
                "depth_divisor": depth_divisor}

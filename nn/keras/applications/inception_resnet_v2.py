@@ -11,11 +11,8 @@ from ..layers.layer import Layer
 from . import imagenet_utils
 from .arguments import (
     channel_axis,
-    check_arguments,
-    data_format,
-    model_input,
+    input_images,
     model_inputs,
-    obtain_input_shape,
 )
 from .global_pool_top import global_pool_top
 from .weights import load_application_weights
@@ -55,11 +52,8 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None,
                       classifier_activation="softmax", name="inception_resnet_v2"):
     """Inception-ResNet v2: images (N, 299, 299, 3) -> (N, classes) class probabilities
     (headless: (N, h, w, 1536) features, or (N, 1536) pooled)."""
-    check_arguments("InceptionResNetV2", weights, include_top, classes, pooling)
-    shape = obtain_input_shape(input_shape, default_size=299, min_size=75,
-                               data_format=data_format(), require_flatten=include_top,
-                               weights=weights)
-    images = model_input(input_tensor, shape)
+    images, _ = input_images("InceptionResNetV2", weights, include_top, classes, pooling,
+                             input_tensor, input_shape, 299, 75)
     x = _stem(images)
     x = _mixed(x, [[(96, 1)], [(48, 1), (64, 5)], [(64, 1), (96, 3), (96, 3)]], "mixed_5b",
                pool_filters=64)

@@ -8,11 +8,8 @@ from .._training import Model
 from . import imagenet_utils
 from .arguments import (
     channel_axis,
-    check_arguments,
-    data_format,
-    model_input,
+    input_images,
     model_inputs,
-    obtain_input_shape,
 )
 from .global_pool_top import global_pool_top
 from .weights import load_application_weights
@@ -30,11 +27,8 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
                 name="inception_v3"):
     """Inception v3: images (N, 299, 299, 3) -> (N, classes) class probabilities
     (headless: (N, h, w, 2048) features, or (N, 2048) pooled)."""
-    check_arguments("InceptionV3", weights, include_top, classes, pooling)
-    shape = obtain_input_shape(input_shape, default_size=299, min_size=75,
-                               data_format=data_format(), require_flatten=include_top,
-                               weights=weights)
-    images = model_input(input_tensor, shape)
+    images, _ = input_images("InceptionV3", weights, include_top, classes, pooling, input_tensor,
+                             input_shape, 299, 75)
     x = _stem(images)
     for block, pool_filters in enumerate((32, 64, 64)):
         x = _mixed(x, [[(64, 1, 1)], [(48, 1, 1), (64, 5, 5)],

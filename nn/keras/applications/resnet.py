@@ -32,12 +32,10 @@ def ResNet(stack_fn, preact, use_bias, include_top=True, weights="imagenet",
     """Keras' ResNet builder: the stem, stack_fn(x) (the residual stacks), the end (see the
     module doc); preact: v2's pre-activation (no BN after conv1, 'post_bn' at the end);
     use_bias: conv1's bias. weights_name names the 'imagenet' files ('resnet50', ...)."""
-    arguments.check_arguments(name, weights, include_top, classes, pooling)
+    images, _ = arguments.input_images(name, weights, include_top, classes, pooling,
+                                       input_tensor, input_shape, 224)
     if include_top:  # (Keras checks it once the body is built: the same error, sooner)
         arguments.validate_activation(classifier_activation, weights)
-    shape = arguments.obtain_input_shape(input_shape, 224, 32, arguments.data_format(),
-                                         require_flatten=include_top, weights=weights)
-    images = arguments.model_input(input_tensor, shape)
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(images)
     x = layers.Conv2D(64, 7, strides=2, use_bias=use_bias, name="conv1_conv")(x)
     if not preact:

@@ -29,12 +29,10 @@ def vgg(convs, who, weights_name, origins, hashes, *, include_top, weights, inpu
         input_shape, pooling, classes, classifier_activation, name):
     """A VGG with convs[i] convolutions in block i+1; origins and hashes: the 'imagenet'
     files' URLs and MD5s (with the top, without)."""
-    arguments.check_arguments(who, weights, include_top, classes, pooling)
+    images, _ = arguments.input_images(who, weights, include_top, classes, pooling,
+                                       input_tensor, input_shape, 224)
     if include_top:  # (Keras checks it once the body is built: the same error, sooner)
         arguments.validate_activation(classifier_activation, weights)
-    shape = arguments.obtain_input_shape(input_shape, 224, 32, arguments.data_format(),
-                                         require_flatten=include_top, weights=weights)
-    images = arguments.model_input(input_tensor, shape)
     x = images
     for block, (count, filters) in enumerate(zip(convs, FILTERS), start=1):
         for conv in range(1, count + 1):

@@ -7,11 +7,8 @@ from .._training import Model
 from . import imagenet_utils
 from .arguments import (
     channel_axis,
-    check_arguments,
-    data_format,
-    model_input,
+    input_images,
     model_inputs,
-    obtain_input_shape,
 )
 from .global_pool_top import global_pool_top
 from .weights import load_application_weights
@@ -27,11 +24,8 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
              pooling=None, classes=1000, classifier_activation="softmax", name="xception"):
     """Xception: images (N, 299, 299, 3) -> (N, classes) class probabilities (headless:
     (N, h, w, 2048) features, or (N, 2048) pooled)."""
-    check_arguments("Xception", weights, include_top, classes, pooling)
-    shape = obtain_input_shape(input_shape, default_size=299, min_size=71,
-                               data_format=data_format(), require_flatten=include_top,
-                               weights=weights)
-    images = model_input(input_tensor, shape)
+    images, _ = input_images("Xception", weights, include_top, classes, pooling, input_tensor,
+                             input_shape, 299, 71)
     axis = channel_axis(-1)
     x = _conv_bn_relu(images, 32, "block1_conv1", axis, strides=2)
     x = _conv_bn_relu(x, 64, "block1_conv2", axis)
