@@ -123,6 +123,14 @@ def normalize(x, axis=-1, order=2):
     return x / np.expand_dims(norm, axis)
 
 
+def __getattr__(name):
+    """FeatureSpace, loaded on first use (it loads nn.keras.layers, which utils need not)."""
+    if name == "FeatureSpace":
+        from .feature_space import FeatureSpace
+        return FeatureSpace
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = ["to_categorical", "normalize", "pad_sequences", "set_random_seed", "plot_model",
            "model_to_dot", "PyDataset", "Sequence", "timeseries_dataset_from_array", "Config",
            "CustomObjectScope", "custom_object_scope", "get_custom_objects",
@@ -133,4 +141,5 @@ __all__ = ["to_categorical", "normalize", "pad_sequences", "set_random_seed", "p
            "enable_interactive_logging", "is_interactive_logging_enabled", "Progbar",
            "array_to_img", "img_to_array", "load_img", "save_img",
            "image_dataset_from_directory", "text_dataset_from_directory",
-           "audio_dataset_from_directory", "bounding_boxes", "get_file"]
+           "audio_dataset_from_directory", "bounding_boxes", "get_file",
+           "FeatureSpace"]  # noqa: F822 (a name __getattr__ loads on first use)

@@ -271,7 +271,8 @@ def _builtin(name, kind):
         return found if wanted else None
     if kind is type and name.startswith(_KERAS) and name[len(_KERAS):].isidentifier():
         for space in (nn.keras.layers, nn.keras.optimizers, nn.keras.optimizers.schedules,
-                      nn.keras.losses, nn.keras.initializers):  # (no name is in two of them)
+                      nn.keras.losses, nn.keras.initializers,
+                      nn.keras.utils):  # (no name is in two of them; utils' FeatureSpace)
             found = getattr(space, name[len(_KERAS):], None)
             if isinstance(found, type):
                 return found
