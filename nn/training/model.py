@@ -50,6 +50,7 @@ from ..layers.dtype_policy import global_policy
 from ..layers.input_layer import takes_text
 from ..layers.keras_name import KerasName, KerasWeights, keras_name, layer_names
 from ..layers.keras_settings import capped_epochs, print_msg
+from ..layers.lazy_build import in_shape_trial
 from ..layers.made_weights import MakesWeights
 from ..module import SYMBOLIC_FIRST, Module, takes_training
 from .batches import (
@@ -82,6 +83,7 @@ from .custom_steps import (
     step_data,
     train_epoch,
 )
+from .first_call_shapes import recording_output_shapes
 from .losses import resolve_loss
 from .masking import model_output_mask
 from .metrics import resolve_metrics
@@ -91,7 +93,7 @@ from .named_arrays import each, sample_count
 from .optimizers import LossScaleOptimizer, holds_parameters, resolve_optimizer
 from .progress import format_logs, progress_callback
 from .step_settings import StepSettings, WatchedHooks
-from .summary import print_summary
+from .summary import print_summary, shown_children
 from .weighted_metrics import resolve_weighted_metrics
 
 # Running metrics are computed about this many times an epoch (after the first batch, then
@@ -113,6 +115,7 @@ class Model(_KerasSteps, MakesWeights, TracksLayerCollections, Module, KerasName
     _loop_results = None  # fit's own loop's last logs (it updates no Keras metric objects)
     _mode_chosen = False  # whether train() or eval() was called since compile
     summary_shows_inputs = True  # a functional model's Input is a row of Keras' summary
+    _first_call_shapes = None  # {layer key: output shape} of a subclassed model's first call
     layers = ModelLayers()  # Keras' list of a subclassed model's layers
 
     def __init_subclass__(cls, **kwargs):
@@ -263,7 +266,25 @@ class Model(_KerasSteps, MakesWeights, TracksLayerCollections, Module, KerasName
         Keras' `call`: True in fit, False in predict and evaluate.
         The outermost model call clears its layers' call-time losses first (nn.call_losses)."""
         with top_level_call(args, kwargs, self):
+            if self._first_call_shapes is None and self._shapes_shown_of(args, kwargs):
+                return self._shapes_recording_call(args, training, kwargs)
             return self._call(args, training, kwargs)
+
+    def _shapes_shown_of(self, args, kwargs):
+        """Whether summary() shows the layers' output shapes of this call: a subclassed
+        model's (Sequential and functional models know theirs) first real one, not a
+        symbolic call nor a trial (Keras shows the shapes its layers were built for)."""
+        return (type(self).layer_output_shapes is Model.layer_output_shapes
+                and not in_shape_trial() and not _records_a_node(args, kwargs))
+
+    def _shapes_recording_call(self, args, training, kwargs):
+        """_call, its held layers' output shapes recorded (only the first call pays for it:
+        nn.training.first_call_shapes)."""
+        shapes = {}
+        with recording_output_shapes(shown_children(self), shapes):
+            out = self._call(args, training, kwargs)
+        object.__setattr__(self, "_first_call_shapes", shapes)
+        return out
 
     def _infers_unasked(self):
         """Whether a call without training= infers (Keras' model(x)): compiled, no mode
@@ -1052,8 +1073,9 @@ class Model(_KerasSteps, MakesWeights, TracksLayerCollections, Module, KerasName
         return None
 
     def layer_output_shapes(self):
-        """{child name: output shape with None for the batch axis}, where known."""
-        return {}
+        """{child key: output shape}, where known: a subclassed model's layers' at its first
+        call, the batch size it had included (Keras shows those of its layers' builds)."""
+        return dict(self._first_call_shapes or {})
 
     # ----- checks -----
     def _refuse_replaying_host_layers(self, x_batch):

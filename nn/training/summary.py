@@ -5,8 +5,10 @@ order (a functional model's by depth: see nn.keras.layer_order; a nested block i
 with all its parameters, its own layers' rows after it with expand_nested), under Keras'
 names ('dense', 'dense_1', ...: see layer_names); a Sequential's Input is no row, as in
 Keras. Output shapes come from the last call of the model (batch axis shown as None), or
-from a trial call when the input shape is known (`input_shape=` on the first Dense); "?"
-where no call told them (a subclassed model's). As in Keras,
+from a trial call when the input shape is known (`input_shape=` on the first Dense); a
+subclassed model's from its first call, batch size included (nn.training.first_call_shapes);
+"?" where no call told them. A functional graph that is not a chain has Keras' "Connected
+to" column (nn.training.summary_connections). As in Keras,
 non-trainable counts include BatchNorm's running statistics, Normalization's statistics and
 frozen parameters. positions and layer_range: see nn.training.summary_options.
 """
@@ -15,11 +17,16 @@ from ..layers.input_layer import InputLayer
 from ..layers.keras_name import layer_names, snake_case
 from ..layers.lambda_layer import Lambda
 from .model_layers import held_layer_items
+from .summary_connections import connections, is_chain
 from .summary_options import layer_bounds, positioned_widths
 
 NOT_BUILT = ("This model has not yet been built. Build the model first by calling it on a "
              "batch of data (or fit() it), or give its first layer an `input_shape`, "
              "e.g. Dense(12, input_shape=(8,)).")
+# Keras' column ends, and its line_length, for a graph that is not a chain (the "Connected
+# to" column fourth); 12 more characters with the Trainable column, as for a chain
+CONNECTED_POSITIONS = (0.3, 0.56, 0.74, 1.0)
+CONNECTED_LINE_LENGTH = 108
 
 
 def is_built(model):
@@ -34,10 +41,15 @@ def print_summary(model, print_fn=print, line_length=None, show_trainable=False,
     "0 (unbuilt)". line_length: 72 by default, 12 more with the Trainable column. Keras 3's
     positions (where the columns end), expand_nested (a nested model's layers under its row,
     marked "└ " and indented by depth) and layer_range (the rows from one layer name or
-    pattern to another): see nn.training.summary_options."""
+    pattern to another): see nn.training.summary_options. A functional graph that is not a
+    chain gets Keras' "Connected to" column (nn.training.summary_connections), its line 108
+    characters by default, its columns ending at 0.3, 0.56, 0.74 and 1.0 of it."""
+    chain = is_chain(model)
     if line_length is None:
-        line_length = 84 if show_trainable else 72
-    columns = 4 if show_trainable else 3
+        line_length = (72 if chain else CONNECTED_LINE_LENGTH) + (12 if show_trainable else 0)
+    columns = (3 if chain else 4) + (1 if show_trainable else 0)
+    if not chain:
+        positions = positions or CONNECTED_POSITIONS
     widths = _column_widths(line_length, show_trainable) if not positions else \
         positioned_widths(positions, line_length, columns, show_trainable)
     shapes = model.layer_output_shapes()  # may build lazy layers from a known input shape
@@ -50,11 +62,13 @@ def print_summary(model, print_fn=print, line_length=None, show_trainable=False,
         print_fn(NOT_BUILT)  # (some layers built: the table, the others "0 (unbuilt)")
         return
     print_fn("_" * line_length)
-    print_fn(_row(("Layer (type)", "Output Shape", "Param #", "Trainable")[:len(widths)],
-                  widths))
+    header = ("Layer (type)", "Output Shape", "Param #") + (() if chain else ("Connected to",))
+    print_fn(_row(header + (("Trainable",) if show_trainable else ()), widths))
     print_fn("=" * line_length)
     rows = list(_layer_rows(model, layers, shapes, show_trainable, expand_nested,
                             whole=layer_range is None))
+    if not chain:
+        rows = _with_connections(model, layers, rows)
     for i, row in enumerate(rows):
         print_fn(_row(row, widths))
         if i < len(rows) - 1:
@@ -136,6 +150,15 @@ def _top_layers(model):
     """(key, Keras name, layer) of each layer the model's summary has a row for, in order."""
     names = layer_names(dict(held_layer_items(model._modules)))
     return [(key, names.get(key) or child.name, child) for key, child in shown_children(model)]
+
+
+def _with_connections(model, layers, rows):
+    """`rows` with the "Connected to" cell after the parameter count: a top-level layer's
+    inputs, '-' for a nested model's layers (Keras finds their calls outside the graph) and
+    the model's own parameters."""
+    names = {id(layer): name for _, name, layer in _top_layers(model)}  # (a range's too)
+    cells = {name: connections(model, layer, names) for _, name, layer in layers}
+    return [row[:3] + (cells.get(row[0].rsplit(" (", 1)[0], "-"),) + row[3:] for row in rows]
 
 
 def _layer_rows(model, layers, shapes, show_trainable=False, expand_nested=False, whole=True):
