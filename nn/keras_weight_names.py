@@ -65,10 +65,12 @@ def link_weight(layer, key, weight):
 
 
 def link_child(holder, key, child):
-    """`child` (a Module) registered by `holder`: its parent, where either is Keras'. A layer
-    joining after it was called on keras.Input's tensors (a functional model's) was built
-    outside: the holder is no scope of its weights' paths, nor what holds the holder."""
-    if names_weights(holder) or names_weights(child):
+    """`child` (a Module) registered by `holder`: its parent, where either is Keras' or the
+    child is a list or dict Keras tracks (which may sit in another). A layer joining after
+    it was called on keras.Input's tensors (a functional model's) was built outside: the
+    holder is no scope of its weights' paths, nor what holds the holder."""
+    if names_weights(holder) or names_weights(child) or \
+            getattr(type(child), "tracks_keras_layers", False):
         called = bool(vars(child).get("_keras_nodes"))
         _link(child, PARENT, HolderLink(holder, key, scope=not called))
 

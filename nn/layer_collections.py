@@ -211,6 +211,10 @@ class _Held:
     """Mixin of LayerList and LayerDict: `_held`, every item (layers and other values), and
     the watched lists (dicts) that are windows on it (weak references)."""
 
+    # a list inside another is linked to it too (nn.keras_weight_names.link_child): its
+    # layers' weight paths and names go on up to the model
+    tracks_keras_layers = True
+
     def _hold(self, empty):
         object.__setattr__(self, "_held", empty)
         object.__setattr__(self, "_windows", [])

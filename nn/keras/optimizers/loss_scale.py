@@ -58,6 +58,15 @@ class LossScaleOptimizer(optim.Optimizer):
                              lambda self, rate: setattr(self.inner_optimizer,
                                                         "learning_rate", rate))
 
+    def bind(self, params):
+        """The inner optimizer binds `params` (its own rule: a MultiOptimizer shares them out;
+        the base one would put them all in its first inner group)."""
+        self.inner_optimizer.bind(params)
+        return self
+
+    def add_param_group(self, param_group):
+        self.inner_optimizer.add_param_group(param_group)
+
     @property
     def iterations(self):
         """The inner optimizer's updates (skipped steps are not counted), as Keras'."""

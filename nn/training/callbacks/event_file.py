@@ -30,7 +30,12 @@ class RecordFile:
     flush() or close()."""
 
     def __init__(self, folder):
-        os.makedirs(folder, exist_ok=True)
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise NotADirectoryError(f"TensorBoard: cannot write event files into {folder}: "
+                                     "it, or a folder above it, is a file; give log_dir a "
+                                     "folder") from None
         while True:
             name = (f"events.out.tfevents.{int(time.time())}.{socket.gethostname()}."
                     f"{os.getpid()}.{next(_files_made):06d}.v2")

@@ -191,6 +191,20 @@ def test_a_saved_model_goes_on_training_as_the_original(tmp_path):
     _assert_weights(loaded, model.get_weights(), atol=0)
 
 
+def test_under_a_loss_scale_optimizer_each_share_keeps_its_optimizer(tmp_path):
+    """Keras' LossScaleOptimizer(MultiOptimizer) routes as the MultiOptimizer alone (its
+    bind gave every weight to the first inner optimizer, SGD); save and load keep it."""
+    multi = optimizers.MultiOptimizer(_keras_map())
+    model = _fitted(keras.mixed_precision.LossScaleOptimizer(multi))
+    _assert_weights(model, KERAS_WEIGHTS)  # (a power-of-2 scale: unscaled exactly)
+    assert [o.iterations for o in multi.optimizers] == [3, 3]
+    model.save(tmp_path / "m.keras")
+    loaded = nn.load_model(tmp_path / "m.keras")
+    for fitted in (model, loaded):
+        fitted.fit(X, Y, batch_size=2, epochs=1, shuffle=False, verbose=0)
+    _assert_weights(loaded, model.get_weights(), atol=0)
+
+
 @settings(max_examples=10, deadline=None)
 @given(st.floats(1e-3, 0.2), st.floats(0.0, 0.95), st.sampled_from(["d1", "d2"]))
 def test_one_rule_for_both_shares_trains_as_one_optimizer(rate, momentum, layer):

@@ -345,3 +345,12 @@ def test_defaults_are_keras_and_write_no_file_before_fit(tmp_path):
         str(tmp_path / "logs"), 0, True, "epoch")
     assert keras.callbacks.TensorBoard().log_dir == "logs"
     assert not os.path.exists(tmp_path / "logs")
+
+
+def test_a_log_dir_that_is_a_file_is_named_in_the_error(tmp_path):
+    from nn.training.callbacks.event_file import RecordFile
+    taken = tmp_path / "logs"
+    taken.write_text("not a folder")
+    with pytest.raises(NotADirectoryError, match="is a file; give log_dir a folder"):
+        RecordFile(str(taken / "train"))
+    assert taken.read_text() == "not a folder"

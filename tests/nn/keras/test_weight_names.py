@@ -246,3 +246,23 @@ def test_summary_lists_the_layers_of_a_list_under_their_names():
     model.summary(print_fn=lines.append)
     rows = [line.split()[0] for line in lines if "(Dense)" in line]
     assert rows == ["dense", "dense_1", "dense_2"]
+
+
+def test_layers_in_a_list_inside_a_list_keep_the_models_scope():
+    class Nested(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.blocks = [L.Dense(3), [L.Dense(3), L.Dense(3, name="named")]]
+
+        def call(self, x):
+            x = self.blocks[0](x)
+            for block in self.blocks[1]:
+                x = block(x)
+            return x
+
+    model = Nested()
+    model(np.zeros((1, 3), "float32"))
+    # (Keras 3.15: 'nested/dense_1/kernel' is its session's 'dense_2'; the scope is the same)
+    assert _paths(model)[2::2] == ["nested/dense_1/kernel", "nested/named/kernel"]
+    model.blocks[1].append(L.Dense(2))
+    assert model.blocks[1][2].name == "dense_2"
