@@ -14,6 +14,7 @@ import tempfile
 import urllib.parse
 import warnings
 import zipfile
+import zlib
 
 from autograd.atomic import replacing
 
@@ -48,14 +49,27 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
     folder = os.path.join(_writable_root(cache_dir), cache_subdir)
     os.makedirs(folder, exist_ok=True)
     target, extraction_dir = _targets(folder, fname, origin, extract or untar)
+    if extraction_dir is not None:
+        _formats(archive_format)  # (refused before downloading, not after)
     if force_download or _needs_download(target, file_hash, hash_algorithm):
         _download(origin, target, file_hash, hash_algorithm)
     if extraction_dir is None:
         return target
-    if not extract_archive(target, extraction_dir, "tar" if untar else archive_format):
-        warnings.warn(f"get_file: could not extract {target}: it is not a "
-                      f"{'tar' if untar else archive_format} archive", stacklevel=2)
+    _extract_download(target, extraction_dir, "tar" if untar else archive_format)
     return extraction_dir
+
+
+def _extract_download(target, extraction_dir, archive_format):
+    """extract_archive, warning where `target` is no such archive; a damaged one's
+    ValueError says how to fetch it again (it stays cached otherwise)."""
+    try:
+        extracted = extract_archive(target, extraction_dir, archive_format)
+    except ValueError as exc:
+        raise ValueError(f"get_file: {exc}; to download it again, pass force_download=True "
+                         "(or a file_hash, which a damaged file fails)") from exc
+    if not extracted:
+        warnings.warn(f"get_file: could not extract {target}: it is not a {archive_format} "
+                      "archive", stacklevel=3)
 
 
 def _writable_root(cache_dir):
@@ -183,22 +197,32 @@ def _length(headers):
 def extract_archive(file_path, path=".", archive_format="auto"):
     """Extract the tar (plain, gz, bz2, xz) or zip archive at `file_path` into `path`,
     skipping unsafe members (see the module doc); whether it was such an archive.
-    archive_format: 'auto' (tar, then zip), 'tar', 'zip', a list of them, or None (none)."""
-    if archive_format is None:
-        return False
-    formats = list(ARCHIVE_FORMATS) if archive_format == "auto" else (
-        [archive_format] if isinstance(archive_format, str) else list(archive_format))
-    unknown = [f for f in formats if f not in ARCHIVE_FORMATS]
-    if unknown:
-        raise ValueError(f"extract_archive: archive_format must be 'auto', None or among "
-                         f"{ARCHIVE_FORMATS}, got {archive_format!r}")
+    archive_format: 'auto' (tar, then zip), 'tar', 'zip', a list of them, or None (none).
+    A damaged archive is a ValueError naming it."""
     file_path, path = os.fspath(file_path), os.fspath(path)
-    for kind in formats:
+    for kind in _formats(archive_format):
         is_kind = tarfile.is_tarfile if kind == "tar" else zipfile.is_zipfile
         if is_kind(file_path):
-            _extract(file_path, path, kind)
+            try:
+                _extract(file_path, path, kind)
+            except (tarfile.TarError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
+                raise ValueError(f"extract_archive: the {kind} archive {file_path} is damaged "
+                                 f"({type(exc).__name__}: {exc}); what was extracted before "
+                                 f"the damage is in {path}") from exc
             return True
     return False
+
+
+def _formats(archive_format):
+    """The archive kinds extract_archive tries, in order ([] for None)."""
+    if archive_format is None:
+        return []
+    formats = list(ARCHIVE_FORMATS) if archive_format == "auto" else (
+        [archive_format] if isinstance(archive_format, str) else list(archive_format))
+    if any(f not in ARCHIVE_FORMATS for f in formats):
+        raise ValueError(f"extract_archive: archive_format must be 'auto', None or among "
+                         f"{ARCHIVE_FORMATS}, got {archive_format!r}")
+    return formats
 
 
 def _extract(file_path, path, kind):
@@ -211,8 +235,16 @@ def _extract(file_path, path, kind):
         return
     with tarfile.open(file_path) as archive:
         members = [m for m in archive.getmembers() if _kept(m.name, _tar_member_safe(m, base))]
-        # (the 'data' filter refuses what slipped through: special files, odd modes)
-        archive.extractall(path, members=members, filter="data")
+        archive.extractall(path, members=members, filter=_data_or_skipped)
+
+
+def _data_or_skipped(member, path):
+    """tarfile's 'data' filter, run as each member is extracted (so it sees the links
+    extracted before it: 'a' -> '.', then 'a/b' -> '..'); what it refuses is skipped."""
+    try:
+        return tarfile.data_filter(member, path)
+    except tarfile.FilterError:
+        return _kept(member.name, False) or None
 
 
 def _kept(name, safe):

@@ -34,9 +34,11 @@ def load_hdf5_weights(model, path, by_name=False, skip_mismatch=False):
     who = "load_weights"
     check_readable(path, who)
     with _opened(path, who) as store:
-        group = legacy_group(store)
+        with _damaged(path, who):
+            group = legacy_group(store)
+            plan = None if group is None else _planned(model, group, by_name, skip_mismatch,
+                                                       path)
         if group is not None:
-            plan = _planned(model, group, by_name, skip_mismatch, path)
             for layer, arrays in plan:
                 layer.set_weights(arrays)
             return None
@@ -58,6 +60,17 @@ def _opened(path, who):
     h5py = h5py_module(who)
     with _naming(path, who), h5py.File(path, "r") as store:
         yield store
+
+
+@contextlib.contextmanager
+def _damaged(path, who):
+    """h5py's RuntimeError for a file damaged inside ('bad local heap signature'), as a
+    ValueError naming the file."""
+    try:
+        yield
+    except RuntimeError as exc:
+        raise ValueError(f"{who}: {path} is not a readable Keras file (damaged HDF5: "
+                         f"{exc})") from None
 
 
 def legacy_group(store):

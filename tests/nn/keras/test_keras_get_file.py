@@ -171,6 +171,8 @@ def test_progress_shows_only_with_interactive_logging(home, tmp_path, capsys):
     ({"origin": "file:///x/y.bin", "fname": ".."}, "fname=.."),
     ({"origin": "file:///x/"}, "Can't parse the file name"),
     ({"origin": "file:///x/y.bin", "hash_algorithm": "sha1"}, "hash_algorithm"),
+    # (refused before fetching: the origin does not exist)
+    ({"origin": "file:///x/y.rar", "extract": True, "archive_format": "rar"}, "archive_format"),
 ])
 def test_bad_arguments_are_refused(home, kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -253,3 +255,29 @@ def test_zip_members_escaping_the_folder_are_skipped(home, tmp_path):
     assert _leftovers(home / "datasets" / "evil_extracted") == ["ok.txt"]
     assert not (tmp_path / "escaped.txt").exists()
     assert open(os.path.join(folder, "ok.txt")).read() == "fine"
+
+
+def test_a_link_escaping_through_a_link_extracted_before_it_is_skipped(home, tmp_path):
+    # 'a' -> '.' is inside; 'a/b' -> '..' looks inside until 'a' exists, then leads out
+    members = [("a", tarfile.SYMTYPE, "."), ("a/b", tarfile.SYMTYPE, ".."), ("ok.txt", b"fine")]
+    origin = _tar(tmp_path / "chain.tar", members, mode="w").as_uri()
+    with pytest.warns(UserWarning, match="Skipping invalid path.*'a/b'"):
+        folder = get_file("chain.tar", origin, extract=True)
+    assert sorted(os.listdir(folder)) == ["a", "ok.txt"]
+    assert open(os.path.join(folder, "ok.txt")).read() == "fine"
+
+
+@pytest.mark.parametrize("kind", ["tar.gz", "zip"])
+def test_a_damaged_archive_is_named_with_how_to_fetch_it_again(home, tmp_path, kind):
+    if kind == "zip":
+        with zipfile.ZipFile(tmp_path / "whole", "w") as archive:
+            archive.writestr("a.bin", os.urandom(50_000))
+        whole = (tmp_path / "whole").read_bytes()
+        at = whole.index(b"a.bin") + 5 + 1000  # (inside a.bin's data: its CRC fails)
+        damaged = whole[:at] + bytes([whole[at] ^ 0xFF]) + whole[at + 1:]
+    else:
+        whole = _tar(tmp_path / "whole", [(f"f{i}", os.urandom(20_000)) for i in range(20)])
+        damaged = whole.read_bytes()[:len(whole.read_bytes()) // 2]
+    origin = _served(tmp_path, f"pack.{kind}", damaged)
+    with pytest.raises(ValueError, match=f"pack.{kind} is damaged.*force_download=True"):
+        get_file(f"pack.{kind}", origin, extract=True)

@@ -286,3 +286,18 @@ def test_keras3_weights_files_still_load():
     model = fresh("dense_bn")
     model.load_weights(keras_file("dense_bn", ".weights.h5"))
     assert_predicts_as_keras(model, "dense_bn")
+
+
+@pytest.mark.parametrize("damage", ["heap", "truncated"])
+def test_a_damaged_file_is_refused_naming_it(damage, tmp_path):
+    path = write_legacy(tmp_path / "m.h5", keras_weights_of("dense_bn"))
+    data = open(path, "rb").read()
+    # (h5py raises RuntimeError for a bad heap signature, OSError for a short file)
+    damaged = data.replace(b"HEAP", b"XXXX") if damage == "heap" else data[:len(data) // 2]
+    open(path, "wb").write(damaged)
+    model = fresh("dense_bn")
+    before = model.get_weights()
+    with pytest.raises(ValueError, match="m.h5 is not a readable Keras file"):
+        model.load_weights(path)
+    for old, now in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(old, now)
