@@ -257,6 +257,17 @@ _KERAS = "keras."  # the prefix of nn.keras' names (its LSTM is not nn's, its Ad
 _KERAS_METRICS = "keras.metrics."
 
 
+def _keras_spaces():
+    """The modules of nn.keras whose classes a config names `keras.<name>`: the layers,
+    optimizers, schedules, losses, initializers, utils (FeatureSpace), and last (loaded only
+    when asked) the layers the applications define for themselves."""
+    import nn  # lazily: nn imports this package
+    yield from (nn.keras.layers, nn.keras.optimizers, nn.keras.optimizers.schedules,
+                nn.keras.losses, nn.keras.initializers, nn.keras.utils)
+    from nn.keras.applications import custom_layers
+    yield custom_layers
+
+
 def _builtin(name, kind):
     """rungrad's own class `nn.<name>` or `nn.models.<name>` (a Module), `keras.<name>` of
     nn.keras.layers, .optimizers, .losses or .initializers, `keras.metrics.<name>` (a class
@@ -270,9 +281,7 @@ def _builtin(name, kind):
         wanted = isinstance(found, type) if kind is type else inspect.isfunction(found)
         return found if wanted else None
     if kind is type and name.startswith(_KERAS) and name[len(_KERAS):].isidentifier():
-        for space in (nn.keras.layers, nn.keras.optimizers, nn.keras.optimizers.schedules,
-                      nn.keras.losses, nn.keras.initializers,
-                      nn.keras.utils):  # (no name is in two of them; utils' FeatureSpace)
+        for space in _keras_spaces():  # (no name is in two of them)
             found = getattr(space, name[len(_KERAS):], None)
             if isinstance(found, type):
                 return found

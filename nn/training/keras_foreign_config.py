@@ -43,7 +43,9 @@ INERT = {"quantization_config": None, "lora_rank": None, "lora_alpha": None,
 IMPLEMENTATION_ONLY = ("unroll", "use_cudnn")
 # the namespaces of nn.keras that a Keras module's part names (keras.src.layers.core...)
 _SPACES = ("layers", "initializers", "regularizers", "constraints", "losses", "metrics",
-           "optimizers", "optimizers.schedules", "models", "dtype_policies")
+           "optimizers", "optimizers.schedules", "models", "dtype_policies",
+           "applications.custom_layers")
+_APPLICATION_LAYERS = "applications.custom_layers"  # (the layers Keras' applications define)
 _POLICIES = ("DTypePolicy", "FloatDTypePolicy")
 _MODELS = ("Sequential", "Functional", "Model")
 
@@ -193,7 +195,8 @@ class KerasConfigReader:
                              "runs: rebuild that layer in code (a layer subclass, registered "
                              "with nn.register), then load the weights")
         from ..module import Module
-        cls = self.find(entry, "layers", Module)
+        own = _space_of(entry.get("module")) == _APPLICATION_LAYERS  # (LayerScale, ...)
+        cls = self.find(entry, _APPLICATION_LAYERS if own else "layers", Module)
         config = dict(entry["config"])
         trainable = config.pop("trainable", True)
         layer = self.construct(cls, config, f"the {name} layer {config.get('name')!r}")
@@ -348,11 +351,14 @@ def _space_of(module):
     parts = (module or "").split(".")
     if "schedules" in parts:
         return "optimizers.schedules"
+    if "applications" in parts:  # (ConvNeXt's LayerScale, InceptionResNetV2's own layer)
+        return _APPLICATION_LAYERS
     return next((part for part in parts if part in _SPACES), None)
 
 
 def _what_of(space):
-    return {"layers": "layer", "initializers": "initializer", "regularizers": "regularizer",
+    return {"layers": "layer", _APPLICATION_LAYERS: "layer",
+            "initializers": "initializer", "regularizers": "regularizer",
             "constraints": "constraint", "losses": "loss", "metrics": "metric",
             "optimizers": "optimizer", "optimizers.schedules": "learning-rate schedule"}.get(
                 space, "class")
