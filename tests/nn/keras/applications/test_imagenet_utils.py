@@ -96,8 +96,7 @@ def test_a_model_with_the_applications_own_layers_saves_and_loads_without_custom
     """ConvNeXt's LayerScale and StochasticDepth, InceptionResNetV2's CustomScaleLayer: found
     by name on loading (a Keras-written ConvNeXtTiny loads too, checked by hand to 5e-7)."""
     from nn import keras
-    from nn.keras.applications.custom_layers import (CustomScaleLayer, LayerScale,
-                                                     StochasticDepth)
+    from nn.keras.applications.custom_layers import CustomScaleLayer, LayerScale, StochasticDepth
     x = keras.Input((4,))
     h = keras.layers.Dense(4)(x)
     scaled = LayerScale(0.5, 4)(StochasticDepth(0.1)(h))
