@@ -13,6 +13,7 @@ from .._training import Model
 from ..keras_tensors import is_keras_tensor
 from . import arguments, imagenet_utils
 from .correct_pad import correct_pad
+from .global_pool_top import global_pool_top
 from .mobilenet import batch_norm, default_size, imagenet_rows, spatial_size
 from .weights import load_application_weights
 
@@ -57,12 +58,8 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
     x = layers.Conv2D(last_filters, 1, use_bias=False, name="Conv_1")(x)
     x = _batch_norm(x, "Conv_1_bn")
     x = layers.ReLU(6.0, name="out_relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        arguments.validate_activation(classifier_activation, weights)
-        x = arguments.classifier(x, classes, classifier_activation)
-    else:
-        x = arguments.pooled(x, pooling)
+    x = global_pool_top(x, include_top, pooling, classes, classifier_activation, weights,
+                        top_pool_name=None)
     model = Model(arguments.model_inputs(input_tensor, images), x,
                   name=f"mobilenetv2_{alpha:0.2f}_{rows}" if name is None else name)
     top = "" if include_top else "_no_top"

@@ -7,6 +7,7 @@ from .. import layers
 from .._training import Model
 from . import arguments, imagenet_utils
 from .correct_pad import correct_pad
+from .global_pool_top import global_pool_top
 from .weights import load_application_weights
 
 BASE_WEIGHTS_PATH = "https://storage.googleapis.com/tensorflow/keras-applications/nasnet/"
@@ -203,12 +204,8 @@ def NASNet(input_shape=None, penultimate_filters=4032, num_blocks=6, stem_block_
     x = _batch_norm("stem_bn1")(x)
     x = _cells(x, penultimate_filters // 24, num_blocks, skip_reduction, filter_multiplier)
     x = layers.Activation("relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        arguments.validate_activation(classifier_activation, weights)
-        x = arguments.classifier(x, classes, classifier_activation)
-    else:
-        x = arguments.pooled(x, pooling)
+    x = global_pool_top(x, include_top, pooling, classes, classifier_activation, weights,
+                        top_pool_name=None)
     model = Model(arguments.model_inputs(input_tensor, images), x, name=name)
     _load_weights(model, weights, who, default_size, include_top)
     return model
