@@ -68,6 +68,31 @@ class LossScaleOptimizer(optim.Optimizer):
         self.inner_optimizer.add_param_group(param_group)
 
     @property
+    def variables(self):
+        """Keras' list: its own iteration and learning rate (placeholders Keras leaves at 0:
+        the inner optimizer counts), step_counter and dynamic_scale, then the inner
+        optimizer's variables; live, as the built-in optimizers' (builtin_variables)."""
+        from .live_variable import LiveVariable  # (it imports autograd's Parameter only)
+
+        def zero(dtype):
+            return lambda: np.array(0, dtype)
+
+        def set_counter(value):
+            self.step_counter = int(value)
+
+        def set_scale(value):
+            self.dynamic_scale[...] = value  # (in place: a captured step reads it anew)
+
+        scope = self.name
+        own = [LiveVariable(zero(np.int32), None, "iteration", f"{scope}/iteration"),
+               LiveVariable(zero(np.float32), None, "learning_rate", f"{scope}/learning_rate"),
+               LiveVariable(lambda: np.array(self.step_counter, np.int32), set_counter,
+                            "step_counter", f"{scope}/step_counter"),
+               LiveVariable(lambda: self.dynamic_scale, set_scale, "dynamic_scale",
+                            f"{scope}/dynamic_scale")]
+        return own + list(getattr(self.inner_optimizer, "variables", []))
+
+    @property
     def iterations(self):
         """The inner optimizer's updates (skipped steps are not counted), as Keras'."""
         return getattr(self.inner_optimizer, "iterations", None)

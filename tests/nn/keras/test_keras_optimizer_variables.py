@@ -374,3 +374,24 @@ def test_assigning_the_variables_resumes_training_as_the_original(name):
         model.fit(X, Y, batch_size=2, epochs=1, verbose=0, shuffle=False)
     for a, b in zip(trained.get_weights(), twin.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_loss_scale_optimizer_lists_its_own_then_the_inner_ones():
+    """(Keras 3.15.1, torch backend, the same model and 2 steps: its iteration and learning
+    rate stay 0, the inner optimizer counts.)"""
+    inner = keras.optimizers.SGD(momentum=0.9, learning_rate=0.1)
+    opt = keras.optimizers.LossScaleOptimizer(inner, initial_scale=8.0, dynamic_growth_steps=3)
+    _fitted(opt)
+    assert [(v.path, str(v.dtype)) for v in opt.variables][:4] == [
+        ("loss_scale_optimizer/iteration", "int32"),
+        ("loss_scale_optimizer/learning_rate", "float32"),
+        ("loss_scale_optimizer/step_counter", "int32"),
+        ("loss_scale_optimizer/dynamic_scale", "float32")]
+    assert [v.numpy().item() for v in opt.variables[:4]] == [0, 0.0, 2, 8.0]
+    assert _described(opt.variables[4:]) == _described(inner.variables)
+    _assert_values(opt.variables[4:], KERAS["SGD"])
+    opt.variables[3].assign(np.array(4.0, np.float32))
+    opt.variables[2].assign(np.array(1, np.int32))
+    assert float(opt.dynamic_scale) == 4.0 and opt.step_counter == 1
+    with pytest.raises(TypeError, match="loss_scale_optimizer/iteration"):
+        opt.variables[0].assign(np.array(3, np.int32))
