@@ -127,7 +127,7 @@ class _Augmentation(Module, KerasLayer):
         if not (training or self.in_inference) or not self.changes_masks:
             return masks
         masks = self._masks(masks)
-        moved = on_images(floating(masks), self._layout,
+        moved = on_images(_exactly_floating(masks), self._layout,
                           lambda m: self.transform_masks(m, transformation))
         return astype(moved, masks.dtype) if self.moves_mask_pixels else moved
 
@@ -216,6 +216,15 @@ class _Augmentation(Module, KerasLayer):
         batch = expand_dims(as_variable(labels, who=self.who), 0)
         out = self.transform_labels(batch, transformation, training)
         return labels if out is batch else get_item(out, 0)
+
+
+def _exactly_floating(masks):
+    """Masks as floats that hold each id exactly: float32 (as the images, whose sampling it
+    then shares tie for tie), float64 for integer ids beyond float32's 2**24."""
+    if masks.dtype.kind in "iu" and masks.size and \
+            float(np.abs(to_cpu(masks.data)).max()) >= 2 ** 24:
+        return astype(masks, "float64")
+    return floating(masks)
 
 
 def _shape(x):

@@ -264,3 +264,18 @@ def test_bounding_boxes_are_refused_naming_the_layer(make):
 def test_bad_dicts_are_refused_naming_the_layer(data, words):
     with pytest.raises(ValueError, match=f"^RandomRotation: {words}"):
         layers.RandomRotation(0.1)(data, training=True)
+
+
+@pytest.mark.parametrize("make", [lambda: layers.RandomFlip(seed=1),
+                                  lambda: layers.RandomRotation(0.2, seed=1),
+                                  lambda: layers.RandomZoom(0.3, seed=1),
+                                  lambda: layers.RandomTranslation(0.2, 0.2, seed=1)])
+def test_integer_mask_ids_beyond_float32s_range_move_whole(make):
+    """Ids above 2**24 (float32 holds no such integer exactly) come back as ids of the mask
+    or the fill, never rounded to a neighbour."""
+    images = np.random.default_rng(0).random((2, 6, 6, 3)).astype(np.float32)
+    ids = (np.arange(72).reshape(2, 6, 6, 1) * (2 ** 40 + 1)).astype(np.int64)
+    out = make()({"images": images, "segmentation_masks": ids}, training=True)
+    moved = np.asarray(out["segmentation_masks"].data)
+    assert moved.dtype == np.int64
+    assert np.isin(moved, np.append(ids.ravel(), 0)).all()
