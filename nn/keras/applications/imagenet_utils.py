@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 
+from autograd.ops import flip
 from autograd.variable import Variable
 
 from ...layers.keras_settings import floatx, image_data_format
@@ -37,11 +38,11 @@ def preprocess_input(x, data_format=None, mode="caffe"):
         raise ValueError("Expected data_format to be one of `channels_first` or "
                          f"`channels_last`. Received: data_format={data_format}")
     if isinstance(x, Variable):
-        return _preprocessed(x, data_format, mode, _stacked_reversed)
+        return _preprocessed(x, data_format, mode, flip)  # (differentiable)
     x = np.asarray(x)
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(floatx())
-    return _preprocessed(x, data_format, mode, _flipped)
+    return _preprocessed(x, data_format, mode, np.flip)
 
 
 def _preprocessed(x, data_format, mode, reverse_channels):
@@ -68,15 +69,6 @@ def _channel_axis(x, data_format):
         raise ValueError(f"preprocess_input: expected images (N, H, W, C) or one image (H, W, "
                          f"C), got shape {tuple(x.shape)}")
     return (0 if x.ndim == 3 else 1) if data_format == "channels_first" else x.ndim - 1
-
-
-def _flipped(x, axis):
-    return np.flip(x, axis)
-
-
-def _stacked_reversed(x, axis):
-    from autograd.ops import flip  # (a Variable: differentiable)
-    return flip(x, axis)
 
 
 def decode_predictions(preds, top=5):

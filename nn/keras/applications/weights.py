@@ -11,11 +11,6 @@ from ..get_file import get_file, keras_home
 CACHE_SUBDIR = "models"
 
 
-def keras_cache_dir():
-    """Keras' cache folder: $KERAS_HOME, else ~/.keras."""
-    return keras_home()
-
-
 def load_application_weights(model, weights, who, file_name=None, origin=None,
                              file_hash=None):
     """Load `weights` into `model` (see the module doc): file_name, origin and file_hash
@@ -33,7 +28,7 @@ def _imagenet_file(who, file_name, origin, file_hash):
     try:
         return get_file(file_name, origin, cache_subdir=CACHE_SUBDIR, file_hash=file_hash)
     except DownloadError as exc:
-        folder = os.path.join(keras_cache_dir(), CACHE_SUBDIR)
+        folder = os.path.join(keras_home(), CACHE_SUBDIR)
         raise FileNotFoundError(
             f"{who}: weights='imagenet' reads {file_name}, which is not in Keras' cache "
             f"({folder}; or not with its published hash) and could not be downloaded "
@@ -41,4 +36,4 @@ def _imagenet_file(who, file_name, origin, file_hash):
             "its path as weights=, or use weights=None") from exc
 
 
-__all__ = ["keras_cache_dir", "load_application_weights"]
+__all__ = ["load_application_weights"]

@@ -8,7 +8,8 @@ import pytest
 
 import nn.keras as keras
 from nn.keras import layers
-from nn.keras.applications.weights import keras_cache_dir, load_application_weights
+from nn.keras.applications.weights import load_application_weights
+from nn.keras.get_file import keras_home
 
 from ..test_legacy_h5_weights import write_legacy
 
@@ -38,7 +39,7 @@ def test_imagenet_weights_are_downloaded_into_keras_cache_and_loaded(release, tm
     load_application_weights(model, "imagenet", "Tiny", FILE_NAME, origin, md5)
     np.testing.assert_array_equal(model.get_weights()[0], KERNEL)
     np.testing.assert_array_equal(model.get_weights()[1], BIAS)
-    assert keras_cache_dir() == str(tmp_path / "keras_home")
+    assert keras_home() == str(tmp_path / "keras_home")
     assert (tmp_path / "keras_home" / "models" / FILE_NAME).is_file()
 
 
