@@ -46,7 +46,7 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
     if hash_algorithm not in HASH_ALGORITHMS:
         raise ValueError(f"get_file: hash_algorithm must be one of {HASH_ALGORITHMS}, got "
                          f"{hash_algorithm!r}")
-    folder = os.path.join(_writable_root(cache_dir), cache_subdir)
+    folder = cache_folder(cache_dir, cache_subdir)
     os.makedirs(folder, exist_ok=True)
     target, extraction_dir = _targets(folder, fname, origin, extract or untar)
     if extraction_dir is not None:
@@ -70,6 +70,12 @@ def _extract_download(target, extraction_dir, archive_format):
     if not extracted:
         warnings.warn(f"get_file: could not extract {target}: it is not a {archive_format} "
                       "archive", stacklevel=3)
+
+
+def cache_folder(cache_dir=None, cache_subdir="datasets"):
+    """The folder get_file keeps its files in: cache_subdir under cache_dir (default
+    keras_home()), or under /tmp/.keras where that cannot be written."""
+    return os.path.join(_writable_root(cache_dir), cache_subdir)
 
 
 def _writable_root(cache_dir):
@@ -273,4 +279,5 @@ def _tar_member_safe(member, base):
     return not (member.ischr() or member.isblk() or member.isfifo())
 
 
-__all__ = ["get_file", "keras_home", "hash_file", "validate_file", "extract_archive"]
+__all__ = ["get_file", "keras_home", "cache_folder", "hash_file", "validate_file",
+           "extract_archive"]

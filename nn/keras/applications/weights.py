@@ -6,7 +6,7 @@ checked against its published hash)."""
 import os
 
 from ...datasets.download import DownloadError
-from ..get_file import get_file, keras_home
+from ..get_file import cache_folder, get_file
 
 CACHE_SUBDIR = "models"
 
@@ -28,7 +28,7 @@ def _imagenet_file(who, file_name, origin, file_hash):
     try:
         return get_file(file_name, origin, cache_subdir=CACHE_SUBDIR, file_hash=file_hash)
     except DownloadError as exc:
-        folder = os.path.join(keras_home(), CACHE_SUBDIR)
+        folder = cache_folder(cache_subdir=CACHE_SUBDIR)
         raise FileNotFoundError(
             f"{who}: weights='imagenet' reads {file_name}, which is not in Keras' cache "
             f"({folder}; or not with its published hash) and could not be downloaded "

@@ -13,6 +13,7 @@ on the preprocessed columns it names; one-hot features and crosses multi-hot enc
 in a dict. One sample (a dict of scalars) gives one vector (D,)."""
 from ...containers import ModuleDict
 from ...module import Module
+from ...serialization import file_path
 from ..functional import Input
 from ..layers import HashedCrossing
 from ..serialization import serialize_keras_object
@@ -184,6 +185,15 @@ class FeatureSpace(Module):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+    def save(self, filepath):
+        """Write the space, adapted state included, to a `.keras` file (Keras refuses any
+        other suffix: its .h5 format holds models only); keras.models.load_model reads it."""
+        path = file_path(filepath, "FeatureSpace.save")
+        if not path.endswith(".keras"):
+            raise ValueError("FeatureSpace.save: invalid `filepath` argument: expected a "
+                             f"`.keras` extension. Received: filepath={path}")
+        return super().save(path)
 
     def extra_repr(self):
         return f"features={list(self.features)}, output_mode={self.output_mode!r}"

@@ -254,3 +254,13 @@ def test_values_of_the_wrong_kind_and_unencoded_concat_are_named():
         concat(_table())
     with pytest.raises(ValueError, match=r"output_mode must be 'concat' or 'dict'"):
         FeatureSpace({"x": "float"}, output_mode="stack")
+
+
+@pytest.mark.parametrize("name", ["space.h5", "space.npz", "space"])
+def test_a_space_is_saved_to_keras_files_only(tmp_path, name):
+    space = _space("concat")
+    space.adapt(_table())
+    with pytest.raises(ValueError, match=r"FeatureSpace.save: invalid `filepath` argument: "
+                                         r"expected a `\.keras` extension"):
+        space.save(tmp_path / name)
+    assert not (tmp_path / name).exists()

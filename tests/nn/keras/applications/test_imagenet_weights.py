@@ -76,3 +76,14 @@ def test_a_path_and_none_still_work(release, tmp_path):
     np.testing.assert_array_equal(model.get_weights()[0], before[0])
     load_application_weights(model, tmp_path / "served.h5", "Tiny")
     np.testing.assert_array_equal(model.get_weights()[0], KERNEL)
+
+
+def test_offline_error_names_the_fallback_folder_where_the_cache_is_read_only(
+        release, tmp_path, monkeypatch):
+    from nn.keras import get_file as get_file_module
+    origin, md5 = release
+    (tmp_path / "served.h5").unlink()
+    fallback = tmp_path / "fallback"
+    monkeypatch.setattr(get_file_module, "_writable_root", lambda cache_dir: str(fallback))
+    with pytest.raises(FileNotFoundError, match=f"not in Keras' cache \\({fallback / 'models'};"):
+        load_application_weights(_model(), "imagenet", "Tiny", FILE_NAME, origin, md5)
