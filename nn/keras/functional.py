@@ -342,6 +342,7 @@ class Functional(Model):
     for them, or a dict."""
 
     takes_listed_singletons = True  # (nn.training.batches: [x] is x, as Keras flattens it)
+    _first_call_shapes = {}  # (never filled: its graph knows its layers' shapes)
 
     def __init__(self, inputs, outputs, name=None, trainable=True):
         super().__init__(name=name)

@@ -51,6 +51,7 @@ class Sequential(Model):
     summary() shows (Keras')."""
 
     summary_shows_inputs = False  # Keras' summary of a Sequential has no Input row
+    _first_call_shapes = {}  # (never filled: summary knows its layers' shapes without)
 
     def __init__(self, *layers, name=None):
         super().__init__(name=name)
