@@ -28,7 +28,7 @@ __getattr__, __dir__ = lazy_attributes(
                           "saving", "utils", "callbacks", "regularizers", "initializers",
                           "constraints", "dtype_policies", "mixed_precision", "config", "ops",
                           "random", "datasets", "tree", "backend", "preprocessing",
-                          "applications"), names={
+                          "applications", "wrappers"), names={
         "Sequential": "_training", "Model": "_training", "Input": "_training",
         "load_model": "_training", "DTypePolicy": "dtype_policies",
     })
@@ -36,4 +36,5 @@ __getattr__, __dir__ = lazy_attributes(
 __all__ = ["layers", "optimizers", "losses", "metrics", "initializers", "models", "activations",
            "saving", "Sequential", "Model", "Input", "load_model", "callbacks", "regularizers",
            "constraints", "utils", "dtype_policies", "DTypePolicy", "mixed_precision", "config",
-           "ops", "random", "datasets", "tree", "backend", "preprocessing", "applications"]
+           "ops", "random", "datasets", "tree", "backend", "preprocessing", "applications",
+           "wrappers"]
