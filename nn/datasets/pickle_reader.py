@@ -70,15 +70,23 @@ class _Reader:
         self.stack, self.marks, self.memo = [], [], {}
 
     def run(self, data):
-        handlers = {}  # (each opcode's bound handler, looked up once: files hold millions)
+        data = bytes(data)
+        stream, handlers = io.BytesIO(data), {}
         try:
-            for opcode, arg, pos in pickletools.genops(io.BytesIO(data)):
-                handler = handlers.get(opcode)
+            pos = 0
+            while pos < len(data):
+                code = data[pos]
+                if code in _SMALL_INTS and pos + 5 <= len(data):  # (the bulk of a file of
+                    pos = _read_ints(data, pos, self.stack)  # sequences: read inline)
+                    continue
+                opcode, arg, pos_next = _decode(stream, data, pos)
+                handler = handlers.get(code)
                 if handler is None:
-                    handler = handlers[opcode] = self._handler(opcode, pos)
+                    handler = handlers[code] = self._handler(opcode, pos)
                 self.pos = pos
                 if handler(arg) is _STOP:
                     return self._result()
+                pos = pos_next
         except RefusedPickle:
             raise
         except (ValueError, TypeError, IndexError, KeyError, UnicodeError) as exc:
@@ -323,6 +331,43 @@ class _Reader:
     def _empty_bytes(self):
         """bytes(): how protocol 2 writes b''."""
         return b""
+
+
+_BININT1, _BININT2, _BININT = b"KMJ"
+_SMALL_INTS = frozenset(b"KMJ")
+
+
+def _read_ints(data, pos, stack):
+    """Push the ints of the run of BININT1, BININT2 and BININT opcodes at `pos` (a list's
+    batch of items; at least one, whole: pos + 5 <= len(data)); the position after the run.
+    The last bytes are left to _decode, which reads a truncated argument as an error."""
+    end = len(data) - 5
+    while pos <= end:
+        code = data[pos]
+        if code == _BININT1:
+            stack.append(data[pos + 1])
+            pos += 2
+        elif code == _BININT2:
+            stack.append(data[pos + 1] | data[pos + 2] << 8)
+            pos += 3
+        elif code == _BININT:
+            stack.append(int.from_bytes(data[pos + 1:pos + 5], "little", signed=True))
+            pos += 5
+        else:
+            break
+    return pos
+
+
+def _decode(stream, data, pos):
+    """(the opcode at `pos`, its argument, the position after it), read as genops reads
+    them (pickletools' own argument readers: nothing is run)."""
+    opcode = pickletools.code2op.get(chr(data[pos]))
+    if opcode is None:
+        raise ValueError(f"no opcode {data[pos]:#04x} at byte {pos}")
+    if opcode.arg is None:
+        return opcode, None, pos + 1
+    stream.seek(pos + 1)
+    return opcode, opcode.arg.reader(stream), stream.tell()
 
 
 def _is_shape(shape):

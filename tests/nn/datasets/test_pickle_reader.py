@@ -160,3 +160,19 @@ def test_an_npz_holding_a_hostile_pickle_names_file_and_member(tmp_path):
                                             r"the global posix.system"):
         load_npz(path)
     assert not (tmp_path / "ran").exists()
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_ints_at_each_opcode_width_read_back_equal(protocol):
+    """BININT1, BININT2 and BININT (read inline, in runs) at their bounds, and LONG beyond."""
+    bounds = [0, 1, 255, 256, 65535, 65536, -1, -2**31, 2**31 - 1, 2**31, -2**31 - 1, 2**64]
+    for value in (bounds, [bounds, bounds[::-1]], bounds[-1:], 7):
+        assert read_pickle(pickle.dumps(value, protocol), "ints.pkl") == value
+
+
+@pytest.mark.parametrize("cut", [1, 2, 3, 4])
+def test_a_pickle_cut_inside_an_int_is_refused(cut):
+    data = pickle.dumps([70000, 70000], 2)  # (BININT: four bytes of argument each)
+    end = data.index(b"e")  # (the APPENDS after the two ints)
+    with pytest.raises(RefusedPickle, match="ints.pkl: refused to read a malformed pickle"):
+        read_pickle(data[:end - cut], "ints.pkl")
