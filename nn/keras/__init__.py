@@ -28,7 +28,7 @@ __getattr__, __dir__ = lazy_attributes(
                           "saving", "utils", "callbacks", "regularizers", "initializers",
                           "constraints", "dtype_policies", "mixed_precision", "config", "ops",
                           "random", "datasets", "tree", "backend", "preprocessing",
-                          "applications", "wrappers"), names={
+                          "applications", "wrappers", "visualization"), names={
         "Sequential": "_training", "Model": "_training", "Input": "_training",
         "load_model": "_training", "DTypePolicy": "dtype_policies",
     })
@@ -37,4 +37,4 @@ __all__ = ["layers", "optimizers", "losses", "metrics", "initializers", "models"
            "saving", "Sequential", "Model", "Input", "load_model", "callbacks", "regularizers",
            "constraints", "utils", "dtype_policies", "DTypePolicy", "mixed_precision", "config",
            "ops", "random", "datasets", "tree", "backend", "preprocessing", "applications",
-           "wrappers"]
+           "wrappers", "visualization"]

@@ -26,6 +26,7 @@ from .bidirectional import Bidirectional
 from .blur_augmentation import RandomGaussianBlur
 from .brightness_contrast import RandomBrightness, RandomContrast
 from .category_encoding import CategoryEncoding
+from .clahe import ContrastLimitedAdaptiveHistogramEqualization
 from .color_augmentation import (
     AutoContrast,
     RandomColorDegeneration,
@@ -140,6 +141,7 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "AutoContrast", "RandomGrayscale", "RandomInvert", "RandomPosterization",
            "RandomColorDegeneration", "RandomSaturation", "RandomHue", "RandomSharpness",
            "RandomColorJitter", "Equalization", "RandomErasing", "RandomShear",
+           "ContrastLimitedAdaptiveHistogramEqualization",
            "RandomGaussianBlur", "RandomPerspective", "RandomElasticTransform", "MixUp",
            "CutMix", "Pipeline", "RandAugment", "AugMix", "MaxNumBoundingBoxes",
            "Input", "InputLayer", "Lambda", "TimeDistributed", "SpatialDropout1D",
