@@ -16,6 +16,16 @@ from ...functional.affine_grid import _base_grid
 from ...functional.half_precision import in_float32
 from .augmentation import Derived, _Augmentation, _bounds
 from .augmentation_chance import RandomArrays
+from .box_augmentation import (
+    clipped,
+    converted,
+    host,
+    image_size,
+    per_image,
+    rotated,
+    shifted,
+    windowed,
+)
 
 _PADDING = {"reflect": "reflection", "nearest": "border", "wrap": "border",
             "constant": "zeros"}
@@ -114,14 +124,18 @@ def _in_pixels(maps, height, width):
 
 class RandomRotation(_Affine):
     """Each image rotated about its centre by an angle drawn in factor * 2 pi (a number f:
-    from -f to f turns; positive: counter-clockwise). Transformation: "angle" (degrees)."""
+    from -f to f turns; positive: counter-clockwise). Transformation: "angle" (degrees).
+    Keras 3.15 reads boxes as xyxy whatever bounding_box_format and turns them half a pixel
+    off the centre; here in that format, about the image's centre."""
 
     keys = ("angle",)
 
     def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None,
-                 fill_value=0.0, data_format=None, *, name=None, input_shape=None):
+                 fill_value=0.0, data_format=None, *, name=None, input_shape=None,
+                 bounding_box_format=None):
         super().__init__(fill_mode, interpolation, seed, fill_value, data_format, name,
                          input_shape)
+        self.bounding_box_format = bounding_box_format
         self.factor = factor
         self._turns = _bounds(factor, "factor", "RandomRotation")
 
@@ -133,6 +147,15 @@ class RandomRotation(_Affine):
         maps = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], 1)
         return np.degrees(angles), _in_pixels(maps, height, width)
 
+    def move_boxes(self, bounding_boxes, transformation):
+        """Turned by the angle about the centre (the box around the turned corners), then
+        clipped."""
+        height, width = image_size(transformation["input_shape"], self._layout)
+        fmt = self.bounding_box_format
+        boxes = converted(bounding_boxes, fmt, "xyxy", height, width)
+        boxes["boxes"] = rotated(boxes["boxes"], transformation["angle"], height, width)
+        return converted(clipped(boxes, height, width), "xyxy", fmt, height, width)
+
 
 class RandomTranslation(_Affine):
     """Each image shifted by a share of its height (positive: down) and of its width
@@ -143,9 +166,10 @@ class RandomTranslation(_Affine):
 
     def __init__(self, height_factor, width_factor, fill_mode="reflect",
                  interpolation="bilinear", seed=None, fill_value=0.0, data_format=None, *,
-                 name=None, input_shape=None):
+                 name=None, input_shape=None, bounding_box_format=None):
         super().__init__(fill_mode, interpolation, seed, fill_value, data_format, name,
                          input_shape)
+        self.bounding_box_format = bounding_box_format
         self.height_factor, self.width_factor = height_factor, width_factor
         self._shares = (_bounds(height_factor, "height_factor", "RandomTranslation", (-1, 1)),
                         _bounds(width_factor, "width_factor", "RandomTranslation", (-1, 1)))
@@ -158,6 +182,17 @@ class RandomTranslation(_Affine):
         thetas[:, 0, 2], thetas[:, 1, 2] = -2 * right, -2 * down  # (the image is 2 wide)
         return np.stack([right, down], -1), thetas
 
+    def move_boxes(self, bounding_boxes, transformation):
+        """Shifted by the translation in pixels (float32 share x size), then clipped."""
+        height, width = image_size(transformation["input_shape"], self._layout)
+        fmt = self.bounding_box_format
+        boxes = converted(bounding_boxes, fmt, "xyxy", height, width)
+        shares = host(transformation["translations"])
+        right, down = (per_image(shares[:, axis], boxes["boxes"]) * np.float32(size)
+                       for axis, size in ((0, width), (1, height)))
+        boxes["boxes"] = shifted(boxes["boxes"], right, down)
+        return converted(clipped(boxes, height, width), "xyxy", fmt, height, width)
+
 
 class RandomZoom(_Affine):
     """Each image zoomed about its centre by 1 + z, z drawn from height_factor (a number
@@ -168,9 +203,10 @@ class RandomZoom(_Affine):
 
     def __init__(self, height_factor, width_factor=None, fill_mode="reflect",
                  interpolation="bilinear", seed=None, fill_value=0.0, data_format=None, *,
-                 name=None, input_shape=None):
+                 name=None, input_shape=None, bounding_box_format=None):
         super().__init__(fill_mode, interpolation, seed, fill_value, data_format, name,
                          input_shape)
+        self.bounding_box_format = bounding_box_format
         self.height_factor, self.width_factor = height_factor, width_factor
         self._zooms = (_bounds(height_factor, "height_factor", "RandomZoom", (-1, 1)),
                        None if width_factor is None else
@@ -185,6 +221,24 @@ class RandomZoom(_Affine):
         thetas = np.zeros((count, 2, 3))
         thetas[:, 0, 0], thetas[:, 1, 1] = wide, tall
         return tall, wide, thetas
+
+    def move_boxes(self, bounding_boxes, transformation):
+        """As Keras 3.15: clipped into the window the zoom matrix maps the image to
+        ((W - 1) / 2 (1 - zx) .. that + zx W, alike in y), put in its frame, made relative
+        to its size, clipped to [0, 1] and read back in the image's size."""
+        height, width = image_size(transformation["input_shape"], self._layout)
+        fmt = self.bounding_box_format
+        boxes = converted(bounding_boxes, fmt, "xyxy", height, width)
+        wide = per_image(transformation["width_zoom"], boxes["boxes"])
+        tall = per_image(transformation["height_zoom"], boxes["boxes"])
+        left = (np.float32(width) - 1) / 2 * (1 - wide)
+        top = (np.float32(height) - 1) / 2 * (1 - tall)
+        right, bottom = wide * np.float32(width) + left, tall * np.float32(height) + top
+        window = windowed(boxes["boxes"], top, left, bottom, right)
+        spans = np.stack([right - left, bottom - top] * 2, -1)
+        boxes["boxes"] = (window / spans).astype(np.float32)
+        return converted(clipped(boxes, None, None, "rel_xyxy"), "rel_xyxy", fmt, height,
+                         width)
 
 
 __all__ = ["RandomRotation", "RandomTranslation", "RandomZoom"]

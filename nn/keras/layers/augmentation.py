@@ -1,10 +1,12 @@
 """What Keras' image augmentation layers share (its BaseImagePreprocessingLayer): each call is
 get_random_transformation (the random settings, drawn inside ops) and then
 transform_images, on images or on Keras 3's dict {"images", "labels",
-"segmentation_masks"}, whose parts get the one transformation: labels through
+"segmentation_masks", "bounding_boxes"}, whose parts get the one transformation: labels through
 transform_labels (as they are, but for MixUp and CutMix), masks through
 transform_segmentation_masks (a geometric layer's map with 'nearest' interpolation; a
-colour layer leaves them). Inside a model (`keras.Sequential([RandomFlip(), ...])`), each
+colour layer leaves them), boxes ({"boxes", "labels"} in the layer's bounding_box_format)
+through transform_bounding_boxes (moved with the pixels: box_augmentation).
+Inside a model (`keras.Sequential([RandomFlip(), ...])`), each
 training batch gets new random variants, while evaluate and predict see the images as they
 are.
 
@@ -28,6 +30,7 @@ from ...layers.config import init_config
 from ...module import Module
 from ._base import CHANNELS_FIRST, KerasLayer, data_format_name, floating, on_images
 from ._base import channels_first as to_channels_first
+from .box_augmentation import box_dict, host, with_input_shape
 
 _KEYS = ("images", "labels", "segmentation_masks", "bounding_boxes")
 # the generator of the draw in progress: a context variable, so that two threads calling one
@@ -80,6 +83,7 @@ class _Augmentation(Module, KerasLayer):
     # ones (MixUp's) are floating
     changes_masks = False
     moves_mask_pixels = True
+    bounding_box_format = None  # (Keras' argument; a layer taking it sets it)
 
     def __init__(self, seed, data_format, name, input_shape):
         super().__init__()
@@ -132,18 +136,31 @@ class _Augmentation(Module, KerasLayer):
         return astype(moved, masks.dtype) if self.moves_mask_pixels else moved
 
     def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
-        """Not written yet: a NotImplementedError naming the layer."""
-        raise NotImplementedError(f"{self.who}: bounding boxes are not supported yet (a "
-                                  "dict with 'bounding_boxes', transform_bounding_boxes)")
+        """{"boxes": (B, N, 4) in bounding_box_format, "labels": (B, N)} as Keras 3.15 moves
+        them with the images (NumPy float32 boxes): as they are outside training and for a
+        colour layer; a geometric layer's `move_boxes`."""
+        if not (training or self.in_inference) or not self.changes_masks:
+            return bounding_boxes
+        return self.move_boxes(box_dict(bounding_boxes, self.who), transformation)
+
+    def move_boxes(self, bounding_boxes, transformation):
+        """The boxes (a box_dict) under `transformation`: where Keras has no such transform
+        (RandomElasticTransform, CutMix), a NotImplementedError naming the layer."""
+        raise NotImplementedError(f"{self.who}: bounding boxes are not supported (Keras 3.15's "
+                                  f"{type(self).__name__} has no transform_bounding_boxes)")
 
     def drawn(self, images, generator):
         """draw(images) on an (N, C, H, W) batch, its draws from `generator` (None: NumPy's
         global one; a policy passes its own to its operations)."""
         token = _DRAWING_FROM.set(generator)
         try:
-            return self.draw(images)
+            transformation = self.draw(images)
         finally:
             _DRAWING_FROM.reset(token)
+        # (Keras' "input_shape": the boxes need the image size)
+        shape = tuple(images.shape)
+        return with_input_shape(transformation, shape if self._layout == CHANNELS_FIRST else
+                                (shape[0], *shape[2:], shape[1]))
 
     @property
     def _source(self):
@@ -186,8 +203,10 @@ class _Augmentation(Module, KerasLayer):
         if "images" not in data or unknown:
             raise ValueError(f"{self.who}: expected images or a dict with 'images' (and "
                              f"'labels', 'segmentation_masks'), got the keys {sorted(data)}")
-        if "bounding_boxes" in data:
-            self.transform_bounding_boxes(data["bounding_boxes"], None)
+        if "bounding_boxes" in data and not self.bounding_box_format:
+            raise ValueError(f"{self.who}: a dict with 'bounding_boxes' needs the layer's "
+                             "bounding_box_format, e.g. bounding_box_format='xyxy' (Keras "
+                             "asks for it too)")
         images = floating(self._images(data["images"]))
         training = self.training
         transformation = self.get_random_transformation(images, training)
@@ -195,6 +214,9 @@ class _Augmentation(Module, KerasLayer):
         out["images"] = self.transform_images(images, transformation, training)
         if data.get("labels") is not None:
             out["labels"] = self._labels(data["labels"], images, transformation, training)
+        if "bounding_boxes" in data:
+            out["bounding_boxes"] = self._boxes(data["bounding_boxes"], images, transformation,
+                                                training)
         if data.get("segmentation_masks") is not None:
             masks = data["segmentation_masks"]
             if len(_shape(masks)) != images.ndim:
@@ -216,6 +238,19 @@ class _Augmentation(Module, KerasLayer):
         batch = expand_dims(as_variable(labels, who=self.who), 0)
         out = self.transform_labels(batch, transformation, training)
         return labels if out is batch else get_item(out, 0)
+
+
+    def _boxes(self, bounding_boxes, images, transformation, training):
+        """transform_bounding_boxes on a dict's boxes: one image's (N, 4) boxes and (N,)
+        labels as a batch of one, as Keras' transform_single_bounding_box."""
+        if images.ndim == 4:
+            return self.transform_bounding_boxes(bounding_boxes, transformation, training)
+        boxes = box_dict(bounding_boxes, self.who)
+        batch = {key: value[None] if key in ("boxes", "labels") else value
+                 for key, value in boxes.items()}
+        out = self.transform_bounding_boxes(batch, transformation, training)
+        return {key: host(value)[0] if key in ("boxes", "labels") else value
+                for key, value in out.items()}
 
 
 def _exactly_floating(masks):

@@ -40,8 +40,10 @@ class RandomGaussianBlur(_Augmentation):
     (height, width) "kernel"; segmentation masks are left as they are."""
 
     def __init__(self, factor=1.0, kernel_size=3, sigma=1.0, value_range=(0, 255),
-                 data_format=None, seed=None, *, name=None, input_shape=None):
+                 data_format=None, seed=None, *, name=None, input_shape=None,
+                 bounding_box_format=None):
         super().__init__(seed, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         self.factor, self.sigma = factor, sigma
         self._chance = unit_bounds(factor, "factor", self.who)
         self._sigma = unit_bounds(sigma, "sigma", self.who)

@@ -15,8 +15,9 @@ class RandomContrast(_Augmentation):
     code, followed here, does not). Transformation: "contrast_factor" (N,), c."""
 
     def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, *,
-                 name=None, input_shape=None):
+                 name=None, input_shape=None, bounding_box_format=None):
         super().__init__(seed, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         self.factor, self.value_range = factor, _value_range(value_range, "RandomContrast")
         pair = (0.0, factor) if isinstance(factor, numbers.Real) else factor  # (Keras')
         if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and all(
@@ -46,8 +47,9 @@ class RandomBrightness(_Augmentation):
     (low, high), as Keras'. Transformation: "rgb_delta" (N,), d."""
 
     def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, *,
-                 name=None, input_shape=None):
+                 name=None, input_shape=None, bounding_box_format=None):
         super().__init__(seed, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         self.factor = factor
         self.value_range = _value_range(value_range, "RandomBrightness")
         self._shares = _bounds(factor, "factor", "RandomBrightness", (-1, 1))

@@ -103,8 +103,9 @@ class FactorAugmentation(_ColorAugmentation):
     factor_bounds = (0, 1)
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, *,
-                 name=None, input_shape=None):
+                 name=None, input_shape=None, bounding_box_format=None):
         super().__init__(seed, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         self.factor = factor
         self._set_range(value_range)
         self._factors = keras_factor(factor, "factor", self.who, self.factor_bounds)
@@ -120,8 +121,10 @@ class Solarization(_ColorAugmentation):
     draws from [a, 255 b]. The defaults (0, 0) invert every pixel."""
 
     def __init__(self, addition_factor=0.0, threshold_factor=0.0, value_range=(0, 255),
-                 seed=None, data_format=None, *, name=None, input_shape=None):
+                 seed=None, data_format=None, *, name=None, input_shape=None,
+                 bounding_box_format=None):
         super().__init__(seed, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         self.addition_factor, self.threshold_factor = addition_factor, threshold_factor
         self._set_range(value_range)
         self._additions, self._thresholds = (
@@ -154,8 +157,9 @@ class AutoContrast(_ColorAugmentation):
     in_inference = True
 
     def __init__(self, value_range=(0, 255), data_format=None, *, name=None,
-                 input_shape=None):
+                 input_shape=None, bounding_box_format=None):
         super().__init__(None, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         self._set_range(value_range)
 
     def transform(self, images, transformation):
@@ -178,8 +182,9 @@ class RandomGrayscale(_ColorAugmentation):
     channels = (1, 3)
 
     def __init__(self, factor=0.5, data_format=None, seed=None, *, name=None,
-                 input_shape=None):
+                 input_shape=None, bounding_box_format=None):
         super().__init__(seed, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         if not (is_number(factor) and 0 <= factor <= 1):
             raise ValueError(f"{self.who}: factor must be a number in [0, 1], got {factor!r}")
         self.factor = factor
@@ -198,8 +203,9 @@ class RandomInvert(_ColorAugmentation):
     within [0, 1]). Transformation: "apply_inversion" (N,), 1 where inverted."""
 
     def __init__(self, factor=1.0, value_range=(0, 255), seed=None, data_format=None, *,
-                 name=None, input_shape=None):
+                 name=None, input_shape=None, bounding_box_format=None):
         super().__init__(seed, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         self.factor = factor
         self.value_range = _value_range(value_range, self.who)
         self._probabilities = keras_factor(factor, "factor", self.who, (0, 1))
@@ -221,8 +227,9 @@ class RandomPosterization(_ColorAugmentation):
     8 - b."""
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, *,
-                 name=None, input_shape=None):
+                 name=None, input_shape=None, bounding_box_format=None):
         super().__init__(seed, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         self.factor = factor
         self._set_range(value_range)
         bounds = keras_factor(factor, "factor", self.who, (1, 8))

@@ -17,8 +17,9 @@ class Equalization(_ColorAugmentation):
     segmentation masks are left as they are."""
 
     def __init__(self, value_range=(0, 255), bins=256, data_format=None, *, name=None,
-                 input_shape=None):
+                 input_shape=None, bounding_box_format=None):
         super().__init__(None, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         if not (isinstance(bins, (int, np.integer)) and not isinstance(bins, bool)
                 and bins >= 2):
             raise ValueError(f"{self.who}: bins must be an int of at least 2, got {bins!r}")

@@ -37,8 +37,10 @@ class RandomErasing(_Augmentation):
     segmentation masks are left as they are (as Keras')."""
 
     def __init__(self, factor=1.0, scale=(0.02, 0.33), fill_value=None, value_range=(0, 255),
-                 seed=None, data_format=None, *, name=None, input_shape=None):
+                 seed=None, data_format=None, *, name=None, input_shape=None,
+                 bounding_box_format=None):
         super().__init__(seed, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         self.factor, self.scale, self.fill_value = factor, scale, fill_value
         self._chance = unit_bounds(factor, "factor", self.who)
         self._scale = unit_bounds(scale, "scale", self.who)

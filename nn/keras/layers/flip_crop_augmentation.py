@@ -8,6 +8,7 @@ from autograd.ops import astype, pad, where
 
 from .augmentation import _Augmentation
 from .augmentation_chance import RandomArrays
+from .box_augmentation import clipped, converted, flipped, host, image_size, scaled, windowed
 from .resizing import aspect_window, resized, window
 
 _FLIPS = {"horizontal": (False, True), "vertical": (True, False),
@@ -17,13 +18,15 @@ _FLIPS = {"horizontal": (False, True), "vertical": (True, False),
 class RandomFlip(_Augmentation):
     """Each image flipped left-right ('horizontal'), upside down ('vertical') or both ways
     at once, turned half round ('horizontal_and_vertical', Keras' default, whose code draws
-    once for both), with probability 1/2. Transformation: "flips" (N,), 1 where flipped."""
+    once for both), with probability 1/2. Transformation: "flips" (N,), 1 where flipped.
+    Keras 3.15 clips relative boxes to [0, width] x [0, height]; here to the image, [0, 1]."""
 
     changes_masks = True
 
     def __init__(self, mode="horizontal_and_vertical", seed=None, data_format=None, *,
-                 name=None, input_shape=None):
+                 name=None, input_shape=None, bounding_box_format=None):
         super().__init__(seed, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         if mode not in _FLIPS:
             raise ValueError(f"RandomFlip: mode must be one of {sorted(_FLIPS)}, got {mode!r}")
         self.mode = mode
@@ -37,6 +40,16 @@ class RandomFlip(_Augmentation):
 
     transform_masks = transform  # (the same pixels moved)
 
+    def move_boxes(self, bounding_boxes, transformation):
+        """Flipped in rel_xyxy (x -> 1 - x, y -> 1 - y), then clipped to [0, 1]."""
+        height, width = image_size(transformation["input_shape"], self._layout)
+        fmt = self.bounding_box_format
+        boxes = converted(bounding_boxes, fmt, "rel_xyxy", height, width)
+        vertical, horizontal = _FLIPS[self.mode]
+        boxes["boxes"] = flipped(boxes["boxes"], transformation["flips"], horizontal, vertical)
+        return converted(clipped(boxes, None, None, "rel_xyxy"), "rel_xyxy", fmt, height,
+                         width)
+
 
 class RandomCrop(_Augmentation):
     """While training, one random (height, width) window of the batch's images, every
@@ -45,13 +58,16 @@ class RandomCrop(_Augmentation):
     (height, width) from the corner of its largest centred window of the target's aspect
     ratio, cut short at the image's edges. Transformation: (h_start, w_start), as Keras'.
     Inference gives the images unchanged, as Keras 3.15's RandomCrop does: the layers after
-    it must take both sizes (convolutions and global pooling; not Flatten and Dense)."""
+    it must take both sizes (convolutions and global pooling; not Flatten and Dense).
+    Keras 3.15 moves boxes by the swapped offsets in the crop's size, unclipped beyond it;
+    here they follow the pixels (clipped to the crop, label -1 where nothing is left)."""
 
     changes_masks = True
 
     def __init__(self, height, width, seed=None, data_format=None, *, name=None,
-                 input_shape=None):
+                 input_shape=None, bounding_box_format=None):
         super().__init__(seed, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         self.height = positive_int(height, "height", self.who)
         self.width = positive_int(width, "width", self.who)
 
@@ -76,6 +92,24 @@ class RandomCrop(_Augmentation):
 
     def transform_masks(self, masks, transformation):
         return self.transform(masks, transformation, "nearest")
+
+    def move_boxes(self, bounding_boxes, transformation):
+        """Cut to the image's window (top, left) and put in its frame; the window's part
+        inside a smaller image stretched to (height, width) as its pixels are; clipped."""
+        shape = getattr(transformation, "input_shape", None)
+        if shape is None:
+            raise ValueError(f"{self.who}: transform_bounding_boxes needs the images' size: "
+                             "pass the transformation get_random_transformation gave, got "
+                             f"{transformation!r}")
+        height, width = image_size(shape, self._layout)
+        top, left = (int(host(v)) for v in transformation)
+        rows, cols = min(self.height, height - top), min(self.width, width - left)
+        fmt = self.bounding_box_format
+        boxes = converted(bounding_boxes, fmt, "xyxy", height, width)
+        boxes["boxes"] = scaled(windowed(boxes["boxes"], top, left, top + rows, left + cols),
+                                self.width / cols, self.height / rows)
+        size = (self.height, self.width)
+        return converted(clipped(boxes, *size), "xyxy", fmt, *size)
 
     def _fits(self, height, width):
         """Whether the window fits strictly inside an image (height, width)."""

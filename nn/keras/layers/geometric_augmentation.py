@@ -11,6 +11,7 @@ from .affine_augmentation import _Geometric
 from .augmentation import _bounds, _value_range
 from .augmentation_chance import chances, check_interpolation, unit_bounds
 from .blur_augmentation import blurred, gaussian_kernel
+from .box_augmentation import clipped, converted, host, image_size, projected, shear_maps
 
 
 def _pixels(height, width):
@@ -46,15 +47,17 @@ class RandomShear(_Geometric):
     pixel (x, y) shows the input's (x + s_x y, s_y x + y), s_x from x_factor and s_y from
     y_factor (a number f in [0, 1]: -f to f; a pair within [0, 1]: that range), both
     negated for half of the images (Keras' one random sign per image). Transformation:
-    "shear_factor" (N, 2), (s_x, s_y)."""
+    "shear_factor" (N, 2), (s_x, s_y). Keras 3.15 shears boxes in relative units, x then y
+    in turn (off for non-square images and both shears); here by the pixels' inverse map."""
 
     keys = ("shear_factor",)
 
     def __init__(self, x_factor=0.0, y_factor=0.0, interpolation="bilinear",
                  fill_mode="reflect", fill_value=0.0, data_format=None, seed=None, *,
-                 name=None, input_shape=None):
+                 name=None, input_shape=None, bounding_box_format=None):
         super().__init__(fill_mode, interpolation, seed, fill_value, data_format, name,
                          input_shape)
+        self.bounding_box_format = bounding_box_format
         check_interpolation(interpolation, self.who)
         self.x_factor, self.y_factor = x_factor, y_factor
         self._shears = tuple(_shear_bounds(f, n, self.who)
@@ -67,6 +70,16 @@ class RandomShear(_Geometric):
         x, y = np.moveaxis(_pixels(height, width), -1, 0)
         points = np.stack([x + shear_x[:, None, None] * y, shear_y[:, None, None] * x + y], -1)
         return np.stack([shear_x, shear_y], -1), _normalised(points, height, width)
+
+    def move_boxes(self, bounding_boxes, transformation):
+        """The box around each box's corners moved as the pixels (the shear's inverse, in
+        pixels), then clipped."""
+        height, width = image_size(transformation["input_shape"], self._layout)
+        fmt = self.bounding_box_format
+        boxes = converted(bounding_boxes, fmt, "xyxy", height, width)
+        boxes["boxes"] = projected(boxes["boxes"], shear_maps(transformation["shear_factor"]),
+                                   None)
+        return converted(clipped(boxes, height, width), "xyxy", fmt, height, width)
 
 
 def _shear_bounds(factor, name, who):
@@ -84,14 +97,17 @@ class RandomPerspective(_Chancy):
     homography that takes its corners c to c + c * u, u drawn per corner and axis from
     (-scale / 2, scale / 2) (corners in pixel indices, so the top-left one stays): the
     output pixel at a moved corner shows the input's corner. Outside: fill_value.
-    Transformation: "apply_perspective", "shifts" (N, 4, 2) (the u's)."""
+    Transformation: "apply_perspective", "shifts" (N, 4, 2) (the u's). Keras 3.15 gives
+    the boxes back in xyxy whatever bounding_box_format; here in that format."""
 
     keys, applied = ("shifts",), "apply_perspective"
 
     def __init__(self, factor=1.0, scale=1.0, interpolation="bilinear", fill_value=0.0,
-                 seed=None, data_format=None, *, name=None, input_shape=None):
+                 seed=None, data_format=None, *, name=None, input_shape=None,
+                 bounding_box_format=None):
         super().__init__("constant", interpolation, seed, fill_value, data_format, name,
                          input_shape)
+        self.bounding_box_format = bounding_box_format
         check_interpolation(interpolation, self.who)
         self.factor, self.scale = factor, scale
         self._chance = unit_bounds(factor, "factor", self.who)
@@ -107,6 +123,20 @@ class RandomPerspective(_Chancy):
         points = np.einsum("hwk,nik->nhwi", np.concatenate(
             [_pixels(height, width), np.ones((height, width, 1))], -1), maps)
         return shifts, _normalised(points[..., :2] / points[..., 2:], height, width)
+
+    def move_boxes(self, bounding_boxes, transformation):
+        """The box around each box's corners moved as the image (where applied), clipped."""
+        height, width = image_size(transformation["input_shape"], self._layout)
+        boxes = converted(bounding_boxes, self.bounding_box_format, "xyxy", height, width)
+        start = np.array([[0.0, 0.0], [width - 1, 0.0], [0.0, height - 1],
+                          [width - 1, height - 1]], np.float32)
+        shifts = host(transformation["shifts"]).astype(np.float32)
+        # the image samples the map from the moved corners back to the corners; the boxes
+        # go the other way (projected inverts it)
+        maps = _homographies(start + start * shifts, np.broadcast_to(start, shifts.shape))
+        boxes["boxes"] = projected(boxes["boxes"], maps, transformation[self.applied])
+        return converted(clipped(boxes, height, width), "xyxy", self.bounding_box_format,
+                         height, width)
 
 
 def _homographies(sources, targets):
@@ -133,9 +163,10 @@ class RandomElasticTransform(_Chancy):
 
     def __init__(self, factor=1.0, scale=1.0, interpolation="bilinear", fill_mode="reflect",
                  fill_value=0.0, value_range=(0, 255), seed=None, data_format=None, *,
-                 name=None, input_shape=None):
+                 name=None, input_shape=None, bounding_box_format=None):
         super().__init__(fill_mode, interpolation, seed, fill_value, data_format, name,
                          input_shape)
+        self.bounding_box_format = bounding_box_format
         check_interpolation(interpolation, self.who)
         self.factor, self.scale = factor, scale
         self._chance = unit_bounds(factor, "factor", self.who)

@@ -11,6 +11,7 @@ from autograd.variable import as_variable
 from ._base import floating
 from .augmentation import _Augmentation
 from .augmentation_chance import RandomArrays, unit_bounds
+from .box_augmentation import host
 from .erasing_augmentation import box_masks, random_spans
 
 
@@ -68,12 +69,15 @@ def _ordered(draw):
 
 class MixUp(_Mixing):
     """Each image (and label, and segmentation mask) replaced by w x + (1 - w) x', x' the
-    image a random permutation puts beside it, w ~ Beta(alpha, alpha) per image."""
+    image a random permutation puts beside it, w ~ Beta(alpha, alpha) per image. Keras 3.15
+    appends the partners' box labels along the batch axis ((2B, N)); here beside the boxes."""
 
     moves_mask_pixels = False  # (masks blended: floating, as Keras')
 
-    def __init__(self, alpha=0.2, data_format=None, seed=None, *, name=None, input_shape=None):
+    def __init__(self, alpha=0.2, data_format=None, seed=None, *, name=None, input_shape=None,
+                 bounding_box_format=None):
         super().__init__(seed, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         if not (isinstance(alpha, (int, float)) and not isinstance(alpha, bool) and alpha > 0):
             raise ValueError(f"{self.who}: alpha must be a positive number, got {alpha!r}")
         self.alpha = alpha
@@ -90,6 +94,14 @@ class MixUp(_Mixing):
         order = _permutation_matrix(source, count)  # (Keras' order: shuffle, then beta)
         return source.beta(self.alpha, self.alpha, count), order
 
+    def move_boxes(self, bounding_boxes, transformation):
+        """Each image's boxes followed by its partner's: boxes (B, 2N, 4), labels (B, 2N)."""
+        if transformation is None:
+            return bounding_boxes
+        order = host(transformation["permutation_order"]).astype(int)
+        return {key: np.concatenate([value, value[order]], 1) if key in ("boxes", "labels")
+                else value for key, value in bounding_boxes.items()}
+
 
 class CutMix(_Mixing):
     """Each image gets a box of another one (a random permutation's): the box is
@@ -99,8 +111,9 @@ class CutMix(_Mixing):
     masks get the same boxes. Transformation: also "batch_masks" (N, 1, H, W)."""
 
     def __init__(self, factor=1.0, seed=None, data_format=None, *, name=None,
-                 input_shape=None):
+                 input_shape=None, bounding_box_format=None):
         super().__init__(seed, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         self.factor = factor
         self._factor = unit_bounds(factor, "factor", self.who)
 

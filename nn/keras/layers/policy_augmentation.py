@@ -10,6 +10,7 @@ from autograd.ops import clip, where
 from .affine_augmentation import RandomRotation, RandomTranslation
 from .augmentation import _Augmentation, _value_range
 from .augmentation_chance import RandomArrays, check_interpolation, unit_bounds
+from .box_augmentation import host
 from .brightness_contrast import RandomBrightness, RandomContrast
 from .color_augmentation import (
     AutoContrast,
@@ -59,6 +60,7 @@ class _Policy(_Augmentation):
         for name in names:
             setattr(self, name, _OPERATIONS[name](self._factor, self.value_range,
                                                   interpolation))
+            getattr(self, name).bounding_box_format = self.bounding_box_format  # (Keras')
 
     def _choices(self, source, count, options):
         """`count` indices, each uniform over range(options)."""
@@ -72,11 +74,14 @@ class RandAugment(_Policy):
     at random per batch. As Keras (and so that a captured step picks anew), every operation
     is computed and the picked one kept: num_ops x 11 of them per call. Transformation:
     "layer_idxes" (num_ops, 11), one-hot, and "transforms", per op a dict of each
-    operation's transformation by name (drawn anew for each op)."""
+    operation's transformation by name (drawn anew for each op). Keras 3.15 moves the boxes
+    once per operation picked, in the operations' order; here at each step, as the images."""
 
     def __init__(self, value_range=(0, 255), num_ops=2, factor=0.5, interpolation="bilinear",
-                 seed=None, data_format=None, *, name=None, input_shape=None):
+                 seed=None, data_format=None, *, name=None, input_shape=None,
+                 bounding_box_format=None):
         super().__init__(seed, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         if not (isinstance(num_ops, (int, np.integer)) and not isinstance(num_ops, bool)
                 and num_ops >= 0):
             raise ValueError(f"{self.who}: num_ops must be a whole number >= 0, got "
@@ -97,6 +102,16 @@ class RandAugment(_Policy):
 
     def transform_masks(self, masks, transformation):
         return self._applied(masks, transformation, "transform_masks")
+
+    def move_boxes(self, bounding_boxes, transformation):
+        """Step by step, as the images: each step's picked operation with its transformation."""
+        picks = host(transformation["layer_idxes"]) > 0
+        for step, transforms in enumerate(transformation["transforms"]):
+            for k in np.flatnonzero(picks[step]):
+                name = self._names[k]
+                bounding_boxes = getattr(self, name).transform_bounding_boxes(
+                    bounding_boxes, transforms[name])
+        return bounding_boxes
 
     def _applied(self, images, transformation, method):
         """images through the picked operation's `method` at each step."""
@@ -121,8 +136,9 @@ class AugMix(_Policy):
 
     def __init__(self, value_range=(0, 255), num_chains=3, chain_depth=3, factor=0.3,
                  alpha=1.0, all_ops=True, interpolation="bilinear", seed=None,
-                 data_format=None, *, name=None, input_shape=None):
+                 data_format=None, *, name=None, input_shape=None, bounding_box_format=None):
         super().__init__(seed, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         for value, what in ((num_chains, "num_chains"), (chain_depth, "chain_depth")):
             if not (isinstance(value, (int, np.integer)) and not isinstance(value, bool)
                     and value >= 1):
@@ -157,6 +173,9 @@ class AugMix(_Policy):
 
     def transform_masks(self, masks, transformation):
         return self._mixed(masks, transformation, "transform_masks")  # (Keras': unclipped)
+
+    def move_boxes(self, bounding_boxes, transformation):
+        return bounding_boxes  # (Keras 3.15's AugMix leaves the boxes as they are)
 
     def _mixed(self, images, transformation, method):
         """w x + (1 - w) sum_c m_c chain_c(x), each chain's steps by their `method`."""

@@ -19,6 +19,14 @@ from autograd.ops import get_item, pad
 from ... import functional as F
 from ._base import CHANNELS_LAST
 from .augmentation import _Augmentation
+from .box_augmentation import (
+    clipped,
+    converted,
+    image_size,
+    scaled,
+    shifted,
+    windowed,
+)
 
 _MODES = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic"}
 
@@ -98,6 +106,9 @@ class _Sizing(_Augmentation):
     def transform_masks(self, masks, transformation):
         return self.transform(masks, transformation, "nearest")
 
+    def draw(self, images):
+        return {}  # (Keras' transformation: the images' shape alone, "input_shape")
+
     def _images(self, x):
         """KerasLayer's, refusing images without a pixel (nothing to interpolate from)."""
         x = super()._images(x)
@@ -115,12 +126,16 @@ class Resizing(_Sizing):
     averages every input pixel an output covers when shrinking. crop_to_aspect_ratio first
     crops the largest centred window of the target's aspect ratio; pad_to_aspect_ratio pads
     the short side evenly with fill_value instead. Integer pixels come back integer
-    (rounded, clipped into the dtype), as Keras'."""
+    (rounded, clipped into the dtype), as Keras'. Keras 3.15 scales boxes by unrounded
+    ratios (a pixel or more off the cropped or padded image); here by the window or padding
+    the image gets."""
 
     def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
                  pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0,
-                 antialias=False, data_format=None, *, name=None, input_shape=None):
+                 antialias=False, data_format=None, *, name=None, input_shape=None,
+                 bounding_box_format=None):
         super().__init__(height, width, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
         if interpolation not in _MODES:
             raise ValueError(f"{self.who}: interpolation must be one of {sorted(_MODES)}, got "
                              f"{interpolation!r} (Keras' torch backend has no 'area' or "
@@ -135,6 +150,30 @@ class Resizing(_Sizing):
         self.crop_to_aspect_ratio = bool(crop_to_aspect_ratio)
         self.pad_to_aspect_ratio = bool(pad_to_aspect_ratio)
         self.fill_mode, self.fill_value = fill_mode, float(fill_value)
+
+    def draw(self, images):
+        return tuple(images.shape[2:])  # (Keras' transformation: the input's (H, W))
+
+    def move_boxes(self, bounding_boxes, transformation):
+        """Moved as the pixels: cut to the aspect window or padded (as transform), scaled
+        to the new size, clipped; boxes all -1 or all 0 (padding) become all 0."""
+        height, width = (int(n) for n in transformation)
+        fmt = self.bounding_box_format
+        given = bounding_boxes["boxes"]
+        blank = np.all(given == -1, -1, keepdims=True) | np.all(given == 0, -1, keepdims=True)
+        boxes = converted(bounding_boxes, fmt, "xyxy", height, width)
+        top, left, rows, cols = 0, 0, height, width
+        if self.crop_to_aspect_ratio:
+            top, left, rows, cols = aspect_window(height, width, self.size)
+            boxes["boxes"] = windowed(boxes["boxes"], top, left, top + rows, left + cols)
+        elif self.pad_to_aspect_ratio:
+            top, left = padding(height, width, self.size)
+            boxes["boxes"] = shifted(boxes["boxes"], left, top)
+            rows, cols = height + 2 * top, width + 2 * left
+        boxes["boxes"] = scaled(boxes["boxes"], self.width / cols, self.height / rows)
+        boxes = clipped(boxes, *self.size)
+        boxes["boxes"] = np.where(blank, np.float32(0), boxes["boxes"])
+        return converted(boxes, "xyxy", fmt, *self.size)
 
     def forward(self, data):
         if isinstance(data, dict):
@@ -154,13 +193,19 @@ class Resizing(_Sizing):
     def _padded(self, images):
         """images padded with fill_value to the target's aspect ratio: the short side by the
         same amount before and after (Keras' rounding: a pixel may be left over)."""
-        height, width = images.shape[2:]
-        rows = (max(height, int(width * self.height / self.width)) - height) // 2
-        cols = (max(width, int(height * self.width / self.height)) - width) // 2
+        rows, cols = padding(*images.shape[2:], self.size)
         if not rows and not cols:
             return images
         return pad(images, ((0, 0), (0, 0), (rows, rows), (cols, cols)),
                    constant_values=self.fill_value)
+
+
+def padding(height, width, size):
+    """(rows, cols) of fill before and after an (height, width) image padded to the aspect
+    ratio of `size`, in Keras' integer arithmetic (Resizing's pad_to_aspect_ratio)."""
+    rows = (max(height, int(width * size[0] / size[1])) - height) // 2
+    cols = (max(width, int(height * size[1] / size[0])) - width) // 2
+    return rows, cols
 
 
 class CenterCrop(_Sizing):
@@ -168,8 +213,10 @@ class CenterCrop(_Sizing):
     bottom and right). An image smaller than it on either side is cropped to its aspect
     ratio and resized to it (bilinear) instead, as Keras' smart_resize."""
 
-    def __init__(self, height, width, data_format=None, *, name=None, input_shape=None):
+    def __init__(self, height, width, data_format=None, *, name=None, input_shape=None,
+                 bounding_box_format=None):
         super().__init__(height, width, data_format, name, input_shape)
+        self.bounding_box_format = bounding_box_format
 
     def transform(self, images, transformation=None, interpolation="bilinear"):
         height, width = images.shape[2:]
@@ -177,6 +224,21 @@ class CenterCrop(_Sizing):
             return fitted(images, self.size, interpolation)
         return window(images, (height - self.height) // 2, (width - self.width) // 2,
                       self.height, self.width)
+
+    def move_boxes(self, bounding_boxes, transformation):
+        """Clipped into the window the image is cut to and put in its frame (a smaller
+        image's window stretched to the size through rel_xyxy, as Keras), then clipped."""
+        height, width = image_size(transformation["input_shape"], self._layout)
+        fmt = self.bounding_box_format
+        boxes = converted(bounding_boxes, fmt, "xyxy", height, width)
+        small = height < self.height or width < self.width
+        top, left, rows, cols = (aspect_window(height, width, self.size) if small else (
+            (height - self.height) // 2, (width - self.width) // 2, self.height, self.width))
+        boxes["boxes"] = windowed(boxes["boxes"], top, left, top + rows, left + cols)
+        if small:
+            boxes = converted(converted(boxes, "xyxy", "rel_xyxy", rows, cols), "rel_xyxy",
+                              "xyxy", *self.size)
+        return converted(clipped(boxes, *self.size), "xyxy", fmt, *self.size)
 
 
 __all__ = ["Resizing", "CenterCrop"]

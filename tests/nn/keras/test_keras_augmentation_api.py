@@ -46,6 +46,8 @@ COLOUR = {
     "RandomGaussianBlur": lambda seed: layers.RandomGaussianBlur(seed=seed),
     "Equalization": lambda seed: layers.Equalization(),
     "AutoContrast": lambda seed: layers.AutoContrast(),
+    "ContrastLimitedAdaptiveHistogramEqualization":
+        lambda seed: layers.ContrastLimitedAdaptiveHistogramEqualization(tile_grid_size=(2, 2)),
 }
 
 
@@ -244,14 +246,23 @@ def test_the_callers_dict_is_left_as_it_was():
 # ----- refusals -----
 @pytest.mark.parametrize("make", [lambda: layers.RandomFlip(), lambda: layers.MixUp(),
                                   lambda: layers.RandomBrightness(0.1)])
-def test_bounding_boxes_are_refused_naming_the_layer(make):
+def test_bounding_boxes_without_a_format_are_refused_naming_the_layer(make):
     layer = make()
+    data = {"images": np.zeros((2, 4, 4, 3)),
+            "bounding_boxes": {"boxes": np.zeros((2, 1, 4)), "labels": np.zeros((2, 1))}}
+    with pytest.raises(ValueError, match=rf"^{type(layer).__name__}: .*bounding_box_format"):
+        layer(data, training=True)
+
+
+@pytest.mark.parametrize("make", [lambda: layers.CutMix(bounding_box_format="xyxy"),
+                                  lambda: layers.RandomElasticTransform(
+                                      bounding_box_format="xyxy")])
+def test_bounding_boxes_keras_cannot_move_are_refused_naming_the_layer(make):
+    layer = make()  # (Keras 3.15 has no transform_bounding_boxes for these either)
     data = {"images": np.zeros((2, 4, 4, 3)),
             "bounding_boxes": {"boxes": np.zeros((2, 1, 4)), "labels": np.zeros((2, 1))}}
     with pytest.raises(NotImplementedError, match=rf"^{type(layer).__name__}: bounding boxes"):
         layer(data, training=True)
-    with pytest.raises(NotImplementedError, match=type(layer).__name__):
-        layer.transform_bounding_boxes(data["bounding_boxes"], None)
 
 
 @pytest.mark.parametrize("data, words", [
