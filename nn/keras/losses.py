@@ -24,7 +24,7 @@ import numbers
 
 import numpy as np
 
-from autograd.ops import astype, clip, log, maximum
+from autograd.ops import astype, broadcast_to, clip, log, maximum
 from autograd.variable import as_variable
 
 from .. import functional as F
@@ -82,6 +82,8 @@ class Loss:
                              self.reduction)
         if weights is not None:
             losses, weights = same_rank(losses, weights)
+            if losses.ndim == 0:  # (the batch's one loss, Dice's of axis=None: Keras weighs
+                losses = broadcast_to(losses, weights.shape)  # it by each weight)
             if weights.ndim > losses.ndim:
                 raise ValueError(f"{type(self).__name__}: sample_weight of shape "
                                  f"{tuple(weights.shape)} has more axes than the losses, of "
@@ -519,6 +521,7 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
         compiled = keras_named_loss(self.compile_name, fn, from_logits=self.from_logits,
                                     keras_object=self)
         compiled.ignore_class = self.ignore_class
+        compiled.metrics_count_ignored_classes = True  # (Keras 3's metrics do)
         return compiled
 
     @staticmethod

@@ -121,6 +121,9 @@ class CompiledLoss:
     # (nn.training.multi_output)
     per_output_logs = False  # (a MultiOutputLoss logs each output's loss)
     ignore_class = None  # a label the loss and the metrics skip (Keras' ignore_class)
+    # Keras' metrics skip no label: they count an ignored label that is a class, as any
+    # other; only a void one (-1, 255), which the named metrics could not score, is skipped
+    metrics_count_ignored_classes = False
 
     def inputs(self, model, x):
         with top_level_call((x,), None, model):  # (forward_logits is a model call too)
@@ -257,6 +260,10 @@ class CompiledLoss:
         if weights is not None and weights.ndim > 1:
             return self._weighted_steps(losses, weights)
         samples = len(inputs)
+        if losses.ndim == 0:  # (the batch's one loss, Keras' Dice of axis=None: Keras scales
+            if weights is None:  # it by each sample's weight, and any reduction keeps it)
+                return losses
+            losses = losses * get_array_module(losses.data).ones(samples, losses.dtype)
         if losses.shape[:1] != (samples,):
             raise ValueError(f"loss {self.name}: reduction='none' returned shape "
                              f"{tuple(losses.shape)}, expected one loss per sample first "

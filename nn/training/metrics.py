@@ -435,10 +435,15 @@ def _real_steps(targets, inputs, weights, mask):
     return targets[mask], inputs[mask], weights
 
 
-def _counted(targets, inputs, mask, ignore_class):
-    """The outputs' mask, less the entries whose label is the loss's ignore_class (Keras'
-    SparseCategoricalCrossentropy(ignore_class=)): the metrics skip what the loss skips."""
+def _counted(targets, inputs, mask, loss):
+    """The outputs' mask, less the entries whose label is the loss's ignore_class (PyTorch's
+    CrossEntropyLoss(ignore_index=), Keras' SparseCategoricalCrossentropy(ignore_class=)):
+    the metrics skip what the loss skips, but for a Keras ignore_class that is a class,
+    which Keras 3's metrics count as any other label."""
+    ignore_class = loss.ignore_class
     if ignore_class is None or targets.dtype.kind not in "iu":  # (labels only: not one-hot)
+        return mask
+    if loss.metrics_count_ignored_classes and 0 <= ignore_class < max(inputs.shape[-1], 2):
         return mask
     counted = targets != ignore_class
     if counted.ndim == inputs.ndim:  # (N, 1) labels of (N, C) outputs
@@ -471,7 +476,7 @@ class MetricAccumulator:
             return
         targets, inputs = np.asarray(targets), np.asarray(inputs)
         weights = None if weights is None else np.asarray(to_cpu(weights))
-        mask = _counted(targets, inputs, mask, self.loss.ignore_class)
+        mask = _counted(targets, inputs, mask, self.loss)
         if mask is not None:
             targets, inputs, weights = _real_steps(targets, inputs, weights,
                                                    np.asarray(to_cpu(mask), bool))

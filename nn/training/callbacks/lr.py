@@ -33,8 +33,15 @@ def set_lrs(model, lrs, who):
 
 def log_learning_rate(model, logs):
     """Put the rate the epoch trained with in its logs as `learning_rate` (the first param
-    group's), as Keras 3's learning-rate callbacks do: fit logs none by itself."""
-    if logs is not None:
+    group's), as Keras 3's learning-rate callbacks do: fit logs none by itself. A Keras
+    optimizer's schedule gives its rate at the optimizer's iterations, as Keras' logs: the
+    rate of the next step."""
+    if logs is None:
+        return
+    optimizer = getattr(model, "optimizer", None)
+    if getattr(optimizer, "_schedule", None) is not None:
+        logs["learning_rate"] = float(optimizer.learning_rate)
+    else:
         logs["learning_rate"] = get_lrs(model, "fit")[0]
 
 
