@@ -220,7 +220,8 @@ def test_ignore_class_over_sequences_and_their_gradient():
 def test_compile_with_ignore_class_trains_and_scores_the_other_labels(jit):
     """evaluate is the loss called on the whole set (weighted too); fit's first epoch is
     Keras' (2.32092 with these data and weights, Keras 3.15.1); the metrics skip the
-    ignored labels as the loss does."""
+    ignored labels as the loss does, being void ones (255: no class; Keras would count them
+    as misses)."""
     rng = np.random.default_rng(5)
     x = rng.standard_normal((40, 3)).astype(np.float32)
     y = rng.integers(0, 4, 40)

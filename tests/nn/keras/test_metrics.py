@@ -493,7 +493,8 @@ def test_an_empty_batch_leaves_an_accuracy_as_it_was(name, labels):
 
 
 def test_a_batch_whose_every_label_is_ignored_is_left_out_of_the_accuracy():
-    """The metrics skip the loss's ignore_class: a batch of only those is an empty update."""
+    """The metrics skip the loss's ignore_class where it is a void label (-1 here; one that
+    is a class is counted, as Keras counts it): a batch of only those is an empty update."""
     x = np.random.default_rng(0).normal(size=(8, 4))
     y = np.array([0, 1, 2, 1, -1, -1, -1, -1])
     np.random.seed(0)
