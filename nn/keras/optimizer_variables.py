@@ -83,7 +83,7 @@ def _restore(opt, weights, stored, first=0):
     problem = _mismatch(stored, _expected(opt, kinds, weights, has_rate), opt, first)
     if problem:
         return problem
-    values = iter([d[()] for d in stored])
+    values = iter([d[...] for d in stored])  # (arrays, a 0-d one too: d[()] is a NumPy scalar)
     iterations, rate = int(next(values)), float(next(values)) if has_rate else None
     state = {held[id(p)]: {} for p, _ in weights}
     per_weight = _base_kinds(opt) + kinds

@@ -487,11 +487,13 @@ def _call_options(layer, kwargs, nodes):
     """A call's keyword arguments; Keras records mask=None (and other None defaults) on
     every call, which a layer without that argument goes without, and the mask it passed
     (mask=<tensor>: TimeDistributed's), which such a layer could not use (its output's mask
-    is made from its input's, nn.training.masking)."""
+    is made from its input's, nn.training.masking). A recorded `training` (True on each call
+    of an augmentation layer, its default) is dropped: Keras' fit and predict override it
+    with their own, as the model's mode does here."""
     taken = inspect.signature(layer.forward).parameters
     open_ended = any(p.kind is p.VAR_KEYWORD for p in taken.values())
-    return {key: _filled(value, nodes) for key, value in kwargs.items()
-            if key in taken or open_ended or (value is not None and key != "mask")}
+    return {key: _filled(value, nodes) for key, value in kwargs.items() if key != "training"
+            and (key in taken or open_ended or (value is not None and key != "mask"))}
 
 
 def _endpoints(refs, nodes, first_call):
