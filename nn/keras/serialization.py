@@ -3,12 +3,14 @@ object` and the per-module `serialize` / `deserialize` of losses, metrics, activ
 an object as Keras writes it, {"module", "class_name", "config", "registered_name"}, and
 back.
 
-rungrad's Keras objects are written under Keras' public module ("keras.regularizers", ...)
-so that Keras reads them, and Keras' are read as nn.keras' (nn.training.keras_foreign_config,
-which model_from_json uses too). Deserializing never imports or runs anything a config
-names: classes and functions are looked up by name (custom_objects, a custom_object_scope,
-the registry of @register_keras_serializable, nn.keras' own), a lambda is refused whatever
-`safe_mode` says.
+rungrad's Keras objects are written under Keras' public module ("keras.regularizers", ...):
+Keras reads its optimizers, schedules, losses, metrics, regularizers, initializers and
+constraints so, not its layers, whose configs hold rungrad's own keys too (Dense's
+input_dim, Dropout's p), which Keras' constructors refuse. Keras' objects, layers included,
+are read as nn.keras' (nn.training.keras_foreign_config, which model_from_json uses too).
+Deserializing never imports or runs anything a config names: classes and functions are
+looked up by name (custom_objects, a custom_object_scope, the registry of
+@register_keras_serializable, nn.keras' own), a lambda is refused whatever `safe_mode` says.
 """
 import inspect
 import types
