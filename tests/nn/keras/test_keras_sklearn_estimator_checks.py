@@ -37,6 +37,21 @@ def dynamic_model(X, y, loss, out_activation_function="softmax", layers=(10,)):
     return model
 
 
+class _Named:
+    """A function with its name for repr: the checks' test ids hold the estimators' reprs,
+    which must be the same in every pytest-xdist worker (a function's repr holds its
+    address)."""
+
+    def __init__(self, function):
+        self.function = function
+
+    def __call__(self, *args, **kwargs):
+        return self.function(*args, **kwargs)
+
+    def __repr__(self):
+        return self.function.__name__
+
+
 # The checks that fail, Keras' reasons: Keras' list also has check_fit_idempotent,
 # check_supervised_y_2d and check_classifiers_one_label_sample_weights (which pass here, the
 # model seeded), and check_classifiers_regression_target and
@@ -55,13 +70,13 @@ EXPECTED_FAILED_CHECKS = {
 
 @parametrize_with_checks(
     [
-        SKLearnClassifier(model=dynamic_model,
+        SKLearnClassifier(model=_Named(dynamic_model),
                           model_kwargs={"loss": "categorical_crossentropy",
                                         "layers": [20, 20, 20]},
                           fit_kwargs={"epochs": 5, "verbose": 0}),
-        SKLearnRegressor(model=dynamic_model, model_kwargs={"loss": "mse"},
+        SKLearnRegressor(model=_Named(dynamic_model), model_kwargs={"loss": "mse"},
                          fit_kwargs={"verbose": 0}),
-        SKLearnTransformer(model=dynamic_model, model_kwargs={"loss": "mse"},
+        SKLearnTransformer(model=_Named(dynamic_model), model_kwargs={"loss": "mse"},
                            fit_kwargs={"verbose": 0}),
     ],
 )
