@@ -19,7 +19,9 @@ class Ftrl(Optimizer):
         n <- n_new
 
     l1 drives weights to exactly 0 (sparse models); weight_decay, if any, is added to the
-    gradient (PyTorch's L2 convention).
+    gradient (PyTorch's L2 convention). lr must be > 0 when made; a step at a rate that a
+    schedule (or a setter) brought to 0 raises a ValueError, its weights unchanged (Keras
+    divides by it: every weight becomes NaN).
     """
 
     state_keys = frozenset({"accumulator", "linear"})
@@ -51,18 +53,21 @@ class Ftrl(Optimizer):
                 "linear": xp.zeros_like(w)}
 
     def _update(self, xp, w, g, state, h):
+        if h.lr == 0:  # (Keras divides by it all the same: every weight NaN, trained ones lost)
+            raise ValueError(f"{self._who}: the learning rate is 0 at this step; FTRL divides "
+                             "by it, so no weight was changed: keep a schedule's rate above 0")
         for block in in_blocks(w, g, state["accumulator"], state["linear"]):
             ftrl_block(xp, *block, h)
 
 
 def ftrl_block(xp, w, g, n, z, h):
     """One block of the FTRL-Proximal update, in place on w, n and z."""
-    power = -h.lr_power
+    power, lr = -h.lr_power, h.lr
     old = n ** power
     n += g * g
     new = n ** power
     z += g if not h.l2_shrinkage else g + (2.0 * h.l2_shrinkage) * w
-    z -= (new - old) / h.lr * w
-    new /= h.lr
-    new += 2.0 * (h.l2 + h.beta / (2.0 * h.lr))
+    z -= (new - old) / lr * w
+    new /= lr
+    new += 2.0 * (h.l2 + h.beta / (2.0 * lr))
     xp.divide(xp.clip(z, -h.l1, h.l1) - z, new, out=w)

@@ -1,9 +1,9 @@
 """Keras' activations (`keras.activations.relu`, `get('relu')`): the functions the layers'
 `activation=` names stand for, nn.functional's, with Keras' sparsemax and threshold, and
 Keras' serialize / deserialize (a built-in activation by its name)."""
+from ..functional.sparsemax import sparsemax, threshold
 from ..layers.activation import ACTIVATIONS, resolve_activation
 from .serialization import module_functions
-from .sparsemax import sparsemax, threshold
 
 
 def linear(x):
@@ -11,7 +11,7 @@ def linear(x):
     return x
 
 
-_EXTRA = {"linear": linear, "sparsemax": sparsemax, "threshold": threshold}
+_EXTRA = {"linear": linear, "threshold": threshold}  # (sparsemax: a layer's name too)
 
 
 def _functions():

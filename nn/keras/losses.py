@@ -488,7 +488,7 @@ class CategoricalCrossentropy(_CrossEntropy):
         return categorical_cross_entropy(logits, target, reduction, label_smoothing)
 
     def probabilities_loss(self, y_true, y_pred):
-        p = clip(y_pred / y_pred.sum(axis=-1, keepdims=True), *clip_range())
+        p = normalized_probabilities(y_pred)
         target = one_hot_target(y_true, p)
         if self.label_smoothing:
             s = self.label_smoothing
@@ -496,10 +496,18 @@ class CategoricalCrossentropy(_CrossEntropy):
         return -(target * log(p)).sum(axis=-1)
 
 
+def normalized_probabilities(y_pred):
+    """Keras 3's categorical probabilities of y_pred (its PyTorch backend's, both
+    cross-entropies'): y_pred / sum(y_pred) over the last axis, then clipped to [1e-7,
+    1 - 1e-7]."""
+    return clip(y_pred / y_pred.sum(axis=-1, keepdims=True), *clip_range())
+
+
 class SparseCategoricalCrossentropy(_CrossEntropy):
     """Keras' SparseCategoricalCrossentropy of integer labels: -log p[label], p as for
-    CategoricalCrossentropy. ignore_class: a label that counts for nothing (a segmentation's
-    void class, -1 or 255): loss 0 there, and the mean taken over the other entries."""
+    CategoricalCrossentropy (y_pred normalized, then clipped). ignore_class: a label that
+    counts for nothing (a segmentation's void class, -1 or 255): loss 0 there, and the mean
+    taken over the other entries."""
 
     compile_name = "sparse_categorical_crossentropy"
 
@@ -524,11 +532,11 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
         compiled.metrics_count_ignored_classes = True  # (Keras 3's metrics do)
         return compiled
 
-    @staticmethod
-    def probabilities_to_logits(p):
-        """log p clipped to [1e-7, 1 - 1e-7]: Keras' (TensorFlow's) sparse cross-entropy
-        of probabilities, whose softmax then normalizes them."""
-        return log(clip(p, *clip_range()))
+    def probabilities_loss(self, y_true, y_pred):
+        """-log p[label] of normalized_probabilities p (Keras 3's PyTorch backend; not
+        TensorFlow's log-softmax of the clipped log p)."""
+        return sparse_categorical_cross_entropy(log(normalized_probabilities(y_pred)), y_true,
+                                                "none", self.ignore_class, F.nll_loss)
 
 
 def _class_label(value, who):

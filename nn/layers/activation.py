@@ -11,6 +11,7 @@ from autograd.variable import Parameter, as_variable
 
 from .. import functional as F
 from .. import init
+from ..functional.sparsemax import sparsemax
 from ..module import Module
 from .config import init_config
 from .keras_name import KerasNamed
@@ -384,6 +385,11 @@ def sparse_plus(x):
     return (middle + 1.0) * (middle + 1.0) * 0.25 + F.relu(x - 1.0)
 
 
+def glu(x, axis=-1):
+    """Keras' glu: a * sigmoid(b), x halved into a and b along `axis` (F.glu's dim)."""
+    return F.glu(x, dim=axis)
+
+
 # Keras' activation names -> functions (None: the identity).
 ACTIVATIONS = {
     "linear": None, "relu": relu, "sigmoid": F.sigmoid, "tanh": F.tanh,
@@ -391,14 +397,15 @@ ACTIVATIONS = {
     "softplus": F.softplus, "leaky_relu": leaky_relu, "silu": F.silu, "swish": F.silu,
     "selu": F.selu, "relu6": F.relu6, "hard_sigmoid": F.hardsigmoid, "hard_silu": F.hardswish,
     "hard_swish": F.hardswish, "mish": F.mish, "exponential": exp, "softsign": softsign,
-    "celu": F.celu, "glu": F.glu, "hard_shrink": F.hardshrink, "hard_tanh": F.hardtanh,
+    "celu": F.celu, "glu": glu, "hard_shrink": F.hardshrink, "hard_tanh": F.hardtanh,
     "log_sigmoid": F.logsigmoid, "soft_shrink": F.softshrink, "tanh_shrink": F.tanhshrink,
     "squareplus": squareplus, "sparse_plus": sparse_plus, "sparse_sigmoid": sparse_sigmoid,
+    "sparsemax": sparsemax,
 }
 
 
 # nn.functional's functions that are these Keras activations at their defaults
-_FUNCTIONAL_EQUIVALENTS = {"relu": F.relu, "gelu": F.gelu}
+_FUNCTIONAL_EQUIVALENTS = {"relu": F.relu, "gelu": F.gelu, "glu": F.glu}
 
 
 def activation_config(fn):
@@ -416,6 +423,10 @@ def resolve_activation(activation, who):
         return getattr(activation, "__name__", type(activation).__name__), activation
     if isinstance(activation, str) and activation in ACTIVATIONS:
         return repr(activation), ACTIVATIONS[activation]
+    if activation == "threshold":  # (Keras takes the name, then fails at the first call)
+        raise ValueError(f"{who}: activation 'threshold' needs its threshold and "
+                         "default_value, which a name cannot give; pass a function, e.g. "
+                         "lambda x: keras.activations.threshold(x, 0.5, 0.0)")
     raise ValueError(f"{who}: unknown activation {activation!r}; use a callable or one of "
                      f"{sorted(ACTIVATIONS)}")
 

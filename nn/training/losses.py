@@ -39,7 +39,7 @@ import numpy as np
 from autograd.backend import array_of, get_array_module, to_cpu
 from autograd.config import enable_grad
 from autograd.function import Function
-from autograd.ops import astype, expand_dims, maximum, reshape, transpose, where
+from autograd.ops import astype, broadcast_to, expand_dims, maximum, reshape, transpose, where
 from autograd.ops.elementwise import Clip, Sigmoid, clip, log, log1p
 from autograd.ops.indexing import GetItem
 from autograd.ops.linalg import MatMul
@@ -322,7 +322,7 @@ class CompiledLoss:
         """sum of w_i l_it where mask (N, T) holds / how many it holds (0 for none)."""
         keep = astype(as_variable(mask), losses.dtype)
         steps = tuple(keep.shape)
-        losses = self._step_losses(losses, steps, _MASK_MISMATCH)
+        losses = self._step_losses(_spread_over(losses, steps), steps, _MASK_MISMATCH)
         weighted = keep if weights is None else keep * _weights_per_step(
             astype(as_variable(weights), losses.dtype), steps)
         if self.reduction != "sum_over_batch_size":
@@ -367,6 +367,21 @@ _WEIGHTS_MISMATCH = ("sample_weight of shape {steps} weighs the steps of losses 
                      "{losses}: expected them to start with it")
 _MASK_MISMATCH = ("the outputs' mask has shape {steps}, and reduction='none' returned losses "
                   "of shape {losses}: expected one per step first")
+
+
+def _spread_over(losses, steps):
+    """Losses that do not start with the steps (N, T) but broadcast to them, as Keras
+    weighs them by the mask (after squeeze_or_expand_to_same_rank): Dice's one of axis=None,
+    one per sample and class (N, 1); the others as they are."""
+    if tuple(losses.shape[:len(steps)]) == steps:
+        return losses
+    from ..keras.losses import same_rank  # (Keras' rule; nn.keras is loaded by such a loss)
+    spread, _ = same_rank(losses, np.empty(steps, np.bool_))
+    try:
+        fits = np.broadcast_shapes(tuple(spread.shape), steps) == steps
+    except ValueError:
+        fits = False
+    return broadcast_to(spread, steps) if fits else losses
 
 
 def _weights_per_step(weights, steps):
@@ -661,8 +676,11 @@ def one_hot_target(target, output):
     return target
 
 
-def sparse_categorical_cross_entropy(logits, target, reduction="mean", ignore_class=None):
+def sparse_categorical_cross_entropy(logits, target, reduction="mean", ignore_class=None,
+                                     loss=F.cross_entropy):
     """Cross-entropy of integer class labels; the classes are on the output's last axis.
+    `loss` (classes on axis 1, labels, reduction): F.cross_entropy of logits, or F.nll_loss
+    where `logits` are log-probabilities already.
 
     Labels outside [0, classes) are refused (Keras' rule), -100 included: F.cross_entropy
     would skip it as PyTorch's ignore_index while the accuracy counted it. The labels are
@@ -689,8 +707,8 @@ def sparse_categorical_cross_entropy(logits, target, reduction="mean", ignore_cl
     if target.dtype.kind in "fb":  # (Keras casts float and boolean labels alike)
         target = astype(target, np.int64)
     if counted is None:
-        return F.cross_entropy(_classes_to_axis1(logits), target, reduction=reduction)
-    losses = F.cross_entropy(_classes_to_axis1(logits), target, reduction="none")
+        return loss(_classes_to_axis1(logits), target, reduction=reduction)
+    losses = loss(_classes_to_axis1(logits), target, reduction="none")
     losses = where(counted, losses, 0.0)
     if reduction == "none":
         carry_mask(losses, counted)

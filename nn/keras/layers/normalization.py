@@ -6,16 +6,19 @@ and `trainable = False`) with Keras' conventions: `momentum` is the weight of th
 average (moving = momentum * moving + (1 - momentum) * batch: PyTorch's momentum is
 1 - Keras'), the moving variance averages the biased batch variance, epsilon is 1e-3.
 """
+import warnings
+
 import numpy as np
 
 from autograd.arguments import positive_int
 from autograd.backend import get_array_module
-from autograd.ops import broadcast_to, reshape, transpose
+from autograd.ops import astype, broadcast_to, reshape, sqrt, transpose
 from autograd.ops.validation import real_scalar
 from autograd.variable import Variable, as_variable
 
 from ... import functional as F
 from ... import regularizers
+from ...functional.half_precision import in_float32
 from ...functional.normalization import layer_norm
 from ...initializers import checked, draw
 from ...layers.config import init_config
@@ -273,7 +276,8 @@ class LayerNormalization(_KerasNormalization, Module):
     ints; default -1, the features), with its own mean and biased variance, then scaled by
     weight (Keras' gamma, ones; with scale) and shifted by bias (beta, zeros; with center),
     both of the shape of the normalized axes, sized from the first input unless input_shape
-    says them."""
+    says them. rms_scaling=True (Keras' deprecated argument, kept for its models): x /
+    sqrt(var(x) + epsilon) * gamma, x not centred, gamma whatever `scale` says, no beta."""
 
     supports_masking = True  # (Keras passes masks on, and normalizes every step alike)
     autocast = False  # (Keras': under mixed_float16 it computes in float32, from the input)
@@ -281,9 +285,14 @@ class LayerNormalization(_KerasNormalization, Module):
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, *,
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
                  gamma_regularizer=None, name=None, input_shape=None, gamma_constraint=None,
-                 beta_constraint=None):
+                 beta_constraint=None, rms_scaling=False):
         super().__init__()
         who = type(self).__name__
+        self.rms_scaling = bool(rms_scaling)
+        if self.rms_scaling:  # (Keras 3.15 warns so too)
+            warnings.warn(f"{who}: rms_scaling=True is deprecated: it scales by the variance, "
+                          "not the root mean square; RMSNormalization is the RMS one",
+                          UserWarning, stacklevel=2)
         self.beta_initializer = checked(beta_initializer, "beta_initializer", who)
         self.gamma_initializer = checked(gamma_initializer, "gamma_initializer", who)
         self.beta_regularizer = regularizers.get(beta_regularizer, who)
@@ -299,18 +308,24 @@ class LayerNormalization(_KerasNormalization, Module):
 
     @property
     def built(self):
-        return self.normalized_shape is not None or not (self.center or self.scale)
+        return self.normalized_shape is not None or not any(self._present().values())
+
+    def _present(self):
+        """Which of weight (gamma) and bias (beta) the layer has: rms_scaling keeps gamma
+        and drops beta, as Keras."""
+        return {"weight": self.scale or self.rms_scaling,
+                "bias": self.center and not self.rms_scaling}
 
     def unbuild(self):
         """Forget the normalized shape: weight and bias become placeholders."""
         self.normalized_shape = None
-        hold_placeholders(self, {"weight": self.scale, "bias": self.center}, np.float32)
+        hold_placeholders(self, self._present(), np.float32)
 
     def build(self, shape, like=None):
         """Make weight (ones) and bias (zeros) of `shape`, the normalized axes' sizes, or of
         those sizes in Keras' input_shape ((None, 8): its batch axis first)."""
         self.normalized_shape = self._shape_to_build(shape)
-        present = {"weight": self.scale, "bias": self.center}
+        present = self._present()
         make_parameters(self, {n: self.normalized_shape for n, has in present.items() if has},
                         np.float32)
         for name, fill in (("weight", 1), ("bias", 0)):
@@ -331,11 +346,29 @@ class LayerNormalization(_KerasNormalization, Module):
         x, axes, shape = self._normalized_input(x, "(N, ..., F)")
         self._built_for(x, shape)
         moved, inverse = _moved_to(x, axes, "end")  # nn's layer_norm: the last axes
+        if self.rms_scaling:
+            return _back(self._variance_scaled(moved, len(shape)), inverse)
         return _back(layer_norm(moved, shape, self.weight, self.bias, self.eps), inverse)
 
+    def _variance_scaled(self, x, trailing):
+        """Keras' rms_scaling: x / sqrt(var(x) + epsilon) * gamma, the biased variance over
+        the `trailing` last axes (x itself not centred), in float32 at least."""
+        if self.weight is not None and x.dtype != self.weight.dtype:
+            x = astype(x, self.weight.dtype)  # (as layer_norm: a float64 batch, a float32 layer)
+        axes = tuple(range(x.ndim - trailing, x.ndim))
+        y = in_float32(_over_deviation, x, axes, self.eps)
+        return y if self.weight is None else y * self.weight
+
     def extra_repr(self):
+        rms = ", rms_scaling=True" if self.rms_scaling else ""
         return (f"axis={self.axis}, epsilon={self.eps}, center={self.center}, "
-                f"scale={self.scale}, shape={self.normalized_shape}")
+                f"scale={self.scale}{rms}, shape={self.normalized_shape}")
+
+
+def _over_deviation(x, axes, eps):
+    """x / sqrt(var(x) + eps), the biased variance over `axes`."""
+    centred = x - x.mean(axis=axes, keepdims=True)
+    return x / sqrt((centred * centred).mean(axis=axes, keepdims=True) + eps)
 
 
 class GroupNormalization(LayerNormalization):

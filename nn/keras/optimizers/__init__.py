@@ -592,7 +592,9 @@ class Adafactor(KerasOptimizer, optim.Adafactor):
 
 
 class Ftrl(KerasOptimizer, optim.Ftrl):
-    """Keras' Ftrl (FTRL-Proximal, optim.Ftrl's rule under Keras' argument names)."""
+    """Keras' Ftrl (FTRL-Proximal, optim.Ftrl's rule under Keras' argument names). A
+    learning_rate of 0 is refused (the update divides by it); a schedule may reach 0, even
+    at its start: a step at that rate raises, its weights unchanged (Keras' become NaN)."""
 
     _config_keys = ("learning_rate_power", "initial_accumulator_value",
                     "l1_regularization_strength", "l2_regularization_strength",
@@ -615,6 +617,11 @@ class Ftrl(KerasOptimizer, optim.Ftrl):
                          l1=l1_regularization_strength, l2=l2_regularization_strength,
                          l2_shrinkage=l2_shrinkage_regularization_strength, beta=beta,
                          weight_decay=decay)
+
+    def _validate(self, hyper):
+        if self._schedule is not None:  # (its rate at update 0 may be 0, see the docstring)
+            hyper = {**hyper, "lr": 1.0}
+        super()._validate(hyper)
 
 
 class Lamb(_Moments, optim.Lamb):

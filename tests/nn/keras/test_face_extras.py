@@ -208,8 +208,9 @@ def test_keras_configs_of_dense_and_the_normalizations_load():
     assert keras.layers.BatchNormalization.from_config(batch).momentum == 0.9
     attention = {"num_heads": 2, "key_dim": 3, "use_gate": False, "sliding_window": None}
     assert keras.layers.MultiHeadAttention.from_config(attention).num_heads == 2
-    with pytest.raises(TypeError, match="LayerNormalization: .*'rms_scaling'"):
-        keras.layers.LayerNormalization.from_config(dict(norm, rms_scaling=True))
+    with pytest.warns(UserWarning, match="rms_scaling"):  # (Keras' deprecated variant: taken)
+        assert keras.layers.LayerNormalization.from_config(dict(norm, rms_scaling=True)).beta \
+            is None
     with pytest.raises(TypeError, match="BatchNormalization: .*'renorm'"):
         keras.layers.BatchNormalization.from_config(dict(batch, renorm=True))
 

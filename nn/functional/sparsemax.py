@@ -1,4 +1,5 @@
-"""Keras' sparsemax and threshold activations, differentiable on rungrad's ops."""
+"""Keras' sparsemax and threshold activations (keras.activations and the layers' activation
+names), differentiable on rungrad's ops."""
 import numpy as np
 
 from autograd import ops
@@ -6,7 +7,7 @@ from autograd.backend import get_array_module
 from autograd.ops.validation import real_scalar
 from autograd.variable import as_variable
 
-from ..functional import relu
+from .activation import relu
 
 
 def sparsemax(x, axis=-1):
