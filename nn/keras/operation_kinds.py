@@ -7,6 +7,8 @@ from autograd import ops
 from autograd.backend import array_of, as_array, get_array_module
 from autograd.variable import Variable, as_variable, gpu_array_among
 
+from .dtypes import promoted
+
 
 def truth(x):
     """x != 0 as booleans (Keras' logical ops take any dtype)."""
@@ -34,7 +36,7 @@ def unary(op):
 
 def binary(op):
     def two(x1, x2):
-        return op(x1, x2)
+        return op(*promoted((x1, x2)))
     return two
 
 
@@ -61,7 +63,8 @@ def full_like(x, value, dtype=None):
 def as_tensors(*values):
     """values as Variables, a Python number taking the dtype of the first tensor among them
     (Keras' weak typing: outer(x32, 2.0) stays float32; as_variable alone would give the
-    number float64)."""
+    number float64); the tensors in Keras' promoted dtype (nn.keras.dtypes.promoted)."""
+    values = promoted(values)
     like = next((v for v in values if hasattr(v, "dtype")), None)
     dtype = None if like is None else np.dtype(like.dtype)
     tensors = []

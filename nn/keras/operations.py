@@ -32,7 +32,7 @@ from .operations_arrays import ARRAYS
 from .operations_complex import COMPLEX
 from .operations_conv import CONV
 from .operations_image import IMAGE
-from .operations_math import FLOAT_RESULTS, MATH
+from .operations_math import FLOAT_RESULTS, MATH, clipping, summed_in_int32
 from .operations_nn import NN
 from .operations_sampling import SAMPLING
 from .operations_signal import SIGNAL
@@ -98,13 +98,43 @@ def _one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """Keras' OneHot: float32 rows (by default) of `num_classes`, along `axis`."""
     if sparse:
         raise NotImplementedError("sparse one-hot tensors are not supported")
-    hot = _one_hot_of(x, num_classes, dtype=np.dtype(dtype or "float32"))
+    x = as_variable(x)
+    negative = ops.less(x, 0)  # (Keras' rows of zeros for negative indices)
+    hot = _one_hot_of(ops.where(negative, 0, x), num_classes,
+                      dtype=np.dtype(dtype or "float32"))
+    if bool(negative.data.any()):  # (on NumPy's or CuPy's array)
+        hot = ops.where(ops.expand_dims(negative, -1), full_like(hot, 0), hot)
     return hot if axis in (-1, hot.ndim - 1) else ops.moveaxis(hot, -1, axis)
 
 
 def _prod(x, axis=None, keepdims=False, dtype=None):
     # (NumPy's dtype=, as Variable.prod takes it: each element cast, the product kept in it)
+    if dtype is None:
+        return summed_in_int32(x, lambda x: x.prod(axes(axis), keepdims))
     return as_variable(x).prod(axes(axis), keepdims, dtype=dtype)
+
+
+def _sum(x, axis=None, keepdims=False):
+    """Keras' Sum: over `axis`, narrow integers and booleans summed in int32."""
+    return summed_in_int32(x, lambda x: ops.sum(x, axis=axes(axis), keepdims=keepdims))
+
+
+def _round(x, decimals=0):
+    """NumPy's round (half to even); integers stay integers, rounded to tens for decimals < 0
+    (Keras'; rungrad's round takes floats alone where decimals is given)."""
+    x = as_variable(x)
+    if x.dtype.kind not in "iub" or decimals == 0:
+        return ops.round(x, decimals)
+    if decimals > 0:
+        return ops.clone(x)
+    return ops.astype(ops.round(ops.astype(x, np.float64), decimals), x.dtype)
+
+
+def _square(x):
+    """x * x, booleans as int32 (Keras': True * True would stay a boolean)."""
+    x = as_variable(x)
+    x = ops.astype(x, np.int32) if x.dtype.kind == "b" else x
+    return ops.mul(x, x)
 
 
 def _cumsum(x, axis=None, dtype=None):
@@ -120,7 +150,7 @@ def _sign(x):
 
 OPERATIONS = {
     # reductions
-    "Mean": reduction(ops.mean), "Sum": reduction(ops.sum),
+    "Mean": reduction(ops.mean), "Sum": _sum,
     "Max": _extreme(ops.max, ops.maximum, np.max), "Min": _extreme(ops.min, ops.minimum, np.min),
     "Any": _any_or_all(ops.any), "All": _any_or_all(ops.all),
     # shapes
@@ -139,7 +169,7 @@ OPERATIONS = {
     "Sqrt": unary(ops.sqrt), "Exp": unary(ops.exp), "Log": unary(ops.log),
     "Absolute": unary(ops.abs), "Tanh": unary(ops.tanh),
     "StopGradient": lambda x: as_variable(x).detach(),
-    "Square": lambda x: ops.mul(x, x),
+    "Square": _square,
     "Relu": unary(_activation.relu), "Sigmoid": unary(ops.sigmoid),
     "Softmax": lambda x, axis=-1: _activation.softmax(x, axis=axis),
     "Where": _where, "Cast": _cast, "ConvertToTensor": _cast,
@@ -155,7 +185,7 @@ OPERATIONS = {
     "Stack": lambda x, axis=0: ops.stack(list(x), axis=axis),
     "Log1p": unary(ops.log1p), "Expm1": unary(ops.expm1), "Sin": unary(ops.sin),
     "Cos": unary(ops.cos), "Sign": unary(_sign), "Floor": unary(ops.floor),
-    "Round": lambda x, decimals=0: ops.round(x, decimals),
+    "Round": _round,
     "Clip": lambda x, x_min, x_max: ops.clip(x, x_min, x_max),
     "Std": lambda x, axis=None, keepdims=False: ops.std(x, axis=axes(axis),
                                                         keepdims=keepdims),
@@ -175,7 +205,7 @@ OPERATIONS = {
     "Gelu": lambda x, approximate=True: _activation.gelu(x, "tanh" if approximate else "none"),
     "Silu": unary(_activation.silu), "Selu": unary(_activation.selu),
     "LeakyRelu": lambda x, negative_slope=0.2: _activation.leaky_relu(x, negative_slope),
-    "Relu6": unary(_activation.relu6), "Softsign": unary(_activation.softsign),
+    "Relu6": clipping(_activation.relu6, 0, 6), "Softsign": unary(_activation.softsign),
     "HardSigmoid": unary(_activation.hardsigmoid), "OneHot": _one_hot,
     "Erf": unary(ops.erf), "Rsqrt": lambda x: ops.div(1.0, ops.sqrt(x)),
     "Logsumexp": reduction(ops.logsumexp),
@@ -201,7 +231,7 @@ def _float32_if_integral(value):
 # Keras' operations whose results are floats whatever their inputs' dtype (measured on
 # Keras 3.15.1: int32, int64 and bool inputs give float32)
 _FLOAT_RESULTS = ("Mean", "Std", "Var", "Logsumexp", "Sqrt", "Rsqrt", "Exp", "Expm1", "Log",
-                  "Log1p", "Sin", "Cos", "Tanh", "Erf", "Sigmoid", "Softplus", "Silu",
+                  "Floor", "Log1p", "Sin", "Cos", "Tanh", "Erf", "Sigmoid", "Softplus", "Silu",
                   "Gelu", "Elu", "Selu", "Softsign", "HardSigmoid", "Divide", "TrueDivide")
 OPERATIONS.update(MATH)
 OPERATIONS.update(ARRAYS)

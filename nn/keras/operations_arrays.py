@@ -372,7 +372,8 @@ def _arange(start, stop=None, step=None, dtype=None):
 
 
 def _full(fill_value, shape=None, dtype=None):
-    return _made(np.full(tuple(shape), fill_value, dtype=dtype or _default_dtype(fill_value)))
+    # (floatx by default whatever the value, as Keras': full((2,), 3) is float32)
+    return _made(np.full(tuple(shape), fill_value, dtype=dtype or "float32"))
 
 
 def _linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):

@@ -115,7 +115,8 @@ def _vander(x, N=None, increasing=False):  # noqa: N803 (Keras' argument names)
 
 def _heaviside(x1, x2):
     """0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0 (in x1's float dtype)."""
-    x1, x2 = as_tensors(x1, x2)
+    # (Python numbers as floats: -1 beside uint8 is no uint8, and the result is float)
+    x1, x2 = as_tensors(*(float(x) if type(x) in (bool, int) else x for x in (x1, x2)))
     dtype = x1.dtype if x1.dtype.kind == "f" else np.dtype(np.float32)
     zero, one = full_like(x1, 0, dtype), full_like(x1, 1, dtype)
     at_zero = ops.where(ops.equal(x1, 0), ops.astype(x2, dtype), zero)
@@ -173,6 +174,24 @@ def _nan_reduction(reduce):
     def reduced(x, axis=None, keepdims=False):
         return reduce(x, dim=axes(axis), keepdim=keepdims)
     return reduced
+
+
+def summed_in_int32(x, reduce):
+    """reduce(x) (a Variable), in int32 for booleans and integers of 32 bits or fewer: Keras
+    sums and multiplies these in int32 (NumPy's int64 or uint64)."""
+    x = as_variable(x)
+    narrow = x.dtype.kind == "b" or x.dtype.kind in "iu" and x.dtype.itemsize < 4 or (
+        x.dtype == np.int32)
+    return ops.astype(reduce(x), np.int32) if narrow else reduce(x)
+
+
+def clipping(activation, low, high):
+    """Keras' activation that is a clip (relu6, hard_tanh): integers clipped to [low, high]
+    in their own dtype (rungrad's activation takes floats alone)."""
+    def clipped(x):
+        x = as_variable(x)
+        return activation(x) if x.dtype.kind == "f" else ops.clip(x, low, high)
+    return clipped
 
 
 def _average(x, weights=None, axis=None):
@@ -338,7 +357,7 @@ MATH = {
     "LogSigmoid": unary(_activation.logsigmoid), "HardSilu": unary(_activation.hardswish),
     "Celu": lambda x, alpha=1.0: _activation.celu(x, alpha),
     "Glu": lambda x, axis=-1: _activation.glu(x, axis),
-    "HardTanh": unary(_activation.hardtanh),
+    "HardTanh": clipping(_activation.hardtanh, -1, 1),
     "SoftShrink": lambda x, threshold=0.5: _shrinkage.softshrink(x, threshold),
     "HardShrink": lambda x, threshold=0.5: _shrinkage.hardshrink(x, threshold),
     "TanhShrink": unary(_shrinkage.tanhshrink), "Squareplus": _squareplus,
@@ -346,7 +365,9 @@ MATH = {
     # reductions
     "Amax": reduction(ops.max), "Amin": reduction(ops.min), "CountNonzero": _count_nonzero,
     "Cumprod": _cumprod, "Ptp": _ptp,
-    "Nansum": _nan_reduction(ops.nansum), "Nanmean": _nan_reduction(ops.nanmean),
+    "Nansum": lambda x, axis=None, keepdims=False: summed_in_int32(
+        x, lambda x: _nan_reduction(ops.nansum)(x, axis, keepdims)),
+    "Nanmean": _nan_reduction(ops.nanmean),
     "Average": _average, "Norm": _norm,
     # linear algebra
     "Det": unary(ops.det), "Inv": unary(ops.inv), "Solve": _solve,
@@ -386,4 +407,4 @@ FLOAT_RESULTS = ("Ceil", "Tan", "Sinh", "Cosh", "Arcsin", "Arccos", "Arctan", "A
                  "SparsePlus", "Nanmean", "Average", "Norm", "Arctan2", "Hypot",
                  "Logaddexp", "Logaddexp2", "Sinc", "CDist")
 
-__all__ = ["FLOAT_RESULTS", "MATH"]
+__all__ = ["FLOAT_RESULTS", "MATH", "clipping", "summed_in_int32"]

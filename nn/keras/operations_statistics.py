@@ -32,8 +32,10 @@ def _rows(x, axis, who):
     reduction's result (kept...) the shape keepdims asks for)."""
     reduced = _reduced_axes(x, axis, who)
     kept = [a for a in range(x.ndim) if a not in reduced]
+    # (the row's length named: -1 is ambiguous where a kept axis is empty)
+    length = int(np.prod([x.shape[a] for a in reduced], dtype=np.int64))
     rows = ops.reshape(ops.transpose(x, kept + list(reduced)),
-                       tuple(x.shape[a] for a in kept) + (-1,))
+                       tuple(x.shape[a] for a in kept) + (length,))
 
     def shaped(result, keepdims):
         if not keepdims:

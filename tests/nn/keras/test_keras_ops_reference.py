@@ -231,7 +231,7 @@ def test_positional_arguments_follow_keras_order():
     normalized = ops.batch_normalization(x, np.zeros(3), np.ones(3), -1, np.ones(3),
                                          np.full(3, 2.0), 0.0)
     np.testing.assert_allclose(normalized.data, 2 * x + 1)
-    assert ops.full((2,), 3).dtype == np.int32 and ops.arange(3.0).dtype == np.float32
+    assert ops.full((2,), 3).dtype == np.float32 and ops.arange(3.0).dtype == np.float32
 
 
 def _variants(x):
