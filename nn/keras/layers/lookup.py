@@ -61,6 +61,11 @@ class IndexLookup(HostComputed, Module, KerasLayer):
             raise ValueError(f"{who}: pad_to_max_tokens=True pads the encoding to max_tokens, "
                              "which must then be set")
         self.pad_to_max_tokens = bool(pad_to_max_tokens)
+        if self.pad_to_max_tokens and self.output_mode != "int" and \
+                self.num_oov_indices > self.max_tokens:  # (an OOV index past the vector)
+            raise ValueError(f"{who}: pad_to_max_tokens=True makes vectors of max_tokens="
+                             f"{self.max_tokens}, too short for num_oov_indices="
+                             f"{self.num_oov_indices} OOV indices; raise max_tokens")
         if sparse:
             raise NotImplementedError(f"{who}: sparse=True (sparse tensors) is not supported")
         self.sparse = False
