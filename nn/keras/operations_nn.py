@@ -49,15 +49,14 @@ def _categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def _sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    """-log p[target] along the last axis, for integer targets (their trailing axis of 1
-    dropped)."""
+    """-log p[target] along `axis` of output, for integer targets (of output's shape
+    without that axis, or with it as 1)."""
     output = as_variable(output)
-    if axis not in (-1, output.ndim - 1):
-        raise ValueError(f"sparse_categorical_crossentropy: only the last axis holds the "
-                         f"classes, got axis={axis}")
     target = ops.astype(as_variable(target), np.int64)
-    if target.ndim == output.ndim and target.shape[-1] == 1:
-        target = ops.squeeze(target, axis=-1)
+    if target.ndim == output.ndim and output.ndim and target.shape[axis] == 1:
+        target = ops.squeeze(target, axis=axis)
+    if output.ndim and axis not in (-1, output.ndim - 1):  # (the classes last, as below)
+        output = ops.moveaxis(output, axis, -1)
     if tuple(target.shape) != tuple(output.shape[:-1]):
         raise ValueError(f"sparse_categorical_crossentropy: target of shape {target.shape} "
                          f"does not match output of shape {output.shape} up to its last axis")

@@ -75,7 +75,7 @@ def _istft(x, sequence_length, sequence_stride, fft_length, length=None, window=
     spectra windowed and overlap-added, divided by the windows' squares as they overlap
     (PyTorch's istft where sequence_length = fft_length with center and a window, which
     refuses samples no window covers; else Keras' tiled denominator, TensorFlow's
-    inverse_stft_window_fn), cut to `length`."""
+    inverse_stft_window_fn), cut to `length` (PyTorch's also padded to it)."""
     _framing(sequence_length, sequence_stride, fft_length, "istft")
     frames = spectral.irfft(x, fft_length)  # (..., T, fft_length)
     xp = get_array_module(frames.data)
@@ -103,7 +103,7 @@ def _istft(x, sequence_length, sequence_stride, fft_length, length=None, window=
     start = fft_length // 2 if center else 0
     end = start + length if length is not None else (total - fft_length // 2 if center
                                                      else total)
-    if end > total:
+    if end > total and exact:  # (only PyTorch's istft pads to `length`; Keras' own cuts)
         y = ops.pad(y, [(0, 0)] * (y.ndim - 1) + [(0, end - total)])
     return y[..., start:end]
 
