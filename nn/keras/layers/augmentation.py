@@ -136,9 +136,9 @@ class _Augmentation(Module, KerasLayer):
         return astype(moved, masks.dtype) if self.moves_mask_pixels else moved
 
     def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
-        """{"boxes": (B, N, 4) in bounding_box_format, "labels": (B, N)} as Keras 3.15 moves
-        them with the images (NumPy float32 boxes): as they are outside training and for a
-        colour layer; a geometric layer's `move_boxes`."""
+        """{"boxes": (B, N, 4) in bounding_box_format, "labels": (B, N)} moved with the
+        images' pixels (NumPy float32 boxes; box_augmentation): as they are outside training
+        and for a colour layer; a geometric layer's `move_boxes`."""
         if not (training or self.in_inference) or not self.changes_masks:
             return bounding_boxes
         return self.move_boxes(box_dict(bounding_boxes, self.who), transformation)
@@ -202,7 +202,8 @@ class _Augmentation(Module, KerasLayer):
         unknown = set(data) - set(_KEYS)
         if "images" not in data or unknown:
             raise ValueError(f"{self.who}: expected images or a dict with 'images' (and "
-                             f"'labels', 'segmentation_masks'), got the keys {sorted(data)}")
+                             f"'labels', 'segmentation_masks', 'bounding_boxes'), got the keys "
+                             f"{sorted(data)}")
         if "bounding_boxes" in data and not self.bounding_box_format:
             raise ValueError(f"{self.who}: a dict with 'bounding_boxes' needs the layer's "
                              "bounding_box_format, e.g. bounding_box_format='xyxy' (Keras "
@@ -238,7 +239,6 @@ class _Augmentation(Module, KerasLayer):
         batch = expand_dims(as_variable(labels, who=self.who), 0)
         out = self.transform_labels(batch, transformation, training)
         return labels if out is batch else get_item(out, 0)
-
 
     def _boxes(self, bounding_boxes, images, transformation, training):
         """transform_bounding_boxes on a dict's boxes: one image's (N, 4) boxes and (N,)
