@@ -9,10 +9,16 @@ this module on checked arguments, never by calling what the file names; any othe
 any opcode that makes class instances (INST, OBJ, NEWOBJ, extensions, persistent ids,
 out-of-band buffers), raises RefusedPickle naming the file and what it asked for.
 
+What it builds is checked as data: an object array's list holds exactly its item count
+(NumPy would read past a short one), dict keys are strings, bytes or numbers, nesting stops
+at _MAX_DEPTH levels, a global never called or a bare dtype is refused, and protocol 0's
+numbers are read only in the forms pickle.load reads alike.
+
 Python 2's str (STRING, BINSTRING, SHORT_BINSTRING) is decoded as pickle.load's `encoding`
 decodes it: 'ASCII' (its default), 'latin1', or 'bytes' to keep it bytes.
 """
 import io
+import math
 import pickletools
 import re
 
@@ -36,7 +42,11 @@ ACCEPTED_GLOBALS = {
     ("builtins", "bytes"): "bytes",
 }
 ENCODINGS = ("ASCII", "latin1", "bytes")
-_TYPESTR = re.compile(r"[<>|=]?[a-zA-Z]\d*")  # 'u1', '<f8', 'O8', 'S5': no structured types
+# 'u1', '<f8', 'O8', 'S5': bools, numbers, bytes, text and objects (no structured, void,
+# datetime or NumPy 2's StringDType 'T', whose data are not plain bytes or our objects)
+_TYPESTR = re.compile(r"[<>|=]?[?biufcSUO]\d*")
+_MAX_DEPTH = 100  # (containers inside containers: a dataset's files nest two or three deep)
+_KEY_TYPES = (str, bytes, int, float, bool, type(None))  # (flat: hashing a deep tuple crashes)
 
 
 class RefusedPickle(ValueError):
@@ -106,9 +116,35 @@ class _Reader:
         return RefusedPickle(f"{self.source}: refused to read {what}; nothing in it was run")
 
     def _result(self):
-        if self.marks or len(self.stack) != 1 or isinstance(self.stack[0], _Global):
+        if self.marks or len(self.stack) != 1:
             raise self.refuse("a pickle that does not end with one value")
+        self._check_data(self.stack[0])
         return self.stack[0]
+
+    def _check_data(self, value):
+        """Refuse a value holding anything but data (a global not called, a bare dtype) or
+        nested deeper than _MAX_DEPTH; walked without recursion, each container once."""
+        seen, todo = set(), [(value, 0)]
+        while todo:
+            value, depth = todo.pop()
+            if isinstance(value, (_Global, np.dtype)):
+                raise self.refuse(f"a value holding a {type(value).__name__} (only data is "
+                                  "read)")
+            if isinstance(value, np.ndarray):
+                if not value.dtype.hasobject:
+                    continue
+                items = value.ravel().tolist()  # (object arrays hold what this reader built)
+            elif isinstance(value, dict):
+                items = [*value.keys(), *value.values()]
+            elif isinstance(value, (list, tuple)):
+                items = value
+            else:
+                continue
+            if depth >= _MAX_DEPTH:
+                raise self.refuse(f"data nested deeper than {_MAX_DEPTH} levels")
+            if id(value) not in seen:
+                seen.add(id(value))
+                todo.extend((item, depth + 1) for item in items)
 
     # ----- the stack, marks and memo -----
     def pop_mark(self):
@@ -203,29 +239,41 @@ class _Reader:
         self.push(tuple(self.pop_mark()))
 
     def op_TUPLE1(self, arg):
-        self.stack[-1:] = [tuple(self.stack[-1:])]
+        self._tuple_of_last(1)
 
     def op_TUPLE2(self, arg):
-        self.stack[-2:] = [tuple(self.stack[-2:])]
+        self._tuple_of_last(2)
 
     def op_TUPLE3(self, arg):
-        self.stack[-3:] = [tuple(self.stack[-3:])]
+        self._tuple_of_last(3)
+
+    def _tuple_of_last(self, count):
+        if len(self.stack) < count:
+            raise self.refuse(f"a tuple of {count} items from a stack of {len(self.stack)} "
+                              f"at byte {self.pos}")
+        self.stack[-count:] = [tuple(self.stack[-count:])]
 
     def op_EMPTY_DICT(self, arg):
         self.push({})
 
     def op_DICT(self, arg):
-        items = self.pop_mark()
-        self.push(dict(zip(items[::2], items[1::2])))
+        self.push(dict(self._pairs(self.pop_mark())))
 
     def op_SETITEM(self, arg):
         value = self.stack.pop()
         key = self.stack.pop()
-        self._dict()[key] = value
+        self._dict().update(self._pairs([key, value]))
 
     def op_SETITEMS(self, arg):
         items = self.pop_mark()
-        self._dict().update(zip(items[::2], items[1::2]))
+        self._dict().update(self._pairs(items))
+
+    def _pairs(self, items):
+        """(key, value) pairs of alternating `items`: an even count, flat keys."""
+        if len(items) % 2 or not all(isinstance(k, _KEY_TYPES) for k in items[::2]):
+            raise self.refuse(f"dict items at byte {self.pos} (an odd count, or keys that "
+                              "are not strings, bytes or numbers)")
+        return zip(items[::2], items[1::2])
 
     def _dict(self):
         if not isinstance(self.stack[-1], dict):
@@ -277,7 +325,7 @@ class _Reader:
         if isinstance(typestr, bytes):
             typestr = typestr.decode("latin-1")
         if not (isinstance(typestr, str) and _TYPESTR.fullmatch(typestr)):
-            raise self.refuse(f"a dtype {typestr!r} at byte {self.pos} (only simple dtypes "
+            raise self.refuse(f"a dtype {_brief(typestr)} at byte {self.pos} (only simple dtypes "
                               "are read)")
         return np.dtype(typestr, bool(align), True)
 
@@ -291,7 +339,7 @@ class _Reader:
             state = (state[0], order) + state[2:]
             if state == dtype.newbyteorder(order).__reduce__()[2]:
                 return state
-        raise self.refuse(f"a dtype state {state!r} at byte {self.pos} (not NumPy's own for "
+        raise self.refuse(f"a dtype state {_brief(state)} at byte {self.pos} (not NumPy's own for "
                           f"{dtype.str}; only simple dtypes are read)")
 
     def _reconstruct(self, cls, shape, typecode):
@@ -313,6 +361,9 @@ class _Reader:
         if not isinstance(data, list if is_object else (bytes, bytearray, str)):
             raise self.refuse(f"array data of type {type(data).__name__} for dtype "
                               f"{parts[1]} at byte {self.pos}")
+        if is_object and len(data) != math.prod(parts[0]):  # (NumPy reads past a short
+            raise self.refuse(f"an object array of shape {parts[0]} given {len(data)} "  # list)
+                              f"items at byte {self.pos}")
         array.__setstate__(state)
 
     def _frombuffer(self, buffer, dtype, shape, order):
@@ -325,7 +376,8 @@ class _Reader:
     def _encode(self, text, encoding):
         """_codecs.encode(text, 'latin1'): how protocol 2 writes Python 3's bytes."""
         if not (isinstance(text, str) and encoding in ("latin1", "latin-1")):
-            raise self.refuse(f"_codecs.encode({text!r:.40}, {encoding!r}) at byte {self.pos}")
+            raise self.refuse(f"_codecs.encode({_brief(text)}, {_brief(encoding)}) at byte "
+                              f"{self.pos}")
         return text.encode("latin-1")
 
     def _empty_bytes(self):
@@ -366,8 +418,33 @@ def _decode(stream, data, pos):
         raise ValueError(f"no opcode {data[pos]:#04x} at byte {pos}")
     if opcode.arg is None:
         return opcode, None, pos + 1
+    if opcode.name in _TEXT_NUMBERS:
+        _check_number_text(opcode.name, data[pos + 1:data.find(b"\n", pos + 1)], pos)
     stream.seek(pos + 1)
     return opcode, opcode.arg.reader(stream), stream.tell()
+
+
+# protocol 0's numbers as text: pickletools reads them with int() and float(), which take
+# forms pickle.load reads otherwise ('010' is 8 to it) or refuses ('1_0', ' 1.5')
+_TEXT_NUMBERS = {"INT": re.compile(rb"-?(0|0[01]|[1-9][0-9]*)"),
+                 "LONG": re.compile(rb"-?(0|[1-9][0-9]*)L?"),
+                 "FLOAT": re.compile(rb"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?"
+                                     rb"|[-+]?(inf|nan)")}
+
+
+def _check_number_text(name, text, pos):
+    if not _TEXT_NUMBERS[name].fullmatch(text):
+        raise ValueError(f"{name} {text[:40]!r} at byte {pos} is not a number as pickle "
+                         "writes one")
+
+
+def _brief(value):
+    """A file's value for an error message: a short str or bytes as itself, else its type
+    (and length): never the repr of a large or deeply nested value."""
+    if isinstance(value, (str, bytes)) and len(value) <= 40:
+        return repr(value)
+    size = f" of length {len(value)}" if isinstance(value, (str, bytes, list, tuple)) else ""
+    return f"a {type(value).__name__}{size}"
 
 
 def _is_shape(shape):

@@ -4,6 +4,7 @@ instances) is refused before anything runs."""
 import io
 import os
 import pickle  # (writing pickles only: the reader under test never unpickles)
+import re
 import zipfile
 
 import numpy as np
@@ -57,7 +58,8 @@ def test_shared_lists_stay_shared():
 
 
 def test_reading_a_byte_swapped_dtype_leaves_numpy_dtypes_alone():
-    read_pickle(pickle.dumps(np.dtype(">i4"), 2), "x")
+    swapped = np.arange(3, dtype=">i4")
+    np.testing.assert_array_equal(read_pickle(pickle.dumps(swapped, 2), "x"), swapped)
     assert np.dtype("i4").byteorder == "=" and np.dtype("i4").isnative
 
 
@@ -176,3 +178,48 @@ def test_a_pickle_cut_inside_an_int_is_refused(cut):
     end = data.index(b"e")  # (the APPENDS after the two ints)
     with pytest.raises(RefusedPickle, match="ints.pkl: refused to read a malformed pickle"):
         read_pickle(data[:end - cut], "ints.pkl")
+
+
+def _object_array_pickle(claimed, items=b"K\x01a"):
+    """_reconstruct(ndarray, (0,), b'b'), then BUILD of shape (claimed,), dtype O8 and the
+    list `items` builds (one 1 by default): as an object array's pickle, but hand-made."""
+    return (b"\x80\x02cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK\x00\x85C\x01b"
+            b"\x87R(K\x01J" + claimed.to_bytes(4, "little") + b"\x85cnumpy\ndtype\nX\x02\x00"
+            b"\x00\x00O8K\x00K\x01\x87R(K\x03X\x01\x00\x00\x00|NNNJ\xff\xff\xff\xffJ\xff\xff"
+            b"\xff\xffK?tb\x89]" + items + b"tb.")
+
+
+def test_an_object_array_of_more_items_than_its_list_is_refused():
+    """NumPy would read the missing items past the list (a crash, or pointers an attacker
+    chose) and would allocate the claimed size first: the counts must agree."""
+    assert read_pickle(_object_array_pickle(1), "o.pkl").tolist() == [1]
+    for claimed in (2, 100_000, 400_000_000):
+        with pytest.raises(RefusedPickle, match=rf"o.pkl: refused to read an object array of "
+                                                rf"shape \({claimed},\) given 1 items"):
+            read_pickle(_object_array_pickle(claimed), "o.pkl")
+
+
+@pytest.mark.parametrize("data, what", [
+    (b"\x80\x02]cnumpy\ndtype\na.", "a value holding a _Global"),  # (a global never called)
+    (_object_array_pickle(1, b"cnumpy\nndarray\na"), "a value holding a _Global"),
+    (b"\x80\x02cnumpy\ndtype\nX\x02\x00\x00\x00i8K\x00K\x01\x87R.", "a value holding a"),
+    (b"\x80\x02}cnumpy\ndtype\nK\x01s.", "dict items"),  # (a key that is not data)
+    (b"\x80\x02}" + b")" + b"\x85" * 200_000 + b"K\x01s.", "dict items"),  # (hashing it crashes)
+    (b"\x80\x02)" + b"\x85" * 200_000 + b".", "data nested deeper than 100 levels"),
+    (b"(K\x01K\x02K\x03d.", "dict items"),  # (an odd count)
+    (b"\x80\x02\x85.", "a tuple of 1 items from a stack of 0"),
+    (b"I010\n.", "INT b'010'"),  # (pickle.load reads 8: int() would read 10)
+    (b"F1_0\n.", "FLOAT b'1_0'"),
+    (b"\x80\x02cnumpy\ndtype\nX\x01\x00\x00\x00TK\x00K\x01\x87R.", "a dtype 'T'"),
+])
+def test_values_that_are_not_plain_data_are_refused(data, what):
+    with pytest.raises(RefusedPickle, match=re.escape(f"h.pkl: refused to read {what}")
+                       if "INT" not in what and "FLOAT" not in what else re.escape(what)):
+        read_pickle(data, "h.pkl")
+
+
+def test_a_deep_dtype_state_is_named_briefly_not_by_its_repr():
+    state = b"]" * 100_000 + b"a" * 99_999 + b"X\x01\x00\x00\x00<\x86"
+    data = b"\x80\x02cnumpy\ndtype\nX\x02\x00\x00\x00i8K\x00K\x01\x87R" + state + b"b."
+    with pytest.raises(RefusedPickle, match="a dtype state a tuple of length 2 at byte"):
+        read_pickle(data, "h.pkl")
