@@ -47,6 +47,7 @@ ENCODINGS = ("ASCII", "latin1", "bytes")
 _TYPESTR = re.compile(r"[<>|=]?[?biufcSUO]\d*")
 _MAX_DEPTH = 100  # (containers inside containers: a dataset's files nest two or three deep)
 _KEY_TYPES = (str, bytes, int, float, bool, type(None))  # (flat: hashing a deep tuple crashes)
+_SCALARS = frozenset(_KEY_TYPES)
 
 
 class RefusedPickle(ValueError):
@@ -144,7 +145,8 @@ class _Reader:
                 raise self.refuse(f"data nested deeper than {_MAX_DEPTH} levels")
             if id(value) not in seen:
                 seen.add(id(value))
-                todo.extend((item, depth + 1) for item in items)
+                if not set(map(type, items)) <= _SCALARS:  # (a list of ints: nothing to walk)
+                    todo.extend((item, depth + 1) for item in items)
 
     # ----- the stack, marks and memo -----
     def pop_mark(self):
