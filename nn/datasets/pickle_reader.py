@@ -56,6 +56,7 @@ class RefusedPickle(ValueError):
 
 
 _STOP = object()  # (what the STOP opcode's handler returns)
+_END = object()  # (an iterator's end, in _check_data)
 
 
 class _Global:
@@ -100,7 +101,8 @@ class _Reader:
                 pos = pos_next
         except RefusedPickle:
             raise
-        except (ValueError, TypeError, IndexError, KeyError, UnicodeError) as exc:
+        except (ValueError, TypeError, IndexError, KeyError, UnicodeError, MemoryError,
+                OverflowError, RuntimeError) as exc:  # (the last three: NumPy on huge shapes)
             raise self.refuse(f"a malformed pickle ({type(exc).__name__}: {exc})") from None
         raise self.refuse("a pickle that ends without its STOP opcode")
 
@@ -124,29 +126,45 @@ class _Reader:
 
     def _check_data(self, value):
         """Refuse a value holding anything but data (a global not called, a bare dtype) or
-        nested deeper than _MAX_DEPTH; walked without recursion, each container once."""
-        seen, todo = set(), [(value, 0)]
-        while todo:
-            value, depth = todo.pop()
-            if isinstance(value, (_Global, np.dtype)):
-                raise self.refuse(f"a value holding a {type(value).__name__} (only data is "
-                                  "read)")
-            if isinstance(value, np.ndarray):
-                if not value.dtype.hasobject:
-                    continue
-                items = value.ravel().tolist()  # (object arrays hold what this reader built)
-            elif isinstance(value, dict):
-                items = [*value.keys(), *value.values()]
-            elif isinstance(value, (list, tuple)):
-                items = value
-            else:
-                continue
-            if depth >= _MAX_DEPTH:
-                raise self.refuse(f"data nested deeper than {_MAX_DEPTH} levels")
-            if id(value) not in seen:
-                seen.add(id(value))
-                if not set(map(type, items)) <= _SCALARS:  # (a list of ints: nothing to walk)
-                    todo.extend((item, depth + 1) for item in items)
+        nested deeper than _MAX_DEPTH: each container's height measured once, without
+        recursion (shared containers by their real height; a container inside itself, as
+        pickle allows, adds nothing)."""
+        heights, path = {}, set()
+        stack = [self._frame(value, path)] if self._contents(value) is not None else []
+        while stack:
+            frame = stack[-1]
+            child = next(frame[1], _END)
+            if child is _END:  # (all its contents measured: its own height)
+                stack.pop()
+                path.discard(id(frame[0]))
+                height = heights[id(frame[0])] = frame[2] + 1
+                if height > _MAX_DEPTH:
+                    raise self.refuse(f"data nested deeper than {_MAX_DEPTH} levels")
+                if stack:
+                    stack[-1][2] = max(stack[-1][2], height)
+            elif id(child) in heights:
+                frame[2] = max(frame[2], heights[id(child)])
+            elif id(child) not in path and self._contents(child) is not None:
+                stack.append(self._frame(child, path))
+
+    def _frame(self, container, path):
+        """[container, an iterator of what it holds to walk, the height below so far]."""
+        path.add(id(container))
+        items = self._contents(container)
+        # (a list of plain scalars, as a sequence of word ids: one pass in C, nothing to walk)
+        walked = () if set(map(type, items)) <= _SCALARS else items
+        return [container, iter(walked), 0]
+
+    def _contents(self, value):
+        """What a container holds (an object array's items, a dict's keys and values); None
+        for a value that holds nothing; a global or dtype refused."""
+        if isinstance(value, (_Global, np.dtype)):
+            raise self.refuse(f"a value holding a {type(value).__name__} (only data is read)")
+        if isinstance(value, np.ndarray):
+            return value.ravel().tolist() if value.dtype.hasobject else None
+        if isinstance(value, dict):
+            return [*value.keys(), *value.values()]
+        return value if isinstance(value, (list, tuple)) else None
 
     # ----- the stack, marks and memo -----
     def pop_mark(self):
@@ -363,17 +381,22 @@ class _Reader:
         if not isinstance(data, list if is_object else (bytes, bytearray, str)):
             raise self.refuse(f"array data of type {type(data).__name__} for dtype "
                               f"{parts[1]} at byte {self.pos}")
+        if parts[1].itemsize == 0 and math.prod(parts[0]):  # (S0, U0: any count, in no
+            raise self.refuse(f"an array of {math.prod(parts[0])} items of no size "  # bytes)
+                              f"({parts[1]}) at byte {self.pos}")
         if is_object and len(data) != math.prod(parts[0]):  # (NumPy reads past a short
             raise self.refuse(f"an object array of shape {parts[0]} given {len(data)} "  # list)
                               f"items at byte {self.pos}")
         array.__setstate__(state)
 
     def _frombuffer(self, buffer, dtype, shape, order):
-        """numpy's _frombuffer(buffer, dtype, shape, order) (protocol 5), a writable copy."""
+        """numpy's _frombuffer(buffer, dtype, shape, order) (protocol 5): a read-only view of
+        the bytes, as pickle.load gives (a copy per call would let a file that names one
+        buffer many times ask for many times its size)."""
         if not (isinstance(buffer, (bytes, bytearray)) and isinstance(dtype, np.dtype)
                 and not dtype.hasobject and _is_shape(shape) and order in ("C", "F")):
             raise self.refuse(f"an array from a buffer at byte {self.pos} (not NumPy's)")
-        return np.frombuffer(bytearray(buffer), dtype).reshape(shape, order=order)
+        return np.frombuffer(buffer, dtype).reshape(shape, order=order)
 
     def _encode(self, text, encoding):
         """_codecs.encode(text, 'latin1'): how protocol 2 writes Python 3's bytes."""
@@ -428,7 +451,7 @@ def _decode(stream, data, pos):
 
 # protocol 0's numbers as text: pickletools reads them with int() and float(), which take
 # forms pickle.load reads otherwise ('010' is 8 to it) or refuses ('1_0', ' 1.5')
-_TEXT_NUMBERS = {"INT": re.compile(rb"-?(0|0[01]|[1-9][0-9]*)"),
+_TEXT_NUMBERS = {"INT": re.compile(rb"0|0[01]|-?[1-9][0-9]*"),
                  "LONG": re.compile(rb"-?(0|[1-9][0-9]*)L?"),
                  "FLOAT": re.compile(rb"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?"
                                      rb"|[-+]?(inf|nan)")}

@@ -223,3 +223,63 @@ def test_a_deep_dtype_state_is_named_briefly_not_by_its_repr():
     data = b"\x80\x02cnumpy\ndtype\nX\x02\x00\x00\x00i8K\x00K\x01\x87R" + state + b"b."
     with pytest.raises(RefusedPickle, match="a dtype state a tuple of length 2 at byte"):
         read_pickle(data, "h.pkl")
+
+
+def test_nesting_reached_through_shared_containers_counts_in_full():
+    """A chain of memoized tuples T_k = (T_k-1,), the top list holding shortcuts into it:
+    each container's real height counts, not the shallowest path to it."""
+    data = bytearray(b"\x80\x04K\x00\x85r" + (0).to_bytes(4, "little"))
+    for k in range(1, 1001):
+        data += b"\x85r" + k.to_bytes(4, "little")  # (TUPLE1, LONG_BINPUT k)
+    data += b"0]("  # (POP, EMPTY_LIST, MARK)
+    for k in range(1000, -1, -90):
+        data += b"j" + k.to_bytes(4, "little")  # (LONG_BINGET)
+    with pytest.raises(RefusedPickle, match="data nested deeper than 100 levels"):
+        read_pickle(bytes(data + b"e."), "h.pkl")
+
+
+def test_a_container_inside_itself_reads_as_pickle_loads_reads_it():
+    looped = []
+    looped.append(looped)
+    back = read_pickle(pickle.dumps([looped, {"a": looped}], 4), "l.pkl")
+    assert back[0][0] is back[0] and back[1]["a"] is back[0]
+
+
+def test_arrays_from_one_protocol_5_buffer_are_views_of_it_not_copies():
+    """pickle.loads gives read-only views: a copy per array would let a small file that
+    names its buffer many times ask for many times its size."""
+    buffer = b"\x80\x05]q\x00(C\x04\x01\x02\x03\x04q\x010"
+    dtype = (b"cnumpy\ndtype\nX\x02\x00\x00\x00u1\x89\x88\x87R(K\x03X\x01\x00\x00\x00|NNNJ"
+             b"\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tbq\x020cnumpy._core.numeric\n"
+             b"_frombuffer\nq\x030")
+    call = b"h\x03(h\x01h\x02K\x04\x85X\x01\x00\x00\x00CtR"
+    arrays = read_pickle(buffer + dtype + call * 3 + b"e.", "v.pkl")
+    assert [a.tolist() for a in arrays] == [[1, 2, 3, 4]] * 3
+    assert all(not a.flags.writeable and np.shares_memory(a, arrays[0]) for a in arrays)
+
+
+class _ArrayState:
+    """An array pickled as NumPy pickles one, its state (shape, dtype, data) chosen freely."""
+
+    def __init__(self, shape, dtype, data):
+        self.state = (1, shape, np.dtype(dtype), False, data)
+
+
+class _StatePickler(pickle.Pickler):
+    def reducer_override(self, obj):
+        if isinstance(obj, _ArrayState):
+            return (np.ndarray.__reduce__(np.empty(0, np.int8))[0], (np.ndarray, (0,), b"b"),
+                    obj.state)
+        return NotImplemented
+
+
+@pytest.mark.parametrize("shape, dtype, what", [
+    ((10**18,), "S0", "an array of 1000000000000000000 items of no size"),
+    ((2**32, 2**32), "u1", "a malformed pickle (MemoryError"),
+    ((1,) * 33, "O", "a malformed pickle (RuntimeError"),
+])
+def test_arrays_claiming_impossible_sizes_are_refused(shape, dtype, what):
+    out = io.BytesIO()
+    _StatePickler(out, protocol=2).dump(_ArrayState(shape, dtype, [1] if dtype == "O" else b""))
+    with pytest.raises(RefusedPickle, match=re.escape(what)):
+        read_pickle(out.getvalue(), "s.pkl")
