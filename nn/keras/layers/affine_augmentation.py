@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from autograd.backend import to_cpu
 from autograd.ops import astype, pad
 
 from ... import functional as F
@@ -19,7 +20,6 @@ from .augmentation_chance import RandomArrays
 from .box_augmentation import (
     clipped,
     converted,
-    host,
     image_size,
     per_image,
     rotated,
@@ -187,7 +187,7 @@ class RandomTranslation(_Affine):
         height, width = image_size(transformation["input_shape"], self._layout)
         fmt = self.bounding_box_format
         boxes = converted(bounding_boxes, fmt, "xyxy", height, width)
-        shares = host(transformation["translations"])
+        shares = to_cpu(transformation["translations"])
         right, down = (per_image(shares[:, axis], boxes["boxes"]) * np.float32(size)
                        for axis, size in ((0, width), (1, height)))
         boxes["boxes"] = shifted(boxes["boxes"], right, down)

@@ -30,7 +30,7 @@ from ...layers.config import init_config
 from ...module import Module
 from ._base import CHANNELS_FIRST, KerasLayer, data_format_name, floating, on_images
 from ._base import channels_first as to_channels_first
-from .box_augmentation import box_dict, host, with_input_shape
+from .box_augmentation import box_dict, with_input_shape
 
 _KEYS = ("images", "labels", "segmentation_masks", "bounding_boxes")
 # the generator of the draw in progress: a context variable, so that two threads calling one
@@ -249,7 +249,7 @@ class _Augmentation(Module, KerasLayer):
         batch = {key: value[None] if key in ("boxes", "labels") else value
                  for key, value in boxes.items()}
         out = self.transform_bounding_boxes(batch, transformation, training)
-        return {key: host(value)[0] if key in ("boxes", "labels") else value
+        return {key: to_cpu(value)[0] if key in ("boxes", "labels") else value
                 for key, value in out.items()}
 
 

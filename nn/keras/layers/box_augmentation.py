@@ -34,24 +34,19 @@ def with_input_shape(transformation, shape):
     return transformation
 
 
-def host(value):
-    """A transformation's value (a Variable, an array, a number) as a NumPy array."""
-    return np.asarray(to_cpu(getattr(value, "data", value)))
-
-
 def box_dict(bounding_boxes, who):
     """{"boxes": float32 (..., 4), "labels": as given (if given)}: a new dict, or a ValueError
     naming `who`."""
     if not isinstance(bounding_boxes, dict) or "boxes" not in bounding_boxes:
         raise ValueError(f"{who}: bounding_boxes must be a dict with 'boxes' (and 'labels'), "
                          f"got {type(bounding_boxes).__name__}")
-    boxes = host(bounding_boxes["boxes"]).astype(_F32)
+    boxes = to_cpu(bounding_boxes["boxes"]).astype(_F32)
     if boxes.ndim not in (2, 3) or boxes.shape[-1] != 4:
         raise ValueError(f"{who}: bounding_boxes['boxes'] must have shape (N, 4) or (batch, "
                          f"N, 4), got {boxes.shape}")
     out = {**bounding_boxes, "boxes": boxes}
     if bounding_boxes.get("labels") is not None:
-        out["labels"] = host(bounding_boxes["labels"])
+        out["labels"] = to_cpu(bounding_boxes["labels"])
     return out
 
 
@@ -73,13 +68,13 @@ def clipped(bounding_boxes, height, width, fmt="xyxy"):
 
 def per_image(values, boxes):
     """(B,) settings as (B, 1) beside a batch's (B, N) box coordinates."""
-    return host(values).astype(_F32).reshape(-1, *([1] * (boxes.ndim - 2)))
+    return to_cpu(values).astype(_F32).reshape(-1, *([1] * (boxes.ndim - 2)))
 
 
 def flipped(boxes, flips, horizontal, vertical):
     """rel_xyxy boxes (B, N, 4) of the images where flips (B,) is true mirrored left-right
     (x -> 1 - x) and/or upside down (y -> 1 - y)."""
-    flips = host(flips).reshape(-1, 1, 1).astype(bool)
+    flips = to_cpu(flips).reshape(-1, 1, 1).astype(bool)
     x1, y1, x2, y2 = np.moveaxis(boxes, -1, 0)
     if horizontal:
         boxes = np.where(flips, np.stack([1 - x2, y1, 1 - x1, y2], -1), boxes)
@@ -114,7 +109,7 @@ def scaled(boxes, scale_x, scale_y, left=0.0, top=0.0):
 def rotated(boxes, angles, height, width):
     """xyxy boxes (B, N, 4) through affine_transform's rotation by `angles` (B,) degrees
     about the image's centre (W / 2, H / 2) (the box around the turned corners)."""
-    angles = host(angles).astype(_F32).reshape(-1)
+    angles = to_cpu(angles).astype(_F32).reshape(-1)
     zeros, ones = np.zeros_like(angles), np.ones_like(angles)
     # (affine_transform turns about ((W - 1) / 2, (H - 1) / 2), the centre in pixel
     # indices: the edges are half a pixel from them)
@@ -126,7 +121,7 @@ def rotated(boxes, angles, height, width):
 def shear_maps(shears):
     """(B, 3, 3) maps of shears (B, 2) (s_x, s_y) from output pixels to the input pixels
     they show: (x, y) -> (x + s_x y, s_y x + y)."""
-    shears = host(shears).astype(_F32).reshape(-1, 2)
+    shears = to_cpu(shears).astype(_F32).reshape(-1, 2)
     maps = np.tile(np.eye(3, dtype=_F32), (len(shears), 1, 1))
     maps[:, 0, 1], maps[:, 1, 0] = shears[:, 0], shears[:, 1]
     return maps
@@ -136,7 +131,7 @@ def projected(boxes, maps, applied):
     """xyxy boxes (B, N, 4) of the images where `applied` (B,) (None: all): the box around
     its four corners through the inverse of each image's (B, 3, 3) map from output pixels to
     input pixels (a projective map takes the box's edges to straight lines)."""
-    inverse = np.linalg.inv(host(maps).astype(_F32))[:, None]  # (B, 1, 3, 3)
+    inverse = np.linalg.inv(to_cpu(maps).astype(_F32))[:, None]  # (B, 1, 3, 3)
     x1, y1, x2, y2 = np.moveaxis(boxes, -1, 0)
     xs, ys = [], []
     for x, y in ((x1, y1), (x2, y2), (x1, y2), (x2, y1)):
@@ -149,7 +144,7 @@ def projected(boxes, maps, applied):
     moved = np.stack([xs.min(-1), ys.min(-1), xs.max(-1), ys.max(-1)], -1)
     if applied is None:
         return moved.astype(_F32)
-    applied = host(applied).reshape(-1, 1, 1).astype(bool)
+    applied = to_cpu(applied).reshape(-1, 1, 1).astype(bool)
     return np.where(applied, moved, boxes).astype(_F32)
 
 

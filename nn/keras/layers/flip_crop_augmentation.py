@@ -3,12 +3,13 @@ window), so that segmentation masks get the very same pixels moved."""
 import numpy as np
 
 from autograd.arguments import positive_int
+from autograd.backend import to_cpu
 from autograd.function import Function
 from autograd.ops import astype, pad, where
 
 from .augmentation import _Augmentation
 from .augmentation_chance import RandomArrays
-from .box_augmentation import clipped, converted, flipped, host, image_size, scaled, windowed
+from .box_augmentation import clipped, converted, flipped, image_size, scaled, windowed
 from .resizing import aspect_window, resized, window
 
 _FLIPS = {"horizontal": (False, True), "vertical": (True, False),
@@ -102,7 +103,7 @@ class RandomCrop(_Augmentation):
                              "pass the transformation get_random_transformation gave, got "
                              f"{transformation!r}")
         height, width = image_size(shape, self._layout)
-        top, left = (int(host(v)) for v in transformation)
+        top, left = (int(to_cpu(v)) for v in transformation)
         rows, cols = min(self.height, height - top), min(self.width, width - left)
         fmt = self.bounding_box_format
         boxes = converted(bounding_boxes, fmt, "xyxy", height, width)

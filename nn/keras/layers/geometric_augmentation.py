@@ -5,13 +5,14 @@ the images), here points that Keras' backend computes in pixel indices (x right,
 (0, 0) the top-left pixel's centre)."""
 import numpy as np
 
+from autograd.backend import to_cpu
 from autograd.ops import clip, where
 
 from .affine_augmentation import _Geometric
 from .augmentation import _bounds, _value_range
 from .augmentation_chance import chances, check_interpolation, unit_bounds
 from .blur_augmentation import blurred, gaussian_kernel
-from .box_augmentation import clipped, converted, host, image_size, projected, shear_maps
+from .box_augmentation import clipped, converted, image_size, projected, shear_maps
 
 
 def _pixels(height, width):
@@ -130,7 +131,7 @@ class RandomPerspective(_Chancy):
         boxes = converted(bounding_boxes, self.bounding_box_format, "xyxy", height, width)
         start = np.array([[0.0, 0.0], [width - 1, 0.0], [0.0, height - 1],
                           [width - 1, height - 1]], np.float32)
-        shifts = host(transformation["shifts"]).astype(np.float32)
+        shifts = to_cpu(transformation["shifts"]).astype(np.float32)
         # the image samples the map from the moved corners back to the corners; the boxes
         # go the other way (projected inverts it)
         maps = _homographies(start + start * shifts, np.broadcast_to(start, shifts.shape))

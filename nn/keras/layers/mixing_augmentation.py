@@ -5,13 +5,13 @@ segmentation masks as the images. The permutation is drawn as a matrix P (N, N) 
 op, so that the partners are P @ images and gradients reach every image they drew on."""
 import numpy as np
 
+from autograd.backend import to_cpu
 from autograd.ops import matmul, reshape, where
 from autograd.variable import as_variable
 
 from ._base import floating
 from .augmentation import _Augmentation
 from .augmentation_chance import RandomArrays, unit_bounds
-from .box_augmentation import host
 from .erasing_augmentation import box_masks, random_spans
 
 
@@ -98,7 +98,7 @@ class MixUp(_Mixing):
         """Each image's boxes followed by its partner's: boxes (B, 2N, 4), labels (B, 2N)."""
         if transformation is None:
             return bounding_boxes
-        order = host(transformation["permutation_order"]).astype(int)
+        order = to_cpu(transformation["permutation_order"]).astype(int)
         return {key: np.concatenate([value, value[order]], 1) if key in ("boxes", "labels")
                 else value for key, value in bounding_boxes.items()}
 

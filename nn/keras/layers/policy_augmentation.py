@@ -5,12 +5,12 @@ for all, as Keras draws them from the policy's seed), all in get_random_transfor
 segmentation masks go through the sublayers' transform_segmentation_masks alike."""
 import numpy as np
 
+from autograd.backend import to_cpu
 from autograd.ops import clip, where
 
 from .affine_augmentation import RandomRotation, RandomTranslation
 from .augmentation import _Augmentation, _value_range
 from .augmentation_chance import RandomArrays, check_interpolation, unit_bounds
-from .box_augmentation import host
 from .brightness_contrast import RandomBrightness, RandomContrast
 from .color_augmentation import (
     AutoContrast,
@@ -105,7 +105,7 @@ class RandAugment(_Policy):
 
     def move_boxes(self, bounding_boxes, transformation):
         """Step by step, as the images: each step's picked operation with its transformation."""
-        picks = host(transformation["layer_idxes"]) > 0
+        picks = to_cpu(transformation["layer_idxes"]) > 0
         for step, transforms in enumerate(transformation["transforms"]):
             for k in np.flatnonzero(picks[step]):
                 name = self._names[k]
