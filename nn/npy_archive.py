@@ -69,7 +69,7 @@ class NpyArchive:
         info = self._zip.getinfo(name)
         try:
             with self._zip.open(info) as member:
-                shape, dtype, offset = _npy_header(member, name)
+                shape, dtype, offset = npy_header(member, name)
         except DAMAGED_ARCHIVE as exc:
             raise _corrupt(name, exc) from None
         data = math.prod(shape) * dtype.itemsize  # (Python integers: no overflow)
@@ -130,8 +130,9 @@ def _check_layout(infos, file_size):
                                  f"{info.compress_size}")
 
 
-def _npy_header(member, name):
-    """(shape, dtype, the header's length) of the open .npy `member`, or CorruptArchive."""
+def npy_header(member, name, objects=False):
+    """(shape, dtype, the header's length) of the open .npy `member`, or CorruptArchive;
+    objects=True lets an object dtype through (for a reader that never unpickles it)."""
     try:
         version = np.lib.format.read_magic(member)
     except ValueError:
@@ -145,7 +146,7 @@ def _npy_header(member, name):
         shape, _, dtype = reader(member)
     except ValueError as exc:
         raise CorruptArchive(f"member {name!r} has a malformed .npy header ({exc})") from None
-    if dtype.hasobject:
+    if dtype.hasobject and not objects:
         raise CorruptArchive(f"member {name!r} holds Python objects (dtype {dtype}), which "
                              "are never unpickled")
     if any(n < 0 for n in shape):
@@ -165,4 +166,4 @@ def _corrupt(name, exc):
     return CorruptArchive(f"member {name!r} cannot be read ({type(exc).__name__}: {exc})")
 
 
-__all__ = ["NpyArchive", "CorruptArchive", "DAMAGED_ARCHIVE", "describe"]
+__all__ = ["NpyArchive", "CorruptArchive", "DAMAGED_ARCHIVE", "describe", "npy_header"]

@@ -6,10 +6,7 @@ import io
 import numpy as np
 
 from nn.datasets.pickle_reader import read_pickle
-from nn.npy_archive import DAMAGED_ARCHIVE, CorruptArchive, NpyArchive
-
-_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0,
-                   (2, 0): np.lib.format.read_array_header_2_0}
+from nn.npy_archive import DAMAGED_ARCHIVE, CorruptArchive, NpyArchive, npy_header
 
 
 def load_npz(path, objects=True):
@@ -26,11 +23,7 @@ def load_npz(path, objects=True):
 def _member(archive, name, path, objects):
     """The array of .npy member `name`."""
     stream = io.BytesIO(archive.read_bytes(name))
-    version = np.lib.format.read_magic(stream)
-    if version not in _HEADER_READERS:
-        raise ValueError(f"{path}: member {name!r} is an .npy file of format version "
-                         f"{version[0]}.{version[1]} (1.0 and 2.0 are read)")
-    shape, _, dtype = _HEADER_READERS[version](stream)
+    shape, dtype, _ = npy_header(stream, name, objects=True)
     if not dtype.hasobject:
         stream.seek(0)
         return np.lib.format.read_array(stream, allow_pickle=False)
