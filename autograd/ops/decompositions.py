@@ -17,11 +17,10 @@ from .diagonals import diag_embed, diagonal, tril, triu
 from .linalg import MatMul, Solve, _matrix_transpose
 from .matrix_functions import float_matrices
 from .rounding import sign
-from .shape import expand_dims
+from .shape import concatenate, expand_dims
 
 _SQUARE = (Spec(shape=("*batch", "N", "N"), sides={"N": (1, 4)}),)
 _MATRIX = (Spec(shape=("*batch", "M", "N"), sides={"M": (1, 4), "N": (1, 4)}),)
-_TALL = (Spec(shape=("*batch", "M", "N"), sides={"M": (2, 4), "N": (1, 2)}),)
 
 
 def _linalg(who, call, a):
@@ -207,9 +206,10 @@ class QR(Function):
     """(Q, R) with A = Q R, Q's columns orthonormal, R upper triangular: Q (m, k), R (k, n)
     for mode 'reduced' (k = min(m, n)), Q (m, m), R (m, n) for 'complete'. For m >= n,
     with M = R gR^T - gQ^T Q: dA = (gQ + Q copyltu(M)) R^-T, copyltu(M) the symmetric matrix
-    of M's lower triangle (Walter and Lehmann's)"""
+    of M's lower triangle (Walter and Lehmann's). For m < n, A = [X | Y], R = [U | V] with
+    X = Q U square and V = Q^T Y: dY = Q gV, and dX is the square case's with gQ + Y gV^T"""
 
-    input_specs = _TALL
+    input_specs = _MATRIX
     # ('complete' of a tall matrix: no gradient through Q's added columns, see backward)
     arg_specs = {"mode": Choice("reduced")}
     apply = staticmethod(lambda a, mode: _qr_sign_free(QR(mode)(_separated(a))))
@@ -223,31 +223,50 @@ class QR(Function):
     def backward(self, gq, gr):
         a = self.inputs[0]
         m, n = a.shape[-2:]
-        if m < n:
-            raise ValueError(f"qr: no gradient for a wide matrix (shape {a.shape}: fewer rows "
-                             "than columns); decompose its transpose")
         q, r = _outputs_of(self, lambda: QR(self.mode)(a))
+        if m < n:
+            return _wide_qr_grad(a, q, r, gq, gr)
         q, r = q[..., :n], r[..., :n, :]  # (complete: R's extra rows are zeros)
-        if _numerically_singular(r.data):
-            raise ValueError(f"qr: no gradient at a rank-deficient matrix (shape {a.shape}: "
-                             "R's diagonal holds a zero, to float's resolution)")
         if gq is not None and gq.shape[-1] > n:
             _no_gradient_in(gq[..., n:], "qr: no gradient flows through the columns of Q "
                                          "beyond the matrix's n that mode='complete' adds "
                                          "(their basis is arbitrary); use mode='reduced'")
             gq = gq[..., :n]
-        if gr is not None:
-            gr = gr[..., :n, :]
-        coupling = None if gr is None else MatMul()(r, _matrix_transpose(gr))  # M
-        if gq is not None:
-            from_q = MatMul()(_matrix_transpose(gq), q)
-            coupling = -from_q if coupling is None else coupling - from_q
-        if coupling is None:
-            return None
-        copyltu = tril(coupling) + _matrix_transpose(tril(coupling, -1))
-        left = MatMul()(q, copyltu) if gq is None else gq + MatMul()(q, copyltu)
-        # left R^-T = (R^-1 left^T)^T
-        return _matrix_transpose(Solve()(r, _matrix_transpose(left)))
+        return _square_or_tall_qr_grad(a, q, r, gq, None if gr is None else gr[..., :n, :])
+
+
+def _square_or_tall_qr_grad(a, q, r, gq, gr):
+    """dA of A = Q R for Q (m, n), R (n, n), m >= n, from gQ and gR (either may be None)."""
+    if _numerically_singular(r.data):
+        raise ValueError(f"qr: no gradient at a rank-deficient matrix (shape {a.shape}: "
+                         "R's diagonal holds a zero, to float's resolution)")
+    coupling = None if gr is None else MatMul()(r, _matrix_transpose(gr))  # M
+    if gq is not None:
+        from_q = MatMul()(_matrix_transpose(gq), q)
+        coupling = -from_q if coupling is None else coupling - from_q
+    if coupling is None:
+        return None
+    copyltu = tril(coupling) + _matrix_transpose(tril(coupling, -1))
+    left = MatMul()(q, copyltu) if gq is None else gq + MatMul()(q, copyltu)
+    # left R^-T = (R^-1 left^T)^T
+    return _matrix_transpose(Solve()(r, _matrix_transpose(left)))
+
+
+def _wide_qr_grad(a, q, r, gq, gr):
+    """dA of a wide A (m < n) = Q R: A = [X | Y] splits at column m, R = [U | V]."""
+    m = a.shape[-2]
+    y_part = a[..., m:]
+    g_u = g_v = None
+    if gr is not None:
+        g_u, g_v = gr[..., :m], gr[..., m:]
+        from_v = MatMul()(y_part, _matrix_transpose(g_v))  # V = Q^T Y sends Y gV^T to Q
+        gq = from_v if gq is None else gq + from_v
+    g_x = _square_or_tall_qr_grad(a, q, r[..., :m], gq, g_u)  # (gQ or gR is given)
+    if g_v is None:  # (R unused: Y moves only R's columns V, so its gradient is zero)
+        g_y = as_variable(get_array_module(a.data).zeros(y_part.shape, a.dtype))
+    else:
+        g_y = MatMul()(q, g_v)
+    return concatenate([g_x, g_y], axis=-1)
 
 
 class LUFactor(Function):
@@ -382,7 +401,8 @@ def svdvals(a):
 
 def qr(a, mode="reduced"):
     """(Q, R) with A = Q R (torch.linalg.qr): mode 'reduced' (Q (..., m, k), R (..., k, n),
-    k = min(m, n)) or 'complete' (Q (..., m, m), R (..., m, n)); differentiable for m >= n."""
+    k = min(m, n)) or 'complete' (Q (..., m, m), R (..., m, n)); differentiable where R's
+    first min(m, n) columns are of full rank."""
     if mode not in ("reduced", "complete"):
         raise ValueError(f"qr: mode must be 'reduced' or 'complete', got {mode!r}")
     return QR(mode)(float_matrices(a, "qr"))
