@@ -37,6 +37,7 @@ from ..training.losses import (
     sparse_categorical_cross_entropy,
 )
 from ..training.masking import carried_mask
+from ..training.same_rank import same_rank as _same_rank
 from .ctc_losses import ctc
 from .focal_losses import (  # (EPSILON: operations_nn and the metrics import it from here)
     EPSILON,  # noqa: F401
@@ -117,21 +118,8 @@ class Loss:
 
 
 def same_rank(x1, x2):
-    """Keras' squeeze_or_expand_to_same_rank, on Variables: of two ranks one apart, where the
-    one of more axes ends in an axis of 1, the other gains it if it has one axis, else that
-    axis goes ((N,) against (N, 1) meet as (N, 1); (N, T) against (N, T, 1) as (N, T))."""
-    x1, x2 = as_variable(x1), as_variable(x2)
-    if x1.ndim == x2.ndim + 1 and x1.shape[-1] == 1:
-        if x2.ndim == 1:
-            x2 = x2.reshape(x2.shape + (1,))
-        else:
-            x1 = x1.reshape(x1.shape[:-1])
-    elif x2.ndim == x1.ndim + 1 and x2.shape[-1] == 1:
-        if x1.ndim == 1:
-            x1 = x1.reshape(x1.shape + (1,))
-        else:
-            x2 = x2.reshape(x2.shape[:-1])
-    return x1, x2
+    """nn.training.same_rank on Variables (Keras' losses take arrays and numbers too)."""
+    return _same_rank(as_variable(x1), as_variable(x2))
 
 
 def _both(mask, other):

@@ -54,6 +54,7 @@ from ..layers.keras_name import snake_case
 from ..losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss
 from .masking import carried_mask, carry_mask
 from .metrics import MetricAccumulator, check_labels, sigmoid_array, softmax_array
+from .same_rank import same_rank
 
 # Keras' loss names -> (canonical name, the fused function, the activation it absorbs).
 _ELEMENTWISE = {"mse": F.mse_loss, "mae": F.l1_loss, "huber": F.huber_loss}
@@ -375,7 +376,6 @@ def _spread_over(losses, steps):
     one per sample and class (N, 1); the others as they are."""
     if tuple(losses.shape[:len(steps)]) == steps:
         return losses
-    from ..keras.losses import same_rank  # (Keras' rule; nn.keras is loaded by such a loss)
     spread, _ = same_rank(losses, np.empty(steps, np.bool_))
     try:
         fits = np.broadcast_shapes(tuple(spread.shape), steps) == steps

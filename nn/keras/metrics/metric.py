@@ -25,6 +25,7 @@ from autograd.capture import replay_own_methods, replayed
 
 from ... import initializers
 from ...layers.keras_name import snake_case
+from ...training.same_rank import same_rank
 from .variable import MetricVariable, plain
 
 
@@ -112,21 +113,6 @@ class Metric:
 def as_array(value, dtype=None):
     """`value` (a list, an array, an autograd Variable, a MetricVariable) as a NumPy array."""
     return np.asarray(plain(value), dtype=dtype)
-
-
-def same_rank(x1, x2, expand_rank_1=True):
-    """Keras' squeeze_or_expand_to_same_rank: where the ranks differ by one and the longer
-    ends with an axis of 1, that axis is dropped (or, for a 1-D other, the other gains
-    one)."""
-    if x1.ndim == x2.ndim + 1 and x1.shape[-1] == 1:
-        if x2.ndim == 1 and expand_rank_1:
-            return x1, x2[..., None]
-        return x1[..., 0], x2
-    if x2.ndim == x1.ndim + 1 and x2.shape[-1] == 1:
-        if x1.ndim == 1 and expand_rank_1:
-            return x1[..., None], x2
-        return x1, x2[..., 0]
-    return x1, x2
 
 
 def check_pair(metric, y_true, y_pred, sample_weight=None):
