@@ -24,12 +24,18 @@ MODEL_MEMBER = "model.json"  # the member that marks a whole-model file (nn.load
 
 def save_weights(module, path, overwrite=True):
     """Write `module`'s state_dict to `path`, atomically: a temp file beside it replaces
-    `path` only once fully written. A `.safetensors` path gets a safetensors file, any other
-    an .npz archive. A symlink's target is written, an existing file keeps its permissions,
-    and a directory or device is refused (see autograd.atomic). overwrite=False: an
+    `path` only once fully written. A `.safetensors` path gets a safetensors file, a
+    `.weights.h5` one Keras 3's HDF5 layout where the module is an nn.keras model Keras'
+    layout holds (nn.keras.keras_file_writing), any other an .npz archive. A symlink's
+    target is written, an existing file keeps its permissions, and a directory or device
+    is refused (see autograd.atomic). overwrite=False: an
     existing file is a FileExistsError (see refuse_overwrite)."""
     path = file_path(path, "save_weights")
     refuse_overwrite(path, overwrite, "save_weights")
+    if path.endswith(".weights.h5"):  # Keras 3's HDF5 layout, where the model is Keras'
+        from .keras.keras_file_writing import save_keras_weights  # (nn.keras builds on nn)
+        if save_keras_weights(module, path, overwrite):
+            return path
     arrays = {name: to_cpu(array) for name, array in saved_state(module)}
     _refuse_unbuilt(module, arrays, path)
     write = _write_safetensors if is_safetensors(path) else _write_npz

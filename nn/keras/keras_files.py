@@ -173,16 +173,20 @@ def _read(stored, layer, where):
 
 def _layer_groups(model, store, where):
     """(layer, its HDF5 group or None) for each of model.layers, keyed as Keras keys them."""
-    used, found = {}, []
-    for layer in model.layers:
-        key = _unique(snake_case(type(layer).__name__), used)
-        found.append((layer, store["layers"].get(key)))
-    unused = set(store["layers"]) - {_unique(base, {base: i}) for base, n in used.items()
-                                     for i in range(n)}
+    keyed = layer_keys(model.layers)
+    found = [(layer, store["layers"].get(key)) for key, layer in keyed]
+    unused = set(store["layers"]) - {key for key, _ in keyed}
     if unused:
         raise ValueError(f"{where} holds weights for layers the model lacks: {sorted(unused)} "
                          "(the model's layers, or their classes, differ from the saved one's)")
     return found
+
+
+def layer_keys(layers):
+    """[(key, layer)]: each layer's key in Keras' HDF5 layout, its class's snake-case name
+    numbered among those of its class in `layers`' order (the writer's and the reader's)."""
+    used = {}
+    return [(_unique(snake_case(type(layer).__name__), used), layer) for layer in layers]
 
 
 def _model_arrays(model, group, where):
@@ -296,7 +300,8 @@ def _naming(path, who):
     try:
         yield
     except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError, json.JSONDecodeError,
-            TypeError, AttributeError, IndexError, RecursionError) as exc:
+            TypeError, AttributeError, IndexError, RecursionError,
+            NotImplementedError) as exc:  # (a member's compression zipfile lacks)
         if isinstance(exc, (FileNotFoundError, IsADirectoryError)):
             raise
         raise ValueError(f"{who}: {path} is not a readable Keras file "
@@ -311,4 +316,4 @@ def _naming(path, who):
 
 
 __all__ = ["load_keras_archive", "load_keras_weights", "assign_weights", "h5py_module",
-           "snake_case"]
+           "snake_case", "layer_keys"]

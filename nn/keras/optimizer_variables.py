@@ -24,7 +24,7 @@ _COUNT, _SCALAR = ((), "iu"), ((), "f")  # (shape, dtype kinds) of a count, of a
 _LOSS_SCALE = [_COUNT, _SCALAR, _COUNT, _SCALAR]
 
 
-def _kinds(opt):
+def state_kinds(opt):
     """Keras' variables made per trainable variable by `opt`'s class with its options, as
     tuples of rungrad's state keys made together; None for an optimizer whose Keras layout
     is not known here."""
@@ -43,7 +43,7 @@ def _kinds(opt):
     return next((kinds for cls, kinds in simple.items() if isinstance(opt, cls)), None)
 
 
-def _scalars(opt):
+def state_scalars(opt):
     """rungrad's per-parameter state keys of the scalar variables Keras makes last."""
     return ["mu_product"] if isinstance(opt, keras_optimizers.Nadam) else []  # u_product
 
@@ -52,7 +52,7 @@ def restore_keras_optimizer(model, stored):
     """Load Keras' optimizer variables `stored` (datasets in Keras' order with .shape and
     .dtype, each read only once all their shapes are the expected ones) into
     model.optimizer. Returns None where restored, else why not (a phrase)."""
-    opt, weights = model.optimizer, _trainable(model)
+    opt, weights = model.optimizer, keras_trainable_weights(model)
     if isinstance(opt, keras_optimizers.LossScaleOptimizer):
         return _restore_loss_scale(opt, weights, stored)
     return _restore(opt, weights, stored)
@@ -73,7 +73,7 @@ def _restore_loss_scale(opt, weights, stored):
 def _restore(opt, weights, stored, first=0):
     """Load `stored` (the file's optimizer variables from number `first` on) into `opt`,
     which holds the parameters of `weights`."""
-    kinds = _kinds(opt) if isinstance(opt, keras_optimizers.KerasOptimizer) else None
+    kinds = state_kinds(opt) if isinstance(opt, keras_optimizers.KerasOptimizer) else None
     if kinds is None:
         return f"rungrad does not know Keras' variables of a {type(opt).__name__}"
     held = {id(p): i for i, p in enumerate(p for g in opt.param_groups for p in g["params"])}
@@ -86,13 +86,13 @@ def _restore(opt, weights, stored, first=0):
     values = iter([d[...] for d in stored])  # (arrays, a 0-d one too: d[()] is a NumPy scalar)
     iterations, rate = int(next(values)), float(next(values)) if has_rate else None
     state = {held[id(p)]: {} for p, _ in weights}
-    per_weight = _base_kinds(opt) + kinds
+    per_weight = base_state_kinds(opt) + kinds
     for names in per_weight:  # (each tuple: its kinds interleaved, weight by weight)
         for p, transposed in weights:
             for name in names:
                 array = next(values)
                 state[held[id(p)]][name] = array.T if transposed else array
-    for name in _scalars(opt):
+    for name in state_scalars(opt):
         number = float(next(values))
         for entry in state.values():
             entry[name] = number
@@ -100,7 +100,7 @@ def _restore(opt, weights, stored, first=0):
     return None
 
 
-def _trainable(model):
+def keras_trainable_weights(model):
     """(parameter, whether Keras keeps it transposed) for model.trainable_weights, in
     Keras' order (model.trainable_variables, which Keras' optimizer is built on)."""
     transposed = {id(array): flag for _, array, flag in model._keras_weights()}
@@ -112,12 +112,12 @@ def _expected(opt, kinds, weights, has_rate):
     `weights`: an integer count, then floats."""
     expected = [_COUNT] + [_SCALAR] * has_rate
     keras_shapes = [p.shape[::-1] if transposed else p.shape for p, transposed in weights]
-    for names in _base_kinds(opt) + kinds:
+    for names in base_state_kinds(opt) + kinds:
         expected += [(tuple(shape), "f") for shape in keras_shapes for _ in names]
-    return expected + [_SCALAR] * len(_scalars(opt))
+    return expected + [_SCALAR] * len(state_scalars(opt))
 
 
-def _base_kinds(opt):
+def base_state_kinds(opt):
     """The variables Keras' base optimizer makes per trainable variable, before the
     optimizer's own, each kind apart: moving averages (use_ema), then accumulators."""
     return [("average",)] * opt.use_ema + [(ACCUMULATOR,)] * bool(
@@ -163,4 +163,5 @@ def _load(opt, state, iterations, rate):
     opt.load_state_dict(saved)
 
 
-__all__ = ["restore_keras_optimizer"]
+__all__ = ["restore_keras_optimizer", "state_kinds", "base_state_kinds", "state_scalars",
+           "keras_trainable_weights"]

@@ -2,7 +2,13 @@
 never execute code: classes and functions are found by name), its weights alone, Keras'
 object serialization (nn.keras.serialization) and the registry of one's own classes and
 functions (nn.keras.registration). Keras' KerasFileEditor (editing a .keras archive's
-weights in place) is not provided."""
+weights in place) is not provided.
+
+save_model(model, "m.keras") and save_weights(model, "m.weights.h5") write Keras 3's own
+formats, which real Keras loads, for a Sequential or functional model of layers Keras has
+(nn.keras.keras_file_writing says which); any other model is written in rungrad's own
+format under that name (with a warning naming what Keras lacks), which load_model and
+load_weights read all the same."""
 from ..layers.config import register
 from ..training.saving import load_model
 from .registration import (

@@ -10,6 +10,11 @@ continues training where it stopped.
 
     model.save("model.rungrad")
     model = nn.load_model("model.rungrad")
+
+A `.keras` path gets Keras 3's own archive where the model is an nn.keras Sequential or
+functional one that Keras' format holds (nn.keras.keras_file_writing: real Keras loads
+it); any other model is written in this format under that name (with a warning where it is
+a Keras model with something Keras lacks), which nn.load_model reads all the same.
 """
 import contextlib
 import json
@@ -53,6 +58,10 @@ def save_model(model, path, overwrite=True, zipped=None, include_optimizer=True,
         raise ValueError(f"model.save: {path}: a whole model is not a safetensors file; use "
                          "model.save_weights(path) for safetensors weights, or another suffix "
                          "(such as .rungrad) for the whole model")
+    if path.endswith(".keras"):  # Keras 3's own archive, where Keras can hold the model
+        from ..keras.keras_file_writing import save_keras_archive  # (nn.keras builds on this)
+        if save_keras_archive(model, path, overwrite, include_optimizer):
+            return path
     writer = Writer()
     document = {"format": FORMAT, "version": VERSION, **write_architecture(writer, model)}
     document["weights"] = [[name, writer.value(array, name)["__array__"]]

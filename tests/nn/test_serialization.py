@@ -155,11 +155,11 @@ def test_weights_load_by_layer_order_across_keras_input_and_input_shape(tmp_path
         source.save_weights(tmp_path / "w.weights.h5")
         target.load_weights(tmp_path / "w.weights.h5")
         np.testing.assert_array_equal(target(x).data, source(x).data)
-    given_shape.save_weights(tmp_path / "g.weights.h5")  # (names '0.weight', ...)
+    given_shape.save_weights(tmp_path / "g.npz")  # (names '0.weight', ...)
     other = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(8), layers.Dense(3)])
     before = [p.data.copy() for p in other.parameters()]
-    with pytest.raises(KeyError, match=r"g.weights.h5: .*missing key\(s\): '2.weight'"):
-        other.load_weights(tmp_path / "g.weights.h5")  # (a layer's shape differs)
+    with pytest.raises(KeyError, match=r"g.npz: .*missing key\(s\): '2.weight'"):
+        other.load_weights(tmp_path / "g.npz")  # (a layer's shape differs)
     assert all((p.data == b).all() for p, b in zip(other.parameters(), before))
 
 

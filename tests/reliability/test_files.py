@@ -261,7 +261,7 @@ def test_overwrite_false_never_replaces_a_file_another_writer_made_meanwhile(
         tmp_path, monkeypatch, save):
     """Two saves with overwrite=False racing to create one file: the one that finishes
     second gets FileExistsError, and the first one's file stays as it was."""
-    path = tmp_path / "model.keras"
+    path = tmp_path / "model.rungrad"
     module = importlib.import_module(
         "nn.serialization" if save == "save_weights" else "nn.training.saving")
     synced = module.sync_file
@@ -274,4 +274,4 @@ def test_overwrite_false_never_replaces_a_file_another_writer_made_meanwhile(
     with pytest.raises(FileExistsError, match="already exists and overwrite=False"):
         getattr(model, save)(path, overwrite=False)
     assert path.read_bytes() == b"the other save's file"
-    assert os.listdir(tmp_path) == ["model.keras"]  # (no temp left behind)
+    assert os.listdir(tmp_path) == ["model.rungrad"]  # (no temp left behind)

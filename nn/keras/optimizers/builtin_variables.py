@@ -96,7 +96,7 @@ def _rate_reader(opt):
 
 def _layout(opt):
     """The per-weight kinds, as tuples of state keys made together, in Keras' order."""
-    from ..optimizer_variables import _base_kinds, _kinds  # (it imports this package)
+    from ..optimizer_variables import base_state_kinds, state_kinds  # (it imports this package)
     from . import Adafactor, Ftrl, Lamb
     own = getattr(opt, "keras_variable_kinds", None)  # (another Keras optimizer's own)
     if own is not None:
@@ -108,12 +108,12 @@ def _layout(opt):
     elif isinstance(opt, Lamb):
         own = [("exp_avg", "exp_avg_sq")]
     else:
-        own = _kinds(opt)
+        own = state_kinds(opt)
     if own is None:
         raise TypeError(f"{opt.name}: rungrad does not know Keras' variables of a "
                         f"{type(opt).__name__} (a class lists them in keras_variable_kinds, "
                         "and their names in keras_variable_names)")
-    return _base_kinds(opt) + own
+    return base_state_kinds(opt) + own
 
 
 def _kind_variable(opt, scope, p, key):

@@ -142,7 +142,7 @@ def test_a_file_saved_compiled_with_the_older_keys_loads_compiled(tmp_path, monk
                   metrics={"dense_1": ["mae"]})
     y = [np.full((4, 2), k, np.float32) for k in range(3)]
     before = model.evaluate(X, y, return_dict=True, verbose=0)
-    path = str(tmp_path / "old.keras")
+    path = str(tmp_path / "old.rungrad")
     model.save(path)
     monkeypatch.undo()
     after = keras.models.load_model(path).evaluate(X, y, return_dict=True, verbose=0)
