@@ -10,10 +10,15 @@ from .half_precision import in_float32
 
 def normalize(x, p=2.0, dim=1, eps=1e-12):
     """x / max(||x||_p, eps) over `dim`, an axis or a tuple of them (the vector norm of all
-    their elements); unit vectors, the zero vector staying 0."""
+    their elements; None or () is every axis, as PyTorch's); unit vectors, the zero vector
+    staying 0."""
     x = float_input(x, "normalize")
     eps = real_scalar(eps, "eps", "normalize")
     normalize_axes(dim, x.ndim, "normalize")  # (an AxisError naming normalize, not norm)
+    # every axis: one vector norm of all the elements (never NumPy's matrix norm); a scalar's
+    # dim 0 or -1 is the scalar itself
+    if dim is None or x.ndim == 0 or (isinstance(dim, (tuple, list)) and not dim):
+        dim = tuple(range(x.ndim))
     return in_float32(_normalized, x, p, dim, eps)
 
 
@@ -40,6 +45,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     constant, while PyTorch's gradient still goes through the norm it clamped."""
     x1, x2 = float_input(x1, "cosine_similarity"), float_input(x2, "cosine_similarity")
     eps = real_scalar(eps, "eps", "cosine_similarity")
+    if not eps >= 0:
+        raise ValueError(f"cosine_similarity: eps must be non-negative, got {eps}")
     if x1.shape != x2.shape:  # broadcast first: the norms are over the broadcast vectors
         shape = _broadcast_shapes(x1.shape, x2.shape, "cosine_similarity")
         x1, x2 = broadcast_to(x1, shape), broadcast_to(x2, shape)

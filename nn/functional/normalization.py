@@ -103,6 +103,8 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     if not training:
         _require_running(running_mean, running_var, "batch_norm", "training=False")
         return _normalize_with(x, running_mean, running_var, weight, bias, shape, eps)
+    if not eps > 0:  # the batch variance can be 0: 1 / sqrt(0 + eps) would be inf (PyTorch's)
+        raise ValueError(f"batch_norm: eps must be positive when training, got {eps}")
     axes = (0,) + tuple(range(2, x.ndim))
     count = x.size // channels if channels else 0
     if count == 0:  # an empty batch: nothing to normalize or average in (PyTorch's)
