@@ -84,7 +84,8 @@ def optimizer_object(opt):
                           "written here")
     config = opt.get_config()
     bad = [key for key, value in config.items()
-           if not (value is None or isinstance(value, (bool, int, float, str)))]
+           if not (value is None or isinstance(value, (bool, int, float, str))
+                   or _keras_schedule(key, value))]
     if bad:
         raise NotWritable(f"its optimizer's {bad[0]}={config[bad[0]]!r} is not a value "
                           "written here (a learning-rate schedule, ...)")
@@ -96,6 +97,15 @@ def optimizer_object(opt):
     if isinstance(config.get("learning_rate"), float) and isinstance(rate, float):
         config["learning_rate"] = rate  # (the rate given, not its float32 rounding)
     return keras_object("keras.optimizers", name, config)
+
+
+def _keras_schedule(key, value):
+    """Whether `value` is the learning rate as one of Keras' own schedules, as its config
+    writes it (Keras reads it back so; a schedule of one's own is not written here)."""
+    from .optimizers import schedules
+    return key == "learning_rate" and isinstance(value, dict) and value.get("module") == \
+        "keras.optimizers.schedules" and not _tagged(value["config"]) and isinstance(
+            getattr(schedules, str(value.get("class_name")), None), type)
 
 
 def _plain(value, where):
