@@ -6,8 +6,8 @@ nn.keras.keras_files): a `.keras` archive is a zip of metadata.json, config.json
 
 Which models: an nn.keras Sequential or functional model (models inside it too) whose
 every layer is one of nn.keras' with a Keras 3 counterpart written here (KERAS_KEYS), at
-arguments Keras can express, compiled (if at all) with one of nn.keras' optimizers and
-Keras' losses and metrics. Any other model saved as `.keras` is written in rungrad's own
+arguments Keras can express, compiled (if at all) with one of nn.keras' optimizers (its
+learning rate a number or one of Keras' schedules) and Keras' losses and metrics. Any other model saved as `.keras` is written in rungrad's own
 format, which nn.load_model reads and real Keras does not, with a warning naming what
 Keras' format lacks (a PyTorch-style Sequential of nn.Linear... silently); likewise without
 h5py (the rungrad[keras-files] extra), with a warning naming it. What rungrad would lose
