@@ -72,7 +72,11 @@ class GetItem(_ReadsIndex, ReturnsViews, Function):
         self.index = index if home is None else _on_gpu(index, home)
 
     def forward(self, x):
-        return x[self.index]
+        y = x[self.index]
+        if isinstance(y, np.generic):  # one element: as a 0-d view (PyTorch's x[0] is one),
+            parts = self.index if isinstance(self.index, tuple) else (self.index,)
+            return x[(*parts, Ellipsis)]  # so that x[0].zero_() writes into x
+        return y
 
     def backward(self, gy):
         grad_op = GetItemGrad(self.index, self.inputs[0].shape)

@@ -79,10 +79,11 @@ def _integer_call(kind, *values):
     """IntegerMath(kind) of the values (Variables, arrays, Python ints), checked."""
     like = next((v for v in values if hasattr(v, "dtype")), None)
     xs = [as_variable(_weak(v, like), who=kind) for v in values]
-    allowed = "iu" if kind in _INTEGERS_ONLY else "iub"
+    # (shifts, gcd and lcm take a boolean beside an integer, promoted to it, as PyTorch's)
+    integers_only = kind in _INTEGERS_ONLY and not any(x.dtype.kind in "iu" for x in xs)
     for x in xs:
-        if x.dtype.kind not in allowed:
-            what = "integer" if allowed == "iu" else "integer or boolean"
+        if x.dtype.kind not in ("iu" if integers_only else "iub"):
+            what = "integer" if kind in _INTEGERS_ONLY else "integer or boolean"
             raise TypeError(f"{kind}: expected {what} values, got dtype {x.dtype}")
     with no_grad():
         return IntegerMath(kind)(*xs)

@@ -6,7 +6,7 @@ from ..backend import accumulate, get_array_module
 from ..function import Function
 from ..spec import Axes, Choice, Spec
 from .accumulation import accumulator
-from .shape import reshape
+from .copy import clone
 from .validation import float_input, normalize_axis
 
 
@@ -94,7 +94,7 @@ def exp_weighted_scan(g, x, y, axis, reverse):
 def logcumsumexp(x, dim):
     """PyTorch's logcumsumexp along `dim` (a 0-d x: itself)."""
     x = float_input(x, "logcumsumexp")
-    if x.ndim == 0:
+    if x.ndim == 0:  # (one term: y = x, gradient 1 at an infinite x too, as PyTorch's)
         normalize_axis(dim, 1, "logcumsumexp")
-        return reshape(LogCumsumExp(0)(reshape(x, (1,))), ())
+        return clone(x)
     return LogCumsumExp(normalize_axis(dim, x.ndim, "logcumsumexp"))(x)

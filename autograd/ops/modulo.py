@@ -78,8 +78,9 @@ def _grads(function, gy, quotient):
 
 
 def _refuse_integer_zero(x0, x1, who):
-    # (an empty dividend divides nothing: NumPy's empty result)
-    if x1.dtype.kind in "biu" and x0.size and not x1.all():
+    # (an empty dividend divides nothing: NumPy's empty result; a float dividend makes the
+    # division a float one, where 0 gives inf or NaN, as PyTorch's)
+    if x1.dtype.kind in "biu" and x0.dtype.kind in "biu" and x0.size and not x1.all():
         raise ZeroDivisionError(f"{who}: integer division by zero (a divisor of dtype "
                                 f"{x1.dtype} holds 0)")
 

@@ -171,6 +171,10 @@ def vector_norm(x, ord=2, dim=None, keepdim=False):  # noqa: A002  (PyTorch's na
         raise ValueError(f"vector_norm: ord must be a real number (2, 1, inf, ...), got "
                          f"{ord!r}")
     axes = normalize_axes(every_dim_if_empty(dim), x.ndim, "vector_norm")
+    empty = [a for a in axes if x.shape[a] == 0]
+    if ord == math.inf and empty:  # (NumPy's norm gives 0 there; PyTorch's raises)
+        raise ValueError(f"vector_norm: ord=inf is a maximum, and axis {empty[0]} of the input "
+                         f"(shape {x.shape}) has size 0: there is nothing to take it over")
     return _vector_norm(x, ord, axes, keepdim)
 
 

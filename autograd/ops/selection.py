@@ -123,8 +123,9 @@ def _checked_index(x, dim, index, who, src_shape, src_name):
         raise ValueError(f"{who}: index (shape {index.shape}) and {src_name} (shape "
                          f"{src_shape}) must have the input's number of dimensions (shape "
                          f"{x.shape})")
-    too_big = [k for k, n in enumerate(index.shape) if n > src_shape[k]
-               or (k != axis and n > x.shape[k])]
+    # (an empty index writes and reads nothing: PyTorch checks no sizes then)
+    too_big = [k for k, n in enumerate(index.shape) if index.size and (
+               n > src_shape[k] or (k != axis and n > x.shape[k]))]
     if too_big:
         raise ValueError(f"{who}: index of shape {index.shape} is larger than {src_name} "
                          f"{tuple(src_shape)} or the input {x.shape} along dim {too_big[0]}")

@@ -68,8 +68,11 @@ def sort(x, axis=LAST_AXIS, *, descending=False, dim=None, stable=True):
 def argsort(x, axis=LAST_AXIS, *, descending=False, dim=None, stable=True):
     """NumPy's argsort (stable), or PyTorch's (`dim=`, `descending=`; `stable` is taken: it
     always is): an int64 Variable (no gradient)."""
-    return recorded_indices("argsort", x, axis_or_dim(axis, dim, "argsort"),
-                            descending=descending)
+    order = recorded_indices("argsort", x, axis_or_dim(axis, dim, "argsort"),
+                             descending=descending)
+    if dim is not None and order.ndim > np.ndim(x):  # (PyTorch's of a 0-d tensor: 0-d)
+        return order.reshape(())
+    return order
 
 
 def topk(x, k, axis=-1, largest=True, sorted=True, *, dim=None):  # noqa: A002 (PyTorch's)
