@@ -7,7 +7,10 @@ calls (`inbound_nodes`: {"args", "kwargs"}, a tensor as a `__keras_tensor__` who
 keras_history is [layer name, call number, output number]) and names its `input_layers`
 and `output_layers`; each layer's config holds Keras' arguments only (KERAS_KEYS: what
 Keras' own get_config of the class holds, learnt from Keras 3.15), its initializers,
-regularizers and constraints as Keras' objects, its dtype policy as a DTypePolicy. A
+regularizers and constraints as Keras' objects, its dtype policy as a DTypePolicy, the
+layers it holds (a TimeDistributed's layer, an RNN's cell, a stack's cells) as their own
+objects with their own build_config, a 1-D layer's one-axis padding, cropping or size bare
+as Keras writes them (`[1, 2]`, `3`), MultiHeadAttention's build by its inputs' shapes. A
 rungrad argument Keras lacks is left out where it changes nothing (_RUNGRAD_ONLY); at any
 other value, as for a layer, initializer or call Keras lacks, the model is NotWritable,
 naming the layer and what it holds (model.save then keeps rungrad's own format).
@@ -35,9 +38,12 @@ _WINDOW = ("kernel_size", "strides", "padding", "data_format", "dilation_rate", 
 _CONV = ("filters",) + _WINDOW + _weighted("kernel", "bias")
 _POOL = ("pool_size", "padding", "strides", "data_format")
 _GLOBAL_POOL = ("data_format", "keepdims")
-_RNN = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll",
-        "zero_output_for_mask", "units", "activation", "use_bias", "activity_regularizer",
-        "dropout", "recurrent_dropout") + _weighted("kernel", "recurrent", "bias")
+_RNN_LAYER = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll",
+              "zero_output_for_mask")
+_CELL = ("units", "activation", "use_bias", "dropout", "recurrent_dropout", "seed") + \
+    _weighted("kernel", "recurrent", "bias")
+_RNN = _RNN_LAYER + ("units", "activation", "use_bias", "activity_regularizer", "dropout",
+                     "recurrent_dropout") + _weighted("kernel", "recurrent", "bias")
 _NORM = ("axis", "epsilon", "center", "scale") + _weighted("beta", "gamma")
 # Keras' arguments of each layer class written here, besides name, trainable and dtype (the
 # keys of Keras 3.15's get_config of the class)
@@ -83,15 +89,47 @@ KERAS_KEYS = {
     + _weighted("depthwise", "pointwise", "bias"),
     **dict.fromkeys(("MaxPooling3D", "AveragePooling3D"), _POOL),
     **dict.fromkeys(("GlobalAveragePooling3D", "GlobalMaxPooling3D"), _GLOBAL_POOL),
+    "Dot": ("axes", "normalize"), "TimeDistributed": ("layer",),
+    "SpatialDropout1D": ("rate", "seed"),
+    **dict.fromkeys(("SpatialDropout2D", "SpatialDropout3D"), ("rate", "seed", "data_format")),
+    "Masking": ("mask_value",),
+    "ZeroPadding1D": ("padding", "data_format"), "ZeroPadding3D": ("padding", "data_format"),
+    "UpSampling1D": ("size",), "UpSampling3D": ("size", "data_format"),
+    "Cropping1D": ("cropping",), "Cropping3D": ("cropping", "data_format"),
+    "Conv3DTranspose": _CONV + ("output_padding",),
+    "Attention": ("use_scale", "score_mode", "dropout", "seed"),
+    "AdditiveAttention": ("use_scale", "dropout", "seed"),
+    "MultiHeadAttention": ("num_heads", "key_dim", "value_dim", "dropout", "use_bias",
+                           "use_gate", "output_shape", "attention_axes", "sliding_window",
+                           "activity_regularizer", "seed") + _weighted("kernel", "bias"),
+    "RNN": _RNN_LAYER + ("cell",),
+    "SimpleRNNCell": _CELL, "LSTMCell": _CELL + ("recurrent_activation", "unit_forget_bias"),
+    "GRUCell": _CELL + ("recurrent_activation", "reset_after"), "StackedRNNCells": ("cells",),
+    **dict.fromkeys(("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"), _RNN_LAYER + _WINDOW + (
+        "filters", "recurrent_activation", "unit_forget_bias", "dropout",
+        "recurrent_dropout", "seed") + _weighted("kernel", "recurrent", "bias")),
+    "CategoryEncoding": ("num_tokens", "output_mode"),
+    "Resizing": ("height", "width", "data_format", "interpolation", "crop_to_aspect_ratio",
+                 "pad_to_aspect_ratio", "fill_mode", "fill_value", "antialias"),
+    "CenterCrop": ("height", "width", "data_format"),
 }
 # the layers Keras writes no build_config for (they have no build of their own)
 _NO_BUILD = frozenset(name for name in KERAS_KEYS if "Pooling" in name) | {
     "Reshape", "Dropout", "Activation", "ReLU", "Softmax", "LeakyReLU", "ELU",
     "GaussianNoise", "GaussianDropout", "AlphaDropout",
-    "ActivityRegularization", "UnitNormalization"}
+    "ActivityRegularization", "UnitNormalization", "SpatialDropout1D", "SpatialDropout2D",
+    "SpatialDropout3D", "Masking"}
+# the layers whose constructor takes no `trainable` (Keras' config leaves it out)
+_NO_TRAINABLE = frozenset({"SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"})
+# rungrad's one-axis arguments it keeps as a 1-tuple, which Keras writes bare: (1, 2), 3
+_BARE = {("ZeroPadding1D", "padding"), ("Cropping1D", "cropping"), ("UpSampling1D", "size")}
+# the layers a layer holds, by the argument Keras' config writes them under (rungrad's
+# config holds them as its own objects: the layer's attribute is written instead)
+_HELD = ("layer", "cell", "cells")
 # rungrad's arguments Keras' constructors lack, left out at these values (they change
 # nothing); the model's inputs carry the shapes its first layer may have been given
-_RUNGRAD_ONLY = {"weights": None, "use_cudnn": "auto", "inplace": False, "seed": None}
+_RUNGRAD_ONLY = {"weights": None, "use_cudnn": "auto", "inplace": False, "seed": None,
+                 "sparse": False, "bounding_box_format": None}
 _SHAPES = ("input_shape", "input_dim", "input_length", "batch_input_shape")
 _ALIASES = {"p": "rate"}  # (Dropout's PyTorch name of its rate)
 # Keras' Layer takes these from any layer, its get_config writes them for some classes only
@@ -154,7 +192,7 @@ class KerasConfigWriter:
                 entry = _input_entry([layer.batch_size] + list(layer.shape),
                                      _dtype_name(layer.dtype), layer.name)
             else:
-                entry = self.layer(layer, _node_input_shape(calls.get(id(layer), [])))
+                entry = self.layer(layer, _build_shape(layer, calls.get(id(layer), [])))
             if id(layer) not in calls:
                 raise NotWritable(f"layer {layer.name!r} is held by the model outside its "
                                   "graph")
@@ -178,8 +216,9 @@ class KerasConfigWriter:
                               "has no Keras 3 counterpart written here")
         config = self.layer_config(layer, keys, input_shape)
         entry = keras_object("keras.layers", name, config)
-        if input_shape is not None and name not in _NO_BUILD:
-            entry["build_config"] = {"input_shape": input_shape}
+        if input_shape is not None and name not in _NO_BUILD:  # (a dict: shapes by name)
+            entry["build_config"] = {"shapes_dict" if isinstance(input_shape, dict)
+                                     else "input_shape": input_shape}
         return entry
 
     def layer_config(self, layer, keys, input_shape=None):
@@ -189,12 +228,19 @@ class KerasConfigWriter:
         policy = getattr(layer, "_dtype_policy", None)  # (None: the global one, casting
         config = {"name": layer.name, "trainable": layer.trainable,  # nothing in rungrad)
                   "dtype": None if policy is None else dtype_policy_object(policy.name)}
+        if type(layer).__name__ in _NO_TRAINABLE:
+            del config["trainable"]
         for key, value in given.items():
-            if key in config:  # (name, trainable and dtype: the layer's own, above)
+            if key in config or key == "trainable":  # (the layer's own, above)
                 continue
-            if key in keys or (key in _BASE_KEYS and value is not None):
+            if key in _HELD and key in keys:
+                config[key] = self.held(layer, key, value, input_shape)
+            elif key in keys or (key in _BASE_KEYS and value is not None):
                 config[key] = self.layer(value, input_shape) if isinstance(value, Module) \
                     else self.value(key, value, where)
+                if (type(layer).__name__, key) in _BARE and isinstance(config[key], list) \
+                        and len(config[key]) == 1:
+                    config[key] = config[key][0]
             elif key in _BASE_KEYS:  # (None: Keras' default, not in its config)
                 continue
             elif not _inert(key, value, given):
@@ -206,6 +252,23 @@ class KerasConfigWriter:
                     raise NotWritable(f"{where}: its config lacks Keras' argument {key!r}")
                 config[key] = INERT[key]
         return config
+
+    def held(self, layer, key, value, input_shape):
+        """The layer (or list of cells) `layer` holds as Keras' argument `key`, each with
+        the shape of its own input: a TimeDistributed's layer one step's, an RNN's cell one
+        step's features, a stack's next cell the units of the one before."""
+        held = getattr(layer, key, None)
+        if not isinstance(held, Module):
+            held = value
+        shape = _held_input_shape(type(layer).__name__, input_shape)
+        if key != "cells":
+            return self.layer(held, shape)
+        entries = []
+        for cell in held:
+            entries.append(self.layer(cell, shape))
+            units = getattr(cell, "units", None)  # (the next cell's input features)
+            shape = [shape[0], units] if shape and units else None
+        return entries
 
     def value(self, key, value, where):
         """A config's value as Keras writes it (a layer, an initializer, regularizer or
@@ -289,6 +352,31 @@ def _node_input_shape(nodes):
     if isinstance(first, (list, tuple)) and all(hasattr(t, "node") for t in first):
         return [list(t.shape) for t in first]
     return list(first.shape) if hasattr(first, "node") else None
+
+
+def _held_input_shape(name, shape):
+    """The shape of the input of the layer a `name` layer holds, given the outer one's."""
+    if shape is None or isinstance(shape, dict):
+        return None
+    if name == "TimeDistributed":  # (batch, time, ...) -> (batch, ...)
+        return [shape[0]] + list(shape[2:])
+    if name == "RNN":  # (batch, time, features) -> (batch, features)
+        return [shape[0], shape[-1]]
+    return shape
+
+
+def _build_shape(layer, nodes):
+    """What Keras' build_config records of a layer's first call: its input's shape, or for
+    MultiHeadAttention, built from its query, value (and key), their shapes by name."""
+    if type(layer).__name__ != "MultiHeadAttention":
+        return _node_input_shape(nodes)
+    node = next((node for node in nodes if node.args), None)
+    if node is None:
+        return None
+    named = dict(zip(("query", "value", "key"), node.args))
+    named.update((k, v) for k, v in node.kwargs.items() if k in ("query", "value", "key"))
+    return {f"{k}_shape": list(named[k].shape) for k in ("query", "value", "key")
+            if hasattr(named.get(k), "node")}
 
 
 def _calls_by_layer(model):

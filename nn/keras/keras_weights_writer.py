@@ -3,18 +3,29 @@ archive's model.weights.h5): the inverse of nn.keras.keras_files' assign_weights
 
 Each of model.layers is the group `layers/<key>` (its class's snake-case name, numbered
 among its class's in model.layers' order: keras_files.layer_keys), its own variables
-`vars/0, 1, ...` in get_weights' order, a recurrent layer's in its `cell`, a
-Bidirectional's in its `forward_layer` and `backward_layer` (each an RNN with its cell),
-a model's inside the model in its own `layers/...`,
-as Keras keeps them; every group named as Keras names it (a `vars` group's `name`
+`vars/0, 1, ...` in get_weights' order, a recurrent layer's in its `cell` (an RNN's cell
+its own, a StackedRNNCells' in `cells/<key>` each), a Bidirectional's in its
+`forward_layer` and `backward_layer` (each an RNN with its cell), a TimeDistributed's in its
+`layer`, MultiHeadAttention's in its `query_dense`, `key_dense`, `value_dense` and
+`output_dense` (a kernel and a bias each), a model's inside the model in its own
+`layers/...`, as Keras keeps them; every group named as Keras names it (a `vars` group's `name`
 attribute: the layer's name); a `.keras` archive's holds the optimizer's variables too
 (nn.keras.keras_optimizer_writer). A layer whose Keras layout is not known here is NotWritable.
 """
 from .keras_config_writer import KERAS_KEYS, NotWritable
-from .keras_files import layer_keys, snake_case
+from .keras_files import layer_keys
 from .keras_optimizer_writer import optimizer_variables
 
-_RECURRENT = ("SimpleRNN", "LSTM", "GRU")
+# a recurrent layer's cell: the name Keras gives it (its variables are the layer's)
+_CELLS = {"SimpleRNN": "simple_rnn_cell", "LSTM": "lstm_cell", "GRU": "gru_cell",
+          **dict.fromkeys(("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"), "conv_lstm_cell")}
+# the layers a layer holds, by the attribute Keras keeps them under
+_HOLDS = {"TimeDistributed": "layer", "RNN": "cell", "StackedRNNCells": "cells"}
+# MultiHeadAttention's inner layers (attribute, name): its EinsumDense's, a kernel and a
+# bias each (use_bias), then its dropout and softmax, which hold none
+_ATTENTION = (("query_dense", "query"), ("key_dense", "key"), ("value_dense", "value"),
+              ("output_dense", "attention_output"))
+_ATTENTION_EMPTY = (("_dropout_layer", "dropout"), ("_softmax", "softmax"))
 
 
 def write_weights(model, store, with_optimizer=False):
@@ -42,16 +53,39 @@ def _layer(group, layer):
     if name != "InputLayer" and name not in KERAS_KEYS:
         raise NotWritable(f"layer {layer.name!r}: Keras' weights layout of a {name} is not "
                           "known here")
-    if name in _RECURRENT:  # (Keras' RNN holds no variables of its own: its cell does)
+    if name in _CELLS:  # (Keras' RNN holds no variables of its own: its cell does)
         _vars(group, "vars", layer.name, [])
-        _vars(group.create_group("cell"), "vars", f"{snake_case(name)}_cell",
-              layer.get_weights())
+        _vars(group.create_group("cell"), "vars", _CELLS[name], layer.get_weights())
     elif name == "Bidirectional":
         _vars(group, "vars", layer.name, [])
         for side in ("forward_layer", "backward_layer"):
             _layer(group.create_group(side), getattr(layer, side))
+    elif name in _HOLDS:
+        _vars(group, "vars", layer.name, [])
+        held = getattr(layer, _HOLDS[name])
+        if name == "StackedRNNCells":  # (a list: each cell keyed as a model's layers)
+            cells = group.create_group("cells")
+            for key, cell in layer_keys(held):
+                _layer(cells.create_group(key), cell)
+        else:
+            _layer(group.create_group(_HOLDS[name]), held)
+    elif name == "MultiHeadAttention":
+        _attention(group, layer)
     else:
         _vars(group, "vars", layer.name, layer.get_weights())
+
+
+def _attention(group, layer):
+    """MultiHeadAttention's variables, each projection's in its EinsumDense's group."""
+    _vars(group, "vars", layer.name, [])
+    arrays, each = layer.get_weights(), 2 if layer.use_bias else 1
+    if len(arrays) != each * len(_ATTENTION):
+        raise NotWritable(f"layer {layer.name!r}: its {len(arrays)} weights are not Keras' "
+                          "four projections")
+    for i, (key, name) in enumerate(_ATTENTION):
+        _vars(group.create_group(key), "vars", name, arrays[i * each:(i + 1) * each])
+    for key, name in _ATTENTION_EMPTY:
+        _vars(group.create_group(key), "vars", name, [])
 
 
 def _vars(group, key, name, arrays):

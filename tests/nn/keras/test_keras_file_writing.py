@@ -344,14 +344,180 @@ def test_any_such_sequential_round_trips(units, activation, rate, seed, loss, tm
     assert _config(path)["compile_config"]["loss"] == loss
 
 
+# ----- more of nn.keras' layers -----
+def _two(first, second, make):
+    """A functional model of two inputs of shapes `first` and `second`."""
+    a, b = keras.Input(first), keras.Input(second)
+    return keras.Model([a, b], make(a, b))
+
+
+def _chain(shape, *layers):
+    return keras.Sequential([keras.Input(shape), *layers])
+
+
+# each a model real Keras 3.15.1 loaded from the file written here with the same weights
+# (exactly) and predictions (to 1e-6), and whose config keys and HDF5 groups are those of
+# the file Keras wrote for the same model
+MORE_LAYERS = {
+    "Dot": lambda: _two((4,), (4,), lambda a, b: L.Dot(axes=1)([L.Dense(4)(a), b])),
+    "Dot_normalized": lambda: _two((3, 4), (5, 4), lambda a, b: L.Dot(
+        axes=(2, 2), normalize=True)([a, b])),
+    "TimeDistributed": lambda: _chain((3, 4), L.TimeDistributed(L.Dense(2)), L.Flatten(),
+                                      L.Dense(1)),
+    "TimeDistributed_Conv2D": lambda: _chain((3, 5, 5, 2), L.TimeDistributed(L.Conv2D(2, 3))),
+    "SpatialDropout1D": lambda: _chain((5, 3), L.SpatialDropout1D(0.3), L.Dense(2)),
+    "SpatialDropout2D": lambda: _chain((4, 4, 3), L.SpatialDropout2D(0.3)),
+    "SpatialDropout3D": lambda: _chain((3, 4, 4, 2), L.SpatialDropout3D(0.3)),
+    "Masking": lambda: _chain((5, 3), L.Masking(0.0), L.LSTM(2)),
+    "padding_1D": lambda: _chain((5, 3), L.ZeroPadding1D((1, 2)), L.Cropping1D(1),
+                                 L.UpSampling1D(3)),
+    "padding_3D": lambda: _chain((3, 4, 4, 2), L.ZeroPadding3D(((1, 0), (0, 2), (1, 1))),
+                                 L.Cropping3D(((1, 0), (0, 1), (1, 1))),
+                                 L.UpSampling3D((2, 1, 2))),
+    "Conv3DTranspose": lambda: _chain((3, 3, 3, 2), L.Conv3DTranspose(2, 2, strides=2)),
+    "Attention": lambda: _two((3, 4), (5, 4), lambda a, b: L.Attention(use_scale=True)(
+        [a, b])),
+    "AdditiveAttention": lambda: _two((3, 4), (5, 4), lambda a, b: L.AdditiveAttention()(
+        [a, b])),
+    "MultiHeadAttention": lambda: _two((3, 4), (5, 6), lambda a, b: L.MultiHeadAttention(
+        2, 3)(a, b)),
+    "MultiHeadAttention_key": lambda: _two((3, 4), (3, 4), lambda a, b: L.MultiHeadAttention(
+        3, 2, value_dim=4, use_bias=False, output_shape=5)(a, a, key=b)),
+    "RNN_SimpleRNNCell": lambda: _chain((5, 3), L.RNN(L.SimpleRNNCell(4),
+                                                      return_sequences=True)),
+    "RNN_GRUCell": lambda: _chain((5, 3), L.RNN(L.GRUCell(4, reset_after=False))),
+    "RNN_StackedRNNCells": lambda: _chain((5, 3), L.RNN(L.StackedRNNCells(
+        [L.LSTMCell(4), L.GRUCell(2)]))),
+    "ConvLSTM1D": lambda: _chain((3, 6, 2), L.ConvLSTM1D(2, 3)),
+    "ConvLSTM2D": lambda: _chain((3, 5, 5, 2), L.ConvLSTM2D(2, 3, return_sequences=True)),
+    "CategoryEncoding": lambda: _chain((3,), L.CategoryEncoding(6, output_mode="multi_hot")),
+    "Resizing": lambda: _chain((6, 6, 2), L.Resizing(4, 3)),
+    "CenterCrop": lambda: _chain((6, 6, 2), L.CenterCrop(4, 3)),
+}
+# the weights of layers that hold others, where Keras 3.15.1's file of the same model put
+# them (a `vars` group holding nothing: None)
+KERAS_NESTED_WEIGHTS = {
+    "TimeDistributed": [
+        ("layers/dense/vars/0", (6, 1)), ("layers/dense/vars/1", (1,)),
+        ("layers/flatten/vars", None), ("layers/time_distributed/layer/vars/0", (4, 2)),
+        ("layers/time_distributed/layer/vars/1", (2,)),
+        ("layers/time_distributed/vars", None), ("vars", None)],
+    "RNN_StackedRNNCells": [
+        ("layers/rnn/cell/cells/gru_cell/vars/0", (4, 6)),
+        ("layers/rnn/cell/cells/gru_cell/vars/1", (2, 6)),
+        ("layers/rnn/cell/cells/gru_cell/vars/2", (2, 6)),
+        ("layers/rnn/cell/cells/lstm_cell/vars/0", (3, 16)),
+        ("layers/rnn/cell/cells/lstm_cell/vars/1", (4, 16)),
+        ("layers/rnn/cell/cells/lstm_cell/vars/2", (16,)), ("layers/rnn/cell/vars", None),
+        ("layers/rnn/vars", None), ("vars", None)],
+    "MultiHeadAttention": [
+        ("layers/input_layer/vars", None), ("layers/input_layer_1/vars", None),
+        ("layers/multi_head_attention/_dropout_layer/vars", None),
+        ("layers/multi_head_attention/_softmax/vars", None),
+        ("layers/multi_head_attention/key_dense/vars/0", (6, 2, 3)),
+        ("layers/multi_head_attention/key_dense/vars/1", (2, 3)),
+        ("layers/multi_head_attention/output_dense/vars/0", (2, 3, 4)),
+        ("layers/multi_head_attention/output_dense/vars/1", (4,)),
+        ("layers/multi_head_attention/query_dense/vars/0", (4, 2, 3)),
+        ("layers/multi_head_attention/query_dense/vars/1", (2, 3)),
+        ("layers/multi_head_attention/value_dense/vars/0", (6, 2, 3)),
+        ("layers/multi_head_attention/value_dense/vars/1", (2, 3)),
+        ("layers/multi_head_attention/vars", None), ("vars", None)],
+    "ConvLSTM1D": [
+        ("layers/conv_lstm1d/cell/vars/0", (3, 2, 8)),
+        ("layers/conv_lstm1d/cell/vars/1", (3, 2, 8)),
+        ("layers/conv_lstm1d/cell/vars/2", (8,)), ("layers/conv_lstm1d/vars", None),
+        ("vars", None)]}
+
+
+def _scrambled(model, seed=3):
+    """`model` with weights drawn anew (not the initial zeros of a bias)."""
+    rng = np.random.default_rng(seed)
+    model.set_weights([rng.uniform(-0.6, 0.6, np.shape(w)).astype("float32")
+                       for w in model.get_weights()])
+    return model
+
+
+def _inputs(model, name, seed=0):
+    rng = np.random.default_rng(seed)
+    xs = [rng.integers(0, 6, (4,) + tuple(t.shape[1:])).astype("float32")
+          if name == "CategoryEncoding" else
+          rng.standard_normal((4,) + tuple(t.shape[1:])).astype("float32")
+          for t in model.inputs]
+    if name == "Masking":
+        xs[0][1, 2:] = 0.0  # (masked steps)
+    return xs if len(xs) > 1 else xs[0]
+
+
+@pytest.mark.parametrize("name", sorted(MORE_LAYERS))
+def test_more_layers_are_written_in_keras_format_and_read_back(name, tmp_path):
+    model = _scrambled(MORE_LAYERS[name]())
+    x = _inputs(model, name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (no fallback to rungrad's format)
+        model.save(tmp_path / "m.keras")
+        model.save_weights(tmp_path / "m.weights.h5")
+    assert "config.json" in zipfile.ZipFile(tmp_path / "m.keras").namelist()
+    back = nn.load_model(tmp_path / "m.keras")
+    np.testing.assert_array_equal(back.predict(x, verbose=0), model.predict(x, verbose=0))
+    for a, b in zip(model.get_weights(), back.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    other = MORE_LAYERS[name]()
+    other.load_weights(tmp_path / "m.weights.h5")
+    for a, b in zip(model.get_weights(), other.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("name", sorted(KERAS_NESTED_WEIGHTS))
+def test_layers_held_by_layers_have_their_weights_where_keras_puts_them(name, tmp_path):
+    MORE_LAYERS[name]().save_weights(tmp_path / "m.weights.h5")
+    found = []
+    with h5py.File(tmp_path / "m.weights.h5", "r") as store:
+        store.visititems(lambda key, item: found.append((key, item.shape))
+                         if isinstance(item, h5py.Dataset) else
+                         found.append((key, None)) if key.endswith("vars") and not len(item)
+                         else None)
+        if name == "MultiHeadAttention":  # (each projection's EinsumDense, named by Keras)
+            assert [store[f"layers/multi_head_attention/{k}_dense/vars"].attrs["name"]
+                    for k in ("query", "key", "value", "output")] == \
+                ["query", "key", "value", "attention_output"]
+    assert sorted(found, key=str) == KERAS_NESTED_WEIGHTS[name]
+
+
+def test_their_configs_hold_keras_values(tmp_path):
+    """As Keras 3.15.1 writes them: a 1-D layer's padding, cropping and size bare, no
+    `trainable` for SpatialDropout (its constructor takes none), an RNN's cell, a
+    TimeDistributed's layer with the shape of one step, MultiHeadAttention built from its
+    inputs' shapes by name."""
+    configs = {}
+    for name in ("padding_1D", "SpatialDropout1D", "RNN_StackedRNNCells", "TimeDistributed",
+                 "MultiHeadAttention"):
+        MORE_LAYERS[name]().save(tmp_path / f"{name}.keras")
+        for entry in _config(tmp_path / f"{name}.keras")["config"]["layers"]:
+            configs[entry["class_name"]] = entry
+    assert configs["ZeroPadding1D"]["config"]["padding"] == [1, 2]
+    assert configs["Cropping1D"]["config"]["cropping"] == [1, 1]
+    assert configs["UpSampling1D"]["config"]["size"] == 3
+    assert sorted(configs["SpatialDropout1D"]["config"]) == ["dtype", "name", "rate", "seed"]
+    cell = configs["RNN"]["config"]["cell"]
+    assert (cell["class_name"], [c["class_name"] for c in cell["config"]["cells"]]) == \
+        ("StackedRNNCells", ["LSTMCell", "GRUCell"])
+    assert [c["build_config"] for c in cell["config"]["cells"]] == [
+        {"input_shape": [None, 3]}, {"input_shape": [None, 4]}]
+    inner = configs["TimeDistributed"]["config"]["layer"]
+    assert (inner["class_name"], inner["build_config"]) == ("Dense", {"input_shape": [None, 4]})
+    assert configs["MultiHeadAttention"]["build_config"] == {"shapes_dict": {
+        "query_shape": [None, 3, 4], "value_shape": [None, 5, 6]}}
+
+
 # ----- what Keras' format cannot hold -----
 def test_a_layer_keras_lacks_keeps_rungrads_format_with_a_warning(tmp_path):
-    model = keras.Sequential([keras.Input((3, 4)), L.TimeDistributed(L.Dense(2)),
+    model = keras.Sequential([keras.Input((3, 4)), L.SeparableConv1D(2, 2),
                               L.Flatten(), L.Dense(1)])
-    assert "TimeDistributed" not in KERAS_KEYS
+    assert "SeparableConv1D" not in KERAS_KEYS
     path = tmp_path / "m.keras"
-    with pytest.warns(UserWarning, match=r"rungrad's own format.*'time_distributed' is a "
-                                         r"TimeDistributed, which has no Keras 3 counterpart"):
+    with pytest.warns(UserWarning, match=r"rungrad's own format.*'separable_conv1d' is a "
+                                         r"SeparableConv1D, which has no Keras 3 counterpart"):
         model.save(path)
     assert "model.json" in zipfile.ZipFile(path).namelist()
     x = np.ones((2, 3, 4), "float32")
