@@ -7,6 +7,7 @@ import numpy as np
 
 from autograd.backend import get_array_module
 
+from .lerp import lerp_
 from .optimizer import Optimizer, _to_like, check_nonnegative
 
 
@@ -108,7 +109,8 @@ def _rms(xp, x):
 
 
 def _lerp(xp, start, end, weight):
-    """start <- start + weight * (end - start), in place."""
+    """start <- start + weight * (end - start), in place, one-sided: Keras' Adafactor rule
+    (nn/keras/optimizers/adafactor_rule.py) uses it; PyTorch's, here, lerp_."""
     end -= start
     end *= weight
     start += end
@@ -119,8 +121,8 @@ def _factored_variance(xp, g, state, fraction, eps1):
     updating the factors (a new array)."""
     squared = g * g
     row, col = state["row_var"], state["col_var"]
-    _lerp(xp, row, squared.mean(axis=-1, keepdims=True), fraction)
-    _lerp(xp, col, squared.mean(axis=-2, keepdims=True), fraction)
+    lerp_(xp, row, squared.mean(axis=-1, keepdims=True), fraction)
+    lerp_(xp, col, squared.mean(axis=-2, keepdims=True), fraction)
     estimate = row @ col
     estimate /= xp.maximum(row.mean(axis=-2, keepdims=True), eps1)
     return estimate
@@ -129,5 +131,5 @@ def _factored_variance(xp, g, state, fraction, eps1):
 def _variance(xp, g, state, fraction):
     """g^2's running average, updated (a copy: the caller writes into it)."""
     variance = state["variance"]
-    _lerp(xp, variance, g * g, fraction)
+    lerp_(xp, variance, g * g, fraction)
     return variance.copy()

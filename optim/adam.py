@@ -4,6 +4,7 @@ import math
 from autograd.blocks import in_blocks
 from autograd.cuda_kernels import adam_step_, fused
 
+from .lerp import lerp_
 from .optimizer import Optimizer, check_nonnegative, check_unit_interval, pytorch_flags
 from .scaled_square import scaled_square
 
@@ -113,10 +114,7 @@ class Adam(DecoupledDecayOption, AdamFamily):
 def update_first_moment(xp, g, m, beta1):
     """m <- beta1 * m + (1 - beta1) * g in place (as PyTorch's m.lerp_(g, 1 - beta1));
     returns the scratch array it used, free for the caller's use."""
-    tmp = xp.subtract(g, m)
-    tmp *= 1.0 - beta1
-    m += tmp
-    return tmp
+    return lerp_(xp, m, g, 1.0 - beta1)
 
 
 def update_moments(xp, g, m, v, betas):

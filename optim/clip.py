@@ -36,6 +36,8 @@ def _norm(xp, g, norm_type):
         return float(xp.count_nonzero(g))
     if norm_type == math.inf:
         return float(xp.max(xp.abs(g))) if g.size else 0.0
+    if g.size == 1:  # |g| for every order, as PyTorch's: |g|^p overflowed (a 1e200 scalar
+        return float(xp.abs(g).reshape(()))  # gradient: norm inf, every gradient zeroed)
     if norm_type == -math.inf:  # the smallest absolute entry (g is not empty: see below)
         return float(xp.min(xp.abs(g)))
     if norm_type == 2.0:
@@ -144,10 +146,14 @@ def _total_norm(arrays, norm_type, error_if_nonfinite, who):
         total = min(norms)
     elif norm_type == 0:  # PyTorch's: the norm of the per-parameter norms, ord 0 as well
         total = float(sum(n != 0 for n in norms))
+    elif len(norms) == 1:  # (the one norm itself, without its p-th power: see _norm)
+        total = norms[0]
     elif norm_type < 0 and min(norms) == 0:  # (0 ** p: a ZeroDivisionError in Python)
         total = 0.0
     else:
-        total = _root(math.fsum(n ** norm_type for n in norms), norm_type)
+        with np.errstate(over="ignore"):  # (inf, as PyTorch's; a Python float's ** raised)
+            powers = np.power(norms, norm_type)
+        total = _root(math.fsum(powers), norm_type)
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(f"{who}: the total norm of order {norm_type} of the gradients "
                            f"is {total}; pass error_if_nonfinite=False to clip anyway")

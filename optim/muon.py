@@ -36,8 +36,13 @@ def orthogonalize(xp, g, coefficients=NS_COEFFICIENTS, steps=5, eps=1e-7, eps_ad
     a, b, c = coefficients
     tall = g.shape[0] > g.shape[1]
     x = keep(xp, g.T if tall else g)
-    norm = float(keep(xp, xp.asarray(xp.linalg.norm(x), dtype=x.dtype)))
-    x = keep(xp, x / (norm + eps if eps_added else max(norm, eps)))
+    # (one entry: its absolute value, as PyTorch's norm; squared, a float32 |g| > 1.8e19
+    # overflowed, and the update was 0)
+    norm = xp.abs(x).reshape(()) if x.size == 1 else xp.linalg.norm(x)
+    norm = float(keep(xp, xp.asarray(norm, dtype=x.dtype)))
+    # the floored norm rounded too: PyTorch's clamp(min=eps) gives a bfloat16 eps
+    floored = norm + eps if eps_added else max(norm, eps)
+    x = keep(xp, x / float(keep(xp, xp.asarray(floored, dtype=x.dtype))))
     for _ in range(steps):
         gram = keep(xp, x @ x.T)
         polynomial = keep(xp, b * gram + c * (gram @ gram))

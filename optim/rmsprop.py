@@ -1,6 +1,7 @@
 """RMSprop: divide the gradient by a running RMS of recent gradients."""
 from autograd.blocks import in_blocks
 
+from .lerp import lerp_
 from .optimizer import Optimizer, check_nonnegative, pytorch_flags
 from .scaled_square import scaled_square
 
@@ -12,11 +13,11 @@ def _rmsprop_block(xp, w, g, v, a, buf, h):
     v *= h.alpha
     v += tmp
     if a is not None:
-        xp.subtract(g, a, out=tmp)  # a.lerp_(g, 1 - alpha), as PyTorch
-        tmp *= 1.0 - h.alpha
-        a += tmp
+        lerp_(xp, a, g, 1.0 - h.alpha, out=tmp)  # a.lerp_(g, 1 - alpha), as PyTorch
         xp.multiply(a, a, out=tmp)
         xp.subtract(v, tmp, out=tmp)
+        # an overflowed v stays inf (no step), as PyTorch's fused v - a*a; inf - inf made NaN
+        xp.copyto(tmp, v, where=xp.isposinf(v))
         xp.sqrt(tmp, out=tmp)
     else:
         xp.sqrt(v, out=tmp)

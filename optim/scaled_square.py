@@ -17,6 +17,9 @@ def scaled_square(xp, g, scale, out=None):
             return wide.astype(g.dtype)
         out[...] = wide
         return out
-    out = xp.multiply(g, g, out=out)
-    out *= scale
+    # (scale * g) * g, PyTorch's addcmul order: g * g first overflowed where the scaled
+    # square fits (float32 |g| > 1.8e19 with scale 1e-3), the average became inf and froze
+    # the parameter for good
+    out = xp.multiply(g, scale, out=out)
+    out *= g
     return out
