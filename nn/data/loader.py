@@ -1,4 +1,5 @@
 """DataLoader: iterate over a dataset in (optionally shuffled) mini-batches."""
+import numbers
 import threading
 import warnings
 
@@ -62,14 +63,15 @@ class DataLoader:
     batches: NumPy slicing of in-memory arrays is rarely worth a process), and the workers'
     settings (worker_init_fn, which PyTorch calls in worker processes only, prefetch_factor,
     persistent_workers, timeout) and pin_memory (a CUDA host-copy optimization) change
-    nothing.
+    nothing, though values PyTorch refuses are refused (so a script that runs here runs
+    there).
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None,
                  sampler=None, collate_fn=None, *, batch_sampler=None, generator=None,
                  num_workers=0, pin_memory=False, worker_init_fn=None, prefetch_factor=None,
                  persistent_workers=False, timeout=0):
-        _check_workers(num_workers, prefetch_factor, persistent_workers, timeout)
+        _check_workers(num_workers, prefetch_factor, persistent_workers, timeout, worker_init_fn)
         # PyTorch's settings kept as given (a script may read them), though unused here
         self.num_workers, self.pin_memory, self.timeout = num_workers, pin_memory, timeout
         self.worker_init_fn, self.prefetch_factor = worker_init_fn, prefetch_factor
@@ -249,15 +251,25 @@ class _NextOrder(Sampler):
         return len(self.loader.dataset)
 
 
-def _check_workers(num_workers, prefetch_factor, persistent_workers, timeout):
+def _check_workers(num_workers, prefetch_factor, persistent_workers, timeout, worker_init_fn):
     """PyTorch's rules on the worker options, which this loader takes and does not use (its
-    batches are made in this process)."""
+    batches are made in this process): what PyTorch's workers would refuse is refused here
+    too, when the loader is made, so a script that runs here runs there."""
     if not nonnegative_int(num_workers, "num_workers", "DataLoader"):
         for name, given in (("prefetch_factor", prefetch_factor is not None),
                             ("persistent_workers", persistent_workers)):
             if given:
                 raise ValueError(f"DataLoader: {name} option could only be specified in "
                                  f"multiprocessing (num_workers > 0)")
+    else:
+        # (PyTorch: a ValueError below 0; 0 and 2.0 fail in its workers' iterator)
+        if prefetch_factor is not None and (isinstance(prefetch_factor, bool) or not isinstance(
+                prefetch_factor, numbers.Integral) or prefetch_factor < 1):
+            raise ValueError(f"DataLoader: prefetch_factor must be a positive integer (the "
+                             f"batches each worker loads ahead), got {prefetch_factor!r}")
+        if worker_init_fn is not None and not callable(worker_init_fn):
+            raise TypeError(f"DataLoader: worker_init_fn must be callable (PyTorch calls it "
+                            f"in each worker), got {type(worker_init_fn).__name__}")
     if not isinstance(timeout, (int, float)) or timeout < 0:
         raise ValueError(f"DataLoader: timeout option should be non-negative, got {timeout!r}")
 
@@ -280,6 +292,10 @@ def _check_sampling(dataset, shuffle, sampler, batch_sampler, batch_size, drop_l
                              f"batch_size, shuffle, sampler, and drop_last, but "
                              f"{' and '.join(named)} {'was' if len(named) == 1 else 'were'} "
                              "given too (the batch_sampler makes the batches)")
+    if shuffle and sampler is None and batch_sampler is None and not is_stream(dataset) \
+            and len(dataset) == 0:  # (PyTorch's RandomSampler refuses num_samples=0 too)
+        raise ValueError("DataLoader: shuffle=True needs a non-empty dataset, got one of 0 "
+                         "samples (there is nothing to shuffle)")
     if sampler is not None and shuffle:
         raise ValueError("DataLoader: sampler and shuffle=True cannot be combined (the sampler "
                          "decides the order; RandomSampler and DistributedSampler shuffle "
