@@ -92,7 +92,7 @@ KERAS_KEYS = {
     "Dot": ("axes", "normalize"), "TimeDistributed": ("layer",),
     "SpatialDropout1D": ("rate", "seed"),
     **dict.fromkeys(("SpatialDropout2D", "SpatialDropout3D"), ("rate", "seed", "data_format")),
-    "Masking": ("mask_value",),
+    "Masking": ("mask_value",), "Identity": (),
     "ZeroPadding1D": ("padding", "data_format"), "ZeroPadding3D": ("padding", "data_format"),
     "UpSampling1D": ("size",), "UpSampling3D": ("size", "data_format"),
     "Cropping1D": ("cropping",), "Cropping3D": ("cropping", "data_format"),
@@ -118,7 +118,7 @@ _NO_BUILD = frozenset(name for name in KERAS_KEYS if "Pooling" in name) | {
     "Reshape", "Dropout", "Activation", "ReLU", "Softmax", "LeakyReLU", "ELU",
     "GaussianNoise", "GaussianDropout", "AlphaDropout",
     "ActivityRegularization", "UnitNormalization", "SpatialDropout1D", "SpatialDropout2D",
-    "SpatialDropout3D", "Masking"}
+    "SpatialDropout3D", "Masking", "Identity"}
 # the layers whose constructor takes no `trainable` (Keras' config leaves it out)
 _NO_TRAINABLE = frozenset({"SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"})
 # rungrad's one-axis arguments it keeps as a 1-tuple, which Keras writes bare: (1, 2), 3

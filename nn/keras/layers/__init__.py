@@ -1,7 +1,7 @@
 """Keras' layers (`keras.layers`), with Keras' arguments and layouts: channels-last images,
 batch-first sequences, sizes taken from the first input. The ones that nn has with Keras'
 meaning already are nn's own objects."""
-from ...layers.activation import Activation, Identity
+from ...layers.activation import Activation
 from ...layers.config import deserialize_layer, serialize_layer
 from ...layers.dropout import Dropout
 from ...layers.input_layer import InputLayer
@@ -51,6 +51,7 @@ from .grouped_query_attention import GroupQueryAttention
 from .hashed_crossing import HashedCrossing
 from .hashing import Hashing
 from .hsv_augmentation import RandomColorJitter, RandomHue, RandomSaturation
+from .identity import Identity
 from .input_spec import InputSpec
 from .layer import Layer
 from .lookup import IntegerLookup, StringLookup

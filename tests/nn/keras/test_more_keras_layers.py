@@ -1,5 +1,8 @@
 """Keras' Cropping1D/2D, UpSampling2D(interpolation='bilinear'), Dot, UnitNormalization and
 Identity: values (against NumPy and PyTorch), gradients, configs, and refusals."""
+import json
+import zipfile
+
 import numpy as np
 import pytest
 
@@ -64,8 +67,26 @@ def test_unit_normalization_and_identity():
     np.testing.assert_allclose(np.sqrt((both ** 2).sum(axis=(1, 2))), 1.0)
     np.testing.assert_array_equal(layers.UnitNormalization()(np.zeros((2, 3))).data, 0.0)
     assert_gradients_match(layers.UnitNormalization(axis=1), x, order=2)
-    assert layers.Identity is nn.Identity
     np.testing.assert_array_equal(layers.Identity()(x).data, x)
+
+
+def test_keras_identity_is_a_named_layer_keras_reads(tmp_path, recwarn):
+    """(It was PyTorch's nn.Identity, which ignores name=: listing a model's layer names
+    raised AttributeError, and get_layer could not find it.) Keras 3.15 writes it with no
+    build_config and an empty vars group, as here."""
+    model = keras.Sequential([keras.Input((3,)), layers.Identity(name="skip"), layers.Dense(2)])
+    assert [layer.name for layer in model.layers] == ["skip", "dense"]
+    assert model.get_layer("skip") is model.layers[0]
+    model.save(tmp_path / "m.keras")
+    assert not [w for w in recwarn if "own format" in str(w.message)]
+    with zipfile.ZipFile(tmp_path / "m.keras") as archive:
+        written = json.loads(archive.read("config.json"))["config"]["layers"][1]
+    assert written["class_name"] == "Identity" and "build_config" not in written
+    assert set(written["config"]) == {"name", "trainable", "dtype"}
+    back = nn.load_model(tmp_path / "m.keras")
+    x = RNG.standard_normal((2, 3)).astype(np.float32)
+    np.testing.assert_array_equal(back.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert [layer.name for layer in back.layers] == ["skip", "dense"]
 
 
 def test_a_model_of_them_saves_and_loads(tmp_path):
