@@ -149,6 +149,16 @@ def _check_label_kinds(*arrays):
                          f"{arrays[1].dtype}); give both as the same kind")
 
 
+def _check_labels_kind(y_true, labels, function):
+    """`labels` (non-empty) must be of y_true's kind: a string never equals a number, so
+    labels of the other kind would match no sample and score a silent 0."""
+    if labels.size and is_text_dtype(labels.dtype) != is_text_dtype(y_true.dtype):
+        kinds = ("numbers", "strings")[::1 if is_text_dtype(y_true.dtype) else -1]
+        raise ValueError(f"{function}: labels {labels.tolist()[:6]} are {kinds[0]} but y_true "
+                         f"holds {kinds[1]} ({y_true.dtype}): none could match; give labels "
+                         f"of y_true's kind")
+
+
 def _is_indicator(y):
     """Whether y is an (n, k > 1) matrix of 0s and 1s."""
     return (y.ndim == 2 and y.shape[1] > 1 and y.dtype.kind in "biuf"
@@ -244,6 +254,7 @@ def confusion_matrix(y_true, y_pred, labels=None, normalize=None):
         labels = np.union1d(y_true, y_pred)
     else:
         labels = np.asarray(labels)
+        _check_labels_kind(y_true, labels, "confusion_matrix")
         if not np.isin(y_true, labels).any():
             raise ValueError("confusion_matrix: no label of y_true is in `labels`")
     k = len(labels)
@@ -273,7 +284,11 @@ def _scored_labels(y_true, y_pred, average, pos_label, labels):
                          "sample); choose 'macro', 'micro', 'weighted' or None")
     present = np.union1d(y_true, y_pred)
     if average != "binary":
-        return present if labels is None else np.asarray(labels)
+        if labels is None:
+            return present
+        labels = np.asarray(labels)
+        _check_labels_kind(y_true, labels, "precision/recall/f1_score")
+        return labels
     if len(present) > 2:
         raise ValueError(f"the target is multi-class ({len(present)} labels) but "
                          f"average='binary': choose 'macro', 'micro', 'weighted' or None")
@@ -479,7 +494,8 @@ def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels
     for labels[j]: default the sorted classes).
     Multi-class: y_score (n, k), column j for labels[j] (default: sorted classes of
     y_true); one-vs-rest AUCs averaged by `average` ('macro', 'weighted' by
-    prevalence, 'micro' over all (sample, class) pairs, or None for the array).
+    prevalence, 'micro' over all (sample, class) pairs, or None for the array), or with
+    multi_class='ovo' one-vs-one AUCs of each pair of classes ('macro' or 'weighted').
     Multi-label y_true (an (n, k) 0/1 matrix) also takes 'samples': the mean of each
     sample's AUC over its k labels.
     Only one class in y_true gives NaN, as in scikit-learn.
@@ -505,8 +521,12 @@ def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels
             column = list(labels).index(positive)  # (the positive's, ranked as column 1)
             scores = scores[:, [1 - column, column]]
         return _binary_auc(y_true == positive, scores)
-    if multi_class != "ovr":
-        raise ValueError(f"multi_class={multi_class!r} is not supported; use 'ovr'")
+    if multi_class not in ("ovr", "ovo"):
+        raise ValueError(f"roc_auc_score: multi_class must be 'ovr' or 'ovo', got "
+                         f"{multi_class!r}")
+    if multi_class == "ovo" and average not in ("macro", "weighted"):
+        raise ValueError(f"roc_auc_score: multi_class='ovo' averages class pairs by 'macro' "
+                         f"or 'weighted', got average={average!r}")
     classes = present if labels is None else np.asarray(labels)
     _check_lengths(y_true, scores, "y_score")
     if scores.ndim != 2 or scores.shape[1] != len(classes):
@@ -524,7 +544,27 @@ def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels
         raise ValueError("roc_auc_score: multi-class scores must be probabilities, each row "
                          "summing to 1 (apply softmax to logits): one-vs-rest ranks each "
                          "column, and logits rank differently")
+    if multi_class == "ovo":
+        return _one_vs_one_auc(y_true, classes, scores, average)
     return _indicator_auc(y_true[:, None] == classes[None, :], scores, average)
+
+
+def _one_vs_one_auc(y_true, classes, scores, average):
+    """Hand & Till's multi-class AUC: for each pair (a, b) of classes in y_true, the mean of
+    a's column ranking a against b and b's ranking b against a, over those samples only;
+    pairs averaged plainly ('macro') or by their share of the samples ('weighted')."""
+    columns = np.flatnonzero(np.isin(classes, y_true))
+    pair_aucs, shares = [], []
+    for i, a in enumerate(columns):
+        for b in columns[i + 1:]:
+            is_a, is_b = y_true == classes[a], y_true == classes[b]
+            pair = is_a | is_b
+            pair_aucs.append((_binary_auc(is_a[pair], scores[pair, a])
+                              + _binary_auc(is_b[pair], scores[pair, b])) / 2)
+            shares.append(pair.mean())
+    if not pair_aucs:
+        return float("nan")  # a single class in y_true: no pair to rank
+    return float(np.average(pair_aucs, weights=shares if average == "weighted" else None))
 
 
 def _binary_positive(labels, present):
@@ -539,7 +579,7 @@ def _binary_positive(labels, present):
     if unknown.size:
         raise ValueError(f"roc_auc_score: y_true holds labels {unknown.tolist()} that are not "
                          f"in labels {labels.tolist()}")
-    return labels.max()
+    return np.sort(labels)[-1]  # (np.max has no loop for strings)
 
 
 def _probability_rows(scores):
