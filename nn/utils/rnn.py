@@ -94,9 +94,14 @@ def _lengths_array(lengths, batch, who, minimum=1):
     _refuse_in_capture(who)
     lengths = to_cpu(lengths.data if isinstance(lengths, Variable) else lengths)  # (host's,
     # also GPU ones: the packing is planned on the host, as PyTorch asks of its lengths)
-    if lengths.ndim != 1 or lengths.dtype.kind not in "iu":
+    if lengths.ndim != 1 or lengths.dtype.kind not in "iuf":
         raise TypeError(f"{who}: lengths must be a 1-D sequence of integers, got "
                         f"{lengths.dtype} of shape {lengths.shape}")
+    if lengths.dtype.kind == "f":  # (PyTorch casts them, as counts from a float mask's sum
+        # are; a fraction it would truncate is refused)
+        if not np.all(np.isfinite(lengths) & (lengths == np.round(lengths))):
+            raise TypeError(f"{who}: lengths must be a 1-D sequence of integers, got "
+                            f"{lengths.tolist()} (not whole numbers)")
     if len(lengths) != batch:
         raise ValueError(f"{who}: expected len(lengths) to be equal to batch_size, but got "
                          f"{len(lengths)} (batch_size={batch})")

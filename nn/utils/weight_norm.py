@@ -1,5 +1,6 @@
 """PyTorch's weight_norm (Salimans and Kingma's weight normalization, the hook API):
 weight = g * v / ||v||, the norm taken over every axis but `dim`; g and v are trained."""
+from autograd.ops import abs as absolute
 from autograd.ops import vector_norm
 from autograd.variable import Parameter
 
@@ -12,6 +13,8 @@ def norm_except_dim(v, dim):
     as PyTorch's CPU: float16 squares overflow past 65504 in all and underflow below 6e-5.)"""
     if dim == -1:
         return vector_norm(v)
+    if v.ndim == 1:  # no other axis: each element its own norm (PyTorch's; vector_norm's
+        return absolute(v)  # dim=() would take the norm of all of v instead)
     axis = dim % v.ndim
     return vector_norm(v, dim=tuple(a for a in range(v.ndim) if a != axis), keepdim=True)
 
