@@ -2,12 +2,13 @@
 "1", ... or their keys); ParameterList and ParameterDict register Parameters the same way."""
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from itertools import groupby
 
 import numpy as np
 
 from autograd.variable import Parameter, Variable
 
-from .module import Module
+from .module import Module, _indent
 
 
 class ModuleList(Module):
@@ -80,6 +81,20 @@ class ModuleList(Module):
 
     def forward(self, *args, **kwargs):
         raise TypeError("ModuleList is a container, not a layer: call its items instead")
+
+    def __repr__(self):
+        """PyTorch's: consecutive items that print the same print once, as
+        "(first-last): n x <item>" (a stack of 12 equal blocks takes one entry)."""
+        lines, start = [], 0
+        for text, same in groupby(repr(module) for module in self._items()):
+            count = len(list(same))
+            label = str(start) if count == 1 else f"{start}-{start + count - 1}"
+            times = "" if count == 1 else f"{count} x "
+            lines.append(f"({label}): {times}{_indent(text)}")
+            start += count
+        if not lines:
+            return f"{type(self).__name__}()"
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
 
 
 class _Entries(Module):

@@ -254,11 +254,12 @@ def _kaiming_std(tensor, a, mode, nonlinearity, who):
 
 def _calculate_correct_fan(tensor, mode, who="_calculate_correct_fan"):
     """The fan `mode` names ('fan_in' or 'fan_out'); PyTorch's private name, which ported
-    reset_parameters code calls."""
-    if mode not in ("fan_in", "fan_out"):
+    reset_parameters code calls. In any case, as PyTorch's: 'FAN_OUT' too."""
+    which = mode.lower() if isinstance(mode, str) else mode
+    if which not in ("fan_in", "fan_out"):
         raise ValueError(f"{who}: mode must be 'fan_in' or 'fan_out', got {mode!r}")
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
-    return fan_in if mode == "fan_in" else fan_out
+    return fan_in if which == "fan_in" else fan_out
 
 
 _calculate_fan_in_and_fan_out = calculate_fan_in_and_fan_out  # (PyTorch's private name)

@@ -335,6 +335,7 @@ class Module(DtypeCasts, AddsLosses):
         exist (PyTorch's). The name must be a submodule's or a new one: an attribute of
         another kind (a plain setting, a method such as `forward`) is refused, not replaced
         by the module; strict=True: it must already be a submodule."""
+        _check_path(target, "set_submodule")
         if not target:
             raise ValueError("set_submodule: target is empty; name the place of the module")
         parent, _, name = target.rpartition(".")
@@ -377,6 +378,7 @@ class Module(DtypeCasts, AddsLosses):
 
     def get_submodule(self, target):
         """The module at the dotted path `target` ('' is this one), as PyTorch's."""
+        _check_path(target, "get_submodule")
         module, parts = self, target.split(".") if target else []
         for depth, name in enumerate(parts):
             child = module._modules.get(name)
@@ -396,6 +398,7 @@ class Module(DtypeCasts, AddsLosses):
         return self._get_registered(target, "_buffers", "buffer")
 
     def _get_registered(self, target, registry, kind):
+        _check_path(target, f"get_{kind}")
         path, _, name = target.rpartition(".")
         module = self.get_submodule(path)
         value = getattr(module, registry).get(name)
@@ -706,9 +709,7 @@ class Module(DtypeCasts, AddsLosses):
         post_hooks = state_dict_hooks.any_hooks(self, "load_post")
         if strict and (missing or unexpected) and not post_hooks:
             raise StateDictKeyError(_key_mismatch_message(self, missing, unexpected))
-        plan = [(key, _checked_value(key, targets[key], state_dict[key],
-                                     vouched=key not in lazy_targets))
-                for key in targets if key in state_dict]
+        plan = _checked_plan(targets, state_dict, lazy_targets)
         if assign:
             _check_assignable(self, plan)
         for module, size in builds:  # every check passed: now lazy layers may take their shape
@@ -879,7 +880,8 @@ class Module(DtypeCasts, AddsLosses):
         return ""
 
     def __repr__(self):
-        lines = [f"({name}): {_indent(repr(module))}" for name, module in self._held_children()]
+        lines = [f"({name}): {_indent(repr(module))}"  # (a None child too: PyTorch's "None")
+                 for name, module in self._modules.items()]
         extra = _indent(self.extra_repr())  # (a multi-line one lines up, as PyTorch's)
         if not lines:
             return f"{type(self).__name__}({extra})"
@@ -1093,6 +1095,14 @@ def _check_buffer(module, name, array):
     return array
 
 
+def _check_path(target, who):
+    """Refuse a dotted path that is not a string (get_submodule(0) would else be the model
+    itself, 0 being falsy like '')."""
+    if not isinstance(target, str):
+        raise TypeError(f"{who}: target must be a dotted path string ('layers.0'), got "
+                        f"{type(target).__name__} {target!r}")
+
+
 def _join(prefix, name):
     return f"{prefix}.{name}" if prefix else name
 
@@ -1258,8 +1268,9 @@ def _lazy_builds(model, state_dict):
 def _kept_when_missing(model):
     """The keys of buffers a checkpoint may lack, which then keep their values, as in
     PyTorch (a module's `kept_when_missing`: BatchNorm's num_batches_tracked, absent from
-    PyTorch's checkpoints before 0.4.1): not missing, even under strict=True."""
-    return {_join(prefix, name) for prefix, module in model.named_modules()
+    PyTorch's checkpoints before 0.4.1): not missing, even under strict=True. A module held
+    at two paths has its keys at both, as in state_dict."""
+    return {_join(prefix, name) for prefix, module in model.named_modules(remove_duplicate=False)
             for name in getattr(module, "kept_when_missing", ())}
 
 
@@ -1302,6 +1313,27 @@ class StateDictValueError(ValueError, RuntimeError):
     RuntimeError too, as PyTorch's."""
 
 
+def _checked_plan(targets, state_dict, lazy_targets):
+    """(key, checked value) for each of `targets` that `state_dict` holds. Every entry that
+    does not fit is named in one error (PyTorch lists each size mismatch), not the first
+    only."""
+    plan, problems = [], []
+    for key in targets:
+        if key in state_dict:
+            try:
+                plan.append((key, _checked_value(key, targets[key], state_dict[key],
+                                                 vouched=key not in lazy_targets)))
+            except StateDictValueError as error:
+                problems.append(str(error))
+    if len(problems) > 1:
+        raise StateDictValueError(f"load_state_dict: {len(problems)} entries do not fit:\n  "
+                                  + "\n  ".join(problem.removeprefix("load_state_dict: ")
+                                                 for problem in problems))
+    if problems:
+        raise StateDictValueError(problems[0])
+    return plan
+
+
 def _checked_value(key, target, value, vouched=True):
     """`value` as an array that fits `target`, or a ValueError naming `key`. A file's
     StoredArray is read only here, once its shape and dtype fit; vouched: `target` is the
@@ -1314,7 +1346,9 @@ def _checked_value(key, target, value, vouched=True):
     if value.dtype.kind not in "biuf":
         raise StateDictValueError(
             f"load_state_dict: {key!r} holds dtype {value.dtype}, not real numbers")
-    if tuple(value.shape) != tuple(target.shape):
+    # (PyTorch's: a 0-d value that a checkpoint from before 0.4 saved with shape (1,))
+    squeeze = tuple(target.shape) == () and tuple(value.shape) == (1,)
+    if tuple(value.shape) != tuple(target.shape) and not squeeze:
         raise StateDictValueError(
             f"load_state_dict: shape mismatch for {key!r}: the model has "
             f"{tuple(target.shape)}, the state_dict {tuple(value.shape)}")
@@ -1325,6 +1359,8 @@ def _checked_value(key, target, value, vouched=True):
             f"load_state_dict: cannot load dtype {value.dtype} into {key!r} "
             f"of dtype {target.dtype}")
     value = read_stored(value, vouched)
+    if squeeze:
+        value = value.reshape(())
     if float_into_integer:  # (a checkpoint cast to float: whole numbers load, as PyTorch's)
         value = _whole_numbers(key, value, target.dtype)
     _check_integer_range(key, target.dtype, value)
