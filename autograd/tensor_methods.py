@@ -117,6 +117,12 @@ class TensorMethods:
     def ge(self, other):
         return self >= other
 
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return _variable._ops.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return _variable._ops.allclose(self, other, rtol, atol, equal_nan)
+
     def logical_and(self, other):
         return _variable._ops.logical_and(self, other)
 

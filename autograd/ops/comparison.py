@@ -63,4 +63,43 @@ def _comparison(name):
 
 equal, not_equal, greater, greater_equal, less, less_equal = map(_comparison, _COMPARISONS)
 
-__all__ = list(_COMPARISONS)
+
+class IsClose(Function):
+    """y = |x0 - x1| <= atol + rtol |x1|, elementwise and broadcast; with equal_nan, NaN is
+    close to NaN (booleans: no gradient)"""
+
+    input_specs = (Spec(), Spec(broadcast_to=0))
+    arg_specs = {"equal_nan": Choice(False, True)}
+    apply = staticmethod(lambda x0, x1, equal_nan: IsClose(1e-5, 1e-8, equal_nan)(x0, x1))
+    reference = staticmethod(lambda x0, x1, equal_nan: np.isclose(x0, x1, 1e-5, 1e-8,
+                                                                  equal_nan))
+    gradcheck_order = 0  # (booleans)
+
+    def __init__(self, rtol, atol, equal_nan):
+        self.rtol, self.atol, self.equal_nan = rtol, atol, equal_nan
+
+    def forward(self, x0, x1):
+        return get_array_module(x0).isclose(x0, x1, self.rtol, self.atol, self.equal_nan)
+
+    def backward(self, gy):
+        return None, None
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002 (PyTorch's)
+    """torch.isclose: |input - other| <= atol + rtol |other|, elementwise (broadcast): a
+    boolean Variable, an op."""
+    for name, tolerance in (("rtol", rtol), ("atol", atol)):
+        if not _is_number(tolerance) or isinstance(tolerance, bool) or not tolerance >= 0:
+            raise ValueError(f"isclose: {name} must be a non-negative number, got "
+                             f"{tolerance!r}")
+    return IsClose(float(rtol), float(atol), bool(equal_nan))(
+        *promoted(input, other))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
+    """torch.allclose: whether every element of isclose(input, other, ...) is True (a
+    Python bool)."""
+    return bool(isclose(input, other, rtol, atol, equal_nan).data.all())
+
+
+__all__ = list(_COMPARISONS) + ["IsClose", "isclose", "allclose"]

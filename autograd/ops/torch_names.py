@@ -1,15 +1,20 @@
 """PyTorch's names for ops autograd has under NumPy's, for ported code: ag.clamp,
 ag.unsqueeze, ag.permute, ag.mm, ag.bmm, ag.amax, ag.amin, ag.aminmax, ag.dist, ag.var_mean,
-ag.std_mean (each the ops of the other names, no second copy)."""
+ag.std_mean, ag.eq, ag.ne, ag.lt, ag.le, ag.gt, ag.ge (each the ops of the other names, no
+second copy)."""
 from collections import namedtuple
 
 from ..variable import as_variable
+from .comparison import equal, greater, greater_equal, less, less_equal, not_equal
 from .elementwise import clip
 from .linalg import matmul
 from .norm import vector_norm
 from .reduction import max as _max
 from .reduction import min as _min
 from .shape import expand_dims, transpose
+
+# torch.eq, torch.ne, ...: the comparisons under PyTorch's short names
+eq, ne, lt, le, gt, ge = equal, not_equal, less, less_equal, greater, greater_equal
 
 MinMax = namedtuple("MinMax", ["min", "max"])  # torch.return_types.aminmax's fields
 
@@ -87,5 +92,5 @@ def _spread_and_mean(spread, input, dim, unbiased, keepdim, correction):  # noqa
             x.mean(dim=dim, keepdim=keepdim))
 
 
-__all__ = ["clamp", "unsqueeze", "permute", "mm", "bmm", "amax", "amin", "aminmax", "dist",
-           "var_mean", "std_mean"]
+__all__ = ["eq", "ne", "lt", "le", "gt", "ge", "clamp", "unsqueeze", "permute", "mm", "bmm",
+           "amax", "amin", "aminmax", "dist", "var_mean", "std_mean"]
