@@ -42,8 +42,8 @@ _RNN_LAYER = ("return_sequences", "return_state", "go_backwards", "stateful", "u
               "zero_output_for_mask")
 _CELL = ("units", "activation", "use_bias", "dropout", "recurrent_dropout", "seed") + \
     _weighted("kernel", "recurrent", "bias")
-_RNN = _RNN_LAYER + ("units", "activation", "use_bias", "activity_regularizer", "dropout",
-                     "recurrent_dropout") + _weighted("kernel", "recurrent", "bias")
+# (a recurrent layer's: its cell's, but the seed, and its own activity regularizer)
+_RNN = _RNN_LAYER + tuple(key for key in _CELL if key != "seed") + ("activity_regularizer",)
 _NORM = ("axis", "epsilon", "center", "scale") + _weighted("beta", "gamma")
 # Keras' arguments of each layer class written here, besides name, trainable and dtype (the
 # keys of Keras 3.15's get_config of the class)
