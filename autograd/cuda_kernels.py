@@ -47,15 +47,21 @@ def momentum_step_(w, g, buf, lr, momentum, damped):
 
 
 def adam_step_(w, g, m, v, betas, step_size, bc2_sqrt, eps):
-    """Adam's step in place, in the order of optim/adam.py's array code: m += (1 - b1)
-    (g - m);  v = b2 v + (1 - b2) g^2;  w -= m / (sqrt(v) / bc2_sqrt + eps) step_size."""
+    """Adam's step in place, in the order of optim/adam.py's array code: m moves toward g by
+    PyTorch's two-sided lerp (optim/lerp.py: from g's side when 1 - b1 >= 1/2);
+    v = b2 v + ((1 - b2) g) g;  w -= m / (sqrt(v) / bc2_sqrt + eps) step_size."""
     t = w.dtype.type
-    _elementwise("T g, T one_minus_b1, T b2, T one_minus_b2, T step_size, T bc2_sqrt, T eps",
+    weight = 1.0 - betas[0]
+    if abs(weight) < 0.5:
+        first, factor = "m += factor * (g - m)", weight
+    else:
+        first, factor = "m = g - factor * (g - m)", 1.0 - weight
+    _elementwise("T g, T factor, T b2, T one_minus_b2, T step_size, T bc2_sqrt, T eps",
                  "T w, T m, T v",
-                 "m += one_minus_b1 * (g - m); v = b2 * v + one_minus_b2 * (g * g); "
+                 f"{first}; v = b2 * v + one_minus_b2 * g * g; "
                  "w -= m / (sqrt(v) / bc2_sqrt + eps) * step_size", "adam_step")(
-        g, t(1.0 - betas[0]), t(betas[1]), t(1.0 - betas[1]), t(step_size), t(bc2_sqrt),
-        t(eps), w, m, v)
+        g, t(factor), t(betas[1]), t(1.0 - betas[1]), t(step_size), t(bc2_sqrt), t(eps), w,
+        m, v)
 
 
 def lstm_cell_(gates, c, u, g, cell, t, h):

@@ -4,8 +4,9 @@ Its arrays live apart from NumPy's as CuPy's do: `np.asarray` refuses them (CuPy
 "implicit conversion" error), they are not `np.ndarray`s, reductions give 0-d arrays, not
 scalars, and `.get()` copies one to the host. NumPy's functions and ufuncs called on them
 dispatch through `__array_function__` / `__array_ufunc__`, as they do on CuPy's. So a device
-array slipping into host-only code fails here as it would on a GPU. It does not know which
-of NumPy's functions CuPy lacks, nor CuPy's rounding: the GPU run checks those.
+array slipping into host-only code fails here as it would on a GPU. Its ElementwiseKernel and
+ReductionKernel run the C bodies of rungrad's fused kernels (fake_kernels.py). It does not
+know which of NumPy's functions CuPy lacks, nor CuPy's rounding: the GPU run checks those.
 
 `install()` puts it in `sys.modules` as `cupy` and `cupyx` (before rungrad first asks for
 CuPy); `RUNGRAD_FAKE_CUPY=1` makes the test suite's conftest call it.
@@ -275,6 +276,8 @@ def _module():
     cupy = _DeviceModule("cupy", np)
     cupy.__version__ = "fake"
     cupy.ndarray, cupy.asarray, cupy.array, cupy.asnumpy = ndarray, asarray, array, asnumpy
+    from .fake_kernels import ElementwiseKernel, ReductionKernel  # (their C bodies run)
+    cupy.ElementwiseKernel, cupy.ReductionKernel = ElementwiseKernel, ReductionKernel
     # (one generator: NumPy's global one, which rungrad's seeding sets already)
     cupy.random = _DeviceModule("cupy.random", np.random)
     cupy.random.get_random_state = lambda: None

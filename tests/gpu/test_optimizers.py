@@ -22,7 +22,9 @@ def _steps(opt, params, n):
 
 @pytest.mark.parametrize("cls,hp", [
     (optim.SGD, dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01)),
+    (optim.SGD, dict(lr=0.1)), (optim.SGD, dict(lr=0.1, momentum=0.9, dampening=0.3)),
     (optim.Adam, dict(lr=0.05, amsgrad=True)), (optim.AdamW, dict(lr=0.05)),
+    (optim.Adam, dict(lr=0.05)), (optim.Adam, dict(lr=0.05, betas=(0.2, 0.99))),
     (optim.RMSprop, dict(centered=True, momentum=0.5)), (optim.Adagrad, dict(lr=0.1)),
     (optim.Adadelta, dict()), (optim.Adamax, dict()), (optim.NAdam, dict()),
     (optim.RAdam, dict()), (optim.ASGD, dict(lr=0.05)), (optim.Rprop, dict()),
@@ -45,6 +47,30 @@ def test_gpu_matches_cpu_and_state_follows_the_param(cls, hp):
     for a, b in zip(cpu, gpu):
         np.testing.assert_allclose(cp.asnumpy(a.data), cp.asnumpy(b.data), rtol=1e-10,
                                    atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adam_s_kernel_keeps_the_edges_the_cpu_keeps(dtype):
+    """beta1 = 0: m is the latest gradient exactly, however large the one before (a one-sided
+    m + (g - m) cancelled it to 0); a gradient whose square overflows while (1 - beta2) g^2
+    fits leaves a finite average (g g first made it inf and froze the parameter)."""
+    big = 3e19 if dtype is np.float32 else 3e154
+    grads = [np.array([1e15 if dtype is np.float32 else 1e100, big], dtype),
+             np.array([1e-3, big], dtype)]
+    for beta1 in (0.0, 0.9):
+        cpu, gpu = Parameter(np.ones(2, dtype)), Parameter(cp.ones(2, dtype))
+        opts = [optim.Adam([p], lr=0.1, betas=(beta1, 0.999)) for p in (cpu, gpu)]
+        for g in grads:
+            cpu.grad, gpu.grad = Variable(g.copy()), Variable(cp.asarray(g))
+            for opt in opts:
+                opt.step()
+        state_cpu, state_gpu = opts[0].state[cpu], opts[1].state[gpu]
+        for key in ("exp_avg", "exp_avg_sq"):
+            np.testing.assert_array_equal(cp.asnumpy(state_gpu[key]), state_cpu[key])
+        np.testing.assert_array_equal(cp.asnumpy(gpu.data), cpu.data)
+        assert np.isfinite(cpu.data).all() and np.isfinite(state_cpu["exp_avg_sq"]).all()
+        if beta1 == 0.0:
+            assert state_cpu["exp_avg"][0] == dtype(1e-3)
 
 
 def test_clip_on_gpu():
