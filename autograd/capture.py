@@ -116,7 +116,9 @@ def number_of_this_call(value, made_by):
     record = recording()
     if record is None or record.depth:
         return value
-    return _RecordedNumber.of(value, made_by)
+    number = _RecordedNumber.of(value, made_by)
+    record.note_number(number)
+    return number
 
 
 class _RecordedNumber(_ReadGuarded):
@@ -414,6 +416,7 @@ class Record:
         self.reads = None                # the NamedReads of the step's code
         self.result = None
         self.drew_outside = None         # what drew random numbers outside the ops, if any
+        self.numbers = {}                # id(number) -> (number, index of the call made it)
 
     # Function.__call__ calls this for every op made while recording (anomaly_mode's slot)
     def __call__(self, func, inputs, outputs):
@@ -464,6 +467,12 @@ class Record:
         finally:
             self.depth -= 1
             self._note_state()  # what the call wrote is the new baseline
+
+    def note_number(self, number):
+        """`number` is what the replayable call just recorded gave (clip_grad_norm_'s norm):
+        a replay sets it afresh, so the step may return it."""
+        if self.events and self.events[-1][0] == "effect":
+            self.numbers[id(number)] = (number, len(self.events) - 1)
 
     def backward(self, outputs, grad_outputs, retain_grad, create_graph):
         """Noted before the engine runs it (engine.backward calls this)."""
@@ -1064,6 +1073,8 @@ def _shape_of_result(result, role, where):
         return role(result, where)
     if isinstance(result, (tuple, list)):
         return (type(result).__name__,) + tuple(_shape_of_result(r, role, where) for r in result)
+    if isinstance(result, _RecordedNumber):
+        return ("number", result.made_by)
     return ("dict",) + tuple((k, _shape_of_result(v, role, where))
                              for k, v in result.items())
 
@@ -1195,7 +1206,8 @@ def _written(record, stand_ins):
     from .replay_code import CodeWriter
     code = CodeWriter(stand_ins)
     unread = _unread_ops(record)
-    for event in record.events:
+    numbers = {index: number for number, index in record.numbers.values()}
+    for index, event in enumerate(record.events):
         if event[0] == "op":
             code.refresh_index(event[1])
             if id(event[1]) in unread:
@@ -1207,7 +1219,8 @@ def _written(record, stand_ins):
             write_backward(code, *event[1:])
         else:
             _, method, args, kwargs = event
-            code.effect(functools.partial(method, *args, **kwargs), _name(method))
+            code.effect(functools.partial(method, *args, **kwargs), _name(method),
+                        numbers.get(index))
     return code.function()
 
 
@@ -1308,10 +1321,24 @@ def _returned(result, record):
         return _rebuilt(result, [_returned(r, record) for r in result])
     if isinstance(result, dict):
         return _mapped(result, lambda _, v: _returned(v, record))
+    if isinstance(result, _RecordedNumber):
+        return _fresh_number(result, record)
     kind = "NumPy array" if isinstance(result, np.ndarray) else type(result).__name__
     raise CaptureError(f"capture: the step returned a {kind}; return Variables (the loss), or "
                        f"tuples, lists or dicts of them: any other value would be the "
                        f"capture's, not the replay's")
+
+
+def _fresh_number(number, record):
+    """A replayable call's number the step returns (clip_grad_norm_'s norm) as the eager call
+    gives it, a float: each replay sets it afresh (`record`: the recording, None in a
+    replay). A number made of it would keep the recording call's value."""
+    if record is not None and id(number) not in record.numbers:
+        raise CaptureError(f"capture: the step returned a number computed from "
+                           f"{number.made_by}'s result: a replay sets that result afresh, not "
+                           f"what the step made of it; return {number.made_by}'s result "
+                           f"itself")
+    return float(number.view(np.ndarray))
 
 
 def _warn_if_detached(record):

@@ -94,10 +94,15 @@ class CodeWriter:
         self.line(f"{self.name(var, 'o')}.data = {array}")
         self.arrays[id(var)] = array
 
-    def effect(self, call, label):
+    def effect(self, call, label, number=None):
         """A replayable call (functools.partial of the recorded one). It may set any
-        Variable's array (BatchNorm's buffers): what follows reads `.data` afresh."""
-        self.line(f"{self.name(call, 'e')}()  # {label}")
+        Variable's array (BatchNorm's buffers): what follows reads `.data` afresh. Its
+        result is written into `number` (a 0-d array the step returns) when given."""
+        made = f"{self.name(call, 'e')}()"
+        if number is None:
+            self.line(f"{made}  # {label}")
+        else:
+            self.line(f"{self.name(number.view(np.ndarray), 'n')}[...] = {made}  # {label}")
         self.arrays.clear()
 
     def function(self):

@@ -67,7 +67,8 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     norm exceeds `max_norm`, every gradient is multiplied by
     `max_norm / (norm + 1e-6)` (PyTorch's rule). Returns the norm before
     clipping, as a float (inside a step autograd.capture records, a 0-d array that refuses
-    to be read in Python: a replay would keep this call's value). A NaN norm (with
+    to be read in Python, as a replay would keep this call's value; the step may return it,
+    and each replay returns its own norm). A NaN norm (with
     error_if_nonfinite=False) makes every gradient NaN, as in PyTorch: the step is visibly
     broken, not silently unclipped. float16 gradients are summed in float32, as PyTorch's CPU
     sums them (the norm is a float, not rounded to float16: PyTorch's is inf past 65504).

@@ -1559,6 +1559,41 @@ def test_clip_grad_norm_s_norm_cannot_steer_a_captured_step():
     assert isinstance(optim.clip_grad_norm_(nn.Linear(2, 1).parameters(), 1.0), float)
 
 
+def test_a_step_returning_clip_grad_norm_s_norm_returns_each_replay_s_own():
+    """`return loss, norm` (a PyTorch habit: logging the norm) raised "returned a NumPy
+    array"; each call now returns its own norm, a float as eagerly, equal to the eager
+    run's; a number made of the norm would keep the recording's value, and is refused."""
+    def logging(model, optimizer):
+        def step(x, t):
+            optimizer.zero_grad()
+            F.mse_loss(model(x), t).backward()
+            norm = optim.clip_grad_norm_(model.parameters(), 0.05)
+            optimizer.step()
+            return norm
+        return step
+    norms = {}
+    for captured in (False, True):
+        np.random.seed(0)
+        model = nn.Linear(3, 1, dtype=np.float64)
+        step = logging(model, optim.SGD(model.parameters(), lr=0.1))
+        step = capture(step) if captured else step
+        norms[captured] = [step(x, t) for x, t in _growing_batches()]
+        assert all(type(n) is float for n in norms[captured])
+        if captured:
+            assert step.replays == len(norms[True]) - 2
+    assert len(set(norms[True])) == len(norms[True])  # (one per batch, not the recording's)
+    np.testing.assert_allclose(norms[True], norms[False], rtol=1e-12)
+
+    def doubling(model, optimizer):
+        def step(x, t):
+            optimizer.zero_grad()
+            F.mse_loss(model(x), t).backward()
+            return optim.clip_grad_norm_(model.parameters(), 0.05) * 2
+        return step
+    with pytest.raises(CaptureError, match="number computed from clip_grad_norm_'s result"):
+        _twin_runs(doubling, _growing_batches())
+
+
 def test_get_total_norm_is_refused_and_clip_grads_with_norm_replays():
     from nn.utils import clip_grads_with_norm_, get_total_norm
 
