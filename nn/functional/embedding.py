@@ -2,7 +2,7 @@
 import warnings
 
 from autograd.backend import as_array, get_array_module, scatter_add
-from autograd.capture import CaptureError, capturing
+from autograd.capture import run_replayed
 from autograd.function import Function, call_op, modified_error
 from autograd.ops.accumulation import accumulator
 from autograd.ops.validation import real_scalar
@@ -129,19 +129,16 @@ def embedding(indices, weight, padding_idx=None, max_norm=None, norm_type=2.0,
         padding_idx = normalize_padding_idx(padding_idx, weight.shape[0], "embedding")
     if sparse:
         warn_dense_once("embedding")
-    if max_norm is not None:
-        _renorm(weight, indices, max_norm, norm_type)
+    if max_norm is not None:  # (a replayable call: a captured step renorms at each replay)
+        max_norm = real_scalar(max_norm, "max_norm", "embedding")
+        norm_type = real_scalar(norm_type, "norm_type", "embedding")
+        run_replayed(_renorm, weight, indices, max_norm, norm_type)
     return EmbeddingLookup(padding_idx, bool(scale_grad_by_freq))(weight, indices)
 
 
 def _renorm(weight, indices, max_norm, norm_type):
     """embedding's max_norm: the picked rows scaled in place, the table marked changed (as
     PyTorch bumps its version), outside the graph."""
-    if capturing():
-        raise CaptureError("embedding: max_norm rescales the table's rows in place, which "
-                           "autograd.capture cannot replay; call this step without capture")
-    max_norm = real_scalar(max_norm, "max_norm", "embedding")
-    norm_type = real_scalar(norm_type, "norm_type", "embedding")
     if indices.size and (indices.data.min() < 0 or indices.data.max() >= weight.shape[0]):
         return  # (the lookup names the index out of range)
     if _renorm_rows(weight.data, indices.data, max_norm, norm_type):

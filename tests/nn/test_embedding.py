@@ -227,29 +227,32 @@ def test_sparse_is_taken_with_a_dense_gradient_and_the_options_survive_saving(tm
     assert "max_norm=1.0" in repr(frozen)
 
 
-def test_a_captured_step_refuses_max_norm_and_replays_scale_grad_by_freq():
+@pytest.mark.parametrize("options", [dict(scale_grad_by_freq=True), dict(max_norm=1.0),
+                                     dict(max_norm=0.5, norm_type=1.0)])
+def test_a_captured_step_replays_max_norm_and_scale_grad_by_freq(options):
+    """max_norm's renorm (in place, outside the graph) is a replayable call: each replay
+    rescales the rows its own batch picks, as the eager step does (it was refused)."""
     import autograd as ag
     import optim
-    from autograd.capture import CaptureError
-    batches = [np.random.default_rng(i).integers(0, 6, (2, 3)) for i in range(5)]
-    renormed = nn.Embedding(6, 2, max_norm=1.0)
-    with pytest.raises(CaptureError, match="embedding: max_norm"):
-        ag.capture(lambda x: renormed(x).sum().backward())(batches[0])
+    batches = [np.random.default_rng(i).integers(0, 6, (2, 3)) for i in range(6)]
     tables = []
     for captured in (False, True):
         np.random.seed(0)
-        layer = nn.Embedding(6, 2, scale_grad_by_freq=True)
+        layer = nn.Embedding(6, 2, **options)
         optimizer = optim.SGD(layer.parameters(), lr=0.5)
 
-        def step(x, layer=layer, optimizer=optimizer):
+        def step(x, layer=layer, optimizer=optimizer):  # (rows grow: renormed when looked up)
             optimizer.zero_grad()
-            (layer(x) ** 2).sum().backward()
+            (layer(x) * np.array([-1.0, 2.0], np.float32)).sum().backward()
             optimizer.step()
         step = ag.capture(step) if captured else step
         for x in batches:
             step(x)
-        tables.append(layer.weight.data)
-    np.testing.assert_allclose(tables[1], tables[0], rtol=1e-6)
+            tables.append(layer.weight.data.copy())
+        assert not captured or step.replays == len(batches) - 2
+    eager, replayed = tables[:len(batches)], tables[len(batches):]
+    np.testing.assert_allclose(replayed, eager, rtol=1e-6)
+    assert not np.allclose(eager[-1], eager[-2])  # (each step moved the table)
 
 
 def test_a_float16_table_s_gradient_sums_repeats_in_float32():
