@@ -45,6 +45,36 @@ _CELL = ("units", "activation", "use_bias", "dropout", "recurrent_dropout", "see
 # (a recurrent layer's: its cell's, but the seed, and its own activity regularizer)
 _RNN = _RNN_LAYER + tuple(key for key in _CELL if key != "seed") + ("activity_regularizer",)
 _NORM = ("axis", "epsilon", "center", "scale") + _weighted("beta", "gamma")
+# Keras 3.15's image augmentation layers: their arguments beside data_format (and seed);
+# not Equalization, which Keras 3.15.1 cannot build in a model (its graph has a cycle)
+_AUGMENTATION_KEYS = {name: ("data_format",) + keys + ("seed",) * seeded
+                      for name, keys, seeded in (
+    ("RandomFlip", ("mode",), 1), ("RandomCrop", ("height", "width"), 1),
+    ("RandomRotation", ("factor", "fill_mode", "fill_value", "interpolation"), 1),
+    ("RandomZoom", ("height_factor", "width_factor", "fill_mode", "interpolation",
+                    "fill_value"), 1),
+    ("RandomTranslation", ("height_factor", "width_factor", "fill_mode", "interpolation",
+                           "fill_value"), 1),
+    ("RandomShear", ("x_factor", "y_factor", "fill_mode", "interpolation", "fill_value"), 1),
+    ("AugMix", ("value_range", "num_chains", "chain_depth", "factor", "alpha", "all_ops",
+                "interpolation"), 1),
+    ("AutoContrast", ("value_range",), 0),
+    ("CutMix", ("factor",), 1), ("MixUp", ("alpha",), 1),
+    ("RandAugment", ("value_range", "num_ops", "factor", "interpolation"), 1),
+    ("RandomColorJitter", ("value_range", "brightness_factor", "contrast_factor",
+                           "saturation_factor", "hue_factor"), 1),
+    ("RandomElasticTransform", ("factor", "scale", "interpolation", "fill_mode",
+                                "fill_value", "value_range"), 1),
+    ("RandomErasing", ("factor", "scale", "fill_value", "value_range"), 1),
+    ("RandomGaussianBlur", ("factor", "kernel_size", "sigma", "value_range"), 1),
+    ("RandomGrayscale", ("factor",), 0),
+    ("RandomPerspective", ("factor", "scale", "interpolation", "fill_value"), 1),
+    ("Solarization", ("value_range", "addition_factor", "threshold_factor"), 1),
+    *((name, ("factor", "value_range"), 1) for name in (
+        "RandomContrast", "RandomBrightness", "RandomColorDegeneration", "RandomHue",
+        "RandomInvert", "RandomPosterization", "RandomSaturation", "RandomSharpness")))}
+# the layers whose call Keras records with its training=True default (its reader drops it)
+_CALLED_TRAINING = frozenset(_AUGMENTATION_KEYS) | {"Resizing", "CenterCrop"}
 # Keras' arguments of each layer class written here, besides name, trainable and dtype (the
 # keys of Keras 3.15's get_config of the class)
 KERAS_KEYS = {
@@ -112,6 +142,17 @@ KERAS_KEYS = {
     "Resizing": ("height", "width", "data_format", "interpolation", "crop_to_aspect_ratio",
                  "pad_to_aspect_ratio", "fill_mode", "fill_value", "antialias"),
     "CenterCrop": ("height", "width", "data_format"),
+    "SeparableConv1D": ("depth_multiplier", "filters") + _WINDOW
+    + _weighted("depthwise", "pointwise", "bias"),
+    "DepthwiseConv1D": ("depth_multiplier",) + _WINDOW + _weighted("depthwise", "bias"),
+    "RMSNormalization": ("axis", "epsilon"),
+    "EinsumDense": ("output_shape", "equation", "activation", "bias_axes",
+                    "activity_regularizer", "quantization_config") + _weighted("kernel", "bias"),
+    "GroupedQueryAttention": ("head_dim", "num_query_heads", "num_key_value_heads", "use_bias",
+                            "use_gate", "sliding_window", "dropout", "activity_regularizer",
+                            "seed") + _weighted("kernel", "bias"),
+    "Discretization": ("bin_boundaries", "num_bins", "epsilon", "output_mode", "sparse"),
+    **_AUGMENTATION_KEYS,
 }
 # the layers Keras writes no build_config for (they have no build of their own)
 _NO_BUILD = frozenset(name for name in KERAS_KEYS if "Pooling" in name) | {
@@ -120,7 +161,12 @@ _NO_BUILD = frozenset(name for name in KERAS_KEYS if "Pooling" in name) | {
     "ActivityRegularization", "UnitNormalization", "SpatialDropout1D", "SpatialDropout2D",
     "SpatialDropout3D", "Masking", "Identity"}
 # the layers whose constructor takes no `trainable` (Keras' config leaves it out)
-_NO_TRAINABLE = frozenset({"SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"})
+_NO_TRAINABLE = frozenset({"SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
+                           "Discretization"})
+# the layers whose config holds their variables' dtype's name, not a DTypePolicy object
+_DTYPE_NAMED = frozenset({"Discretization"})
+# the layers Keras builds from their inputs' shapes by name (query, value, key)
+_BUILT_BY_NAME = ("MultiHeadAttention", "GroupedQueryAttention")
 # rungrad's one-axis arguments it keeps as a 1-tuple, which Keras writes bare: (1, 2), 3
 _BARE = {("ZeroPadding1D", "padding"), ("Cropping1D", "cropping"), ("UpSampling1D", "size")}
 # the layers a layer holds, by the argument Keras' config writes them under (rungrad's
@@ -129,7 +175,8 @@ _HELD = ("layer", "cell", "cells")
 # rungrad's arguments Keras' constructors lack, left out at these values (they change
 # nothing); the model's inputs carry the shapes its first layer may have been given
 _RUNGRAD_ONLY = {"weights": None, "use_cudnn": "auto", "inplace": False, "seed": None,
-                 "sparse": False, "bounding_box_format": None}
+                 "sparse": False, "bounding_box_format": None, "lora_rank": None,
+                 "flash_attention": None}
 _SHAPES = ("input_shape", "input_dim", "input_length", "batch_input_shape")
 _ALIASES = {"p": "rate"}  # (Dropout's PyTorch name of its rate)
 # Keras' Layer takes these from any layer, its get_config writes them for some classes only
@@ -215,7 +262,7 @@ class KerasConfigWriter:
             raise NotWritable(f"layer {getattr(layer, 'name', name)!r} is a {name}, which "
                               "has no Keras 3 counterpart written here")
         config = self.layer_config(layer, keys, input_shape)
-        entry = keras_object("keras.layers", name, config)
+        entry = keras_object("keras.layers", _exported_name(layer), config)
         if input_shape is not None and name not in _NO_BUILD:  # (a dict: shapes by name)
             entry["build_config"] = {"shapes_dict" if isinstance(input_shape, dict)
                                      else "input_shape": input_shape}
@@ -230,6 +277,9 @@ class KerasConfigWriter:
                   "dtype": None if policy is None else dtype_policy_object(policy.name)}
         if type(layer).__name__ in _NO_TRAINABLE:
             del config["trainable"]
+        if type(layer).__name__ in _DTYPE_NAMED:  # (the global policy's: float32 here)
+            config["dtype"] = "float32" if policy is None else \
+                np.dtype(policy.variable_dtype).name
         for key, value in given.items():
             if key in config or key == "trainable":  # (the layer's own, above)
                 continue
@@ -277,6 +327,9 @@ class KerasConfigWriter:
             return self.layer(value)
         if value is None and key in ("activation", "recurrent_activation"):
             return "linear"
+        if value is None and key == "data_format":  # (Keras writes the one it resolved)
+            from ..layers.keras_settings import image_data_format
+            return image_data_format()
         if isinstance(value, (np.bool_, np.integer, np.floating)):
             return value.item()
         if isinstance(value, np.ndarray):
@@ -367,8 +420,9 @@ def _held_input_shape(name, shape):
 
 def _build_shape(layer, nodes):
     """What Keras' build_config records of a layer's first call: its input's shape, or for
-    MultiHeadAttention, built from its query, value (and key), their shapes by name."""
-    if type(layer).__name__ != "MultiHeadAttention":
+    MultiHeadAttention and GroupQueryAttention, built from their query, value (and key),
+    their shapes by name."""
+    if type(layer).__name__ not in _BUILT_BY_NAME:
         return _node_input_shape(nodes)
     node = next((node for node in nodes if node.args), None)
     if node is None:
@@ -429,7 +483,10 @@ def _node(node, history):
         raise NotWritable(f"layer {node.layer.name!r} is called with training="
                           f"{node.kwargs['training']!r}, which a Keras config read back "
                           "does not keep")
-    return {"args": fill(list(node.args)), "kwargs": fill(dict(node.kwargs))}
+    kwargs = dict(node.kwargs)
+    if type(node.layer).__name__ in _CALLED_TRAINING:
+        kwargs["training"] = True
+    return {"args": fill(list(node.args)), "kwargs": fill(kwargs)}
 
 
 def _endpoints(model, history):
@@ -463,8 +520,14 @@ def _is_sequential(model):
 def is_keras_face(layer):
     """Whether `layer` is of nn.keras' class of its name (not one of one's own)."""
     from . import layers
-    return isinstance(layer, KerasNamed) and getattr(layers, type(layer).__name__, None) \
+    return isinstance(layer, KerasNamed) and getattr(layers, _exported_name(layer), None) \
         is type(layer)
+
+
+def _exported_name(layer):
+    """The name Keras exports `layer`'s class by (GroupedQueryAttention's is
+    GroupQueryAttention), which its config's class_name is."""
+    return vars(type(layer)).get("keras_export_name", type(layer).__name__)
 
 
 def _dtype_name(dtype):

@@ -7,20 +7,20 @@ nn.keras.keras_files): a `.keras` archive is a zip of metadata.json, config.json
 Which models: an nn.keras Sequential or functional model (models inside it too) whose
 every layer is one of nn.keras' with a Keras 3 counterpart written here (KERAS_KEYS: the
 core, convolution, pooling, recurrent (the generic RNN and its cells too), attention,
-reshaping, normalization, regularization and some preprocessing layers), at arguments
-Keras can express, compiled (if at all) with one of nn.keras' optimizers (its learning
-rate a number or one of Keras' schedules) and Keras' losses and metrics. Any other model
-saved as `.keras` is written in rungrad's own format, which nn.load_model reads and real
-Keras does not, with a warning naming what Keras' format lacks (a PyTorch-style
-Sequential of nn.Linear... silently); likewise without h5py (the rungrad[keras-files]
-extra), with a warning naming it. What rungrad would lose is refused so too:
-jit_compile=True, a call's training= argument, an optimizer's exclude_from_weight_decay
-rule, or its state after updates where Keras' layout of it is not known here. The
-archive holds the optimizer's variables (nn.keras.keras_optimizer_writer: Keras' SGD,
-Adam, AdamW, RMSprop, Nadam, Adamax, Adagrad, Adadelta, Lion), so that training goes on
-where it stopped; the learning rate comes back as the float32 Keras keeps. A layer given
-no dtype policy is written with dtype None (Keras' global policy; rungrad's layer then
-casts nothing, as before).
+reshaping, normalization, regularization, image augmentation and some preprocessing
+layers), at arguments Keras can express, compiled (if at all) with one of nn.keras'
+optimizers (its learning rate a number or one of Keras' schedules) and Keras' losses and
+metrics. Any other model saved as `.keras` is written in rungrad's own format, which
+nn.load_model reads and real Keras does not, with a warning naming what Keras' format
+lacks (a PyTorch-style Sequential of nn.Linear... silently); likewise without h5py (the
+rungrad[keras-files] extra), with a warning naming it. What rungrad would lose is refused
+so too: jit_compile=True, a call's training= argument, an optimizer's
+exclude_from_weight_decay rule, or its state after updates where Keras' layout of it is
+not known here. The archive holds the optimizer's variables
+(nn.keras.keras_optimizer_writer: Keras' SGD, Adam, AdamW, RMSprop, Nadam, Adamax,
+Adagrad, Adadelta, Lion), so that training goes on where it stopped; the learning rate
+comes back as the float32 Keras keeps. A layer given no dtype policy is written with dtype
+None (Keras' global policy; rungrad's layer then casts nothing, as before).
 """
 import io
 import json

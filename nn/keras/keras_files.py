@@ -42,7 +42,8 @@ from .optimizer_variables import restore_keras_optimizer
 # the order in which a layer makes the layers it holds (Keras' `_layers`), by the attribute
 # that holds them; others come after these, by name
 _INNER_ORDER = ("cell", "cells", "layer", "forward_layer", "backward_layer", "query_dense",
-                "key_dense", "value_dense", "output_dense")
+                "key_dense", "value_dense", "output_dense", "_query_dense", "_key_dense",
+                "_value_dense", "_output_dense")
 
 
 def h5py_module(who):

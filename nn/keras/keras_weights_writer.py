@@ -7,10 +7,12 @@ among its class's in model.layers' order: keras_files.layer_keys), its own varia
 its own, a StackedRNNCells' in `cells/<key>` each), a Bidirectional's in its
 `forward_layer` and `backward_layer` (each an RNN with its cell), a TimeDistributed's in its
 `layer`, MultiHeadAttention's in its `query_dense`, `key_dense`, `value_dense` and
-`output_dense` (a kernel and a bias each), a model's inside the model in its own
-`layers/...`, as Keras keeps them; every group named as Keras names it (a `vars` group's `name`
-attribute: the layer's name); a `.keras` archive's holds the optimizer's variables too
-(nn.keras.keras_optimizer_writer). A layer whose Keras layout is not known here is NotWritable.
+`output_dense` (a kernel and a bias each; GroupQueryAttention's in `_query_dense`...), an
+AugMix's, RandAugment's and RandomColorJitter's inner augmentation layers as empty groups, a
+model's inside the model in its own `layers/...`, as Keras keeps them; every group named as
+Keras names it (a `vars` group's `name` attribute: the layer's name); a `.keras` archive's
+holds the optimizer's variables too (nn.keras.keras_optimizer_writer). A layer whose Keras
+layout is not known here is NotWritable.
 """
 from .keras_config_writer import KERAS_KEYS, NotWritable
 from .keras_files import layer_keys
@@ -21,11 +23,23 @@ _CELLS = {"SimpleRNN": "simple_rnn_cell", "LSTM": "lstm_cell", "GRU": "gru_cell"
           **dict.fromkeys(("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"), "conv_lstm_cell")}
 # the layers a layer holds, by the attribute Keras keeps them under
 _HOLDS = {"TimeDistributed": "layer", "RNN": "cell", "StackedRNNCells": "cells"}
-# MultiHeadAttention's inner layers (attribute, name): its EinsumDense's, a kernel and a
-# bias each (use_bias), then its dropout and softmax, which hold none
-_ATTENTION = (("query_dense", "query"), ("key_dense", "key"), ("value_dense", "value"),
-              ("output_dense", "attention_output"))
+# an attention layer's inner layers (attribute, name): its EinsumDense's, a kernel and a
+# bias each (use_bias), then its dropout and softmax, which hold none (GroupQueryAttention
+# keeps its projections under private attributes)
+_PROJECTIONS = (("query", "query"), ("key", "key"), ("value", "value"),
+                ("output", "attention_output"))
+_ATTENTIONS = {
+    "MultiHeadAttention": tuple((f"{k}_dense", name) for k, name in _PROJECTIONS),
+    "GroupedQueryAttention": tuple((f"_{k}_dense", name) for k, name in _PROJECTIONS)}
 _ATTENTION_EMPTY = (("_dropout_layer", "dropout"), ("_softmax", "softmax"))
+# the augmentation layers an augmentation layer makes (none holds a variable): Keras keeps
+# an empty group of each, keyed by its class; RandomColorJitter's, by the factors given
+_AUGMENTATIONS = ("auto_contrast", "equalization", "random_brightness",
+                  "random_color_degeneration", "random_contrast", "random_posterization",
+                  "random_rotation", "random_sharpness", "random_shear",
+                  "random_translation", "solarization")
+_JITTERS = (("brightness_factor", "random_brightness"), ("contrast_factor", "random_contrast"),
+            ("saturation_factor", "random_saturation"), ("hue_factor", "random_hue"))
 
 
 def write_weights(model, store, with_optimizer=False):
@@ -69,20 +83,32 @@ def _layer(group, layer):
                 _layer(cells.create_group(key), cell)
         else:
             _layer(group.create_group(_HOLDS[name]), held)
-    elif name == "MultiHeadAttention":
-        _attention(group, layer)
+    elif name in _ATTENTIONS:
+        _attention(group, layer, _ATTENTIONS[name])
     else:
         _vars(group, "vars", layer.name, layer.get_weights())
+        for key in _inner_augmentations(name, layer):
+            _vars(group.create_group(key), "vars", key, [])
 
 
-def _attention(group, layer):
-    """MultiHeadAttention's variables, each projection's in its EinsumDense's group."""
+def _inner_augmentations(name, layer):
+    """The keys of the augmentation layers Keras' `name` layer makes inside it."""
+    if name in ("AugMix", "RandAugment"):
+        return _AUGMENTATIONS
+    if name == "RandomColorJitter":
+        config = layer.get_config()
+        return tuple(key for factor, key in _JITTERS if config.get(factor) is not None)
+    return ()
+
+
+def _attention(group, layer, projections):
+    """An attention layer's variables, each projection's in its EinsumDense's group."""
     _vars(group, "vars", layer.name, [])
     arrays, each = layer.get_weights(), 2 if layer.use_bias else 1
-    if len(arrays) != each * len(_ATTENTION):
+    if len(arrays) != each * len(projections):
         raise NotWritable(f"layer {layer.name!r}: its {len(arrays)} weights are not Keras' "
                           "four projections")
-    for i, (key, name) in enumerate(_ATTENTION):
+    for i, (key, name) in enumerate(projections):
         _vars(group.create_group(key), "vars", name, arrays[i * each:(i + 1) * each])
     for key, name in _ATTENTION_EMPTY:
         _vars(group.create_group(key), "vars", name, [])
