@@ -4,12 +4,12 @@ hook is registered; modules without hooks pay one attribute check per call."""
 import contextlib
 import contextvars
 import itertools
-import warnings
 from collections import OrderedDict
 
 from .capture import CaptureError, capturing
 from .function import Function
 from .hooks import add_hook
+from .user_warnings import user_warning
 from .variable import Variable
 
 
@@ -125,9 +125,9 @@ class CallHooks:
                     (hook(owner, args, kwargs, output) if key in self.with_kwargs
                      else hook(owner, args, output))
                 except Exception as exc:  # noqa: BLE001 (the call's error is the one raised)
-                    warnings.warn(f"{type(owner).__name__}: a forward hook with always_call="
-                                  f"True raised {type(exc).__name__}: {exc} while the call's "
-                                  f"error was raised", RuntimeWarning, stacklevel=4)
+                    user_warning(f"{type(owner).__name__}: a forward hook with always_call="
+                                 f"True raised {type(exc).__name__}: {exc} while the call's "
+                                 f"error was raised", RuntimeWarning)
 
     def _on_backward(self):
         return bool(self.backward or self.backward_pre)

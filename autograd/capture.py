@@ -60,7 +60,6 @@ import random
 import sys
 import threading
 import types
-import warnings
 from collections import Counter, OrderedDict
 
 import numpy as np
@@ -80,6 +79,7 @@ from .config import (
     python_state_changes_here,
     train_mode,
 )
+from .user_warnings import user_warning
 from .variable import Parameter, Variable, _ReadGuarded, mutations_in_this_thread, wrap
 
 _ndarray = np.ndarray
@@ -239,15 +239,14 @@ class CapturedStep:
             self._new_signatures += known is None
             if self._new_signatures == 3 * self.max_signatures and not self.captured:
                 self._eager = True
-                warnings.warn(f"capture: {self.step.__name__} has recorded "
-                              f"{self._new_signatures} calls, each under a new signature, and "
-                              f"replayed none: something it is given changes at every call "
-                              f"(a shape, a Python value, a global or closure variable it reads, "
-                              f"or an attribute of an argument or of the object of a captured "
-                              f"method, such as self.last_loss = loss or a counter set by the step "
-                              f"itself), or more than {self.max_signatures} signatures take "
-                              f"turns; it runs eagerly from now on (reset() tries again)",
-                              stacklevel=2)
+                user_warning(f"capture: {self.step.__name__} has recorded "
+                             f"{self._new_signatures} calls, each under a new signature, and "
+                             f"replayed none: something it is given changes at every call "
+                             f"(a shape, a Python value, a global or closure variable it reads, "
+                             f"or an attribute of an argument or of the object of a captured "
+                             f"method, such as self.last_loss = loss or a counter set by the step "
+                             f"itself), or more than {self.max_signatures} signatures take "
+                             f"turns; it runs eagerly from now on (reset() tries again)")
             if known is None:
                 self._programs[key] = record
                 while len(self._programs) > self.max_signatures:
@@ -269,13 +268,13 @@ class CapturedStep:
     def _warn_drawing(self, what):
         if not self._warned_drawing:
             self._warned_drawing = True
-            warnings.warn(f"capture: {self.step.__name__} drew random numbers from {what} "
-                          f"while it recorded (or another thread did): a replay would keep "
-                          f"this call's draws (and an `if` on them this call's branch), so "
-                          f"the call ran eagerly and the next records again; while the step "
-                          f"draws so, it runs eagerly. "
-                          f"Draw outside the step and pass the result as an argument",
-                          RandomDrawWarning, stacklevel=3)
+            user_warning(f"capture: {self.step.__name__} drew random numbers from {what} "
+                         f"while it recorded (or another thread did): a replay would keep "
+                         f"this call's draws (and an `if` on them this call's branch), so "
+                         f"the call ran eagerly and the next records again; while the step "
+                         f"draws so, it runs eagerly. "
+                         f"Draw outside the step and pass the result as an argument",
+                         RandomDrawWarning)
 
     def __get__(self, instance, owner=None):
         """As a method (`@autograd.capture` in a class body): bound to the instance, which
@@ -1352,12 +1351,12 @@ def _warn_if_detached(record):
     _note_variables(record.result, found)
     made = {id(y): y for e in record.events if e[0] == "op" for y in _as_tuple(e[3])}
     if any(made[i].requires_grad for i in found if i in made):
-        warnings.warn("capture: the step returns a result that requires grad but runs no "
-                      "backward: each call returns it detached (a replay has no graph), so a "
-                      "backward outside the step reaches none of the parameters before it. "
-                      "Capture the whole training step (backward and the optimizer's step "
-                      "inside it), or compute values alone under autograd.no_grad()",
-                      DetachedResultWarning, stacklevel=3)
+        user_warning("capture: the step returns a result that requires grad but runs no "
+                     "backward: each call returns it detached (a replay has no graph), so a "
+                     "backward outside the step reaches none of the parameters before it. "
+                     "Capture the whole training step (backward and the optimizer's step "
+                     "inside it), or compute values alone under autograd.no_grad()",
+                     DetachedResultWarning)
 
 
 def _is_a_gradient(result, record):

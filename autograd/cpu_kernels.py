@@ -26,12 +26,12 @@ import shlex
 import shutil
 import subprocess
 import tempfile
-import warnings
 from pathlib import Path
 
 import numpy as np
 
 from . import atomic
+from .user_warnings import user_warning
 
 _SOURCE = Path(__file__).with_name("csrc") / "lstm_cell.c"
 _FLAGS = ("-O3", "-fno-math-errno", "-fopenmp-simd", "-fPIC", "-shared")
@@ -85,9 +85,9 @@ def library(char):
     lib, problem = _library(char)
     if problem is not None and char not in _WARNED:
         _WARNED.add(char)  # (before warning: under -W error the warning raises, once)
-        warnings.warn(f"rungrad: the compiled LSTM kernels are not used ({problem}); LSTM "
-                      "layers run on NumPy, slower. RUNGRAD_CPU_KERNELS=0 skips the build.",
-                      RuntimeWarning, stacklevel=3)
+        user_warning(f"rungrad: the compiled LSTM kernels are not used ({problem}); LSTM "
+                     "layers run on NumPy, slower. RUNGRAD_CPU_KERNELS=0 skips the build.",
+                     RuntimeWarning)
     return lib
 
 

@@ -6,13 +6,13 @@ import re
 import shutil
 import signal
 import subprocess
-import warnings
 
 from .array_text import array_text, number_text
 from .atomic import write_bytes
 from .backend import array_of
 from .function import op_title
 from .long_edges import far_read_leaves, longest_chain, readers_first
+from .user_warnings import user_warning
 from .variable import Variable, own_name
 from .walk import functions_behind
 
@@ -317,8 +317,8 @@ def render_bytes(dot_source, fmt, who="plot_graph", max_nodes=None):
     scaled = [line for line in done.stderr.decode("utf-8", "replace").splitlines()
               if "too large" in line]
     if scaled:  # (the bitmap scaled down until unreadable, said only on stderr)
-        warnings.warn(f"{who}: Graphviz: {scaled[0].strip()}; an .svg or .pdf file stays "
-                      "readable at any size", stacklevel=4)
+        user_warning(f"{who}: Graphviz: {scaled[0].strip()}; an .svg or .pdf file stays "
+                     "readable at any size")
     return done.stdout
 
 

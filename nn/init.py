@@ -7,12 +7,12 @@ its argument. `fan_in`/`fan_out` follow PyTorch: for a weight of shape
 (out, in, *kernel), fan_in = in * prod(kernel) and fan_out = out * prod(kernel).
 """
 import math
-import warnings
 
 import numpy as np
 
 from autograd.backend import get_array_module
 from autograd.ops.erf_array import erfinv
+from autograd.user_warnings import user_warning
 from autograd.variable import Variable, is_uninitialized
 
 _LINEAR_GAIN = ("linear", "identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
@@ -95,8 +95,8 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
                          f"b={b}")
     low, high = (a - mean) / std, (b - mean) / std
     if low > 2 or high < -2:
-        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
-                      "distribution of values may be incorrect.", stacklevel=2)
+        user_warning("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
+                     "distribution of values may be incorrect.")
     mass = (math.erf(high / math.sqrt(2)) - math.erf(low / math.sqrt(2))) / 2
     if mass < 1e-9:  # (the inverse CDF has no float64 resolution left there)
         raise ValueError(f"trunc_normal_: [a, b] = [{a}, {b}] holds {mass:.3g} of "

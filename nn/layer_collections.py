@@ -16,8 +16,9 @@ an OrderedDict, a namedtuple or a private bookkeeping list stays as it is.
 A copy (copy.deepcopy, pickle) of a layer watches its own lists again."""
 import copy
 import operator
-import warnings
 import weakref
+
+from autograd.user_warnings import user_warning
 
 from .containers import ModuleDict, ModuleList, _check_key
 from .module import ABSENT, Module, note_replaced
@@ -70,10 +71,10 @@ def _warn_untracked(owner, name, value, held=None):
             known = {id(module) for module in holder.modules()}
             loose = [m for m in loose if id(m) not in known]
     if loose:
-        warnings.warn(f"{type(owner).__name__}.{name} holds layers in a dict whose keys are "
-                      f"not all strings, so they are not tracked: their weights are neither "
-                      f"trained nor saved. Use string keys, or assign each layer to an "
-                      f"attribute", stacklevel=4)
+        user_warning(f"{type(owner).__name__}.{name} holds layers in a dict whose keys are "
+                     f"not all strings, so they are not tracked: their weights are neither "
+                     f"trained nor saved. Use string keys, or assign each layer to an "
+                     f"attribute")
 
 
 def _modules_in(value):
@@ -448,10 +449,9 @@ def _joining(item):
         if held is not None:
             return held
         if _holds_a_module(item):
-            warnings.warn("a list or dict of a Keras layer's layers was given layers in a dict "
-                          "whose keys are not all strings: they are not tracked (their "
-                          "weights are neither trained nor saved). Use string keys",
-                          stacklevel=3)
+            user_warning("a list or dict of a Keras layer's layers was given layers in a dict "
+                         "whose keys are not all strings: they are not tracked (their "
+                         "weights are neither trained nor saved). Use string keys")
     return item
 
 

@@ -5,7 +5,6 @@ unpickling anything (`Module.save_weights` / `Module.load_weights` call these)."
 import contextlib
 import json
 import os
-import warnings
 import zipfile
 from collections import OrderedDict
 
@@ -13,6 +12,7 @@ import numpy as np
 
 from autograd.atomic import replacing
 from autograd.backend import to_cpu
+from autograd.user_warnings import user_warning
 
 from .module import Module, StateDictKeyError, saved_state, state_arrays
 from .npy_archive import DAMAGED_ARCHIVE, CorruptArchive, NpyArchive, describe
@@ -130,8 +130,8 @@ def _matching(module, arrays, in_order, path):
             (unknown, "under names the model does not hold"),
             (reshaped, "of another shape than the model's"),
             (alongside, "of the same layers (a layer loads whole or not at all)")) if found]
-        warnings.warn(f"load_weights: {path}: skipped (skip_mismatch=True) "
-                      f"{'; '.join(said)}", stacklevel=4)
+        user_warning(f"load_weights: {path}: skipped (skip_mismatch=True) "
+                     f"{'; '.join(said)}")
     return kept
 
 

@@ -1,11 +1,11 @@
 """Spread statistics: var and std (NumPy's, with ddof or NumPy 2's and PyTorch's correction)."""
-import warnings
 
 import numpy as np
 
 from ..backend import get_array_module, silently
 from ..function import Function
 from ..spec import Axes, Choice, Spec
+from ..user_warnings import user_warning
 from ..variable import as_variable
 from .accumulation import accumulator
 from .arithmetic import _zero_at
@@ -23,7 +23,6 @@ class Var(Function):
     reference = staticmethod(lambda x, axis, ddof, keepdims: np.var(x, axis, ddof=ddof,
                                                                    keepdims=keepdims))
 
-    caller_level = 6  # _wide_variance, forward, Function.__call__, _spread, var, the caller
 
     def __init__(self, axes, ddof, keepdims):
         self.axes, self.ddof, self.keepdims = axes, ddof, keepdims
@@ -36,9 +35,9 @@ class Var(Function):
         root: a std of 300 has a variance of 90,000, past float16's 65,504)."""
         dof = _count(x.shape, self.axes) - self.ddof
         if dof <= 0:  # inf or nan, with one warning (PyTorch's and NumPy's), naming the op
-            warnings.warn(f"{self.name}: degrees of freedom N - ddof = {dof:g} <= 0 (input "
-                          f"shape {x.shape}, axes {self.axes}, ddof {self.ddof:g}): the result "
-                          f"is inf or nan", RuntimeWarning, stacklevel=self.caller_level)
+            user_warning(f"{self.name}: degrees of freedom N - ddof = {dof:g} <= 0 (input "
+                         f"shape {x.shape}, axes {self.axes}, ddof {self.ddof:g}): the result "
+                         f"is inf or nan", RuntimeWarning)
         # float16 accumulated in float32, as PyTorch's CPU does: its squares summed past
         # 65504 gave inf (std 2 of 70,000 values: inf, and a 0 gradient)
         wide = accumulator(x.dtype)
@@ -68,7 +67,6 @@ class Std(Var):
     # a spread of 0.5 or more: near-equal values make its curvature (1/std) too large for
     # float32's second derivative ([-2, -1.9]: roundoff 2e-5 against an exact 0)
     input_specs = (Spec(distinct=0.5),)
-    caller_level = 6  # _wide_variance is called from Std.forward
     apply = staticmethod(lambda x, axis, ddof, keepdims: std(x, axis, ddof, keepdims))
     reference = staticmethod(lambda x, axis, ddof, keepdims: np.std(x, axis, ddof=ddof,
                                                                    keepdims=keepdims))

@@ -1,11 +1,11 @@
 """DataLoader: iterate over a dataset in (optionally shuffled) mini-batches."""
 import numbers
 import threading
-import warnings
 
 import numpy as np
 
 from autograd.arguments import integer_indices, nonnegative_int, positive_int, seed_or_drawn
+from autograd.user_warnings import user_warning
 
 from .collate import default_collate
 from .dataset import batch_getter
@@ -77,8 +77,8 @@ class DataLoader:
         self.worker_init_fn, self.prefetch_factor = worker_init_fn, prefetch_factor
         self.persistent_workers, self.generator = persistent_workers, generator
         if num_workers:
-            warnings.warn(f"DataLoader: num_workers={num_workers}: batches are loaded in this "
-                          "process (the same batches as num_workers=0)", stacklevel=2)
+            user_warning(f"DataLoader: num_workers={num_workers}: batches are loaded in this "
+                         "process (the same batches as num_workers=0)")
         self._generator = None  # a torch.Generator, drawn from at each pass
         if generator is not None:
             if seed is not None:

@@ -4,11 +4,11 @@ if asked (scikit-learn's)."""
 
 import math
 import numbers
-import warnings
 
 import numpy as np
 
 from autograd.arguments import seed_or_drawn
+from autograd.user_warnings import user_warning
 
 from .dataset import Subset
 from .generators import seed_of
@@ -32,8 +32,8 @@ def _split_lengths(n, lengths):
             sizes[i % len(sizes)] += 1
         for i, size in enumerate(sizes):
             if size == 0:  # (PyTorch warns too)
-                warnings.warn(f"random_split: the split at index {i} has 0 samples (fraction "
-                              f"{lengths[i]} of {n})", UserWarning, stacklevel=3)
+                user_warning(f"random_split: the split at index {i} has 0 samples (fraction "
+                             f"{lengths[i]} of {n})", UserWarning)
         return sizes
     if math.isclose(sum(lengths), 1) and any(int(k) != k for k in lengths):
         raise ValueError(f"random_split: the fractions sum to {sum(lengths)!r}, a rounding "

@@ -2,9 +2,9 @@
 channel, for all its positions) and alpha dropout (which keeps SELU's mean and variance). The
 masks come from NumPy's global generator, as dropout's."""
 import math
-import warnings
 
 from autograd.spec import Choice, Spec
+from autograd.user_warnings import user_warning
 from autograd.variable import as_variable
 
 from .activation import _SELU_ALPHA, _SELU_SCALE
@@ -117,12 +117,12 @@ def dropout2d(input, p=0.5, training=None, inplace=False):  # noqa: A002 (PyTorc
     if x.ndim not in (3, 4):
         _warn_rank("dropout2d", x.ndim, "2 spatial dimensions", "3D or 4D")
     if x.ndim == 3:
-        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-"
-                      "wise 1D dropout behavior is desired - input is interpreted as shape "
-                      "(N, C, L), where C is the channel dim. This behavior will change in a "
-                      "future release to interpret the input as one without a batch "
-                      "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout "
-                      "behavior, please switch to using dropout1d instead.", stacklevel=2)
+        user_warning("dropout2d: Received a 3D input to dropout2d and assuming that channel-"
+                     "wise 1D dropout behavior is desired - input is interpreted as shape "
+                     "(N, C, L), where C is the channel dim. This behavior will change in a "
+                     "future release to interpret the input as one without a batch "
+                     "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout "
+                     "behavior, please switch to using dropout1d instead.")
     return _dropped(x, p, training, "dropout2d", _by_channel(x, 2, "dropout2d"))
 
 
@@ -177,11 +177,11 @@ def _by_channel(x, axes, who, kind=FeatureDropout):
 
 
 def _warn_rank(who, ndim, spatial, expected):
-    warnings.warn(f"{who}: Received a {ndim}-D input to {who}, which is deprecated and will "
-                  f"result in an error in a future release. To retain the behavior and silence "
-                  f"this warning, please use dropout instead. Note that {who} exists to provide "
-                  f"channel-wise dropout on inputs with {spatial}, a channel dimension, and an "
-                  f"optional batch dimension (i.e. {expected} inputs).", stacklevel=3)
+    user_warning(f"{who}: Received a {ndim}-D input to {who}, which is deprecated and will "
+                 f"result in an error in a future release. To retain the behavior and silence "
+                 f"this warning, please use dropout instead. Note that {who} exists to provide "
+                 f"channel-wise dropout on inputs with {spatial}, a channel dimension, and an "
+                 f"optional batch dimension (i.e. {expected} inputs).")
 
 
 __all__ = ["dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"]

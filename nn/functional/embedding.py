@@ -1,5 +1,4 @@
 """Embedding lookup: rows of a weight table picked by integer indices."""
-import warnings
 
 from autograd.backend import as_array, get_array_module, scatter_add
 from autograd.capture import run_replayed
@@ -7,6 +6,7 @@ from autograd.function import Function, call_op, modified_error
 from autograd.ops.accumulation import accumulator
 from autograd.ops.validation import real_scalar
 from autograd.spec import Spec
+from autograd.user_warnings import user_warning
 from autograd.variable import Variable, as_variable, mark_modified, wrap
 
 
@@ -149,8 +149,8 @@ def warn_dense_once(who):
     """Say once per `who` that sparse=True is taken for PyTorch's sake (a dense gradient)."""
     if who not in _warned:
         _warned.add(who)
-        warnings.warn(f"{who}: sparse=True gives a dense gradient here (the same values; "
-                      "every optimizer takes it)", stacklevel=3)
+        user_warning(f"{who}: sparse=True gives a dense gradient here (the same values; "
+                     "every optimizer takes it)")
 
 
 _warned = set()

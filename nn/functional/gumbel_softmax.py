@@ -3,12 +3,12 @@ distribution given by logits, soft or (straight-through) one-hot. The Gumbel noi
 from NumPy's global generator (CuPy's for GPU arrays), as dropout's masks do, drawn inside an
 op (GumbelNoise), as the one-hot is found inside one (OneHotOfMax): a captured step draws
 and finds them again at every replay."""
-import warnings
 
 from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops.validation import float_input, normalize_axis, real_scalar
 from autograd.spec import Choice, Spec
+from autograd.user_warnings import user_warning
 
 from .activation import softmax
 from .dropout import _drawn_from_seed
@@ -21,8 +21,7 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
     (the straight-through estimator). `eps` is deprecated and unused, as in PyTorch."""
     x = float_input(logits, "gumbel_softmax")
     if eps != 1e-10:
-        warnings.warn("gumbel_softmax: `eps` parameter is deprecated and has no effect.",
-                      stacklevel=2)
+        user_warning("gumbel_softmax: `eps` parameter is deprecated and has no effect.")
     tau = real_scalar(tau, "tau", "gumbel_softmax")
     if not tau > 0:
         raise ValueError(f"gumbel_softmax: tau must be a positive temperature, got {tau}")

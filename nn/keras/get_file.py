@@ -12,11 +12,11 @@ import os
 import tarfile
 import tempfile
 import urllib.parse
-import warnings
 import zipfile
 import zlib
 
 from autograd.atomic import replacing
+from autograd.user_warnings import user_warning
 
 from ..datasets.download import DownloadError, _open_url
 from ..layers.keras_settings import is_interactive_logging_enabled, print_msg
@@ -68,8 +68,8 @@ def _extract_download(target, extraction_dir, archive_format):
         raise ValueError(f"get_file: {exc}; to download it again, pass force_download=True "
                          "(or a file_hash, which a damaged file fails)") from exc
     if not extracted:
-        warnings.warn(f"get_file: could not extract {target}: it is not a {archive_format} "
-                      "archive", stacklevel=3)
+        user_warning(f"get_file: could not extract {target}: it is not a {archive_format} "
+                     "archive")
 
 
 def cache_folder(cache_dir=None, cache_subdir="datasets"):
@@ -255,8 +255,8 @@ def _data_or_skipped(member, path):
 
 def _kept(name, safe):
     if not safe:
-        warnings.warn(f"Skipping invalid path during archive extraction: '{name}' (it would "
-                      "land outside the extraction folder)", stacklevel=5)
+        user_warning(f"Skipping invalid path during archive extraction: '{name}' (it would "
+                     "land outside the extraction folder)")
     return safe
 
 

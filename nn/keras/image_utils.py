@@ -2,9 +2,10 @@
 Pillow, an optional dependency (`pip install rungrad[images]`), imported when first needed."""
 import io
 import os
-import warnings
 
 import numpy as np
+
+from autograd.user_warnings import user_warning
 
 from ..layers.keras_settings import floatx, image_data_format
 
@@ -85,8 +86,7 @@ def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
         file_format = "jpeg"
     img = array_to_img(x, data_format=data_format, scale=scale)
     if img.mode == "RGBA" and file_format == "jpeg":
-        warnings.warn("save_img: JPEG has no alpha channel; the RGBA image is saved as RGB",
-                      stacklevel=2)
+        user_warning("save_img: JPEG has no alpha channel; the RGBA image is saved as RGB")
         img = img.convert("RGB")
     img.save(path, format=file_format, **kwargs)
 

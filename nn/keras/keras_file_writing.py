@@ -25,10 +25,10 @@ None (Keras' global policy; rungrad's layer then casts nothing, as before).
 import io
 import json
 import time
-import warnings
 import zipfile
 
 from autograd.atomic import replacing
+from autograd.user_warnings import user_warning
 
 from ..serialization import sync_file
 from .keras_compile_writer import compile_config
@@ -88,8 +88,8 @@ def _contents(model, who, path, whole=True, optimizer=True):
         with h5py.File(buffer, "w") as store:
             write_weights(model, store, with_optimizer=whole and optimizer)
     except NotWritable as exc:
-        warnings.warn(f"{who}: {path} is written in rungrad's own format, which real Keras "
-                      f"does not read: {exc}", stacklevel=5)
+        user_warning(f"{who}: {path} is written in rungrad's own format, which real Keras "
+                     f"does not read: {exc}")
         return None
     return document, buffer.getvalue()
 
@@ -108,8 +108,8 @@ def _h5py(who, path):
     try:
         import h5py
     except ImportError:
-        warnings.warn(f"{who}: {path} is written in rungrad's own format, which real Keras "
-                      f"does not read: Keras' HDF5 needs h5py, {_EXTRA}", stacklevel=5)
+        user_warning(f"{who}: {path} is written in rungrad's own format, which real Keras "
+                     f"does not read: Keras' HDF5 needs h5py, {_EXTRA}")
         return None
     return h5py
 

@@ -25,10 +25,11 @@ import io
 import json
 import os
 import re
-import warnings
 import zipfile
 
 import numpy as np
+
+from autograd.user_warnings import user_warning
 
 from ..containers import ModuleList
 from ..layers.config import reading_saved_file
@@ -106,10 +107,10 @@ def _restore_optimizer(model, store, who):
         problem = restore_keras_optimizer(model, stored) if stored else None
     updates = _optimizer_updates(store)
     if problem and updates:
-        warnings.warn(f"{who} holds the state of an optimizer that made {updates} updates, "
-                      f"which rungrad does not restore ({problem}): training goes on with "
-                      "fresh moments and a learning-rate schedule from its first step "
-                      "(Keras would resume them)", stacklevel=4)
+        user_warning(f"{who} holds the state of an optimizer that made {updates} updates, "
+                     f"which rungrad does not restore ({problem}): training goes on with "
+                     "fresh moments and a learning-rate schedule from its first step "
+                     "(Keras would resume them)")
 
 
 def _optimizer_updates(store):
@@ -291,8 +292,8 @@ def _check_version(read, archive, path, who):
         return
     version = str(json.loads(read("metadata.json")).get("keras_version", ""))
     if version and not version.startswith("3."):
-        warnings.warn(f"{who}: {path} was written by Keras {version}; rungrad reads Keras 3's "
-                      "files", stacklevel=4)
+        user_warning(f"{who}: {path} was written by Keras {version}; rungrad reads Keras 3's "
+                     "files")
 
 
 @contextlib.contextmanager

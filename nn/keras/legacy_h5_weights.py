@@ -18,9 +18,10 @@ changes, and links (soft or external: another file) are refused. h5py reads the 
 (rungrad[keras-files]); nothing in it is executed.
 """
 import contextlib
-import warnings
 
 import numpy as np
+
+from autograd.user_warnings import user_warning
 
 from ..serialization import check_readable
 from .keras_files import _naming, h5py_module, load_keras_weights
@@ -200,8 +201,7 @@ def _layer_arrays(layer, number, name, stored, skip_mismatch, path):
             f"{current[i].shape} in the layer"
             for weight, d, i in zip(names, datasets, order) if tuple(d.shape) != current[i].shape)
     if problem and skip_mismatch:
-        warnings.warn(f"load_weights: skipped {where} (skip_mismatch=True): {problem}",
-                      stacklevel=6)
+        user_warning(f"load_weights: skipped {where} (skip_mismatch=True): {problem}")
         return None
     if problem:
         raise ValueError(f"{where}: {problem}")
@@ -242,7 +242,7 @@ def _check_top_level(group, skip_mismatch, path):
                f"none of its own, the file {path} holds {len(names)} ({_listed(names)})")
     if not skip_mismatch:
         raise ValueError(message)
-    warnings.warn(f"load_weights: skipped (skip_mismatch=True): {message}", stacklevel=5)
+    user_warning(f"load_weights: skipped (skip_mismatch=True): {message}")
 
 
 __all__ = ["load_hdf5_weights", "legacy_group", "legacy_order"]

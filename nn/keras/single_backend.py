@@ -2,7 +2,7 @@
 way only: the backend (rungrad itself), JAX's NNX (never), traceback filtering (never:
 tracebacks are always whole) and unsafe deserialization (never: loading runs no code).
 A request for what rungrad cannot do is refused or warned about, never ignored."""
-import warnings
+from autograd.user_warnings import user_warning
 
 BACKEND = "rungrad"
 
@@ -29,8 +29,8 @@ def is_nnx_enabled():
 def enable_traceback_filtering():
     """Keras hides its own frames from tracebacks; rungrad never does (its errors name
     the layer and argument instead), so this warns and changes nothing."""
-    warnings.warn("enable_traceback_filtering: rungrad does not filter tracebacks; they "
-                  "stay whole", stacklevel=2)
+    user_warning("enable_traceback_filtering: rungrad does not filter tracebacks; they "
+                 "stay whole")
 
 
 def disable_traceback_filtering():
@@ -46,9 +46,9 @@ def enable_unsafe_deserialization():
     """A no-op with a warning: Keras' switch lets loading run the bytecode a file holds (a
     Lambda layer's function, a lambda); rungrad never runs code from a file, so what needs
     it (such a layer) still fails to load, naming what to rebuild in code."""
-    warnings.warn("enable_unsafe_deserialization: rungrad never runs code from a saved "
-                  "file, whatever this says; a Lambda layer or lambda in a file still "
-                  "cannot be loaded (rebuild it in code and register it)", stacklevel=2)
+    user_warning("enable_unsafe_deserialization: rungrad never runs code from a saved "
+                 "file, whatever this says; a Lambda layer or lambda in a file still "
+                 "cannot be loaded (rebuild it in code and register it)")
 
 
 __all__ = ["backend", "set_backend", "is_nnx_enabled", "enable_traceback_filtering",

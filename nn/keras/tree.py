@@ -8,8 +8,9 @@ dicts and deques, with Keras' documented rules:
 A path is the tuple of indices and keys leading to a leaf (a namedtuple's are indices).
 """
 import collections
-import warnings
 from collections.abc import Iterable
+
+from autograd.user_warnings import user_warning
 
 _SEQUENCES = (list, tuple, collections.deque)
 
@@ -99,9 +100,9 @@ def assert_same_structure(a, b, check_types=None):
     """Raise a ValueError, naming the first difference, unless `a` and `b` are nested the
     same way (see the module's rules). check_types is deprecated and ignored, as Keras'."""
     if check_types is not None:
-        warnings.warn("keras.tree.assert_same_structure: check_types is deprecated and has "
-                      "no effect (assert_same_paths is the looser check)",
-                      DeprecationWarning, stacklevel=2)
+        user_warning("keras.tree.assert_same_structure: check_types is deprecated and has "
+                     "no effect (assert_same_paths is the looser check)",
+                     DeprecationWarning)
     problem = _difference(a, b, ())
     if problem:
         raise ValueError(f"The two structures don't have the same nested structure: {problem}")

@@ -1,10 +1,10 @@
 """Keras' Input: the first element of a Sequential, saying what one sample looks like."""
-import warnings
 
 import numpy as np
 
 from autograd.arguments import numpy_dtype
 from autograd.ops import astype
+from autograd.user_warnings import user_warning
 
 from ..module import Module
 from .keras_name import KerasNamed
@@ -21,8 +21,8 @@ class InputLayer(Module, KerasNamed):
                  batch_shape=None, input_shape=None):
         super().__init__()
         if input_shape is not None:  # (tf.keras 2's name, which Keras 3 takes with a warning)
-            warnings.warn("InputLayer: argument `input_shape` is deprecated. Use `shape` "
-                          "instead.", UserWarning, stacklevel=2)
+            user_warning("InputLayer: argument `input_shape` is deprecated. Use `shape` "
+                         "instead.", UserWarning)
             shape = input_shape if shape is None else shape
         shape, self.batch_size = _sample_shape(shape, batch_size, batch_shape)
         if isinstance(shape, (int, np.integer)):

@@ -11,7 +11,8 @@ epoch count and the steps of fit / evaluate / predict (the caps), the progress o
 import numbers
 import sys
 import threading
-import warnings
+
+from autograd.user_warnings import user_warning
 
 
 class _Settings:
@@ -101,7 +102,7 @@ def capped_epochs(epochs):
     """fit's epochs under max_epochs, with Keras' warning where it cuts them."""
     cap = _Settings.max_epochs
     if cap is not None and cap < epochs:
-        warnings.warn(f"Limiting epochs to {cap}", stacklevel=3)
+        user_warning(f"Limiting epochs to {cap}")
         return cap
     return epochs
 
@@ -111,7 +112,7 @@ def capped_steps(steps):
     warning where it cuts them."""
     cap = _Settings.max_steps_per_epoch
     if cap is not None and (steps is None or cap < steps):
-        warnings.warn(f"Limiting steps_per_epoch to {cap}", stacklevel=3)
+        user_warning(f"Limiting steps_per_epoch to {cap}")
         return cap
     return steps
 

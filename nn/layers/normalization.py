@@ -1,6 +1,5 @@
 """BatchNorm1d, BatchNorm2d, InstanceNorm1d/2d/3d (and their Lazy twins, sized by the first
 input), LayerNorm, GroupNorm and RMSNorm with PyTorch's parameters, buffers and defaults."""
-import warnings
 
 import numpy as np
 
@@ -9,6 +8,7 @@ from autograd.backend import array_of
 from autograd.capture import CaptureError, capturing, run_replayed
 from autograd.ops import reshape
 from autograd.ops.validation import real_scalar
+from autograd.user_warnings import user_warning
 from autograd.variable import Parameter, is_uninitialized
 
 from .. import init
@@ -267,7 +267,7 @@ class _InstanceNorm(_BatchNorm):
                        f"{x.shape[1]} channels (axis 1), the layer expects {self.num_features}")
             if self.affine or self.track_running_stats:
                 raise ValueError(message)
-            warnings.warn(message + " (nothing here depends on it)", stacklevel=2)
+            user_warning(message + " (nothing here depends on it)")
         return instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
                              use_input_stats=self.training or not self.track_running_stats,
                              momentum=self.momentum or 0.0, eps=self.eps)

@@ -7,12 +7,12 @@ input (nn.utils.rnn) gives a PackedSequence output, each sequence's states taken
 own last step.
 """
 import functools
-import warnings
 
 import numpy as np
 
 from autograd.arguments import float_dtype, positive_int, probability
 from autograd.ops import concatenate, reshape, transpose
+from autograd.user_warnings import user_warning
 from autograd.variable import as_variable
 
 from ..functional.dropout import dropout
@@ -47,9 +47,8 @@ class _RNNBase(BothSizes, Module):
         self.num_layers = positive_int(num_layers, "num_layers", who)
         probability(dropout, "dropout", who)
         if dropout > 0 and num_layers == 1:
-            warnings.warn(f"{who}: dropout={dropout} with num_layers=1 drops nothing: it acts "
-                          "between stacked layers only (PyTorch warns likewise)", UserWarning,
-                          stacklevel=3)
+            user_warning(f"{who}: dropout={dropout} with num_layers=1 drops nothing: it acts "
+                         "between stacked layers only (PyTorch warns likewise)", UserWarning)
         self.bias, self.batch_first = bool(bias), bool(batch_first)
         self.dropout, self.bidirectional = float(dropout), bool(bidirectional)
         # (0 but for LSTM; RNN and GRU keep it too, as PyTorch's)

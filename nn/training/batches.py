@@ -13,12 +13,12 @@ model's device and its outputs back.
 """
 import functools
 import math
-import warnings
 
 import numpy as np
 
 from autograd.arguments import positive_int
 from autograd.backend import get_array_module, host_array, to_cpu
+from autograd.user_warnings import user_warning
 from autograd.variable import Variable, as_variable
 
 from ..data.batch_dataset import PyDataset
@@ -207,10 +207,10 @@ class LimitedSteps:
 
     def _out_of_data(self, when):
         self.ran_out = self.one_shot
-        warnings.warn(f"{self.who}: the data ran out {when}; "
-                      f"{'stopping training' if self.ran_out else 'this pass ends early'} (give "
-                      f"a source that yields at least steps x epochs batches, or fewer steps)",
-                      RuntimeWarning, stacklevel=4)
+        user_warning(f"{self.who}: the data ran out {when}; "
+                     f"{'stopping training' if self.ran_out else 'this pass ends early'} (give "
+                     f"a source that yields at least steps x epochs batches, or fewer steps)",
+                     RuntimeWarning)
 
 
 _END = object()  # what _take gives when the source is used up

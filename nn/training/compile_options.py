@@ -6,10 +6,11 @@ fit's update as a captured step instead (autograd.capture), the nearest thing to
 compiled step. For a model of one output, loss_weights is the one weight of its loss (those
 of several outputs: nn.training.multi_output).
 """
-import warnings
 from numbers import Real
 
 import numpy as np
+
+from autograd.user_warnings import user_warning
 
 
 def loss_weight(loss_weights):
@@ -50,8 +51,8 @@ def jit_choice(jit_compile, run_eagerly):
         raise TypeError(f"compile: jit_compile must be True, False or 'auto', got "
                         f"{jit_compile!r}")
     if jit_compile and run_eagerly:
-        warnings.warn("If `run_eagerly` is True, then `jit_compile` cannot also be True. "
-                      "Disabling `jit_compile`.", stacklevel=3)
+        user_warning("If `run_eagerly` is True, then `jit_compile` cannot also be True. "
+                     "Disabling `jit_compile`.")
         return False
     return jit_compile
 

@@ -26,12 +26,12 @@ weighted by batch size, the compiled metrics as one 'compile_metrics' metric, so
 may call super().train_step(data) or write only compute_loss. A model that writes none of
 them runs model.py's own loops, which log the same numbers without per-batch metric objects.
 """
-import warnings
 
 import numpy as np
 
 from autograd.config import enable_grad, no_grad, test_mode, train_behaviour
 from autograd.ops import clip, log
+from autograd.user_warnings import user_warning
 from autograd.variable import Variable, as_variable
 
 from .batches import array_module, host_arrays, to_module
@@ -148,8 +148,8 @@ class _KerasSteps:
             self._backward_scaled(loss)
             self._step_optimizer(self.optimizer.step)
         else:
-            warnings.warn(f"train_step: {type(self).__name__} has no trainable weights (all "
-                          "are frozen): the loss is computed, nothing is updated", stacklevel=2)
+            user_warning(f"train_step: {type(self).__name__} has no trainable weights (all "
+                         "are frozen): the loss is computed, nothing is updated")
         return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
 
     def test_step(self, data):

@@ -2,7 +2,8 @@
 given) applied to the model rungrad rebuilt, where rungrad has each by that name; else the
 model stays uncompiled, with a warning naming what was skipped (the architecture and the
 weights are what a Keras file is read for; compile can be called again)."""
-import warnings
+
+from autograd.user_warnings import user_warning
 
 from .keras_foreign_config import KerasConfigReader
 
@@ -18,9 +19,8 @@ def compile_as_keras(model, config, custom_objects, who):
                         steps_per_execution=config.get("steps_per_execution") or 1)
         model.compile(**{key: value for key, value in settings.items() if value is not None})
     except (ValueError, TypeError, KeyError) as exc:
-        warnings.warn(f"{who}: the model is returned uncompiled: its compile settings name "
-                      f"what rungrad lacks ({exc}); call model.compile yourself",
-                      stacklevel=3)
+        user_warning(f"{who}: the model is returned uncompiled: its compile settings name "
+                     f"what rungrad lacks ({exc}); call model.compile yourself")
         return False
     return True
 

@@ -24,9 +24,10 @@ Sequential does the same in its forward). A mask does not survive plain ops betw
 (`x * 2`), as in Keras.
 """
 import inspect
-import warnings
 import weakref
 from contextvars import ContextVar
+
+from autograd.user_warnings import user_warning
 
 _TAKES_MASK = {}  # layer class -> whether its forward has a `mask` argument
 _HANDLED = ContextVar("rungrad_mask_handled", default=None)  # the layer call_with_mask runs
@@ -105,9 +106,9 @@ def output_mask(layer, inputs, mask):
         return None
     if getattr(layer, "supports_masking", False):
         return mask
-    warnings.warn(f"Layer {getattr(layer, 'name', None) or type(layer).__name__!r} "
-                  f"({type(layer).__name__}) does not support masking: the mask of its input "
-                  "is dropped, and the layers after it see none (as in Keras)", stacklevel=3)
+    user_warning(f"Layer {getattr(layer, 'name', None) or type(layer).__name__!r} "
+                 f"({type(layer).__name__}) does not support masking: the mask of its input "
+                 "is dropped, and the layers after it see none (as in Keras)")
     return None
 
 

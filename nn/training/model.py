@@ -22,7 +22,6 @@ import functools
 import inspect
 import numbers
 import sys
-import warnings
 import weakref
 
 import numpy as np
@@ -32,6 +31,7 @@ from autograd.backend import array_of, to_cpu
 from autograd.capture import capture, run_replayed
 from autograd.config import no_grad, test_mode, train_behaviour, train_mode
 from autograd.own_code import rungrads_own
+from autograd.user_warnings import user_warning
 
 from .. import constraints, regularizers
 from ..call_losses import (
@@ -845,8 +845,8 @@ class Model(_KerasSteps, MakesWeights, TracksLayerCollections, Module, KerasName
         share = 1.0 if parallel is None else parallel.penalty_share()
         loss = self._with_penalties(compiled(inputs, y_batch, w_batch, mask), share)
         if not loss.requires_grad:  # every weight frozen (trainable = False): Keras' fit
-            warnings.warn(f"fit: {type(self).__name__} has no trainable weights (all are "
-                          "frozen): the loss is computed, nothing is updated", stacklevel=6)
+            user_warning(f"fit: {type(self).__name__} has no trainable weights (all are "
+                         "frozen): the loss is computed, nothing is updated")
             return loss, inputs, mask
         self.optimizer.zero_grad()
         if parallel is not None:  # (replayable calls: a captured update averages too)

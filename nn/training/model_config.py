@@ -15,7 +15,6 @@ finding classes and functions only by name (nn.layers.config.lookup): nothing is
 or executed that the name does not designate.
 """
 import inspect
-import warnings
 from collections import OrderedDict
 
 import numpy as np
@@ -23,6 +22,7 @@ import numpy as np
 import optim
 from autograd.backend import to_cpu
 from autograd.own_code import rungrads_own
+from autograd.user_warnings import user_warning
 
 from ..containers import ModuleList
 from ..layers.config import (
@@ -575,10 +575,10 @@ def as_subclass(model, cls):
     (train_step, ...) back. A class with an __init__ of its own is not made again by it (the
     graph comes from the file), so a warning says the model stays nn.keras' Functional."""
     if "__init__" in vars(cls):
-        warnings.warn(f"load_model: the model was saved as a {cls.__qualname__}, whose own "
-                      f"__init__ a load does not run (the graph comes from the file): it is "
-                      f"loaded as a Functional model of the same layers and weights, without "
-                      f"{cls.__qualname__}'s methods", stacklevel=5)
+        user_warning(f"load_model: the model was saved as a {cls.__qualname__}, whose own "
+                     f"__init__ a load does not run (the graph comes from the file): it is "
+                     f"loaded as a Functional model of the same layers and weights, without "
+                     f"{cls.__qualname__}'s methods")
         return
     object.__setattr__(model, "__class__", _functional_form(cls))
 

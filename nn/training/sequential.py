@@ -1,9 +1,10 @@
 """Sequential: a Model made of layers applied one after the other (Keras and PyTorch)."""
 import operator
-import warnings
 from collections import OrderedDict
 
 import numpy as np
+
+from autograd.user_warnings import user_warning
 
 from .. import functional as F
 from ..layers.activation import Activation, Sigmoid, Softmax
@@ -214,10 +215,10 @@ class Sequential(Model):
         index = len(self) - 1
         known = (f"the layer before it outputs {incoming} features" if incoming is not None
                  else "the size of its input is not known until the first call")
-        warnings.warn(f"Sequential.add: layer {index} ({type(layer).__name__}) was given an "
-                      f"input size of {layer.in_features}, but {known}; as in Keras, only the "
-                      "first layer's input_shape is used: it is ignored and the layer takes "
-                      "its input size from the layer before it", UserWarning, stacklevel=4)
+        user_warning(f"Sequential.add: layer {index} ({type(layer).__name__}) was given an "
+                     f"input size of {layer.in_features}, but {known}; as in Keras, only the "
+                     "first layer's input_shape is used: it is ignored and the layer takes "
+                     "its input size from the layer before it", UserWarning)
         layer.unbuild()
 
     def input_key(self):

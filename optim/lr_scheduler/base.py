@@ -1,8 +1,8 @@
 """LRScheduler: the base class that sets each param group's "lr" once per step."""
 import copy
-import warnings
 
 from autograd.capture import replay_own_methods, replayed
+from autograd.user_warnings import user_warning
 
 from ..optimizer import Optimizer, described
 
@@ -31,14 +31,14 @@ def _watch_steps(optimizer):
 
 
 def warn_stepped_first(who):
-    warnings.warn(f"{who}: step() was called before the optimizer's step(), which skips the "
-                  "schedule's first learning rate; call optimizer.step() first, then the "
-                  "scheduler's (PyTorch warns too)", UserWarning, stacklevel=4)
+    user_warning(f"{who}: step() was called before the optimizer's step(), which skips the "
+                 "schedule's first learning rate; call optimizer.step() first, then the "
+                 "scheduler's (PyTorch warns too)", UserWarning)
 
 
 def warn_epoch_argument(who):
-    warnings.warn(f"{who}: step()'s epoch argument is deprecated, as in PyTorch; call "
-                  "step() once per epoch", UserWarning, stacklevel=4)  # (the user's line)
+    user_warning(f"{who}: step()'s epoch argument is deprecated, as in PyTorch; call "
+                 "step() once per epoch", UserWarning)  # (the user's line)
 
 
 def per_group(value, name, who, optimizer):

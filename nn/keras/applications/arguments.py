@@ -2,7 +2,8 @@
 (include_top, weights, input_shape, pooling, classes, classifier_activation), the model's
 input, and the pooled end of a headless model."""
 import os
-import warnings
+
+from autograd.user_warnings import user_warning
 
 from ...layers.keras_settings import image_data_format
 from .. import layers
@@ -36,9 +37,8 @@ def obtain_input_shape(input_shape, default_size, min_size, data_format, require
         input_shape[0 if first else -1]
     if weights != "imagenet" and channels is not None:
         if channels not in {1, 3}:
-            warnings.warn("This model usually expects 1 or 3 input channels. However, it was "
-                          f"passed an input_shape with {channels} input channels.",
-                          stacklevel=3)
+            user_warning("This model usually expects 1 or 3 input channels. However, it was "
+                         f"passed an input_shape with {channels} input channels.")
         default = (channels, default_size, default_size) if first else \
             (default_size, default_size, channels)
     else:

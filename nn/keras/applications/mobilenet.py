@@ -6,7 +6,8 @@ depthwise separable blocks 'conv_dw_i' (3x3 depthwise; strided ones after 'conv_
 zero row and column at the bottom right) -> BN -> ReLU6 -> 'conv_pw_i' (1x1) -> BN -> ReLU6;
 the top: global average pooling (kept 1x1) -> 'dropout' -> 'conv_preds' (1x1, classes) ->
 'reshape_2' -> 'predictions'. BatchNormalization keeps Keras' defaults (epsilon 1e-3)."""
-import warnings
+
+from autograd.user_warnings import user_warning
 
 from .. import layers
 from .._training import Model
@@ -71,9 +72,9 @@ def imagenet_rows(rows, cols, sizes):
     (with Keras' warning)."""
     if rows == cols and rows in sizes:
         return rows
-    warnings.warn(f"`input_shape` is undefined or non-square, or `rows` is not in "
-                  f"{list(sizes)}. Weights for input shape (224, 224) will be loaded as "
-                  "the default.", stacklevel=3)
+    user_warning(f"`input_shape` is undefined or non-square, or `rows` is not in "
+                 f"{list(sizes)}. Weights for input shape (224, 224) will be loaded as "
+                 "the default.")
     return 224
 
 

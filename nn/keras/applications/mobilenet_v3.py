@@ -11,7 +11,8 @@ global average pooling (kept 1x1) -> 'conv_2' (1x1, 1024 or 1280, biased) -> act
 [-> dropout] -> 'logits' (1x1) -> flatten -> 'predictions'. The activation is hard swish
 (ReLU where minimalistic, which also drops squeeze-and-excite and uses 3x3 kernels, not
 5x5). BatchNormalization: epsilon 1e-3, momentum 0.999."""
-import warnings
+
+from autograd.user_warnings import user_warning
 
 from .. import layers
 from .._training import Model
@@ -137,9 +138,8 @@ def _check_imagenet_variant(who, alpha, minimalistic, shape):
                          "`0.75`, `1.0` for non minimalistic or `1.0` for minimalistic only.")
     rows, cols = spatial_size(shape)
     if rows != cols or rows != 224:
-        warnings.warn("`input_shape` is undefined or non-square, or `rows` is not 224. "
-                      "Weights for input shape (224, 224) will be loaded as the default.",
-                      stacklevel=4)
+        user_warning("`input_shape` is undefined or non-square, or `rows` is not 224. "
+                     "Weights for input shape (224, 224) will be loaded as the default.")
 
 
 def _load(model, weights, who, model_type, minimalistic, alpha, include_top):

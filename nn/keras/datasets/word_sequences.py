@@ -2,9 +2,10 @@
 shift the indices (start_char, index_from), drop the long ones (maxlen) and cut the
 vocabulary (num_words, skip_top, oov_char), in Keras' order and with its quirks."""
 import numbers
-import warnings
 
 import numpy as np
+
+from autograd.user_warnings import user_warning
 
 _NONE_ALLOWED = ("num_words", "maxlen", "start_char", "oov_char")
 
@@ -23,8 +24,8 @@ def check_arguments(function, **arguments):
 def warn_unused(function, kwargs):
     """Keras 3 takes and ignores any other keyword of imdb.load_data: said, not refused."""
     if kwargs:
-        warnings.warn(f"{function}: ignored the unknown argument(s) {sorted(kwargs)} (as Keras "
-                      "ignores them)", stacklevel=3)
+        user_warning(f"{function}: ignored the unknown argument(s) {sorted(kwargs)} (as Keras "
+                     "ignores them)")
 
 
 def shuffled(rng, xs, labels):

@@ -1,11 +1,11 @@
 """Keras' activation layers, with Keras' arguments and defaults: Softmax(axis), ReLU
 (max_value, negative_slope, threshold), LeakyReLU (negative_slope 0.3, Keras'; PyTorch's is
 0.01) and ELU."""
-import warnings
 
 import numpy as np
 
 from autograd.ops import clip, greater, where
+from autograd.user_warnings import user_warning
 from autograd.variable import as_variable
 
 from ... import functional as F
@@ -94,8 +94,8 @@ class LeakyReLU(_Activation):
     def __init__(self, negative_slope=0.3, *, name=None, input_shape=None, alpha=None):
         super().__init__(name, input_shape)
         if alpha is not None:  # (tf.keras 2's name, which Keras 3 takes with this warning)
-            warnings.warn("LeakyReLU: argument `alpha` is deprecated. Use `negative_slope` "
-                          "instead.", UserWarning, stacklevel=3)
+            user_warning("LeakyReLU: argument `alpha` is deprecated. Use `negative_slope` "
+                         "instead.", UserWarning)
             negative_slope = alpha
         self.negative_slope = negative_slope
 

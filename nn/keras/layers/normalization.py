@@ -6,7 +6,6 @@ and `trainable = False`) with Keras' conventions: `momentum` is the weight of th
 average (moving = momentum * moving + (1 - momentum) * batch: PyTorch's momentum is
 1 - Keras'), the moving variance averages the biased batch variance, epsilon is 1e-3.
 """
-import warnings
 
 import numpy as np
 
@@ -14,6 +13,7 @@ from autograd.arguments import positive_int
 from autograd.backend import get_array_module
 from autograd.ops import astype, broadcast_to, reshape, sqrt, transpose
 from autograd.ops.validation import real_scalar
+from autograd.user_warnings import user_warning
 from autograd.variable import Variable, as_variable
 
 from ... import functional as F
@@ -290,9 +290,9 @@ class LayerNormalization(_KerasNormalization, Module):
         who = type(self).__name__
         self.rms_scaling = bool(rms_scaling)
         if self.rms_scaling:  # (Keras 3.15 warns so too)
-            warnings.warn(f"{who}: rms_scaling=True is deprecated: it scales by the variance, "
-                          "not the root mean square; RMSNormalization is the RMS one",
-                          UserWarning, stacklevel=2)
+            user_warning(f"{who}: rms_scaling=True is deprecated: it scales by the variance, "
+                         "not the root mean square; RMSNormalization is the RMS one",
+                         UserWarning)
         self.beta_initializer = checked(beta_initializer, "beta_initializer", who)
         self.gamma_initializer = checked(gamma_initializer, "gamma_initializer", who)
         self.beta_regularizer = regularizers.get(beta_regularizer, who)

@@ -8,9 +8,10 @@ targets (and scores); BinaryIoU thresholds predictions into classes 0 and 1. As 
 state is int32 unless `dtype` says otherwise, so fractional sample weights are truncated
 (Keras' behaviour; a warning says so): pass dtype="float32" to weight by fractions.
 """
-import warnings
 
 import numpy as np
+
+from autograd.user_warnings import user_warning
 
 from .metric import Metric, as_array, shape_error
 from .thresholds import EPSILON
@@ -78,9 +79,9 @@ class IoU(Metric):
                                                            "weights)")
         cast = weights.astype(self.dtype)
         if cast.dtype.kind in "iu" and np.any(cast != weights):
-            warnings.warn(f"{type(self).__name__} ({self.name!r}): sample weights cast to "
-                          f"{self.dtype}, as Keras does, lose their fractions; give the "
-                          "metric dtype='float32' to weight by fractions", stacklevel=3)
+            user_warning(f"{type(self).__name__} ({self.name!r}): sample weights cast to "
+                         f"{self.dtype}, as Keras does, lose their fractions; give the "
+                         "metric dtype='float32' to weight by fractions")
         return np.broadcast_to(cast, (size,))
 
     def result(self):

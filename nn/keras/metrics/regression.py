@@ -7,9 +7,10 @@ R2Score keeps sums (of the targets, their squares, the squared residuals and the
 so the epoch's score is that of all its samples and ranks add their states; the
 correlations are means of per-sample values (Keras' MeanMetricWrapper), summed the same way.
 """
-import warnings
 
 import numpy as np
+
+from autograd.user_warnings import user_warning
 
 from .mean_of import MeanOf
 from .metric import Metric, as_array, same_rank, shape_error
@@ -102,10 +103,9 @@ class R2Score(Metric):
         if p == 0:
             return score
         if p >= n - 1:
-            warnings.warn("R2Score: " + ("more independent predictors than data points" if
+            user_warning("R2Score: " + ("more independent predictors than data points" if
                                          p > n - 1 else "division by zero") +
-                          " in the adjusted R2 score; falling back to the standard R2 score",
-                          stacklevel=3)
+                         " in the adjusted R2 score; falling back to the standard R2 score")
             return score
         return (1 - (1 - score) * (n - 1) / (n - np.float32(p) - 1)).astype(score.dtype)
 

@@ -1,9 +1,9 @@
 """CSVLogger: one row per epoch (epoch, then the log keys in sorted order)."""
 import io
 import os
-import warnings
 
 from autograd.atomic import write_text
+from autograd.user_warnings import user_warning
 
 from .base import Callback
 
@@ -115,9 +115,8 @@ def _drop_torn_line(path):
             data = f.read()
             keep = data.rfind(b"\n") + 1
             if keep < len(data):
-                warnings.warn(f"CSVLogger: {path} ends with an incomplete line "
-                              f"{data[keep:][:60]!r} (a row cut off by a crash); dropping it",
-                              stacklevel=3)
+                user_warning(f"CSVLogger: {path} ends with an incomplete line "
+                             f"{data[keep:][:60]!r} (a row cut off by a crash); dropping it")
                 f.truncate(keep)
             return keep
     except FileNotFoundError:

@@ -1,8 +1,9 @@
 """The monitored value of EarlyStopping, ModelCheckpoint and ReduceLROnPlateau."""
 import difflib
 import math
-import warnings
 from numbers import Real
+
+from autograd.user_warnings import user_warning
 
 # mode='auto': names of values that improve upwards, and of those that improve downwards
 # (losses, errors); any other name is settled by the compiled metric object logged under
@@ -75,10 +76,10 @@ class Monitor:
         if value is None:
             if not self._warned:
                 self._warned = True
-                warnings.warn(f"{self.who}: the monitored value {self.name!r} is not in the "
-                              f"logs (available: {', '.join(sorted(logs or {})) or 'none'})"
-                              f"{_did_you_mean(self.name, logs or {})}; it is skipped",
-                              RuntimeWarning, stacklevel=3)
+                user_warning(f"{self.who}: the monitored value {self.name!r} is not in the "
+                             f"logs (available: {', '.join(sorted(logs or {})) or 'none'})"
+                             f"{_did_you_mean(self.name, logs or {})}; it is skipped",
+                             RuntimeWarning)
             return None
         count = len(value) if isinstance(value, (list, tuple)) else math.prod(
             getattr(value, "shape", ()))

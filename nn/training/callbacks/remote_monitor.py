@@ -1,8 +1,9 @@
 """RemoteMonitor: post each epoch's logs to a server, as JSON."""
 import json
-import warnings
 
 import numpy as np
+
+from autograd.user_warnings import user_warning
 
 from .base import Callback, writes_files
 
@@ -49,8 +50,8 @@ class RemoteMonitor(Callback):
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 response.read()
         except (urllib.error.URLError, OSError, ValueError) as exc:
-            warnings.warn(f"Could not reach RemoteMonitor root server at {self.root} "
-                          f"({getattr(exc, 'reason', exc)})", stacklevel=2)
+            user_warning(f"Could not reach RemoteMonitor root server at {self.root} "
+                         f"({getattr(exc, 'reason', exc)})")
 
 
 def _plain(value):

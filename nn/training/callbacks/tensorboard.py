@@ -1,10 +1,10 @@
 """TensorBoard: Keras' callback, writing real TensorBoard event files (no TensorFlow)."""
 import os
 import time
-import warnings
 
 from autograd.arguments import nonnegative_int, positive_int
 from autograd.backend import to_cpu
+from autograd.user_warnings import user_warning
 
 from .base import Callback, writes_files
 
@@ -159,8 +159,7 @@ class TensorBoard(Callback):
         try:
             self.model.summary(print_fn=lines.append)
         except (ValueError, TypeError, RuntimeError) as exc:  # (e.g. a model not built)
-            warnings.warn(f"TensorBoard: the model's summary could not be written ({exc})",
-                          stacklevel=3)
+            user_warning(f"TensorBoard: the model's summary could not be written ({exc})")
             return
         text = "\n".join("    " + line for part in lines for line in str(part).splitlines())
         self._writer("train").text("model_summary", text, 0)

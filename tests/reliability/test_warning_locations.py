@@ -1,0 +1,46 @@
+"""rungrad's warnings name the user's line, whatever the path into the library (a counted
+stacklevel named a line inside it: model.save's fallback warning pointed at nn/module.py)."""
+import warnings
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import nn.functional as F
+from nn import keras
+
+
+def _locations(call):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call()
+    assert caught, "no warning was raised"
+    return {(w.filename, w.category) for w in caught}
+
+
+def _unwritable_model():
+    """A Keras model Keras' format is not written for here (its .keras falls back)."""
+    return keras.Sequential([keras.Input((3,)), keras.layers.SpectralNormalization(
+        keras.layers.Dense(2))])
+
+
+def _detached_capture():
+    """A captured forward alone, called until it replays (it warns then)."""
+    weight = ag.Variable(np.ones(2), requires_grad=True)
+    step = ag.capture(lambda x: x * weight)
+    for _ in range(3):
+        step(np.ones(2))
+
+
+@pytest.mark.parametrize("call", [
+    lambda tmp: _unwritable_model().save(tmp / "a.keras"),
+    lambda tmp: keras.saving.save_model(_unwritable_model(), tmp / "b.keras"),
+    lambda tmp: F.gumbel_softmax(ag.Variable(np.zeros((2, 3))), eps=1e-3),
+    lambda tmp: ag.var(ag.Variable(np.ones(1)), ddof=1),
+    lambda tmp: _detached_capture(),
+    lambda tmp: nn.init.trunc_normal_(ag.Variable(np.zeros(3)), mean=4.5),
+], ids=["model.save", "save_model", "gumbel_softmax", "var", "capture", "trunc_normal_"])
+def test_a_warning_names_the_line_that_called_rungrad(call, tmp_path):
+    for filename, category in _locations(lambda: call(tmp_path)):
+        assert filename == __file__, f"{category.__name__} attributed to {filename}"
