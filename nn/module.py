@@ -793,17 +793,22 @@ class Module(DtypeCasts, AddsLosses):
 
     def _keras_weights(self):
         """(state_dict key, array, whether Keras keeps it transposed) for each floating-point
-        array of state_dict; one two layers share comes once, as Keras counts it."""
-        transposed, integers = set(), set()
-        for prefix, module in self.named_modules():
-            transposed.update(_join(prefix, name) for name in module._keras_transposed)
-            integers.update(_join(prefix, name) for name in module._keras_integer_weights)
-        seen, found = set(), []
-        for key, array in state_arrays(self, keras_order=True):
-            if (array.dtype.kind == "f" or key in integers) and id(array) not in seen:
-                seen.add(id(array))
-                found.append((key, array, key in transposed))
-        return found
+        array of state_dict: this module's own, then each child's `_keras_weights` in
+        Keras' order (a layer that orders its weights its own way, SpectralNormalization,
+        keeps that order inside a model too); one two layers share comes once, as Keras
+        counts it."""
+        found = [(key, array, key in self._keras_transposed)
+                 for key, array in own_state_arrays(self)
+                 if array.dtype.kind == "f" or key in self._keras_integer_weights]
+        for name, child in self._keras_children():
+            found += [(_join(name, key), array, transposed)
+                      for key, array, transposed in child._keras_weights()]
+        seen, kept = set(), []
+        for entry in found:
+            if id(entry[1]) not in seen:
+                seen.add(id(entry[1]))
+                kept.append(entry)
+        return kept
 
     def save_weights(self, filepath, overwrite=True, max_shard_size=None):
         """Write the state_dict to `filepath` atomically: a safetensors file for a
@@ -1193,15 +1198,13 @@ def _extra_state_holders(module):
             yield _join(name, "_extra_state"), held
 
 
-def state_arrays(module, prefix="", keras_order=False):
+def state_arrays(module, prefix=""):
     """(dotted name, array) for every parameter and persistent buffer, in state_dict order
-    (placeholders of layers not built yet have no values to save, so they are left out);
-    keras_order: each module's children in the order Keras lists them (_keras_children)."""
+    (placeholders of layers not built yet have no values to save, so they are left out)."""
     yield from own_state_arrays(module, prefix)
-    children = module._keras_children() if keras_order else module._modules.items()
-    for name, child in children:
+    for name, child in module._modules.items():
         if child is not None:
-            yield from state_arrays(child, _join(prefix, name), keras_order)
+            yield from state_arrays(child, _join(prefix, name))
 
 
 def own_state_arrays(module, prefix=""):

@@ -120,6 +120,7 @@ KERAS_KEYS = {
     **dict.fromkeys(("MaxPooling3D", "AveragePooling3D"), _POOL),
     **dict.fromkeys(("GlobalAveragePooling3D", "GlobalMaxPooling3D"), _GLOBAL_POOL),
     "Dot": ("axes", "normalize"), "TimeDistributed": ("layer",),
+    "SpectralNormalization": ("layer", "power_iterations"),
     "SpatialDropout1D": ("rate", "seed"),
     **dict.fromkeys(("SpatialDropout2D", "SpatialDropout3D"), ("rate", "seed", "data_format")),
     "Masking": ("mask_value",), "Identity": (),

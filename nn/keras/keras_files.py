@@ -45,6 +45,10 @@ from .optimizer_variables import restore_keras_optimizer
 _INNER_ORDER = ("cell", "cells", "layer", "forward_layer", "backward_layer", "query_dense",
                 "key_dense", "value_dense", "output_dense", "_query_dense", "_key_dense",
                 "_value_dense", "_output_dense")
+# the layers whose own vars/0 is a variable of the layer they hold (`layer`), stored again:
+# SpectralNormalization's kernel, its layer's kernel (or embeddings), that layer's vars/0;
+# Keras loads that layer's copy last, and lists the variable once, in the wrapper's place
+_REPEATED = ("SpectralNormalization",)
 
 
 def h5py_module(who):
@@ -206,6 +210,9 @@ def _arrays(group, held=None):
     if group is None:
         return []
     arrays = _variables(group)
+    if type(held).__name__ in _REPEATED and "layer" in group and arrays:
+        repeated = _arrays(group["layer"], getattr(held, "layer", None))
+        return repeated[:1] + arrays[1:] + repeated[1:]
     inner = [key for key in group if key != "vars"]
     inner.sort(key=lambda key: (_INNER_ORDER.index(key) if key in _INNER_ORDER
                                 else len(_INNER_ORDER), key))

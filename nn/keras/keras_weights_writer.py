@@ -6,7 +6,8 @@ among its class's in model.layers' order: keras_files.layer_keys), its own varia
 `vars/0, 1, ...` in get_weights' order, a recurrent layer's in its `cell` (an RNN's cell
 its own, a StackedRNNCells' in `cells/<key>` each), a Bidirectional's in its
 `forward_layer` and `backward_layer` (each an RNN with its cell), a TimeDistributed's in its
-`layer`, MultiHeadAttention's in its `query_dense`, `key_dense`, `value_dense` and
+`layer`, a SpectralNormalization's in its `layer` (its own: that layer's kernel again and
+vector_u), MultiHeadAttention's in its `query_dense`, `key_dense`, `value_dense` and
 `output_dense` (a kernel and a bias each; GroupQueryAttention's in `_query_dense`...), an
 AugMix's, RandAugment's and RandomColorJitter's inner augmentation layers as empty groups, a
 model's inside the model in its own `layers/...`, as Keras keeps them; every group named as
@@ -22,7 +23,12 @@ from .keras_optimizer_writer import optimizer_variables
 _CELLS = {"SimpleRNN": "simple_rnn_cell", "LSTM": "lstm_cell", "GRU": "gru_cell",
           **dict.fromkeys(("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"), "conv_lstm_cell")}
 # the layers a layer holds, by the attribute Keras keeps them under
-_HOLDS = {"TimeDistributed": "layer", "RNN": "cell", "StackedRNNCells": "cells"}
+_HOLDS = {"TimeDistributed": "layer", "RNN": "cell", "StackedRNNCells": "cells",
+          "SpectralNormalization": "layer"}
+# how many of a holding layer's get_weights are its own variables Keras stores beside the
+# held layer's: SpectralNormalization's kernel (its layer's, the same variable, stored
+# again) and vector_u
+_OWN = {"SpectralNormalization": 2}
 # an attention layer's inner layers (attribute, name): its EinsumDense's, a kernel and a
 # bias each (use_bias), then its dropout and softmax, which hold none (GroupQueryAttention
 # keeps its projections under private attributes)
@@ -75,7 +81,7 @@ def _layer(group, layer):
         for side in ("forward_layer", "backward_layer"):
             _layer(group.create_group(side), getattr(layer, side))
     elif name in _HOLDS:
-        _vars(group, "vars", layer.name, [])
+        _vars(group, "vars", layer.name, layer.get_weights()[:_OWN.get(name, 0)])
         held = getattr(layer, _HOLDS[name])
         if name == "StackedRNNCells":  # (a list: each cell keyed as a model's layers)
             cells = group.create_group("cells")

@@ -21,8 +21,7 @@ def _locations(call):
 
 def _unwritable_model():
     """A Keras model Keras' format is not written for here (its .keras falls back)."""
-    return keras.Sequential([keras.Input((3,)), keras.layers.SpectralNormalization(
-        keras.layers.Dense(2))])
+    return keras.Sequential([keras.Input((3, 4, 3)), keras.layers.Equalization()])
 
 
 def _detached_capture():

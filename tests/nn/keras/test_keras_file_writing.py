@@ -512,16 +512,16 @@ def test_their_configs_hold_keras_values(tmp_path):
 
 # ----- what Keras' format cannot hold -----
 def test_a_layer_keras_lacks_keeps_rungrads_format_with_a_warning(tmp_path):
-    model = keras.Sequential([keras.Input((3, 4)), L.SpectralNormalization(L.Dense(2)),
+    model = keras.Sequential([keras.Input((3, 4, 3)), L.Equalization(),
                               L.Flatten(), L.Dense(1)])
-    assert "SpectralNormalization" not in KERAS_KEYS
+    assert "Equalization" not in KERAS_KEYS
     path = tmp_path / "m.keras"
-    with pytest.warns(UserWarning, match=r"rungrad's own format.*'spectral_normalization' is "
-                                         r"a SpectralNormalization, which has no Keras 3 "
+    with pytest.warns(UserWarning, match=r"rungrad's own format.*'equalization' is "
+                                         r"a Equalization, which has no Keras 3 "
                                          r"counterpart"):
         model.save(path)
     assert "model.json" in zipfile.ZipFile(path).namelist()
-    x = np.ones((2, 3, 4), "float32")
+    x = np.ones((2, 3, 4, 3), "float32")
     np.testing.assert_array_equal(nn.load_model(path).predict(x, verbose=0),
                                   model.predict(x, verbose=0))
 

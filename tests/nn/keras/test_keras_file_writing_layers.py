@@ -1,9 +1,10 @@
 """More of nn.keras' layers written in Keras 3's own files (nn.keras.keras_file_writing): the
 augmentation layers, SeparableConv1D, DepthwiseConv1D, RMSNormalization, EinsumDense,
-GroupQueryAttention, Discretization, Normalization (given or adapted): each layer entry's
-config keys and the layer's HDF5 groups are those real Keras 3.15.1 wrote for the same model
-(literals below, from Keras' own files), no fallback warning, and rungrad reads the files back
-as they were; a layer Keras' format is not written for here still falls back with a warning."""
+GroupQueryAttention, Discretization, Normalization (given or adapted), SpectralNormalization
+(around Dense, Conv2D): each layer entry's config keys and the layer's HDF5 groups are those
+real Keras 3.15.1 wrote for the same model (literals below, from Keras' own files), no
+fallback warning, and rungrad reads the files back as they were; a layer Keras' format is not
+written for here still falls back with a warning."""
 import io
 import json
 import warnings
@@ -73,6 +74,10 @@ MAKERS = {
     'Normalization': ((3,), lambda: L.Normalization(mean=[1., 2., 3.],
                                                    variance=[1., 4., 9.]), True),
     'Normalization_adapted': ((3,), lambda: _adapted(), True),
+    'SpectralNormalization': ((4,), lambda: L.SpectralNormalization(L.Dense(3),
+                                                                    power_iterations=2), True),
+    'SpectralNormalization_conv': ((6, 6, 3), lambda: L.SpectralNormalization(L.Conv2D(2, 3)),
+                                   True),
 }
 # the layer entry's config keys (besides name, trainable, dtype) of the file Keras 3.15.1
 # wrote for the same Sequential model
@@ -133,6 +138,8 @@ KERAS_CONFIG_KEYS = {
     'CategoryEncoding': 'num_tokens output_mode',
     'Normalization': 'axis invert mean variance',
     'Normalization_adapted': 'axis invert mean variance',
+    'SpectralNormalization': 'layer power_iterations',
+    'SpectralNormalization_conv': 'layer power_iterations',
     'GQA': ('activity_regularizer bias_constraint bias_initializer bias_regularizer '
             'dropout head_dim kernel_constraint kernel_initializer '
             'kernel_regularizer num_key_value_heads num_query_heads seed '
@@ -184,6 +191,17 @@ KERAS_WEIGHTS = {
     'Normalization_adapted': [
         ('layers/normalization/vars/0', (3,)), ('layers/normalization/vars/1', (3,)),
         ('layers/normalization/vars/2', ())],
+    # (its own vars: the wrapped layer's kernel, stored again, and vector_u)
+    'SpectralNormalization': [
+        ('layers/spectral_normalization/layer/vars/0', (4, 3)),
+        ('layers/spectral_normalization/layer/vars/1', (3,)),
+        ('layers/spectral_normalization/vars/0', (4, 3)),
+        ('layers/spectral_normalization/vars/1', (1, 3))],
+    'SpectralNormalization_conv': [
+        ('layers/spectral_normalization/layer/vars/0', (3, 3, 3, 2)),
+        ('layers/spectral_normalization/layer/vars/1', (2,)),
+        ('layers/spectral_normalization/vars/0', (3, 3, 3, 2)),
+        ('layers/spectral_normalization/vars/1', (1, 2))],
     'GQA': [
         ('layers/grouped_query_attention/_dropout_layer/vars', None),
         ('layers/grouped_query_attention/_key_dense/vars/0', (8, 2, 4)),
@@ -332,7 +350,6 @@ class _Own(L.Dense):
 
 
 @pytest.mark.parametrize("make, named", [
-    (lambda: L.SpectralNormalization(L.Dense(2)), "SpectralNormalization"),
     (lambda: L.Equalization(), "Equalization"),
     (lambda: _Own(2), "_Own")])
 def test_layers_not_written_here_keep_rungrads_format_with_a_warning(make, named, tmp_path):
