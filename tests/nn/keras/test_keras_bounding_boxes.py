@@ -6,7 +6,7 @@ symmetric, 1 on a box itself and 0 on disjoint boxes, deltas that decode to the 
 encode."""
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import nn.keras as keras
@@ -345,8 +345,13 @@ def test_iou_of_a_box_with_itself_is_one(boxes, fmt):
 
 
 @given(boxes=box_sets(), gap=st.floats(0.0, 50.0, width=32))
+@example(boxes=np.array([[0.0, 0.0, 6.64035496e-36, 1.0], [-1.0, 0.0, 0.0, 1.0]]),
+         gap=0.0)  # (the dev profile's find)
 def test_iou_of_disjoint_boxes_is_zero(boxes, gap):
-    moved = boxes + np.array([1, 0, 1, 0]) * (boxes[:, 2].max() - boxes[:, 0].min() + gap)
+    # (x - min x1 + (max x2 + gap), not x + (max x2 - min x1 + gap): that sum may round a
+    # box's tiny width away, 1 + 6.6e-36 = 1, and leave the boxes overlapping by it)
+    moved = boxes.copy()
+    moved[:, [0, 2]] = boxes[:, [0, 2]] - boxes[:, 0].min() + (boxes[:, 2].max() + gap)
     assert (bb.compute_iou(boxes, moved, "xyxy") == 0).all()
 
 
