@@ -169,7 +169,13 @@ def test_log_cosh_gradients(reduction, xt):
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @given(xt=pairs("away_from_zero"))
 def test_cosine_similarity_gradients(reduction, xt):
-    _check(F.cosine_similarity_loss, reduction, *xt)  # (no zero vector: norms >= 0.5)
+    x, t = xt
+    # not every row parallel (a last axis of 1 always is): there the loss is stationary, its
+    # gradient 0 comes out as rounding residue (1e-17) at some upstream gradients, and the
+    # second-order check's atol floor (2.2e-14) sees a kink in it (1e-11 numerically)
+    cos = np.sum(x * t, axis=-1) / np.linalg.norm(x, axis=-1) / np.linalg.norm(t, axis=-1)
+    assume(np.any(np.abs(cos) < 0.99))
+    _check(F.cosine_similarity_loss, reduction, x, t)  # (no zero vector: norms >= 0.5)
 
 
 # ----- argument errors -----
