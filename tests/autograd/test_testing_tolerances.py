@@ -61,6 +61,34 @@ def test_the_numerical_side_s_own_error_fails_no_correct_small_gradient(f, x):
     assert gradgradcheck(f, x)
 
 
+class SumOfSquares(Function):
+    """y = sum(x^2), a loss summed over a batch; `error` added to its gradient."""
+
+    error = 0.0
+
+    def forward(self, x):
+        return np.asarray((x * x).sum())
+
+    def backward(self, gy):
+        return (2 * self.inputs[0] + self.error) * gy
+
+
+class OffSumOfSquares(SumOfSquares):
+    error = 1e-4  # (10 atol: a wrong backward where the derivative is near 0)
+
+
+def test_a_large_output_s_rounding_fails_no_correct_gradient_and_a_wrong_one_still_fails():
+    """sum(x^2) over 10,000 entries of size 10 is about 1e6: its rounding at gradcheck's step,
+    6e-5, passed the 1e-5 atol at small derivatives, and a correct sum failed (4 of 10,000
+    entries; 2,402 of 100,000). A step ten to a thousand times longer measures those."""
+    x = np.random.default_rng(0).standard_normal(10_000) * 10
+    x[:3] = [1e-9, -2e-7, 3e-6]
+    assert gradcheck(lambda v: (v * v).sum(), x)
+    assert gradcheck(SumOfSquares(), x)
+    with pytest.raises(GradcheckError, match="of 10000 checked entries"):
+        gradcheck(OffSumOfSquares(), x)
+
+
 class Float16Exp(Function):
     """exp, whose backward computes exp in float16 for a float32 input (by accident)."""
 
