@@ -13,7 +13,10 @@ objects with their own build_config, a 1-D layer's one-axis padding, cropping or
 as Keras writes them (`[1, 2]`, `3`), MultiHeadAttention's build by its inputs' shapes. A
 rungrad argument Keras lacks is left out where it changes nothing (_RUNGRAD_ONLY); at any
 other value, as for a layer, initializer or call Keras lacks, the model is NotWritable,
-naming the layer and what it holds (model.save then keeps rungrad's own format).
+naming the layer and what it holds (model.save then keeps rungrad's own format). Keras'
+operations (keras.ops called on a functional model's tensors: nn.keras.layers.Operation)
+are among the layers in Keras' order, each as Keras writes it
+(nn.keras.keras_operation_entries), its call's constants among its tensors.
 """
 import numpy as np
 
@@ -229,14 +232,14 @@ class KerasConfigWriter:
                 "layers": layers, "build_input_shape": shape}, shape
 
     def _functional(self, model):
-        if any(getattr(layer, "keras_operation", False) for layer in model._modules.values()):
-            raise NotWritable("the model calls keras.ops on its tensors (Keras' operations "
-                              "are not written here)")
+        from .keras_operation_entries import operation_entry  # (it names this module's)
         calls = _calls_by_layer(model)
         history = _histories(model)
         entries = []
-        for layer in model.layers:
-            if _is_input(layer):
+        for _, layer in model._keras_children():  # (Keras' operations among the layers)
+            if _is_operation(layer):
+                entry = operation_entry(layer, self.value)
+            elif _is_input(layer):
                 entry = _input_entry([layer.batch_size] + list(layer.shape),
                                      _dtype_name(layer.dtype), layer.name)
             else:
@@ -468,7 +471,9 @@ def _tensor(tensor, history):
 
 
 def _node(node, history):
-    """One call of a layer: {"args", "kwargs"}, its tensors as Keras' references."""
+    """One call of a layer: {"args", "kwargs"}, its tensors as Keras' references (an
+    operation's: its constants among them at their positions, a GetItem key's slices and
+    Ellipsis, an array and a NumPy number as Keras writes them)."""
     def fill(value):
         if hasattr(value, "node") and hasattr(value, "index"):
             return _tensor(value, history)
@@ -478,6 +483,16 @@ def _node(node, history):
             return {key: fill(item) for key, item in value.items()}
         if value is None or isinstance(value, (bool, int, float, str)):
             return value
+        if isinstance(value, slice):
+            return {"class_name": "__slice__", "config": {
+                "start": fill(value.start), "stop": fill(value.stop), "step": fill(value.step)}}
+        if value is Ellipsis:
+            return {"class_name": "__ellipsis__", "config": {}}
+        if isinstance(value, np.ndarray) and value.ndim > 0:
+            return {"class_name": "__numpy__", "config": {
+                "value": value.tolist(), "dtype": _dtype_name(value.dtype)}}
+        if isinstance(value, (np.ndarray, np.generic)):  # (a NumPy number: a plain one)
+            return value.item()
         raise NotWritable(f"layer {node.layer.name!r} is called with {value!r}, which "
                           "Keras' config does not hold")
     if node.kwargs.get("training") is not None:  # (Keras' reader of a config drops it)
@@ -487,7 +502,8 @@ def _node(node, history):
     kwargs = dict(node.kwargs)
     if type(node.layer).__name__ in _CALLED_TRAINING:
         kwargs["training"] = True
-    return {"args": fill(list(node.args)), "kwargs": fill(kwargs)}
+    args = node.layer._arguments(node.args) if _is_operation(node.layer) else node.args
+    return {"args": fill(list(args)), "kwargs": fill(kwargs)}
 
 
 def _endpoints(model, history):
@@ -504,6 +520,11 @@ def _endpoints(model, history):
         return refs if listed else refs[0]
     return (shaped(model._inputs, model._listed[0], model._keys[0]),
             shaped(model._outputs, model._listed[1], model._keys[1]))
+
+
+def _is_operation(layer):
+    """Whether `layer` is one of Keras' operations (nn.keras.layers.Operation)."""
+    return getattr(layer, "keras_operation", None) is not None
 
 
 def _is_input(layer):

@@ -26,7 +26,7 @@ class SymbolicOperators:
     __add__, __radd__ = _binary("add"), _binary("add", True)
     __sub__, __rsub__ = _binary("subtract"), _binary("subtract", True)
     __mul__, __rmul__ = _binary("multiply"), _binary("multiply", True)
-    __truediv__, __rtruediv__ = _binary("divide"), _binary("divide", True)
+    __truediv__, __rtruediv__ = _binary("true_divide"), _binary("true_divide", True)
     __pow__, __rpow__ = _binary("power"), _binary("power", True)
     __matmul__, __rmatmul__ = _binary("matmul"), _binary("matmul", True)
     __lt__, __le__ = _binary("less"), _binary("less_equal")

@@ -370,7 +370,7 @@ def layer_names(modules):
                 unnamed.append((key, layer))
     taken, counts = set(names.values()), {}
     for key, layer in sorted(unnamed, key=lambda item: creation_rank(item[1])):
-        base = snake_case(type(layer).__name__)
+        base = snake_case(getattr(layer, "keras_operation", None) or type(layer).__name__)
         name = None
         while name is None or name in taken:
             n = counts.get(base, 0)
