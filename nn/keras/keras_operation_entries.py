@@ -60,8 +60,7 @@ KERAS_OPERATION_MODULES = {name: f"keras.src.ops.{part}" for part, names in _MOD
 
 def operation_entry(operation, value):
     """Keras' object of `operation` (its name and its own arguments, each as value(key,
-    argument, where) writes it); NotWritable where Keras' module of its op is not known, or
-    a constant of its call would not be read back."""
+    argument, where) writes it); NotWritable where Keras' module of its op is not known."""
     from .keras_config_writer import NotWritable, keras_object
 
     module = KERAS_OPERATION_MODULES.get(operation.op)
@@ -69,11 +68,6 @@ def operation_entry(operation, value):
     if module is None:
         raise NotWritable(f"the model calls keras.ops' {operation.op} ({where}), whose Keras "
                           "module is not known here")
-    for _, constant in operation.constants:  # (Keras writes one as it is: Take's indices)
-        if isinstance(constant, (list, tuple)) and any(
-                isinstance(item, (list, tuple)) for item in constant):
-            raise NotWritable(f"{where}: its constant argument {constant!r} is a list of "
-                              "lists, which rungrad's reader of Keras' files does not read")
     config = {"name": operation.name}
     for key, argument in operation.config.items():  # (as given, by no key: an activation
         try:  # None stays None; a data_format None resolved, as Keras' ops functions give it)

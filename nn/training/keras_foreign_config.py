@@ -307,17 +307,30 @@ def _only_tensors(arg, what):
 
 def _constant(value, what):
     """An operation's constant argument: a number, a bool, a string, None, a slice or
-    Ellipsis (a GetItem key's), a list of them, or an array of numbers (Keras' __numpy__
-    value: Average's weights) (what model.save writes by value)."""
-    plain = (bool, int, float, str, type(None), slice, type(Ellipsis))
-    if isinstance(value, plain) or (isinstance(value, (list, tuple)) and all(
-            isinstance(item, plain) for item in value)):
-        return list(value) if isinstance(value, tuple) else value
+    Ellipsis (a GetItem key's), lists of them, nested too (ops.take's indices), or an array
+    of numbers (Keras' __numpy__ value: Average's weights) (what model.save writes by
+    value)."""
+    if _plain(value):
+        return _as_lists(value)
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
         return value
     raise ValueError(f"{what}: its constant argument {value!r} ({type(value).__name__}) is "
-                     "not one rungrad reads (a number, a string, None, a slice, a list of them "
+                     "not one rungrad reads (a number, a string, None, a slice, lists of them "
                      "or an array of numbers)")
+
+
+_PLAIN = (bool, int, float, str, type(None), slice, type(Ellipsis))
+
+
+def _plain(value):
+    """Whether `value` is a plain constant, or a list or tuple of plain ones (nested too)."""
+    if isinstance(value, (list, tuple)):
+        return all(_plain(item) for item in value)
+    return isinstance(value, _PLAIN)
+
+
+def _as_lists(value):
+    return [_as_lists(item) for item in value] if isinstance(value, (list, tuple)) else value
 
 
 def _unit_axes(arg):

@@ -501,14 +501,16 @@ def test_a_data_format_left_none_is_written_resolved_as_keras_ops_give_it(tmp_pa
         "name": "adaptive_average_pool", "output_size": [4, 3], "data_format": "channels_last"}
 
 
-def test_a_list_of_lists_among_the_constants_keeps_rungrads_format(tmp_path):
-    """Keras writes Take's nested indices as they are; rungrad's reader of Keras' files
-    does not read them, so the model is not written in a form it could not read back."""
+def test_a_list_of_lists_among_the_constants_is_written_and_read_back(tmp_path):
+    """Keras writes Take's nested indices as they are, and rungrad's reader of Keras' files
+    takes them (it refused a list of lists, Keras' own file of such a model too)."""
     x = keras.Input((8,))
     model = keras.Model(x, ops.take(x, [[1, 4], [7, 0]], axis=1))
-    with pytest.warns(UserWarning, match=r"rungrad's own format.*operation 'take' \(Take\): "
-                      r"its constant argument \[\[1, 4\], \[7, 0\]\] is a list of lists"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (no fallback to rungrad's format)
         model.save(tmp_path / "m.keras")
+    take = _operations(json.loads(zipfile.ZipFile(tmp_path / "m.keras").read("config.json")))[0]
+    assert take["inbound_nodes"][0]["args"][1] == [[1, 4], [7, 0]]
     back = nn.load_model(tmp_path / "m.keras")
     data = _inputs(model)
     np.testing.assert_array_equal(model.predict(data, verbose=0), back.predict(data, verbose=0))
