@@ -15,11 +15,12 @@ _OWN = tuple(os.path.join(_HERE, package) + os.sep for package in ("autograd", "
 
 def user_warning(message, category=UserWarning):
     """warnings.warn(message, category), attributed to the innermost caller outside
-    autograd, nn and optim (the user's code; a captured step's replay is its own code)."""
+    autograd, nn and optim (the user's code; a captured step's replay is its own code), or
+    to the caller where no frame is outside (a DataLoader worker thread's own stack)."""
     frame, level = sys._getframe(1), 2
     while frame is not None and frame.f_code.co_filename.startswith(_OWN):
         frame, level = frame.f_back, level + 1
-    warnings.warn(message, category, stacklevel=level)
+    warnings.warn(message, category, stacklevel=2 if frame is None else level)
 
 
 __all__ = ["user_warning"]

@@ -43,3 +43,11 @@ def _detached_capture():
 def test_a_warning_names_the_line_that_called_rungrad(call, tmp_path):
     for filename, category in _locations(lambda: call(tmp_path)):
         assert filename == __file__, f"{category.__name__} attributed to {filename}"
+
+
+def test_a_warning_with_no_frame_outside_rungrad_names_its_caller(monkeypatch):
+    """Where every frame is rungrad's (a DataLoader worker thread's stack), the warning names
+    the line that raised it, not a place past the stack's end."""
+    from autograd import user_warnings
+    monkeypatch.setattr(user_warnings, "_OWN", ("",))  # (every file counts as rungrad's)
+    assert _locations(lambda: user_warnings.user_warning("w")) == {(__file__, UserWarning)}
