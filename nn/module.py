@@ -514,15 +514,25 @@ class Module(DtypeCasts, AddsLosses):
         marks the layers frozen: `model.layers[0].trainable = False` keeps that layer's
         weights through fit (summary() counts them as non-trainable), and a frozen BatchNorm
         runs as in inference, keeping its statistics, as Keras'. Reads False while the
-        layer is marked frozen or any parameter does not require grad."""
-        return not self._keras_frozen and all(p.requires_grad for p in self.parameters())
+        layer is marked frozen or any parameter does not require grad, but those Keras never
+        trains (`_never_trained`: a weight made with add_weight(trainable=False)), which
+        setting it True leaves frozen."""
+        never = {id(p) for module in self.modules() for p in module._never_trained()}
+        return not self._keras_frozen and all(p.requires_grad for p in self.parameters()
+                                              if id(p) not in never)
 
     @trainable.setter
     def trainable(self, value):
         self.requires_grad_(value)
         for module in self.modules():
             object.__setattr__(module, "_keras_frozen", not value)
+            for p in module._never_trained():
+                p.requires_grad = False
         python_state_changed(f"set {type(self).__name__}.trainable")  # (the layers' behaviour)
+
+    def _never_trained(self):
+        """This module's own parameters Keras never trains, whatever `trainable` says."""
+        return ()
 
     # ----- devices -----
     def to_gpu(self):

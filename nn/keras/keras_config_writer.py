@@ -20,6 +20,7 @@ are among the layers in Keras' order, each as Keras writes it
 """
 import numpy as np
 
+from ..layers.config import exported_name
 from ..layers.keras_name import KerasNamed
 from ..module import Module
 from ..training.keras_foreign_config import INERT
@@ -266,7 +267,7 @@ class KerasConfigWriter:
             raise NotWritable(f"layer {getattr(layer, 'name', name)!r} is a {name}, which "
                               "has no Keras 3 counterpart written here")
         config = self.layer_config(layer, keys, input_shape)
-        entry = keras_object("keras.layers", _exported_name(layer), config)
+        entry = keras_object("keras.layers", exported_name(type(layer)), config)
         if input_shape is not None and name not in _NO_BUILD:  # (a dict: shapes by name)
             entry["build_config"] = {"shapes_dict" if isinstance(input_shape, dict)
                                      else "input_shape": input_shape}
@@ -502,7 +503,7 @@ def _node(node, history):
     kwargs = dict(node.kwargs)
     if type(node.layer).__name__ in _CALLED_TRAINING:
         kwargs["training"] = True
-    args = node.layer._arguments(node.args) if _is_operation(node.layer) else node.args
+    args = node.layer.call_arguments(node.args) if _is_operation(node.layer) else node.args
     return {"args": fill(list(args)), "kwargs": fill(kwargs)}
 
 
@@ -542,14 +543,8 @@ def _is_sequential(model):
 def is_keras_face(layer):
     """Whether `layer` is of nn.keras' class of its name (not one of one's own)."""
     from . import layers
-    return isinstance(layer, KerasNamed) and getattr(layers, _exported_name(layer), None) \
+    return isinstance(layer, KerasNamed) and getattr(layers, exported_name(type(layer)), None) \
         is type(layer)
-
-
-def _exported_name(layer):
-    """The name Keras exports `layer`'s class by (GroupedQueryAttention's is
-    GroupQueryAttention), which its config's class_name is."""
-    return vars(type(layer)).get("keras_export_name", type(layer).__name__)
 
 
 def _dtype_name(dtype):

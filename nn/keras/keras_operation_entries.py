@@ -69,10 +69,10 @@ def operation_entry(operation, value):
         raise NotWritable(f"the model calls keras.ops' {operation.op} ({where}), whose Keras "
                           "module is not known here")
     config = {"name": operation.name}
-    for key, argument in operation.config.items():  # (as given, by no key: an activation
-        try:  # None stays None; a data_format None resolved, as Keras' ops functions give it)
-            config[key] = value("data_format" if key == "data_format" else None, argument,
-                                where)
+    for key, argument in operation.config.items():
+        try:  # (by no key but data_format's, whose None is resolved as Keras' ops resolve it:
+            # an activation None stays None)
+            config[key] = value(key if key == "data_format" else None, argument, where)
         except NotWritable:
             raise NotWritable(f"{where}: its argument {key}={argument!r} is not a value "
                               "Keras' config holds") from None

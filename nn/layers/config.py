@@ -94,6 +94,13 @@ def registered_key(obj):
     return next((key for key, held in _REGISTERED.items() if held is obj), None)
 
 
+def exported_name(cls):
+    """The name Keras exports the class `cls` by: its `keras_export_name` where it is another
+    (GroupedQueryAttention's is GroupQueryAttention; its own, not a subclass's), else its
+    own."""
+    return vars(cls).get("keras_export_name", cls.__name__)
+
+
 def name_of(obj, kind):
     """The name `obj` (a class when kind is type, else a function) is saved under, or None
     when it is neither registered nor one of rungrad's own."""
@@ -103,8 +110,7 @@ def name_of(obj, kind):
     key = getattr(obj, "__name__", None)
     if key is not None and _builtin(key, kind) is obj:
         return key
-    # (a class Keras exports under another name: its own, not a subclass's)
-    key = vars(obj).get("keras_export_name", key) if isinstance(obj, type) else key
+    key = exported_name(obj) if isinstance(obj, type) else key
     metric = getattr(obj, "__module__", "").startswith("nn.keras.metrics")
     for prefix in (_KERAS_METRICS,) if metric else (_KERAS,):  # (nn.keras' others)
         if key is not None and _builtin(prefix + key, kind) is obj:

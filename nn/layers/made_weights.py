@@ -39,6 +39,11 @@ class MakesWeights:
                                      bool(trainable)))
         return weight
 
+    def _never_trained(self):
+        """The weights add_weight made with trainable=False (a counter, SpectralNormalization's
+        vector_u): the layer's `trainable` neither counts nor changes them."""
+        return [weight for _, weight, _, trainable in self._made_weights() if not trainable]
+
     def _new_weight_dtype(self):
         """The dtype of a weight add_weight is not given one for: the policy's."""
         return np.dtype(self.dtype_policy.variable_dtype)

@@ -121,7 +121,8 @@ class _Expression:
 def _combine(operator, left, right):
     functions = {"||": np.logical_or, "&&": np.logical_and, "==": np.equal, "!=": np.not_equal,
                  "<": np.less, ">": np.greater, "<=": np.less_equal, ">=": np.greater_equal,
-                 "+": np.add, "-": np.subtract, "*": np.multiply, "/": _divide, "%": _remainder}
+                 "+": np.add, "-": np.subtract, "*": np.multiply, "/": _divide,
+                 "%": np.fmod}  # (C's %: the sign of the dividend)
     function = functions[operator]
     return lambda ns: function(left(ns), right(ns))
 
@@ -136,11 +137,6 @@ def _divide(a, b):
         return np.true_divide(a, b)
     quotient = np.floor_divide(a, b)
     return quotient + ((np.remainder(a, b) != 0) & ((np.asarray(a) < 0) != (np.asarray(b) < 0)))
-
-
-def _remainder(a, b):
-    """C's `%`: the sign of the dividend."""
-    return np.fmod(a, b)
 
 
 def _cast(value, dtype):

@@ -49,11 +49,11 @@ class Operation(Module, KerasNamed):
 
     def forward(self, *tensors):
         try:
-            return self._function(*self._arguments(tensors), **self.config)
+            return self._function(*self.call_arguments(tensors), **self.config)
         except NotImplementedError as exc:
             raise ValueError(f"{self.who}: {exc}") from None
 
-    def _arguments(self, tensors):
+    def call_arguments(self, tensors):
         """The op's call arguments: the constants at their positions, the tensors in the
         others, in order."""
         given = dict(self.constants)

@@ -7,7 +7,6 @@ from autograd import no_grad
 from autograd.backend import get_array_module
 
 from ...initializers import TruncatedNormal
-from ...module import Module
 from .input_spec import InputSpec
 from .wrapper import Wrapper
 
@@ -38,18 +37,6 @@ class SpectralNormalization(Wrapper):
         self.vector_u = self.add_weight(shape=(1, kernel.shape[-1]),
                                         initializer=TruncatedNormal(stddev=0.02),
                                         trainable=False, name="vector_u", dtype=kernel.dtype)
-
-    @property
-    def trainable(self):
-        """Keras' flag, the wrapped layer's: vector_u, never trained, does not count (a
-        saved config's trainable: false would freeze the layer in Keras)."""
-        return not self._keras_frozen and self.layer.trainable
-
-    @trainable.setter
-    def trainable(self, value):
-        Module.trainable.fset(self, value)
-        if getattr(self, "vector_u", None) is not None:  # (Keras' stays non-trainable)
-            self.vector_u.requires_grad = False
 
     def call(self, inputs, training=False):
         if training:

@@ -59,6 +59,19 @@ def test_weights_made_and_not_assigned_are_registered_by_name():
     assert float(layer.penalties()[0].data) == pytest.approx(0.5 * 3)
 
 
+def test_a_non_trainable_weight_leaves_the_layer_trainable_and_stays_frozen():
+    """A weight made with trainable=False made the layer read trainable False (its saved
+    Keras config too, which Keras then loads frozen), and trainable = True trained it."""
+    layer = Scaled()
+    layer(np.ones((2, 3), np.float32))
+    assert layer.trainable
+    layer.trainable = False
+    assert not layer.trainable and layer.trainable_weights == []
+    layer.trainable = True
+    assert layer.trainable
+    assert len(layer.trainable_weights) == 1 and len(layer.non_trainable_weights) == 1
+
+
 def test_a_frozen_layer_makes_frozen_weights():
     layer = Linear(2, trainable=False)
     layer(np.ones((1, 3), np.float32))
