@@ -17,9 +17,15 @@ An atol or rtol given to gradcheck is used as it is. Left at None, they are chos
   the three measurements from each of them: the numerical side's truncation error changes
   a hundredfold from one step to the next, its rounding error tenfold (where f cancels
   large terms inside, its outputs do not show it), and a wrong backward's error not at all.
-  An entry beyond even 1e-5 where f's outputs round by more than that at the step (a sum
-  of 10,000 squares, 1e6: 6e-5) is measured with steps 10, 100 and 1,000 times longer, and
-  passes where one of them lands within the tolerance.
+  An entry that still fails, and one beyond even 1e-5 where f's outputs round by more than
+  that at the step (a sum of 10,000 squares, 1e6: 6e-5), is measured with steps 10 to
+  10,000 times longer, whose rounding is as many times smaller, and passes where one of
+  them lands within the tolerance and is settled: within the tolerance of the measurement
+  at a tenth or at ten times its step too (a truncation error that happens to match a
+  wrong backward's changes a hundredfold between them; that error stays). Rounding inside
+  f that its outputs do not show is measured so (a saturated softmax's gradient, whose
+  1 - p rounds to units of 1e-16 while its value is 1e-13: only a step whose change spans
+  many such units measures its derivative).
 - atol, float32 and float16: 100 eps times the input's largest derivative or 1, whichever is
   larger (an output rounded to 1 gives a saturated slope of exactly 0).
 
@@ -135,26 +141,33 @@ class Tolerance:
         if not _within(m.analytic, m.numeric, ATOL_FLOAT64, self.rtol):
             # outside the unscaled tolerance no spread excuses it; but where f's own rounding
             # at this step passes that tolerance (large outputs), a longer step measures it
-            return not self._agrees_at_longer_steps(m)
+            return _ROUNDING_ULPS * m.noise <= ATOL_FLOAT64 or not self._settles_at_longer(m)
         measured = [(m.numeric, m.noise)] + [value for value in map(_again(m), _AGAIN)
                                              if value is not None]
         numerics = [numeric for numeric, _ in measured]
         spread = max(numerics) - min(numerics)
         return all(not _within(m.analytic, numeric,
                                self._atol(m.label, noise) + 2 * spread + allowance, self.rtol)
-                   for numeric, noise in measured)
+                   for numeric, noise in measured) and not self._settles_at_longer(m)
 
-    def _agrees_at_longer_steps(self, m):
-        """Whether, where the rounding of f's outputs passes the unscaled atol at m's step (a
-        sum over 10,000 squares, about 1e6: 6e-5), a step _LONGER times longer, whose
-        rounding is as many times smaller, measures backprop's value within this entry's
-        tolerance. A wrong backward's error stays whatever the step."""
-        if _ROUNDING_ULPS * m.noise <= ATOL_FLOAT64:
-            return False
+    def _settles_at_longer(self, m):
+        """Whether a step _LONGER times m's, whose rounding is as many times smaller,
+        measures backprop's value within this entry's tolerance, settled: within the
+        tolerance of the measurement at a tenth or at ten times its step too. A truncation
+        error that happens to match a wrong backward's error changes a hundredfold from one
+        of these steps to the next, so it does not settle; nor does a wrong backward's error,
+        which stays whatever the step."""
+        measure = _again(m)
+        shorter, value = (m.numeric, m.noise), measure(_LONGER[0])
         for factor in _LONGER:
-            value = _again(m)(factor)
-            if value is not None and self.agrees(m.label, m.analytic, *value):
+            if value is None:  # (a domain ending within the longer step)
+                return False
+            longer = measure(10 * factor)
+            if self.agrees(m.label, m.analytic, *value) and (
+                    self.agrees(m.label, value[0], *shorter) or
+                    longer is not None and self.agrees(m.label, value[0], *longer)):
                 return True
+            shorter, value = value, longer
         return False
 
     def _allowance(self, label, project, analytic):
@@ -168,7 +181,7 @@ class Tolerance:
 
 
 _AGAIN = (0.1, 10.0)  # the second measurements' steps, times the first one's
-_LONGER = (10.0, 100.0, 1000.0)  # the steps, times the first one's, where f's rounding is large
+_LONGER = (10.0, 100.0, 1000.0, 1e4)  # the steps, times the first one's, where rounding is large
 
 
 def _again(m):
