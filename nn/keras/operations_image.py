@@ -6,7 +6,7 @@ the images, built on rungrad's ops and F.interpolate / F.conv2d."""
 import numpy as np
 
 from autograd import ops
-from autograd.backend import get_array_module, to_cpu
+from autograd.backend import get_array_module, is_gpu_array, to_cpu
 from autograd.variable import Variable, as_variable
 
 from .. import functional as F
@@ -288,61 +288,74 @@ SCALE_METHODS = {"linear": "linear", "bilinear": "linear", "trilinear": "linear"
 
 
 def _kernel(method, x):
-    """scale_and_translate's interpolation kernels of distances x >= 0 (NumPy)."""
+    """scale_and_translate's interpolation kernels of distances x >= 0 (a Variable)."""
     if method == "linear":
-        return np.maximum(0.0, 1 - x)
+        return ops.maximum(1 - x, 0.0)
     if method == "cubic":
-        out = np.where(x >= 1.0, ((-0.5 * x + 2.5) * x - 4.0) * x + 2.0,
-                       ((1.5 * x - 2.5) * x) * x + 1.0)
-        return np.where(x >= 2.0, 0.0, out)
+        far = ((-0.5 * x + 2.5) * x - 4.0) * x + 2.0
+        near = (1.5 * x - 2.5) * x * x + 1.0
+        return ops.where(x.data >= 2.0, 0.0, ops.where(x.data >= 1.0, far, near))
     radius = 3.0 if method == "lanczos3" else 5.0
-    y = radius * np.sin(np.pi * x) * np.sin(np.pi * x / radius)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(x > 1e-3, y / np.where(x != 0, np.pi ** 2 * x ** 2, 1), 1)
-    return np.where(x > radius, 0.0, out)
+    away = x.data > 1e-3
+    safe = ops.where(away, x, 1.0)  # (no 0 / 0 in the branch not taken: its gradient is NaN)
+    y = radius * ops.sin(np.pi * safe) * ops.sin(np.pi / radius * safe) / (np.pi ** 2 * safe
+                                                                         * safe)
+    return ops.where(x.data > radius, 0.0, ops.where(away, y, 1.0))
 
 
 def _weights(inputs, outputs, scale, translation, method, antialias):
-    """The (inputs, outputs) matrix taking an axis to its scaled and translated samples."""
+    """The (inputs, outputs) matrix taking an axis to its scaled and translated samples; a
+    graph of scale and translation (0-d Variables) where they require grad."""
     inverse = 1.0 / scale
-    stretch = max(inverse, 1.0) if antialias else 1.0
-    samples = (np.arange(outputs) + 0.5) * inverse - translation * inverse - 0.5
-    weights = _kernel(method, np.abs(samples[None, :] - np.arange(inputs)[:, None]) / stretch)
+    stretch = ops.maximum(inverse, 1.0) if antialias else 1.0
+    samples = inverse * (np.arange(outputs) + 0.5) - translation * inverse - 0.5
+    weights = _kernel(method, ops.abs(samples[None, :] - np.arange(inputs)[:, None]) / stretch)
     totals = weights.sum(axis=0, keepdims=True)
-    weights = np.where(np.abs(totals) > 1000.0 * float(np.finfo(np.float32).eps),
-                       weights / np.where(totals != 0, totals, 1), 0)
-    inside = (samples >= -0.5) & (samples <= inputs - 0.5)
-    return np.where(inside[None, :], weights, 0)
+    usable = np.abs(totals.data) > 1000.0 * float(np.finfo(np.float32).eps)
+    weights = ops.where(usable, weights / ops.where(usable, totals, 1.0), 0.0)
+    inside = (samples.data >= -0.5) & (samples.data <= inputs - 0.5)
+    return ops.where(inside[None, :], weights, 0.0)
 
 
-def _constants(values, name):
-    """scale's or translation's values on the host: refused where a gradient is wanted,
-    rather than silently dropped."""
+def _factors(values, name, count):
+    """scale's or translation's `count` values as a float64 Variable (a graph of them where
+    they require grad), on the host."""
     if isinstance(values, Variable) and values.requires_grad:
-        raise NotImplementedError(f"scale_and_translate: no gradient with respect to {name} "
-                                  "here (only to the images); give it as constants")
-    data = values.data if isinstance(values, Variable) else values
-    return np.asarray(to_cpu(data) if hasattr(data, "shape") else data, np.float64).reshape(-1)
+        if is_gpu_array(values.data):
+            raise NotImplementedError(f"scale_and_translate: a gradient with respect to {name} "
+                                      "is computed on the host; give it as a NumPy Variable")
+        factors = ops.reshape(ops.astype(values, np.float64), (-1,))
+    else:
+        data = values.data if isinstance(values, Variable) else values
+        factors = as_variable(np.asarray(to_cpu(data) if hasattr(data, "shape") else data,
+                                         np.float64).reshape(-1))
+    if factors.shape[0] != count:
+        raise ValueError(f"scale_and_translate: {name} has {factors.shape[0]} values for "
+                         f"{count} spatial_dims; give one per axis")
+    return factors
 
 
 def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method,
                         antialias=True):
     """Keras' ScaleAndTranslate (jax.image's): each of spatial_dims resampled to
     output_shape's size by x -> x * scale + translation with the method's kernel (widened
-    by 1 / scale when shrinking with antialias). Differentiable in the images."""
+    by 1 / scale when shrinking with antialias). Differentiable in the images, and in scale
+    and translation (Variables that require grad) as jax.image's is."""
     if method not in SCALE_METHODS:
         raise ValueError(f"scale_and_translate: method must be one of "
                          f"{sorted(SCALE_METHODS)}, got {method!r}")
     images = as_variable(images)
-    scale, translation = _constants(scale, "scale"), _constants(translation, "translation")
+    scale = _factors(scale, "scale", len(spatial_dims))
+    translation = _factors(translation, "translation", len(spatial_dims))
     out = floating(images)
+    xp = get_array_module(out.data)
     for i, axis in enumerate(spatial_dims):
         axis %= images.ndim
         weights = _weights(images.shape[axis], output_shape[axis], scale[i], translation[i],
                            SCALE_METHODS[method], antialias)
-        xp = get_array_module(out.data)
-        out = ops.moveaxis(ops.tensordot(out, xp.asarray(weights.astype(out.dtype)),
-                                         dims=([axis], [0])), -1, axis)
+        weights = ops.astype(weights, out.dtype) if weights.requires_grad else \
+            xp.asarray(weights.data.astype(out.dtype))
+        out = ops.moveaxis(ops.tensordot(out, weights, dims=([axis], [0])), -1, axis)
     if images.dtype.kind in "iu":
         low, high = (np.asarray(f(images.data)).astype(out.dtype) for f in (np.min, np.max))
         return ops.astype(ops.clip(ops.round(out), low, high), images.dtype)

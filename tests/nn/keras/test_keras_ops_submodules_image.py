@@ -242,9 +242,35 @@ def test_scale_and_translate_gives_keras_values_and_image_gradients():
     gradcheck(lambda x: image.scale_and_translate(x, (1, 4, 3, 1), [0.7, 1.4], [0.1, -0.3],
                                                   (1, 2), "linear"),
               Variable(RNG.random((1, 3, 2, 1))))
-    with pytest.raises(NotImplementedError, match="scale"):
-        image.scale_and_translate(row, (1, 3), Variable(np.array([0.6])), [0.0], (1,),
-                                  "linear")
+    with pytest.raises(ValueError, match="scale has 1 values for 2 spatial_dims"):
+        image.scale_and_translate(IMAGES, (2, 4, 4, 3), [0.5], [0.0, 0.0], (1, 2), "linear")
+
+
+# (method, output size, scale, translation, antialias): Keras 3.15.1's torch backend's
+# d/dscale and d/dtranslation of sum(out * linspace(-1, 1, 7)[:size]), float32
+SCALE_GRADIENTS = [(("linear", 3, 0.63, 0.17, True), 10.901118, 4.018895),
+                   (("cubic", 7, 1.3, -0.4, False), -3.681668, 0.2215475),
+                   (("lanczos3", 3, 0.63, 0.17, True), 10.163624, 4.318279),
+                   (("lanczos5", 7, 1.3, 0.35, True), -11.09377, -1.994025),
+                   (("cubic", 3, 0.55, 0.3, True), 11.047472, 4.684244)]
+
+
+@pytest.mark.parametrize("case, by_scale, by_translation", SCALE_GRADIENTS)
+def test_scale_and_translate_is_differentiable_in_scale_and_translation(case, by_scale,
+                                                                        by_translation):
+    """It refused: jax.image's (and Keras') resampling is a function of both."""
+    method, size, scale, translation, antialias = case
+    row = np.arange(5.0).reshape(1, 5) ** 1.5
+
+    def resampled(x, s, t):
+        return image.scale_and_translate(x, (1, size), s, t, (1,), method, antialias)
+    s, t = Variable(np.array([scale]), requires_grad=True), Variable(np.array([translation]),
+                                                                     requires_grad=True)
+    (resampled(row, s, t) * np.linspace(-1, 1, 7)[:size]).sum().backward()
+    np.testing.assert_allclose([s.grad.item(), t.grad.item()], [by_scale, by_translation],
+                               rtol=2e-6, atol=5e-6)  # (Keras in float32)
+    assert gradcheck(resampled, Variable(row), Variable(np.array([scale])),
+                     Variable(np.array([translation])))
 
 
 def test_elastic_transform_is_seeded_and_still_without_alpha():
