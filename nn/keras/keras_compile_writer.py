@@ -20,9 +20,6 @@ def compile_config(model):
     if settings is None:
         return None
     _check_state(model)
-    if settings["jit_compile"]:  # (rungrad's reader of Keras' compile_config leaves it out)
-        raise NotWritable("it is compiled with jit_compile=True, which rungrad keeps in its "
-                          "own format only")
     order = _listed_outputs(model)
     metrics = {key: _unless_empty(_by_position(_plain(settings[key], key), order))
                for key in ("metrics", "weighted_metrics")}
@@ -33,7 +30,7 @@ def compile_config(model):
             "loss": _by_position(_plain(settings["loss"], "loss"), order),
             "loss_weights": _by_position(weights, order), **metrics,
             "run_eagerly": False, "steps_per_execution": settings["steps_per_execution"],
-            "jit_compile": False}
+            "jit_compile": settings["jit_compile"]}
 
 
 def _check_state(model):

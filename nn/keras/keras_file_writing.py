@@ -14,7 +14,7 @@ metrics. Any other model saved as `.keras` is written in rungrad's own format, w
 nn.load_model reads and real Keras does not, with a warning naming what Keras' format
 lacks (a PyTorch-style Sequential of nn.Linear... silently); likewise without h5py (the
 rungrad[keras-files] extra), with a warning naming it. What rungrad would lose is refused
-so too: jit_compile=True, a call's training= argument, an optimizer's
+so too: a call's training= argument, an optimizer's
 exclude_from_weight_decay rule, or its state after updates where Keras' layout of it is
 not known here. The archive holds the optimizer's variables
 (nn.keras.keras_optimizer_writer: Keras' SGD, Adam, AdamW, RMSprop, Nadam, Adamax,

@@ -16,7 +16,8 @@ def compile_as_keras(model, config, custom_objects, who):
         settings = {key: reader.value(config.get(key), f"compile's {key}")
                     for key in ("optimizer", "loss", "metrics", "weighted_metrics")}
         settings.update(loss_weights=config.get("loss_weights"),
-                        steps_per_execution=config.get("steps_per_execution") or 1)
+                        steps_per_execution=config.get("steps_per_execution") or 1,
+                        jit_compile=config.get("jit_compile") is True)
         model.compile(**{key: value for key, value in settings.items() if value is not None})
     except (ValueError, TypeError, KeyError) as exc:
         user_warning(f"{who}: the model is returned uncompiled: its compile settings name "

@@ -363,6 +363,18 @@ class Model(_KerasSteps, MakesWeights, TracksLayerCollections, Module, KerasName
         return float(to_cpu(array_of(sum(penalties)))) if penalties else 0.0
 
     # ----- configuration -----
+    @property
+    def jit_compile(self):
+        """Whether fit replays a captured step (compile's jit_compile; Keras' attribute,
+        which may be set after compile too, as Keras')."""
+        return self._captured_update is not None
+
+    @jit_compile.setter
+    def jit_compile(self, value):
+        wanted = jit_choice(value, False)
+        if wanted != self.jit_compile:
+            self._captured_update = capture(self._update) if wanted else None
+
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, jit_compile=False, *,
                 loss_weights=None, weighted_metrics=None, run_eagerly=False,
                 steps_per_execution=1, auto_scale_loss=True):

@@ -562,12 +562,15 @@ def test_a_policy_given_is_written_and_read_back(tmp_path):
     assert back.layers[0].dtype_policy.name == "float64"
 
 
-def test_a_jit_compiled_model_keeps_rungrads_format(tmp_path):
+def test_a_jit_compiled_model_is_written_as_keras_writes_it_and_read_back_compiled(tmp_path):
+    """It kept rungrad's format, with a warning: Keras writes compile's jit_compile (True
+    for jit_compile=True, False for 'auto' on its torch backend) and loads it back."""
     model = keras.Sequential([keras.Input((3,)), L.Dense(2)])
-    model.compile(optimizer="sgd", loss="mse", jit_compile=True)
-    with pytest.warns(UserWarning, match="jit_compile=True"):
+    for jit_compile in (True, False):
+        model.compile(optimizer="sgd", loss="mse", jit_compile=jit_compile)
         model.save(tmp_path / "m.keras")
-    assert "model.json" in zipfile.ZipFile(tmp_path / "m.keras").namelist()
+        assert _config(tmp_path / "m.keras")["compile_config"]["jit_compile"] is jit_compile
+        assert nn.load_model(tmp_path / "m.keras").jit_compile is jit_compile
 
 
 def test_overwrite_false_never_replaces_a_file_another_writer_made_meanwhile(
