@@ -13,6 +13,8 @@ model's outputs as they are, as Keras gives them. The classes are on the last ax
   not depend on which classes a validation split happens to hold), AUC is one-vs-rest
   (averaged over the classes the targets hold: an absent class has no AUC);
 * outputs (N,) or (N, 1): binary, class 1 where the probability is > 0.5 (Keras' rule);
+  'accuracy' compares the targets as given with that class, as Keras' binary_accuracy
+  (a target 0.9, -1 or 1.5 is never right);
 * with a loss whose outputs are independent sigmoids (binary_crossentropy: multi-label
   targets, several classes on at once), every output is its own binary prediction:
   precision, recall, F1 and AUC count over all outputs as one binary problem (Keras'
@@ -146,6 +148,14 @@ def _nan_for_nan_outputs(metric, unreadable=np.isnan):
 
 @_nan_for_nan_outputs
 def accuracy(y_true, scores):
+    if not _is_multiclass(scores):
+        # Keras' binary_accuracy: y_true == (y_pred > 0.5), the targets as given, so that a
+        # target 0.9, -1 or a regression's 1.5 matches no prediction (as in Keras)
+        if y_true.size != scores.size:
+            raise ValueError(f"accuracy: targets of shape {y_true.shape} do not match "
+                             f"outputs of shape {scores.shape}")
+        right = y_true.reshape(-1) == (scores.reshape(-1) > 0.5)
+        return float(right.mean()) if right.size else float("nan")
     return nn_metrics.accuracy(*_labels(y_true, scores))
 
 

@@ -13,8 +13,10 @@ def _refuse_network(url):
 
 @pytest.fixture(autouse=True)
 def offline(monkeypatch, tmp_path):
-    """Block downloads and point RUNGRAD_DATA at tmp_path; yields the cache root."""
+    """Block downloads and point RUNGRAD_DATA (and KERAS_HOME, whose cache Keras' loaders
+    read first) at tmp_path; yields the cache root."""
     monkeypatch.setattr(download, "_open_url", _refuse_network)
     monkeypatch.setenv("RUNGRAD_DATA", str(tmp_path / "cache"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
     return tmp_path / "cache"
 
