@@ -1,8 +1,11 @@
 """Helpers shared by the optim tests: a quadratic problem, a driver loop, option cases."""
 import contextlib
+import os
+import tempfile
 
 import numpy as np
 
+import nn
 from autograd import Parameter, Variable
 
 _rng = np.random.default_rng(1234)
@@ -114,3 +117,11 @@ def resumed_from_torch(torch, name, hp, weights, grads, switch, check_loaded=Non
                     p.grad = Variable(g.copy(), requires_grad=False)
                 opt.step()
     return mine, params
+
+
+def through_checkpoint(obj):
+    """obj written by nn.save and read back by nn.load, as a restart reads its checkpoint."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "resume.ckpt")
+        nn.save(obj, path)
+        return nn.load(path)
