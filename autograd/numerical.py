@@ -103,9 +103,9 @@ def numerical_gradient(f, x, h=1e-4):
             original = flat[j]
             try:
                 flat[j] = original + h
-                higher = float(_data(f(x), "numerical_gradient"))
+                higher = _number(f(x), "numerical_gradient")
                 flat[j] = original - h
-                lower = float(_data(f(x), "numerical_gradient"))
+                lower = _number(f(x), "numerical_gradient")
             finally:
                 flat[j] = original
             grad[j] = (higher - lower) / (2 * h)
@@ -158,6 +158,7 @@ def gradcheck(f, *inputs, eps=1e-6, atol=None, rtol=None, grad_outputs=None, see
     (GradcheckError.localize).
     Returns True, or raises GradcheckError.
     """
+    _check_callable("gradcheck", f)
     arrays = [_data(x, "gradcheck", i) for i, x in enumerate(inputs)]
     _check_options("gradcheck", arrays, eps, atol, rtol)
     labels = [f"input {i}" for i in range(len(arrays))]
@@ -178,6 +179,7 @@ def gradgradcheck(f, *inputs, eps=1e-6, atol=None, rtol=None, grad_outputs=None,
     Other arguments as in gradcheck (localize=True re-checks each Function's second order).
     Returns True, or raises GradcheckError.
     """
+    _check_callable("gradgradcheck", f)
     arrays = [_data(x, "gradgradcheck", i) for i, x in enumerate(inputs)]
     _check_options("gradgradcheck", arrays, eps, atol, rtol)
     with _blaming(f, arrays, 2, dict(eps=eps, atol=atol, rtol=rtol, mode=mode), localize):
@@ -229,7 +231,7 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
     _check_deterministic(who, f, arrays)
     given = [_float64(to_cpu(u.data)) for u in upstream]
     xs = [_leaf(a) for a in arrays]
-    ys = _outputs_of(f, xs, upstream)
+    ys = _outputs_of(f, xs, upstream, "grad_grad_outputs" if with_graph else "grad_outputs")
     outputs = [to_cpu(y.data).copy() for y in ys]
     analytic = _grads_of(ys, xs, upstream, create_graph=False)
     _check_upstream_kept(who, upstream, given)
@@ -266,6 +268,7 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
         _with_jump_note(mismatch, objective, labels, eps)
         _with_truncation_note(mismatch, objective, labels, eps)
         _with_domain_note(mismatch, objective, labels, eps)
+        _with_no_gradient_note(mismatch, objective, xs, analytic, labels)
         raise _with_rounding_note(mismatch, objective, eps, tolerance.largest_atol()) from None
     if not with_graph:
         _check_other_uses(who, f, arrays, xs, upstream, given, analytic, labels, tolerance)
@@ -336,17 +339,20 @@ def _with_domain_note(mismatch, objective, labels, eps):
     """Note a NaN numerical value where backprop's is finite. Either f's own output is not
     finite at the checked point (log of -1), its derivatives undefined there, and the NaN
     reaches every numerical entry (the outputs are weighted and summed), so the note names
-    that output, not the first entry; or f gave NaN a step from the point (NumPy's log and
-    sqrt below 0 give NaN, not an error): its domain ends within eps of it, which no
-    backward can fix."""
+    that output, not the first entry (backprop's value reads NaN there too, as a NaN
+    output's gradient does); or f gave NaN a step from the point (NumPy's log and sqrt below
+    0 give NaN, not an error): its domain ends within eps of it, which no backward can fix."""
+    if not any(n != n for _, _, _, n, _ in mismatch.entries):
+        return
     stepped_out = [(label, idx) for label, idx, a, n, _ in mismatch.entries
                    if n != n and a == a]
-    if not stepped_out:
-        return
     undefined = objective.undefined_output()
+    if undefined is None and not stepped_out:
+        return
     if undefined is not None:
         k, idx, value = undefined
-        note = (f"f's output {k} is {value} at index {idx} at the checked point itself: its "
+        what = "f's gradient" if objective.with_graph else "f's output"  # (gradgradcheck's)
+        note = (f"{what} {k} is {value} at index {idx} at the checked point itself: its "
                 "derivatives are undefined there, and the numerical side of every entry reads "
                 "NaN: check f inside its domain")
     else:
@@ -355,6 +361,22 @@ def _with_domain_note(mismatch, objective, labels, eps):
                 "within a step of the point (log or sqrt near 0): check it at inputs farther "
                 "inside")
     _note(mismatch, note)
+
+
+def _with_no_gradient_note(mismatch, objective, xs, analytic, labels):
+    """Note a failing input that backprop gives no gradient at all (its analytic entries are
+    zeros that stand for None): f's graph does not reach it, while its numbers move with it."""
+    failing = {entry[0] for entry in mismatch.entries}
+    cut = [label for label, x, g in zip(labels, xs, analytic)
+           if g is None and is_float(x.data) and label in failing]
+    if cut:
+        _note(mismatch, f"backprop gives {cut[0]} no gradient at all (None: the graph of "
+                        f"{objective.weighted()} does not reach it), though they change with "
+                        f"it: the graph is cut, by math on .data or NumPy arrays, a new "
+                        f"Variable made from a result, or a backward returning None for it "
+                        f"(gradcheck differentiates every float input, one with "
+                        f"requires_grad=False too: pass a constant such as a loss's target "
+                        f"inside f, lambda p: loss(p, target))")
 
 
 def _note(mismatch, text):
@@ -376,10 +398,18 @@ def _with_rounding_note(mismatch, objective, eps, atol):
     tenth of the worst entry's error at least: then the numerical side, not backprop, may be
     what is off. (A backward giving 1 where f is flat, numeric 0, is off by 1: the 2e-10 of
     an output of size 1 rounding is no explanation.)"""
-    largest = objective.largest_output()
-    noise = largest * np.finfo(np.float64).eps / eps
+    largest, dtype = objective.largest_output(), objective.output_dtype()
+    noise = largest * np.finfo(dtype).eps / eps
     _, _, analytic, numeric, _ = mismatch.entries[0]
-    if noise > max(atol, abs(analytic - numeric) / 10):  # (NaN error: max gives atol)
+    if not noise > max(atol, abs(analytic - numeric) / 10):  # (NaN error: max gives atol)
+        return mismatch
+    if dtype != np.float64:  # (f narrows whatever it is given: its own rounding)
+        _note(mismatch, f"f returns its outputs in {dtype} given float64 inputs: their "
+                        f"rounding alone (outputs up to {largest:.1e}) moves a central "
+                        f"difference of step {eps:g} by about {noise:.1e}, so the numerical "
+                        "side is what is off (compute f in its inputs' dtype to check it, or "
+                        "check with a larger eps)")
+    else:
         _note(mismatch, f"f's outputs reach {largest:.1e}, whose float64 rounding alone moves "
                         f"a central difference of step {eps:g} by about {noise:.1e}: the "
                         "numerical side may be what is off (check f without its large "
@@ -562,7 +592,12 @@ def _jump_at(objective, labels, eps, entry):
 
 
 def _with_jump_note(mismatch, objective, labels, eps):
-    """Note a jump of the checked function at the worst entry (see `_jump_at`)."""
+    """Note a jump of the checked function at the worst entry (see `_jump_at`); not at a
+    kink, which changes it by as much at each step once the kink is within all of them
+    (|x| at 1e-8: by 2e-8 each), though it is continuous."""
+    label, idx = mismatch.entries[0][:2]
+    if _kink_slopes(objective, labels, eps, label, idx) is not None:
+        return
     _note_at_worst(mismatch, _jump_at(objective, labels, eps, mismatch.entries[0]),
                    lambda _, change:
                    f"the checked function ({objective.weighted()} weighted by the upstream "
@@ -1005,6 +1040,14 @@ class _Objective:
                 return k, position(int(bad[0]), shape), y[bad[0]]
         return None
 
+    def output_dtype(self):
+        """The narrowest float dtype of f's outputs at the checked point (float64 unless f
+        computes in a narrower one whatever it is given)."""
+        args = [Variable(a.copy(), requires_grad=None if self.with_graph else False)
+                for a in self.arrays]
+        dtypes = [np.dtype(y.data.dtype) for y in _outputs(self.f(*args)) if is_float(y.data)]
+        return min(dtypes, key=lambda d: d.itemsize, default=np.dtype(np.float64))
+
     def largest_output(self):
         """The largest magnitude among f's float outputs at the checked point."""
         return max((float(np.max(np.abs(y))) for y in self.at(0, self.arrays[0])
@@ -1096,8 +1139,9 @@ def _input_grads(f, xs, upstream, create_graph):
     return _grads_of(_outputs_of(f, xs, upstream), xs, upstream, create_graph)
 
 
-def _outputs_of(f, xs, upstream):
-    """f(*xs) as a list of Variables, one per upstream gradient (else a clear error)."""
+def _outputs_of(f, xs, upstream, keyword="grad_outputs"):
+    """f(*xs) as a list of Variables, one per upstream gradient and of its shape (else a
+    clear error naming `keyword`, the argument that gave them)."""
     result = f(*xs)
     for y in result if isinstance(result, (list, tuple)) else [result]:
         if not isinstance(y, Variable):  # (its gradients would all read 0: a correct
@@ -1109,7 +1153,18 @@ def _outputs_of(f, xs, upstream):
     if len(ys) != len(upstream):
         raise ValueError(f"gradcheck: f returned {len(ys)} outputs, "
                          f"{len(upstream)} upstream gradients given")
+    for k, (y, u) in enumerate(zip(ys, upstream)):
+        if tuple(u.shape) != tuple(y.shape):  # (else the engine's error names no argument)
+            raise ValueError(f"gradcheck: {keyword} {k} has shape {tuple(u.shape)}, but "
+                             f"{_outputs_word(keyword)} {k} has shape {tuple(y.shape)}; give "
+                             f"one upstream gradient of each output's shape")
     return ys
+
+
+def _outputs_word(keyword):
+    """What the upstream gradients of `keyword` weight: f's outputs, or (gradgradcheck's
+    grad_grad_outputs) f's gradients."""
+    return "f's gradient" if keyword == "grad_grad_outputs" else "f's output"
 
 
 def _grads_of(ys, xs, upstream, create_graph):
@@ -1168,6 +1223,13 @@ def _check_step(who, eps):
                          f"{eps!r}")
 
 
+def _check_callable(who, f):
+    """f first: gradcheck(x, f) would otherwise read f as an input of object dtype."""
+    if not callable(f):
+        raise TypeError(f"{who}: f, the first argument, must be the function to check, got "
+                        f"{type(f).__name__}: call {who}(f, *inputs)")
+
+
 def _check_options(who, arrays, eps, atol, rtol):
     """The step and tolerances, and that there is a float input to check at all (an
     integer array, as np.arange(6) is, would pass unchecked)."""
@@ -1193,6 +1255,15 @@ def _data(x, who, position=None):
         where = "" if position is None else f" input {position}"
         raise TypeError(f"{who}:{where} expected numeric data, got dtype {data.dtype}")
     return data
+
+
+def _number(value, who):
+    """f's value as a float: f must return one number (a loss), not an array of several."""
+    data = _data(value, who)
+    if data.size != 1:
+        raise TypeError(f"{who}: f must return one number (a loss), got an array of shape "
+                        f"{tuple(data.shape)}: sum it, or use numerical_grad for each output")
+    return float(data.reshape(()))
 
 
 def _float64(array):

@@ -31,13 +31,19 @@ class Blame:
                     "numerical differentiation at its own inputs, so the mismatch comes from f "
                     "itself: a step that leaves the graph (.data, NumPy on arrays, a detached "
                     "value) or that is not differentiable at these inputs")
-        cls = type(self.function)
+        cls = _class_of(self.function)
         shapes = ", ".join(f"{tuple(x.shape)} {x.dtype}" for x in self.function.inputs)
         detail = str(self.error).split("\n", 1)[-1]
         return (f"localize: the first Function in backward order whose backward disagrees "
                 f"with numerical differentiation at its own inputs is {cls.__name__} "
                 f"(class {cls.__module__}.{cls.__qualname__}), {_describe_site(self.site)}\n"
                 f"  its inputs (shape dtype): {shapes}\n{detail}")
+
+
+def _class_of(func):
+    """The class the user wrote: a PyTorch-style Function's own (its `definition`), not
+    the TorchStyleCall that runs it."""
+    return getattr(func, "definition", None) or type(func)
 
 
 def localize(f, *inputs, order=1, **gradcheck_kwargs):
@@ -87,6 +93,7 @@ def _replay(func, positions):
             args[i] = x
         return copy.copy(func)(*args)
 
+    g.__name__ = _class_of(func).__name__  # (what its check's report calls f)
     return g
 
 

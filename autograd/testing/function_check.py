@@ -57,7 +57,14 @@ def check_function(cls, settings=None):
     settings: a hypothesis `settings` object (default: the loaded profile); either way
     without hypothesis' default timing rules, unless they set their own deadline."""
     from hypothesis import given
+    from hypothesis import settings as hypothesis_settings
 
+    if not (isinstance(cls, type) and issubclass(cls, Function)):
+        raise TypeError(f"check_function: cls must be a Function subclass, the class itself, "
+                        f"got {_described(cls)}")
+    if settings is not None and not isinstance(settings, hypothesis_settings):
+        raise TypeError(f"check_function: settings must be a hypothesis settings object, "
+                        f"settings(max_examples=...), got {type(settings).__name__}")
     if spec_status(cls) != "spec":
         raise FunctionCheckError(f"{_name(cls)} declares no input_specs", "spec")
 
@@ -75,6 +82,15 @@ def check_function(cls, settings=None):
         if report is None:
             raise
         raise report from None
+
+
+def _described(thing):
+    """What check_function was given instead of a Function class, in words."""
+    if isinstance(thing, Function):
+        return f"an instance of {type(thing).__name__} (pass the class, {type(thing).__name__})"
+    if isinstance(thing, type):
+        return f"the class {thing.__qualname__}, which is no Function"
+    return f"a {type(thing).__name__}"
 
 
 def one_report(found):

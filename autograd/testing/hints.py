@@ -33,13 +33,20 @@ def check_my_gradient(f, my_grad, *inputs, rtol=1e-5, atol=1e-8):
     given gradient is right; raises GradientHintError naming the first wrong one and, when a
     usual mistake explains it, that mistake.
     """
-    arrays = [np.asarray(x.data if isinstance(x, Variable) else x, dtype=np.float64)
-              for x in inputs]
+    arrays = [_as_input(x) for x in inputs]
     mine = my_grad(*[a.copy() for a in arrays]) if callable(my_grad) else my_grad
     mine = [mine] if len(arrays) == 1 and not isinstance(mine, (list, tuple)) else list(mine)
     if len(mine) != len(arrays):
         raise ValueError(f"check_my_gradient: my_grad gave {len(mine)} gradients for "
                          f"{len(arrays)} inputs (give None for an input to skip)")
+    if all(g is None for g in mine):  # (a my_grad that forgot its `return` would pass)
+        raise ValueError("check_my_gradient: my_grad gave None for every input, so nothing "
+                         "is checked (did it forget to return its gradients?)")
+    for i, (a, g) in enumerate(zip(arrays, mine)):
+        if g is not None and a.dtype.kind in "biu":
+            raise ValueError(f"check_my_gradient: input {i} is {a.dtype}, which gets no "
+                             f"gradient, but my_grad gave it one: give None for it, or pass "
+                             f"it as floats (x.astype(float)) to differentiate it")
     truth = _backprop(f, arrays)
     for i, g in enumerate(mine):
         if g is None:
@@ -49,6 +56,13 @@ def check_my_gradient(f, my_grad, *inputs, rtol=1e-5, atol=1e-8):
             continue
         raise _diagnose(i, g, truth, rtol, atol)
     return True
+
+
+def _as_input(x):
+    """x's array, float64 where it is floating-point; integer and boolean inputs (class
+    indices, masks) keep their dtype, as f indexes with them."""
+    data = np.asarray(x.data if isinstance(x, Variable) else x)
+    return data if data.dtype.kind in "biu" else data.astype(np.float64)
 
 
 def _backprop(f, arrays):

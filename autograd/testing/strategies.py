@@ -53,6 +53,9 @@ def arrays(shape, dtype=np.float64, elements="bounded", distinct=False):
     instead of True is the gap to keep (a spread whose curvature float32 resolves).
     """
     from hypothesis import strategies as st
+    if np.dtype(dtype).kind != "f":  # (floats cast to integers would truncate toward 0)
+        raise TypeError(f"arrays: dtype must be a floating-point dtype, got {np.dtype(dtype)}: "
+                        f"draw integer or boolean arrays with hypothesis.extra.numpy.arrays")
     low, high = element_range(elements)
     shape_strategy = shape if isinstance(shape, st.SearchStrategy) else st.just(tuple(shape))
     return shape_strategy.flatmap(lambda s: _values(s, np.dtype(dtype), low, high, elements,
