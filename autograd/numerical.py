@@ -19,6 +19,8 @@ from .config import no_grad
 from .engine import grad
 from .function import Function
 from .ops.validation import real_scalar
+from .output_element_check import WORDING as ELEMENT_WORDING
+from .output_element_check import element_failures, watched_positions
 from .variable import Variable
 
 # Above this many elements an input is checked along random directions in mode='auto' (a
@@ -145,7 +147,8 @@ def gradcheck(f, *inputs, eps=1e-6, atol=None, rtol=None, grad_outputs=None, see
     arrays; integer/boolean ones are passed through (they get no gradient: the engine drops
     any a backward returns for them).
     grad_outputs: upstream gradients (default: seeded random, entries of size 0.5 to 1.5,
-    either sign). mode: 'full' (the default) checks every element, 'fast' FAST_DIRECTIONS
+    either sign). mode: 'full' (the default) checks every element, and each output element
+    alone (up to 64: autograd/output_element_check.py), 'fast' FAST_DIRECTIONS
     random directions per input
     (v·grad against a central difference along v: quicker, but a wrong gradient of a few
     elements of a large input may pass), 'auto' picks 'fast' for inputs above
@@ -241,6 +244,7 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
     _check_reentrant(who, _grads_of(ys, xs, upstream, create_graph=False), analytic, labels)
     objective = _Objective(f, arrays, upstream, with_graph, who, labels)
     objective.check_precision()
+    objective.watch_elements(watched_positions(objective.shapes, seed + 2))
     measured = []
     for i, (x, g) in enumerate(zip(xs, analytic)):
         if not is_float(x.data):
@@ -270,9 +274,60 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
         _with_domain_note(mismatch, objective, labels, eps)
         _with_no_gradient_note(mismatch, objective, xs, analytic, labels)
         raise _with_rounding_note(mismatch, objective, eps, tolerance.largest_atol()) from None
+    _check_output_elements(who, _ElementCheck(f, arrays, labels, objective, atol, rtol, seed,
+                                              eps, tolerance.base), xs, upstream)
     if not with_graph:
         _check_other_uses(who, f, arrays, xs, upstream, given, analytic, labels, tolerance)
     return True
+
+
+class _ElementCheck:
+    """What the check of each output element alone (autograd/output_element_check.py)
+    takes from this one: f, its inputs and labels, the objective holding the central
+    differences, the tolerances given, and how to measure again."""
+
+    def __init__(self, f, arrays, labels, objective, atol, rtol, seed, eps, base):
+        self.f, self.arrays, self.labels, self.objective = f, arrays, labels, objective
+        self.atol, self.rtol, self.seed, self.eps, self.base = atol, rtol, seed, eps, base
+
+    def outputs(self, xs, upstream):
+        """f's outputs at xs, a graph of their own."""
+        return _outputs_of(self.f, xs, upstream)
+
+    def gradients(self, ys, xs, upstream):
+        """Backprop's gradients of <ys, upstream> for each input, as float64 host arrays."""
+        grads = _grads_of(ys, xs, upstream, create_graph=False)
+        return [_float64(to_cpu(_zeros_if_none(g, x).data)) for g, x in zip(grads, xs)]
+
+    def tolerance(self, measured, upstream, analytic):
+        """The Tolerance of one element's entries: the weighted check's atols (`base`),
+        rtol at each entry's own size, the rounding spread and kinks read with that
+        element's upstream gradient."""
+        objective = self._objective(upstream)
+        dtypes = [a.dtype for a in self.arrays if is_float(a)]
+        return Tolerance(self.atol, self.rtol, dtypes, measured,
+                         partial(_rounding_spread, self.f, self.arrays, upstream, self.labels,
+                                 self.seed, analytic),
+                         lambda m: _kink_slopes(objective, self.labels, self.eps, m.label,
+                                                m.index) is not None, self.base)
+
+    def remeasure(self, upstream):
+        """(i, idx, factor) -> (numeric, noise) of input i's element idx with its step times
+        factor, for the output element that `upstream` picks (None where f fails there)."""
+        return partial(_unless_f_fails, self._objective(upstream).element_at(self.eps))
+
+    def _objective(self, upstream):
+        return _Objective(self.f, self.arrays, upstream, self.objective.with_graph,
+                          self.objective.who, self.labels)
+
+
+def _check_output_elements(who, check, xs, upstream):
+    """Each kept output element alone (autograd/output_element_check.py)."""
+    if not check.objective.columns:
+        return
+    failed, count, tolerance = element_failures(check, xs, upstream)
+    if failed:
+        _raise_on_mismatch(who, failed, count, tolerance, ELEMENT_WORDING)
 
 
 def _check_other_uses(who, f, arrays, xs, upstream, given, analytic, labels, tolerance):
@@ -959,6 +1014,16 @@ class _Objective:
         self.upstream = [_float64(_data(u, "gradcheck")) for u in upstream]
         self.shapes = [tuple(u.shape) for u in self.upstream]  # (f's outputs' shapes)
         self.with_graph = with_graph  # f itself runs backward (gradgradcheck's first order)
+        self.positions, self.watched, self.columns = [], [], {}  # (see watch_elements)
+
+    def watch_elements(self, positions):
+        """Keep, at each central difference of `central`, the derivative of each output
+        element (k, e) of `positions` alone, and its rounding bound: columns[i] holds two
+        arrays (input i's size, len(positions)) (autograd/output_element_check.py)."""
+        self.watched = [(k, np.array([e for kk, e in positions if kk == k]),
+                         np.array([c for c, (kk, _) in enumerate(positions) if kk == k]))
+                        for k in sorted({k for k, _ in positions})]
+        self.positions, self.columns, self._width = list(positions), {}, len(positions)
 
     def at(self, i, xi):
         """f's float outputs at x_i = xi, in float64. f gets copies, and must leave them as
@@ -1003,6 +1068,8 @@ class _Objective:
         flat = x.reshape(-1)  # a view: writing to it perturbs x
         grads, noise = get_array_module(x).zeros(x.size), np.zeros(x.size)
         steps = eps * _steps(x).reshape(-1)
+        if self.watched:
+            self.columns[i] = (np.zeros((x.size, self._width)), np.zeros((x.size, self._width)))
         for j in range(x.size):
             original, h = flat[j], float(steps[j])
             flat[j] = original + h
@@ -1012,7 +1079,22 @@ class _Objective:
             flat[j] = original
             grads[j] = self.difference(hi, lo) / (2 * h)
             noise[j] = self.rounding(hi, lo) / (2 * h)
+            if self.watched:
+                self._keep_elements(i, j, hi, lo, h)
         return grads.reshape(x.shape), noise.reshape(x.shape)
+
+    def _keep_elements(self, i, j, hi, lo, h):
+        """The watched output elements' own central differences at step j of input i."""
+        numeric, noise = self.columns[i]
+        for k, elements, columns in self.watched:
+            if hi[k] is not None:
+                a, b = to_cpu(hi[k][elements]), to_cpu(lo[k][elements])
+                numeric[j, columns] = (a - b) / (2 * h)
+                noise[j, columns] = (np.abs(a) + np.abs(b)) * _EPS64 / (2 * h)
+
+    def element_at(self, eps):
+        """(i, idx, factor) -> element(i, idx, eps, factor)."""
+        return lambda i, idx, factor: self.element(i, idx, eps, factor)
 
     def element(self, i, idx, eps, factor):
         """(dF/dx_i at element idx, its rounding bound), with that element's step times

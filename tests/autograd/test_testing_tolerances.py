@@ -186,3 +186,29 @@ def test_a_saturated_softmax_s_second_order_passes_and_a_detached_one_still_fail
     assert gradcheck(DetachedSoftmax(), x)
     with pytest.raises(GradcheckError):
         gradgradcheck(DetachedSoftmax(), x)
+
+
+class LargeSquare(Function):
+    """y = 1e7 + x^2 in the input's dtype; `slope` x for its gradient (2 is right)."""
+
+    slope = 2.0
+
+    def forward(self, x):
+        return (1e7 + x * x).astype(x.dtype)
+
+    def backward(self, gy):
+        return self.slope * self.inputs[0] * gy
+
+
+class OffLargeSquare(LargeSquare):
+    slope = 2.002  # (2e-3 x: 20 times float32's rtol of 1e-4)
+
+
+def test_a_float32_large_output_s_float64_rounding_fails_no_correct_gradient():
+    """The central difference runs in float64, where 1e7 rounds by 1.9e-9: 1e-3 at the
+    step, past float32's atol of 1.2e-5; 7 of 10 correct entries failed. A longer step
+    measures them; a backward off by 1e-3 still fails."""
+    x = np.random.default_rng(0).standard_normal(10).astype(np.float32)
+    assert gradcheck(lambda v: LargeSquare()(v), x)
+    with pytest.raises(GradcheckError, match="of 10 checked entries"):
+        gradcheck(lambda v: OffLargeSquare()(v), x)
