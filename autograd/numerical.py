@@ -301,15 +301,14 @@ class _ElementCheck:
 
     def tolerance(self, measured, upstream, analytic):
         """The Tolerance of one element's entries: the weighted check's atols (`base`),
-        rtol at each entry's own size, the rounding spread and kinks read with that
-        element's upstream gradient."""
-        objective = self._objective(upstream)
+        rtol at each entry's own size, the rounding spread read with that element's
+        upstream gradient. Kinks are the weighted check's to judge: read from one element,
+        whose value may be all rounding (a softmax's gradient at a tie, 0.25 (u0 - u1)),
+        a step's last-bit change looked like one."""
         dtypes = [a.dtype for a in self.arrays if is_float(a)]
         return Tolerance(self.atol, self.rtol, dtypes, measured,
                          partial(_rounding_spread, self.f, self.arrays, upstream, self.labels,
-                                 self.seed, analytic),
-                         lambda m: _kink_slopes(objective, self.labels, self.eps, m.label,
-                                                m.index) is not None, self.base)
+                                 self.seed, analytic), base=self.base)
 
     def remeasure(self, upstream):
         """(i, idx, factor) -> (numeric, noise) of input i's element idx with its step times

@@ -10,7 +10,8 @@ sample of a larger output) are each checked alone, as if the upstream gradient w
 that element and zero elsewhere: backprop's row of the Jacobian (one backward pass each)
 against the central differences the main check took (f is not evaluated again): each
 entry within the main check's atol for its input plus rtol times the entry's own size, as
-PyTorch's atol + rtol |J|, with the same second measurements (autograd/check_tolerance.py).
+PyTorch's atol + rtol |J|, with the same second measurements (autograd/check_tolerance.py);
+kinks are left to the main check (numerical._ElementCheck.tolerance says why).
 (An atol scaled down to the element's own slopes failed a saturated softmax's correct
 1e-12 entries: its gradient there does not move at any short step.)
 """
