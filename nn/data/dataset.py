@@ -10,6 +10,11 @@ from autograd.backend import to_cpu
 from .collate import default_collate
 
 
+class UnknownLength(NotImplementedError, TypeError):
+    """len() of a Dataset that defines no __len__: a TypeError too, as len() of PyTorch's
+    Dataset (which has none) raises, so `except TypeError` tells an unsized dataset."""
+
+
 class Dataset:
     """Base class: a sized collection of samples, `dataset[i]` -> one sample.
 
@@ -21,7 +26,8 @@ class Dataset:
         raise NotImplementedError(f"{type(self).__name__} must implement __getitem__")
 
     def __len__(self):
-        raise NotImplementedError(f"{type(self).__name__} must implement __len__")
+        raise UnknownLength(f"{type(self).__name__} must implement __len__ (a Dataset's "
+                            "length is its number of samples)")
 
     def __add__(self, other):
         """`self` then `other`, as one ConcatDataset (PyTorch's `+`)."""
@@ -82,6 +88,11 @@ class TensorDataset(Dataset):
         self.arrays = arrays
         self.transform = transform
         self.target_transform = target_transform
+
+    @property
+    def tensors(self):
+        """The arrays, by PyTorch's name for them."""
+        return self.arrays
 
     def __len__(self):
         return len(self.arrays[0])

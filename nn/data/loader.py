@@ -62,18 +62,22 @@ class DataLoader:
     made in this process, so num_workers > 0 says so once and loads as 0 does (the same
     batches: NumPy slicing of in-memory arrays is rarely worth a process), and the workers'
     settings (worker_init_fn, which PyTorch calls in worker processes only, prefetch_factor,
-    persistent_workers, timeout) and pin_memory (a CUDA host-copy optimization) change
-    nothing, though values PyTorch refuses are refused (so a script that runs here runs
-    there).
+    persistent_workers, timeout, multiprocessing_context, in_order) and pin_memory,
+    pin_memory_device (a CUDA host-copy optimization) change nothing, though values
+    PyTorch refuses are refused (so a script that runs here runs there).
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None,
                  sampler=None, collate_fn=None, *, batch_sampler=None, generator=None,
                  num_workers=0, pin_memory=False, worker_init_fn=None, prefetch_factor=None,
-                 persistent_workers=False, timeout=0):
+                 persistent_workers=False, timeout=0, multiprocessing_context=None,
+                 pin_memory_device="", in_order=True):
         _check_workers(num_workers, prefetch_factor, persistent_workers, timeout, worker_init_fn)
+        _check_context(multiprocessing_context, num_workers)
         # PyTorch's settings kept as given (a script may read them), though unused here
         self.num_workers, self.pin_memory, self.timeout = num_workers, pin_memory, timeout
+        self.multiprocessing_context = multiprocessing_context
+        self.pin_memory_device, self.in_order = pin_memory_device, in_order
         self.worker_init_fn, self.prefetch_factor = worker_init_fn, prefetch_factor
         self.persistent_workers, self.generator = persistent_workers, generator
         if num_workers:
@@ -272,6 +276,24 @@ def _check_workers(num_workers, prefetch_factor, persistent_workers, timeout, wo
                             f"in each worker), got {type(worker_init_fn).__name__}")
     if not isinstance(timeout, (int, float)) or timeout < 0:
         raise ValueError(f"DataLoader: timeout option should be non-negative, got {timeout!r}")
+
+
+def _check_context(multiprocessing_context, num_workers):
+    """PyTorch's rules on multiprocessing_context (kept, unused): only with workers, and a
+    start method by name must be one this platform has."""
+    if multiprocessing_context is None:
+        return
+    if not num_workers:
+        raise ValueError(f"DataLoader: multiprocessing_context can only be used with "
+                         f"multi-process loading (num_workers > 0), but got "
+                         f"num_workers={num_workers!r}")
+    if isinstance(multiprocessing_context, str):
+        import multiprocessing  # (only a loader given a context by name needs it)
+        methods = multiprocessing.get_all_start_methods()
+        if multiprocessing_context not in methods:
+            raise ValueError(f"DataLoader: multiprocessing_context option should specify a "
+                             f"valid start method in {methods!r}, but got "
+                             f"multiprocessing_context={multiprocessing_context!r}")
 
 
 def _check_sampling(dataset, shuffle, sampler, batch_sampler, batch_size, drop_last):

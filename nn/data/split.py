@@ -11,7 +11,7 @@ from autograd.arguments import seed_or_drawn
 from autograd.user_warnings import user_warning
 
 from .dataset import Subset
-from .generators import seed_of
+from .generators import is_torch_generator, seed_of
 
 
 def _split_lengths(n, lengths):
@@ -54,9 +54,13 @@ def random_split(dataset, lengths, seed=None, *, generator=None):
     lengths: integers summing to len(dataset), or fractions summing to 1
     (e.g. [0.8, 0.2]). The same `seed` gives the same split; PyTorch's `generator` (a NumPy
     Generator, or a torch.Generator's seed) draws the seed instead; without either, NumPy's
-    global generator does (np.random.seed repeats it).
+    global generator does (np.random.seed repeats it). A generator given third, PyTorch's
+    `random_split(dataset, lengths, generator)`, is taken as `generator`.
     """
     sizes = _split_lengths(len(dataset), lengths)
+    if generator is None and (isinstance(seed, np.random.Generator) or
+                              is_torch_generator(seed)):
+        seed, generator = None, seed
     if generator is not None:
         if seed is not None:
             raise ValueError("random_split: give seed or generator, not both")
