@@ -177,13 +177,28 @@ class DataLoader:
 
     def _fetch(self, index):
         if isinstance(index, list):  # a map-style dataset's keys (strings, tuples)
-            return self.collate_fn([self.dataset[key] for key in index])
+            return self.collate_fn(self._samples(index))
         get_batch = batch_getter(self.dataset)
         if get_batch is not None and self.collate_fn is default_collate:
             return get_batch(index)
         if isinstance(index, slice):
             index = range(index.start, index.stop)
-        return self.collate_fn([self.dataset[int(i)] for i in index])
+        return self.collate_fn(self._samples([int(i) for i in index]))
+
+    def _samples(self, keys):
+        """dataset[key] for each key. A StopIteration from the dataset is named: inside this
+        generator Python turns it into 'generator raised StopIteration' (PyTorch's loader
+        ends the pass there without a word)."""
+        samples = []
+        for key in keys:
+            try:
+                samples.append(self.dataset[key])
+            except StopIteration as exc:
+                raise RuntimeError(f"DataLoader: {type(self.dataset).__name__}[{key!r}] raised "
+                                   "StopIteration; a map-style dataset ends where its __len__ "
+                                   "says (for an index out of range, raise IndexError)"
+                                   ) from exc
+        return samples
 
     def __iter__(self):
         if is_stream(self.dataset):

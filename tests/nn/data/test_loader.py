@@ -251,3 +251,17 @@ def test_the_loader_keeps_pytorchs_worker_settings_as_given():
     assert loader.persistent_workers is False and loader.generator is None
     with pytest.raises(ValueError, match="target_transform transforms the targets"):
         TensorDataset(np.arange(3), target_transform=lambda b: b * 100)
+
+
+def test_a_dataset_raising_stop_iteration_is_named():
+    """It read 'generator raised StopIteration', naming neither the dataset nor the index."""
+    class EndsEarly(Dataset):
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, i):
+            if i == 2:
+                raise StopIteration
+            return np.float32(i)
+    with pytest.raises(RuntimeError, match=r"EndsEarly\[2\] raised StopIteration"):
+        list(DataLoader(EndsEarly(), batch_size=2))
