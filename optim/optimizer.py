@@ -165,6 +165,12 @@ def _refuse_dezero_arguments(who, args, kwargs, names):
     if "alpha" in kwargs and "alpha" not in names:
         raise TypeError(f"{who}: DeZero's alpha is the learning rate here: "
                         f"{who}(model.parameters(), lr={kwargs['alpha']!r})")
+    book_betas = [name for name in ("beta1", "beta2") if name in kwargs and name not in names]
+    if book_betas and "betas" in names:  # (DeZero's Adam(alpha, beta1, beta2))
+        betas = (kwargs.get("beta1", 0.9), kwargs.get("beta2", 0.999))  # (DeZero's defaults)
+        raise TypeError(f"{who}() got an unexpected keyword argument {book_betas[0]!r}: "
+                        f"DeZero's beta1= and beta2= are betas=(beta1, beta2) here: "
+                        f"{who}(model.parameters(), betas={betas!r})")
 
 
 def pytorch_flags(who, differentiable=False, **flags):

@@ -306,7 +306,7 @@ def same_padding(kernel, dilation):
 
 
 def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
-                     dilation=1):
+                     dilation=1, **book):
     """Transposed 2-D convolution (the gradient of conv2d w.r.t. its input; DeZero's and
     Chainer's deconvolution): x (N, C, H, W), weight (C, OC/groups, KH, KW) (PyTorch's layout),
     bias (OC,) or None -> (N, OC, OH, OW) with
@@ -316,6 +316,11 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     conv2d maps back to H. x is cast to weight's dtype.
     """
     who = "conv_transpose2d"
+    if book:  # (DeZero's deconv2d(x, W, b, stride, pad, outsize))
+        refuse_book_keywords(book, who, {
+            "pad": "padding=", "b": "bias=",
+            "outsize": "output_padding= (the rows and columns added to the smallest output "
+                       "size), or nn.ConvTranspose2d's forward(x, output_size=(OH, OW))"})
     layout = "(C, OC/groups, KH, KW)"
     if getattr(x, "ndim", None) == 3:  # one image (C, H, W), unbatched: PyTorch takes it
         return with_batch_axis(conv_transpose2d, as_variable(x), weight, bias, stride, padding,

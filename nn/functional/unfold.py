@@ -35,13 +35,15 @@ def im2col(x, kernel_size, stride=1, padding=0, to_matrix=True, **book):
     return reshape(transpose(col, _ROWS), (-1, c * kh * kw))
 
 
-def col2im(col, input_shape, kernel_size, stride=1, padding=0, to_matrix=True):
+def col2im(col, input_shape, kernel_size, stride=1, padding=0, to_matrix=True, **book):
     """im2col's adjoint: add every column entry back onto the pixel it came from.
 
     col: im2col's output for an input of `input_shape` (N, C, H, W) with the same window;
     returns (N, C, H, W). Overlapping windows add up, so col2im(im2col(x)) is x only when
     the windows do not overlap.
     """
+    if book:
+        refuse_book_keywords(book, "col2im", {"pad": "padding="})
     col = as_variable(col)
     input_shape = tuple(input_shape)
     if len(input_shape) != 4:

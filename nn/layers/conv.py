@@ -147,8 +147,7 @@ class Convolution(_ConvNd):
                  groups=1, bias=True, padding_mode="zeros", device=None, dtype=np.float32,
                  **book):
         if book:  # (DeZero's L.Conv2d keywords are named)
-            refuse_book_keywords(book, type(self).__name__, {
-                "pad": "padding=", "nobias": "bias= (nobias=True is bias=False)"})
+            refuse_book_keywords(book, type(self).__name__, _BOOK_KEYWORDS)
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, dtype=dtype, padding_mode=padding_mode, device=device)
 
@@ -172,8 +171,19 @@ class LazyConvolution:
 
     def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
                  bias=True, padding_mode="zeros", device=None, dtype=np.float32, **book):
+        refuse_in_channels(self, book)
         super().__init__(None, out_channels, kernel_size, stride, padding, dilation, groups,
                          bias, padding_mode, device, dtype, **book)
+
+
+def refuse_in_channels(lazy, book):
+    """DeZero's L.Conv2d(out, kernel, in_channels=...) given to a lazy convolution (Python's
+    'multiple values for argument' otherwise): the sized layer takes in_channels first."""
+    if "in_channels" in book:
+        sized = f"nn.{lazy.cls_to_become.__name__}(in_channels, out_channels, kernel_size, ...)"
+        refuse_book_keywords({"in_channels": book["in_channels"]}, type(lazy).__name__, {
+            "in_channels": f"{sized}, PyTorch's order (the lazy layer takes them from the "
+                           f"first input)"})
 
 
 class LazyConv2d(LazyConvolution, Conv2d):
@@ -204,7 +214,9 @@ class TransposedConvolution(_ConvNd):
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
-                 device=None, dtype=np.float32):
+                 device=None, dtype=np.float32, **book):
+        if book:  # (DeZero's L.Deconv2d keywords are named)
+            refuse_book_keywords(book, type(self).__name__, _BOOK_KEYWORDS)
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, output_padding, dtype, padding_mode, device)
 
@@ -256,6 +268,9 @@ class ConvTranspose1d(TransposedConvolution):
         return conv_transpose1d(x, self.weight, self.bias, self.stride, self.padding,
                                 output_padding, self.groups, self.dilation)
 
+
+# DeZero's L.Conv2d / L.Deconv2d keywords -> what they are here
+_BOOK_KEYWORDS = {"pad": "padding=", "nobias": "bias= (nobias=True is bias=False)"}
 
 # padding_mode -> F.pad's mode (PyTorch's names for both)
 _PADDING_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "replicate",

@@ -4,7 +4,7 @@ an unbatched one), each the class it stands for once built (PyTorch's cls_to_bec
 optimizer made before that call updates the weights it makes."""
 import numpy as np
 
-from .conv import Conv1d, ConvTranspose1d, ConvTranspose2d, LazyConvolution
+from .conv import Conv1d, ConvTranspose1d, ConvTranspose2d, LazyConvolution, refuse_in_channels
 from .conv3d import Conv3d, ConvTranspose3d
 
 
@@ -26,9 +26,10 @@ class _LazyTransposed:
 
     def __init__(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0,
                  groups=1, bias=True, dilation=1, padding_mode="zeros", device=None,
-                 dtype=np.float32):
+                 dtype=np.float32, **book):
+        refuse_in_channels(self, book)
         super().__init__(None, out_channels, kernel_size, stride, padding, output_padding,
-                         groups, bias, dilation, padding_mode, device, dtype)
+                         groups, bias, dilation, padding_mode, device, dtype, **book)
 
 
 class LazyConvTranspose1d(_LazyTransposed, ConvTranspose1d):

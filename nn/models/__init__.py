@@ -14,8 +14,16 @@ where PyTorch is installed (safetensors keeps it pickle-free) and load it here:
 Inputs are (N, 3, H, W) float32 images normalized as torchvision's weights expect (mean
 0.485, 0.456, 0.406 and std 0.229, 0.224, 0.225 per channel).
 """
+from autograd.lazy import missing_only
+
 from .resnet import BasicBlock, Bottleneck, ResNet, resnet18, resnet34, resnet50
 from .vgg import VGG, vgg16
+
+# dezero.models' names (the book's `from dezero.models import MLP`): what they are here
+__getattr__ = missing_only(__name__, {
+    "MLP": "nn.Sequential(nn.Linear(out1), nn.Sigmoid(), nn.Linear(out2)), on nn itself",
+    "Model": "nn.Module (nn.Model adds Keras' compile and fit)",
+    "Sequential": "nn.Sequential, on nn itself", "VGG16": "nn.models.vgg16()"})
 
 __all__ = ["VGG", "vgg16", "ResNet", "BasicBlock", "Bottleneck", "resnet18", "resnet34",
            "resnet50"]
