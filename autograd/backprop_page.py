@@ -16,7 +16,7 @@ from .array_text import array_text
 from .atomic import write_bytes
 from .backward_trace import record_backward
 from .function import op_title
-from .graph import NO_GRAD, check_folder, get_dot_graph, render_bytes, shown_name
+from .graph import NO_GRAD, check_folder, file_suffix, get_dot_graph, render_bytes, shown_name
 from .variable import Variable
 
 
@@ -30,7 +30,7 @@ def plot_backward(output, to_file="backprop.html", values=True):
         raise TypeError(f"plot_backward: expected one output Variable, got "
                         f"{type(output).__name__} (draw several outputs' graph with "
                         "plot_graph; step through the backward of their sum)")
-    if os.path.splitext(os.fsdecode(to_file))[1].lower() not in (".html", ".htm"):
+    if file_suffix(to_file, "plot_backward") not in ("html", "htm"):
         raise ValueError(f"plot_backward: the page is HTML; got {os.fsdecode(to_file)!r} "
                          f"(use a name ending in .html)")
     check_folder(to_file, "plot_backward")  # (before drawing, and before the backward runs)

@@ -8,7 +8,7 @@ import signal
 import subprocess
 
 from .array_text import array_text, number_text
-from .atomic import write_bytes
+from .atomic import NotARegularFileError, target_of, write_bytes
 from .backend import array_of
 from .function import op_title
 from .long_edges import far_read_leaves, longest_chain, readers_first
@@ -71,7 +71,7 @@ def plot_graph(output, to_file="graph.png", verbose=True, values=False, grads=Fa
     edges (one variable read by a hundred ops far below it) can still take dot a while.
     Past `QUICK_LAYOUT_NODES` nodes (1,000) dot lays the graph out quickly, with straight
     edges, and a PNG is at most `PNG_INCHES` (100 in, 9,600 pixels) a side: the graph of
-    tanh's 8th derivative (DeZero's step 35) takes seconds, not minutes.
+    tanh's 8th derivative (DeZero's step 35, 5,393 nodes) takes about 15 s, not minutes.
     """
     fmt = format_of(to_file)
     return render_dot(get_dot_graph(output, verbose, values, grads, who="plot_graph"), to_file,
@@ -270,16 +270,27 @@ def escape(text):
 
 def format_of(to_file, who="plot_graph"):
     """'png', 'svg' or 'pdf' from the suffix of `to_file`; ValueError for anything else."""
-    if not isinstance(to_file, (str, bytes, os.PathLike)):
-        raise TypeError(f"{who}: to_file must be a file name (str or path), got "
-                        f"{type(to_file).__name__}")
-    suffix = os.path.splitext(os.fsdecode(to_file))[1].lower().lstrip(".")
+    suffix = file_suffix(to_file, who)
     if suffix not in IMAGE_FORMATS:
         given = f"the suffix {suffix!r}" if suffix else "no suffix"
         raise ValueError(f"{who}: cannot draw to {os.fsdecode(to_file)}, which has {given}; "
                          f"use .png, .svg or .pdf" + (
-                             " (the DOT text itself: get_dot_graph)" if suffix == "dot" else ""))
+                             f" (the DOT text itself: {_DOT_TEXT.get(who, 'get_dot_graph')})"
+                             if suffix == "dot" else ""))
     return suffix
+
+
+# Where each drawing function's DOT text comes from (a model's diagram is not get_dot_graph's)
+_DOT_TEXT = {"plot_model": "model_to_dot(model), whose .write(path) saves it"}
+
+
+def file_suffix(to_file, who):
+    """The suffix of the file name `to_file`, lower case and without its dot ('' for none);
+    TypeError, naming `who`, for anything but a str, bytes or path."""
+    if not isinstance(to_file, (str, bytes, os.PathLike)):
+        raise TypeError(f"{who}: to_file must be a file name (str or path), got "
+                        f"{type(to_file).__name__}")
+    return os.path.splitext(os.fsdecode(to_file))[1].lower().lstrip(".")
 
 
 def checked_target(to_file, who):
@@ -348,11 +359,12 @@ def _check_size(dot_source, who, max_nodes):
 def _layout_options(nodes, fmt):
     """dot's command-line options for a graph of `nodes` nodes drawn as `fmt`: none up to
     QUICK_LAYOUT_NODES; past it a quicker layout (straight edges, fewer passes of crossing
-    reduction and of the network simplex that places nodes across; attributes the DOT
-    source sets itself still win), and a PNG at most PNG_INCHES a side."""
+    reduction and of the network simplexes that rank nodes and place them across;
+    attributes the DOT source sets itself still win), and a PNG at most PNG_INCHES a
+    side."""
     if nodes <= QUICK_LAYOUT_NODES:
         return []
-    options = ["-Gsplines=line", "-Gmclimit=0.1", "-Gnslimit=0.05"]
+    options = ["-Gsplines=line", "-Gmclimit=0.1", "-Gnslimit=0.05", "-Gnslimit1=0.05"]
     if fmt == "png":  # (else a bitmap up to 32767 pixels a side: gigabytes of memory)
         options.append(f"-Gsize={PNG_INCHES},{PNG_INCHES}")
     return options
@@ -391,17 +403,19 @@ RENDER_SECONDS = 60
 MAX_NODES = 10_000
 
 # Nodes past which dot lays a graph out quickly (_layout_options). The graph of tanh's 7th
-# derivative (DeZero's step 35; 1,965 nodes) took dot 89 s with its defaults and 17 s so; the
-# 8th's (5,393) ran past 150 s and took 11 s (its PNG, 32,766 x 20,917 pixels drawn in
-# 2.9 GB of memory, became 9,600 x 6,128 in 0.5 GB). Below it the defaults' curved edges
-# cost little: 285 nodes took 1.1 s, 737 took 5.6 s.
+# derivative (DeZero's step 35; 1,965 nodes) took dot 89 s with its defaults and 6 s so; the
+# 8th's (5,393) ran past 150 s and takes 15 s (its PNG, 32,766 x 20,917 pixels drawn in
+# 2.9 GB of memory, became 9,600 x 6,396 in 0.5 GB; dot 2.43, one core; without nslimit1,
+# ranking's limit, placing its 154,109 virtual nodes took 42 s of the 52). Below it the
+# defaults' curved edges cost little: 285 nodes took 1.1 s, 737 took 5.6 s.
 QUICK_LAYOUT_NODES = 1_000
 PNG_INCHES = 100  # (at dot's 96 dpi: 9,600 pixels)
 
 
 def check_folder(path, who):
-    """Refuse, naming `who`, a path whose folder is missing or is a file: before the work
-    of drawing, not after it."""
+    """Refuse, naming `who`, a path whose folder is missing or is a file, or whose target
+    could not be replaced (a folder, a write-protected file: atomic.target_of): before the
+    work of drawing, not after it."""
     folder = os.path.dirname(os.path.abspath(os.fspath(path)))
     if os.path.isfile(folder):
         raise NotADirectoryError(f"{who}: {folder!r}, where {os.fspath(path)!r} would go, is a "
@@ -409,8 +423,12 @@ def check_folder(path, who):
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"{who}: folder {folder!r} for {os.fspath(path)!r} does not "
                                 "exist")
+    try:  # (a folder or a write-protected file in its place: refused now, not after dot)
+        target_of(path)
+    except (IsADirectoryError, NotARegularFileError, PermissionError) as exc:
+        raise type(exc)(f"{who}: {exc}") from None
 
 
 __all__ = ["get_dot_graph", "plot_graph", "render_dot", "render_bytes", "format_of",
-           "checked_target", "check_folder", "escape", "MAX_NODES",
+           "checked_target", "check_folder", "file_suffix", "escape", "MAX_NODES",
            "Drawing", "GraphImage", "NO_GRAD"]

@@ -10,6 +10,7 @@ forward may wire its layers in any way, so its boxes are stacked in definition o
 without arrows.
 """
 import functools
+import numbers
 import os
 
 from autograd.atomic import write_bytes
@@ -71,6 +72,7 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
     if rankdir not in _RANKDIRS:
         raise ValueError(f"model_to_dot: rankdir must be one of {', '.join(_RANKDIRS)}, got "
                          f"{rankdir!r}")
+    _check_dpi(dpi)
     shown = {"shapes": show_shapes, "dtype": show_dtype, "names": show_layer_names,
              "activations": show_layer_activations, "trainable": show_trainable}
     drawing = _Drawing(shown, expand_nested)
@@ -98,6 +100,15 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
                        expand_nested, dpi, show_layer_activations=show_layer_activations,
                        show_trainable=show_trainable)
     return render_dot(dot, to_file, fmt, who="plot_model")
+
+
+def _check_dpi(dpi):
+    """Refuse a dpi that is not a positive number, by name (int() said only 'invalid
+    literal')."""
+    if isinstance(dpi, bool) or not isinstance(dpi, numbers.Real):
+        raise TypeError(f"model_to_dot: dpi is dots per inch, a number, got {dpi!r}")
+    if not dpi > 0:  # (NaN too)
+        raise ValueError(f"model_to_dot: dpi is dots per inch, more than 0, got {dpi!r}")
 
 
 def _refuse_unknown(kwargs, who):

@@ -502,7 +502,8 @@ def test_quick_layout_options_start_past_the_threshold():
     limit = graph.QUICK_LAYOUT_NODES
     assert graph._layout_options(limit, "png") == []
     options = graph._layout_options(limit + 1, "svg")
-    assert {"-Gsplines=line", "-Gmclimit=0.1", "-Gnslimit=0.05"} == set(options)
+    assert {"-Gsplines=line", "-Gmclimit=0.1", "-Gnslimit=0.05", "-Gnslimit1=0.05"} == set(
+        options)
     assert f"-Gsize={graph.PNG_INCHES},{graph.PNG_INCHES}" in graph._layout_options(
         limit + 1, "png")
 
