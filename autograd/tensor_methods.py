@@ -286,6 +286,10 @@ class TensorMethods:
         dim = _variable.every_dim_if_empty(dim)
         return _on_0d(self, dim, lambda v, d: _variable._ops.min(v, axis=d, keepdims=keepdim))
 
+    def aminmax(self, *, dim=None, keepdim=False):
+        """PyTorch's aminmax: the named pair (min, max) over `dim` (all by default)."""
+        return _variable._ops.aminmax(self, dim=dim, keepdim=keepdim)
+
     def norm(self, p="fro", dim=None, keepdim=False):
         """PyTorch's norm: the p-norm of the elements over `dim` (all by default; 'fro' is
         p = 2) as one vector; 'nuc' the nuclear norm of the matrices over the two axes
@@ -364,6 +368,19 @@ class TensorMethods:
     def narrow(self, dim, start, length):
         return _variable._ops.narrow(self, dim, start, length)
 
+    def select(self, dim, index):
+        """PyTorch's select: the slice at `index` (negative counts from the end) along `dim`,
+        that axis dropped (x.select(1, i) is x[:, i]), a view."""
+        from .ops.validation import integer, normalize_axis
+        if self.ndim == 0:
+            raise IndexError("select: a 0-d Variable has no dim to select from")
+        axis = normalize_axis(dim, self.ndim, "select")
+        index, n = integer(index, "index", "select"), self.shape[axis]
+        if not -n <= index < n:
+            raise IndexError(f"select: index {index} is out of range for dim {dim} of size "
+                             f"{n} (shape {self.shape})")
+        return self[(slice(None),) * axis + (index,)]
+
     def expand_as(self, other):
         return self.expand(other.shape)
 
@@ -402,8 +419,18 @@ class TensorMethods:
         windows = self[(slice(None),) * dim + (starts[:, None] + np.arange(size),)]
         return _variable._ops.movedim(windows, dim + 1, -1)
 
-    def scatter(self, dim, index, src=None, *, value=None):
-        return _variable._ops.scatter(self, dim, index, _one_of(src, value, "scatter"))
+    def scatter(self, dim, index, src=None, *, value=None, reduce=None):
+        """PyTorch's scatter; reduce='add' or 'multiply' (its older form of scatter_reduce,
+        'sum' and 'prod' with include_self) adds or multiplies src (or value) in instead."""
+        src = _one_of(src, value, "scatter")
+        if reduce is None:
+            return _variable._ops.scatter(self, dim, index, src)
+        if reduce not in ("add", "multiply"):
+            raise ValueError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
+        if not isinstance(src, _variable.Variable) and np.ndim(src) == 0:  # value at every index
+            src = np.full(np.shape(index), src, self.dtype)
+        return _variable._ops.scatter_reduce(self, dim, index, src,
+                                             "sum" if reduce == "add" else "prod")
 
     def scatter_add(self, dim, index, src):
         return _variable._ops.scatter_add(self, dim, index, src)
@@ -429,6 +456,10 @@ class TensorMethods:
     def device(self):
         """'cuda' for a GPU (CuPy) array, else 'cpu'."""
         return "cuda" if _variable.is_gpu_array(self.data) else "cpu"
+
+    def is_floating_point(self):
+        """Whether the dtype is a floating-point one (float16, float32, float64)."""
+        return self.dtype.kind == "f"
 
     @property
     def is_cuda(self):
@@ -519,6 +550,29 @@ class TensorMethods:
                 raise ValueError(f"clamp_ in place into an array of shape {data.shape} and "
                                  f"dtype {data.dtype}: {exc}") from None
         return self._write_in_place("clamp_", clamp, min, max)
+
+    clip_ = clamp_  # (PyTorch's alias)
+
+    def clamp_min_(self, min):  # noqa: A002 (PyTorch's names)
+        return self.clamp_(min=min)
+
+    def clamp_max_(self, max):  # noqa: A002 (PyTorch's names)
+        return self.clamp_(max=max)
+
+    def masked_fill_(self, mask, value):
+        """PyTorch's masked_fill_: `value` (a number or a 0-d Variable, taken in the
+        Variable's dtype as masked_fill takes it: 2.7 fills an int64 one with 2) where the
+        boolean `mask` (broadcast to the Variable's shape) is True."""
+        from .ops.selection import boolean_mask
+        mask, shape = boolean_mask(mask, self, "masked_fill_")
+        if shape != self.shape:
+            raise ValueError(f"masked_fill_: a mask of shape {mask.shape} does not broadcast "
+                             f"to the Variable's shape {self.shape}")
+        if isinstance(value, _variable.Variable) and value.ndim != 0:
+            raise ValueError(f"masked_fill_: value must be a number or a 0-d Variable, got "
+                             f"shape {value.shape}")
+        return self._write_in_place("masked_fill_", lambda data: get_array_module(data).copyto(
+            data, get_array_module(data).asarray(_number(value), data.dtype), where=mask), value)
 
     def _write_in_place(self, name, write, *operands):
         """write(self.data) where no graph would miss it: neither self nor an operand is
