@@ -200,6 +200,11 @@ def _again(m):
     return measure
 
 
+def element_value(idx, gradient):
+    """An elementwise entry's value in a gradient array (Measured.project of element idx)."""
+    return float(gradient[idx])
+
+
 def _scales(measured):
     """{label: the largest finite |numeric| among its entries} in the entries' order."""
     scales = {}

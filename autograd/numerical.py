@@ -14,7 +14,7 @@ import numpy as np
 from .arguments import as_list
 from .array_text import position
 from .backend import as_array, get_array_module, is_float, to_cpu
-from .check_tolerance import Measured, Tolerance
+from .check_tolerance import Measured, Tolerance, element_value
 from .config import no_grad
 from .engine import grad
 from .function import Function
@@ -887,7 +887,7 @@ def _elementwise_entries(objective, i, analytic, label, eps):
     analytic = _float64(to_cpu(analytic))
     numeric, noise = to_cpu(numeric), to_cpu(noise)
     return [Measured(label, idx, float(analytic[idx]), float(numeric[idx]), float(noise[idx]),
-                     partial(_element, idx), partial(_unless_f_fails, objective.element, i,
+                     partial(element_value, idx), partial(_unless_f_fails, objective.element, i,
                                                      idx, eps))
             for idx in np.ndindex(*analytic.shape)]
 
@@ -900,10 +900,6 @@ def _unless_f_fails(measure, *args):
         if from_hypothesis(exc):
             raise
         return None
-
-
-def _element(idx, gradient):
-    return float(gradient[idx])
 
 
 # Steps: eps, and eps * |x| / 1e6 for elements above 1e6 in size, where x + 1e-6 would

@@ -21,7 +21,7 @@ import numpy as np
 
 from .array_text import position
 from .backend import get_array_module
-from .check_tolerance import Measured
+from .check_tolerance import Measured, element_value
 from .variable import Variable
 
 ELEMENTS_CHECKED = 64
@@ -61,8 +61,9 @@ def element_failures(check, xs, upstream):
         found = tolerance.failures(measured)
         failed += [(excess, (f"{label}, {where}", *rest)) for excess, (label, *rest) in found]
         count += len(measured)
-        if found and max(excess for excess, _ in found) > worst[0]:
-            worst = (max(excess for excess, _ in found), tolerance)
+        largest = max((excess for excess, _ in found), default=0.0)
+        if largest > worst[0]:
+            worst = (largest, tolerance)
     return failed, count, worst[1]
 
 
@@ -100,12 +101,8 @@ def _entries(check, objective, c, analytic, one_hot):
         for j, idx in enumerate(np.ndindex(*values.shape)):
             entries.append(Measured(check.labels[i], idx, float(values[idx]),
                                     float(numeric[j, c]), float(noise[j, c]),
-                                    partial(_element, idx), partial(again, i, idx)))
+                                    partial(element_value, idx), partial(again, i, idx)))
     return entries
-
-
-def _element(idx, gradient):
-    return float(gradient[idx])
 
 
 __all__ = ["ELEMENTS_CHECKED", "WORDING", "element_failures", "watched_positions"]
