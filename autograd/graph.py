@@ -73,9 +73,15 @@ def plot_graph(output, to_file="graph.png", verbose=True, values=False, grads=Fa
     edges, and a PNG is at most `PNG_INCHES` (100 in, 9,600 pixels) a side: the graph of
     tanh's 8th derivative (DeZero's step 35, 5,393 nodes) takes about 15 s, not minutes.
     """
-    fmt = format_of(to_file)
-    return render_dot(get_dot_graph(output, verbose, values, grads, who="plot_graph"), to_file,
-                      fmt, max_nodes=max_nodes)
+    return draw_graph(output, to_file, verbose, values, grads, max_nodes, who="plot_graph")
+
+
+def draw_graph(output, to_file, verbose=True, values=False, grads=False, max_nodes=None,
+               who="plot_graph"):
+    """plot_graph, its errors naming `who` (Module.plot draws through it)."""
+    fmt = format_of(to_file, who)
+    return render_dot(get_dot_graph(output, verbose, values, grads, who=who), to_file, fmt,
+                      who, max_nodes)
 
 
 def render_dot(dot_source, to_file, fmt=None, who="plot_graph", max_nodes=None):
@@ -342,10 +348,7 @@ _DRAW_LESS = "draw a part of it (a few steps of a loop), or keep get_dot_graph's
 
 def _check_size(dot_source, who, max_nodes):
     """Refuse a graph too big to lay out in reasonable time, before dot is started."""
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, numbers.Real):
-        raise TypeError(f"{who}: max_nodes is a number of nodes, got {max_nodes!r}")
-    if not max_nodes >= 0:  # (NaN compares False with every count: it would lift the limit)
-        raise ValueError(f"{who}: max_nodes is a number of nodes, 0 or more, got {max_nodes!r}")
+    check_max_nodes(max_nodes, who)
     nodes = _node_count(dot_source)
     if nodes > max_nodes:
         raise RuntimeError(
@@ -354,6 +357,16 @@ def _check_size(dot_source, who, max_nodes):
             f"the limit (max_nodes= of plot_graph and Module.plot, or "
             f"autograd.graph.MAX_NODES): dot is still stopped after {RENDER_SECONDS} s")
     return nodes
+
+
+def check_max_nodes(max_nodes, who):
+    """TypeError or ValueError, naming `who`, unless `max_nodes` is a count (or None)."""
+    if max_nodes is None:
+        return
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, numbers.Real):
+        raise TypeError(f"{who}: max_nodes is a number of nodes, got {max_nodes!r}")
+    if not max_nodes >= 0:  # (NaN compares False with every count: it would lift the limit)
+        raise ValueError(f"{who}: max_nodes is a number of nodes, 0 or more, got {max_nodes!r}")
 
 
 def _layout_options(nodes, fmt):
@@ -429,6 +442,6 @@ def check_folder(path, who):
         raise type(exc)(f"{who}: {exc}") from None
 
 
-__all__ = ["get_dot_graph", "plot_graph", "render_dot", "render_bytes", "format_of",
-           "checked_target", "check_folder", "file_suffix", "escape", "MAX_NODES",
-           "Drawing", "GraphImage", "NO_GRAD"]
+__all__ = ["get_dot_graph", "plot_graph", "draw_graph", "render_dot", "render_bytes",
+           "format_of", "checked_target", "check_max_nodes", "check_folder", "file_suffix",
+           "escape", "MAX_NODES", "Drawing", "GraphImage", "NO_GRAD"]

@@ -863,7 +863,10 @@ class Module(DtypeCasts, AddsLosses):
         graph of more than `max_nodes` nodes is refused before Graphviz runs, as by
         `autograd.plot_graph`."""
         from autograd.config import using_config
-        from autograd.graph import plot_graph
+        from autograd.graph import check_max_nodes, checked_target, draw_graph
+        who = f"{type(self).__name__}.plot"
+        checked_target(to_file, who)  # (before a forward that may take a while)
+        check_max_nodes(max_nodes, who)
         names = [(p, own_name(p)) for p in self.parameters()]
         buffers = [(b, b.copy()) for b in self.buffers() if b is not None]
         generator = np.random.get_state()
@@ -872,8 +875,8 @@ class Module(DtypeCasts, AddsLosses):
         try:
             with using_config("enable_backprop", True):
                 outputs = self(*inputs)
-            return plot_graph(_variables_in(outputs), to_file=to_file, verbose=verbose,
-                              max_nodes=max_nodes)
+            return draw_graph(_variables_in(outputs), to_file, verbose, max_nodes=max_nodes,
+                              who=who)
         finally:
             for param, name in names:
                 set_own_name(param, name)

@@ -7,6 +7,7 @@ import numpy as np
 from autograd.arguments import integer_indices, nonnegative_int, positive_int, seed_or_drawn
 from autograd.user_warnings import user_warning
 
+from .book_names import BookLoaderNames
 from .collate import default_collate
 from .dataset import batch_getter
 from .generators import is_torch_generator, pass_generator, seed_of
@@ -23,7 +24,7 @@ from .sampler import (
 )
 
 
-class DataLoader:
+class DataLoader(BookLoaderNames):
     """Yield mini-batches of `dataset` as NumPy arrays.
 
     Each batch mirrors a sample: a TensorDataset(x, y) gives `(x_batch, y_batch)` with

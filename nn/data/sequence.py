@@ -5,10 +5,11 @@ import numpy as np
 from autograd.arguments import positive_int
 from autograd.backend import to_cpu
 
+from .book_names import BookLoaderNames
 from .sampler import boolean_argument, num_batches
 
 
-class SequenceLoader:
+class SequenceLoader(BookLoaderNames):
     """Cut one long series into `batch_size` parallel streams and walk them in windows.
 
     data: (T, *features). Without `targets`, the target of each step is the next step

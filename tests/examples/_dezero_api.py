@@ -39,7 +39,7 @@ MODULES = {
 # the function the book's step 4 defines in its own script rather than in the package.
 METHODS = {"forward", "backward", "cleargrad", "cleargrads", "unchain", "unchain_backward",
            "params", "plot", "save_weights", "load_weights", "to_cpu", "to_gpu", "reset_state",
-           "setup", "update", "add_hook", "prepare"}
+           "setup", "update", "add_hook", "prepare", "next", "reset"}
 BOOK_SCRIPTS = {"numerical_diff"}
 
 EVERY_NAME = set().union(*MODULES.values(), METHODS, BOOK_SCRIPTS)

@@ -122,6 +122,13 @@ def test_dezero_names_outside_F_say_what_rungrad_calls_them():
     with pytest.raises(AttributeError, match=r"DeZero's MLP is nn.Sequential\(nn.Linear\(out1\), "
                                              r"nn.Sigmoid\(\)"):
         _ = nn.MLP  # (DeZero's MLP puts a sigmoid between its layers)
+    data = nn.data.TensorDataset(np.zeros((4, 2)))
+    for loader in (nn.data.DataLoader(data, 2), nn.data.SequenceLoader(np.arange(8.0), 2)):
+        for name, words in (("to_gpu", "autograd.cuda.to_gpu(x) on each batch"),
+                            ("to_cpu", "autograd.cuda.to_cpu(x) on each batch"),
+                            ("next", "next(iter(loader))"), ("reset", "not needed")):
+            with pytest.raises(AttributeError, match=f"DeZero's {name} is {re.escape(words)}"):
+                getattr(loader, name)()
 
 
 def test_dezero_habits_that_fail_name_what_to_write():

@@ -407,10 +407,25 @@ def test_plot_refuses_a_graph_past_max_nodes_before_dot_runs(tmp_path, monkeypat
         raise AssertionError("dot was started")
     monkeypatch.setattr(graph.subprocess, "run", run)
     net = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
-    with pytest.raises(RuntimeError, match=r"plot_graph: the graph has \d+ nodes, over the "
-                                           r"limit of 3 "):
+    with pytest.raises(RuntimeError, match=r"Sequential\.plot: the graph has \d+ nodes, over "
+                                           r"the limit of 3 "):
         net.plot(np.ones((4, 2), np.float32), to_file=tmp_path / "net.svg", max_nodes=3)
     assert np.array_equal(net[1].running_mean, np.zeros(3))  # put back all the same
+
+
+@pytest.mark.parametrize("options, error, message", [
+    ({"to_file": "model.txt"}, ValueError, "cannot draw to model.txt"),
+    ({"to_file": 3}, TypeError, "to_file must be a file name"),
+    ({"to_file": "no_such_folder/model.png"}, FileNotFoundError, "folder .*no_such_folder' for"),
+    ({"max_nodes": -1}, ValueError, "max_nodes is a number of nodes, 0 or more"),
+    ({"max_nodes": "many"}, TypeError, "max_nodes is a number of nodes")])
+def test_plot_names_itself_in_its_errors_before_the_forward_runs(options, error, message,
+                                                                  monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    net = nn.Sequential(nn.Linear(2, 3))
+    net.register_forward_hook(lambda *args: pytest.fail("the forward ran"))
+    with pytest.raises(error, match=rf"^Sequential\.plot: {message}"):
+        net.plot(np.ones((4, 2), np.float32), **options)
 
 
 def test_plot_puts_back_a_stateful_layers_states_and_a_layers_own_generator(tmp_path):
