@@ -22,7 +22,7 @@ from .backend import get_array_module, is_gpu_array
 from .config import anomaly_mode, grad_mode
 from .element_count import ElementCount
 from .own_code import rungrads_own
-from .variable import Mutations, Variable, as_variable, own_name, share_version, wrap
+from .variable import Mutations, Variable, as_variable, own_name, resized_since, share_version, wrap
 
 _ndarray = np.ndarray
 _float64, _asarray = np.float64, np.asarray
@@ -114,9 +114,12 @@ class Function:
         if not issubclass(_owner(cls, "backward_data"), _owner(cls, "backward")):
             cls.backward_data = Function.backward_data
         for flag in ("backward_reads_forward", "backward_reads_inputs"):
-            if not all(issubclass(_owner(cls, flag), _owner(cls, name))
-                       for name in ("forward", "backward", "backward_data")):
+            if not _below_the_math(cls, flag):
                 setattr(cls, flag, True)
+        for method in ("saved_inputs", "saved_outputs"):  # (a mixin's hold for any math)
+            owner = _owner(cls, method)
+            if issubclass(owner, Function) and not _below_the_math(cls, method):
+                setattr(cls, method, getattr(Function, method))
 
     @property
     def name(self):
@@ -197,17 +200,36 @@ class Function:
         self.output_specs = [(y.data.shape, y.data.dtype) for y in outputs]
 
     def check_saved(self):
-        """Raise if an input or output was changed in place after this op recorded it.
+        """Raise if an input or output whose values backward reads was changed in place after
+        this op recorded it (PyTorch's version check of its saved tensors), or if an input
+        Parameter was given an array of another shape since (PyTorch refuses the gradient).
 
         Called by the engine only when something changed in place since then (rare), so
         the check costs the usual backward one comparison."""
-        for x in self.inputs:
-            if x._version > self.recorded_at:
+        recorded = self.recorded_at
+        for x in self.saved_inputs():
+            if x._version > recorded:
                 raise modified_error(self, x, "input")
-        for ref in self.outputs:
-            y = ref()
-            if y is not None and y._version > self.recorded_at:
+        for y in self.saved_outputs():
+            if y is not None and y._version > recorded:
                 raise modified_error(self, y, "output")
+        for x in self.inputs:
+            if x._version > recorded and resized_since(x, recorded):
+                raise resized_error(self, x)
+
+    def saved_inputs(self):
+        """The inputs whose values backward reads (PyTorch's saved tensors): a change in place
+        of one of them after the op recorded it makes backward refuse. Every input, unless
+        the class declares `backward_reads_inputs = False`. An op whose backward reads some
+        inputs only, or only for some gradients, returns those (x0 * x1: x1 only where x0
+        needs a gradient, as PyTorch's mul saves)."""
+        return self.inputs if self.backward_reads_inputs else ()
+
+    def saved_outputs(self):
+        """The outputs (None for one that died) whose values backward reads, as
+        saved_inputs: every output, unless the class declares
+        `backward_reads_forward = False` (exp reads its output; mul does not)."""
+        return [ref() for ref in self.outputs] if self.backward_reads_forward else ()
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
@@ -245,6 +267,20 @@ def call_op(function, *xs):
     if isinstance(xs[0], Variable):
         return function(*xs)
     return function.forward(*xs)
+
+
+def reads_nothing(func):
+    """saved_inputs / saved_outputs of an op whose backward reads no values (x + y, -x, a
+    view: only shapes)."""
+    return ()
+
+
+def crossed_inputs(func):
+    """saved_inputs of a product (x0 * x1, x0 @ x1): x1 where x0 wants a gradient, x0 where
+    x1 does (PyTorch's mul and mm save so)."""
+    x0, x1 = func.inputs
+    need0, need1 = func.needs_input_grad
+    return (x1,) * need0 + (x0,) * need1
 
 
 class BinaryGrads:
@@ -304,6 +340,13 @@ def op_title(func):
     PyTorch-style Function's call: its class'), else its class'."""
     label = getattr(func, "label", None)
     return label if isinstance(label, str) else type(func).__name__
+
+
+def _below_the_math(cls, name):
+    """Whether cls's `name` comes from the class that defines its forward and backward, or
+    one below it (a subclass giving other math does not inherit what the old math reads)."""
+    return all(issubclass(_owner(cls, name), _owner(cls, method))
+               for method in ("forward", "backward", "backward_data"))
 
 
 def _owner(cls, name):
@@ -409,9 +452,17 @@ def modified_error(func, var, role):
     return RuntimeError(
         f"backward: the {role} {who} of {func.name} was modified in place after {func.name} "
         f"recorded it (an optimizer step, x[...] = v, a new .data of a Parameter, a .grad "
-        f"zeroed by zero_grad(set_to_none=False), or bump_version()); rungrad refuses this "
-        f"for every input and output of an op, whether or not its backward reads it. Compute "
-        f"the graph again after changing it, or change it only after backward.")
+        f"zeroed by zero_grad(set_to_none=False), or bump_version()), and its backward reads "
+        f"its values (PyTorch's saved tensors). Compute the graph again after changing it, "
+        f"or change it only after backward.")
+
+
+def resized_error(func, var):
+    who = f" {own_name(var)!r}" if own_name(var) else ""
+    return RuntimeError(
+        f"backward: the Parameter{who} (an input of {func.name}) was given a new .data of "
+        f"shape {tuple(var.shape)} after {func.name} recorded it; its gradient would have the "
+        f"old shape (PyTorch refuses it too). Compute the graph again after changing it.")
 
 
 # Scalars that become constants of the dtype beside them (NumPy 2's weak Python scalars):
@@ -455,7 +506,11 @@ def scalar_constant(value, like):
 class ReturnsViews:
     """Mixin (before Function) for an op whose outputs are views of its one input's array
     (reshape, transpose, basic indexing, split): each output shares the input's version,
-    so writing through a view is seen by graphs that saved the input, and the reverse."""
+    so writing through a view is seen by graphs that saved the input, and the reverse.
+    Such an op saves no values (PyTorch's view ops): its gradient moves `gy`'s elements by
+    the input's shape alone, so the input may change in place before backward."""
+
+    saved_inputs = saved_outputs = reads_nothing
 
     def __call__(self, x):
         outputs = super().__call__(x)

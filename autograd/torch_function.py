@@ -72,10 +72,9 @@ class Context:
 
     def mark_dirty(self, *tensors):
         """Inputs forward changed in place, as PyTorch's: their version moves on, so the
-        graphs recorded with them before refuse to backpropagate (rungrad's rule for any
-        change in place: the op that computed such an input too, where PyTorch lets an op
-        whose backward does not read it pass), and a leaf that requires grad may not be
-        changed so. A constant, or an input no graph recorded, is free to change."""
+        graphs recorded before whose backward reads them refuse to backpropagate, and a leaf
+        that requires grad may not be changed so. A constant, or an input no graph recorded,
+        is free to change."""
         self.dirty.update(id(t) for t in tensors)
 
     def set_materialize_grads(self, value):
@@ -118,6 +117,15 @@ class TorchStyleCall(Function):
                 if id(made) in marked:  # (a constant now: no graph leads back through it)
                     out.creator, out.generation, out.requires_grad = None, 0, False
         return outputs
+
+    def saved_inputs(self):
+        """The inputs forward gave ctx.save_for_backward (PyTorch checks those only)."""
+        saved = {id(t) for t in self.ctx.to_save}
+        return [self.inputs[i] for i, given in self.given.items() if id(given) in saved]
+
+    def saved_outputs(self):
+        saved = {id(t) for t in self.ctx.to_save}
+        return [ref() for ref, made in zip(self.outputs, self.made) if id(made) in saved]
 
     def _graph_of(self):
         """{id of a Variable forward saw or made: the graph's Variable in its place}."""

@@ -140,6 +140,28 @@ def _leave_views(var):
         entry[1].discard(id(var))
 
 
+# id(Parameter) -> (a weak ref to it, the stamp of the latest new .data of another shape).
+# Graphs recorded before refuse to backpropagate to it even through ops that read no values
+# (`w.sum()`): their gradient has the old shape. Rare, so kept beside the Parameters.
+_resized = {}
+
+
+def _note_resized(param):
+    key = id(param)
+
+    def forget(ref):
+        entry = _resized.get(key)
+        if entry is not None and entry[0] is ref:
+            del _resized[key]
+    _resized[key] = (weakref.ref(param, forget), param._version)
+
+
+def resized_since(var, stamp):
+    """Whether `var` is a Parameter given a new .data of another shape after `stamp`."""
+    entry = _resized.get(id(var)) if _resized else None
+    return entry is not None and entry[0]() is var and entry[1] > stamp
+
+
 _new = object.__new__
 
 
@@ -1146,10 +1168,13 @@ class Parameter(KerasVariableMethods, Variable):
         if not first and not (hasattr(array, "dtype") and hasattr(array, "shape")):
             raise TypeError(f"Parameter.data: expected an array, got {type(array).__name__} "
                             f"(np.asarray(...) it first)")
+        old_shape = None if first else self.data.shape
         _data_slot.__set__(self, array)
         if not first:
             _leave_views(self)  # views of the old array still hold it, unchanged
             mark_modified(self)
+            if array.shape != old_shape:
+                _note_resized(self)
 
     data = property(Variable.data.__get__, _set_data, doc="The array held.")
 

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..backend import get_array_module, silently
-from ..function import BinaryGrads, Function
+from ..function import BinaryGrads, Function, crossed_inputs, reads_nothing
 from ..spec import Spec
 from ..variable import as_variable, promoted, wrap
 from .elementwise import log, where
@@ -13,6 +13,8 @@ class Add(Function):
 
     input_specs = (Spec(), Spec(broadcast=0))
     reference = staticmethod(np.add)
+
+    saved_inputs = saved_outputs = reads_nothing
 
     def forward(self, x0, x1):
         return x0 + x1
@@ -29,6 +31,8 @@ class Sub(Function):
     input_specs = (Spec(), Spec(broadcast=0))
     reference = staticmethod(np.subtract)
 
+    saved_inputs = saved_outputs = reads_nothing
+
     def forward(self, x0, x1):
         return x0 - x1
 
@@ -43,6 +47,8 @@ class Mul(BinaryGrads, Function):
 
     input_specs = (Spec(), Spec(broadcast=0))
     reference = staticmethod(np.multiply)
+
+    saved_inputs, saved_outputs = crossed_inputs, reads_nothing
 
     def forward(self, x0, x1):
         return x0 * x1
@@ -60,6 +66,12 @@ class Div(BinaryGrads, Function):
     input_specs = (Spec(), Spec(broadcast=0, elements="nonzero"))
     reference = staticmethod(np.divide)
 
+    saved_outputs = reads_nothing
+
+    def saved_inputs(self):
+        x0, x1 = self.inputs
+        return (x0, x1) if self.needs_input_grad[1] else (x1,)
+
     def forward(self, x0, x1):
         return x0 / x1
 
@@ -76,6 +88,8 @@ class Neg(Function):
 
     input_specs = (Spec(),)
     reference = staticmethod(np.negative)
+
+    saved_inputs = saved_outputs = reads_nothing
 
     def forward(self, x):
         return -x

@@ -6,7 +6,7 @@ import numpy as np
 from ..arguments import real_dtype
 from ..backend import as_array, float64_if_integer, get_array_module
 from ..config import Config
-from ..function import Function
+from ..function import Function, reads_nothing
 from ..spec import Choice, Draw, Spec
 from ..variable import Variable, as_variable, gpu_array_among, promoted, wrap
 from .validation import real_scalar
@@ -51,6 +51,7 @@ class Exp(Function):
 
     input_specs = (Spec(),)
     reference = staticmethod(np.exp)
+    saved_inputs = reads_nothing  # (its output only)
 
     def forward(self, x):
         return get_array_module(x).exp(float64_if_integer(x))

@@ -48,6 +48,7 @@ class SubScalar(AddScalar):
     """y = x - c"""
 
     reference = staticmethod(lambda x, c: x - c)
+    backward_reads_forward = backward_reads_inputs = False  # (its own forward: said again)
 
     def forward(self, x):
         return x - self.c

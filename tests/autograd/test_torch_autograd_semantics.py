@@ -323,7 +323,7 @@ def test_augmented_assignment_is_in_place_exactly_for_a_manual_update(sign):
         return namespace["x"]
     data = np.array([1.0, 2.0, 4.0], np.float32)
     leaf = Variable(data.copy(), requires_grad=True)
-    saved = leaf * 1.0
+    saved = leaf * leaf  # (its backward reads the leaf: x * 1.0 would pass, as in PyTorch)
     with ag.no_grad():
         assert apply(leaf, 3.0) is leaf and leaf.dtype == np.float32  # a manual update
         np.testing.assert_allclose(leaf.data, apply(data.copy(), np.float32(3.0)))
