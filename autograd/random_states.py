@@ -29,3 +29,18 @@ class RandomStates:
         np.random.set_state(self.numpy_state)
         if self.cupy_state is not None:
             sys.modules["cupy"].random.set_random_state(self.cupy_state)
+
+
+def draw_source(generator, who):
+    """What an in-place random fill (nn.init's, Variable.normal_'s) draws from: NumPy's
+    global generator for None, else `generator`, a NumPy Generator or RandomState (a
+    torch.Generator, or a seed, is refused by name)."""
+    if generator is None:
+        return np.random
+    if isinstance(generator, (np.random.Generator, np.random.RandomState)):
+        return generator
+    kind = type(generator)
+    name = kind.__qualname__ if kind.__module__ == "builtins" else \
+        f"{kind.__module__}.{kind.__qualname__}"
+    raise TypeError(f"{who}: generator must be a NumPy Generator (np.random.default_rng(seed)) "
+                    f"or RandomState, got {name}")

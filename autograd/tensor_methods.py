@@ -13,7 +13,22 @@ import numpy as np
 from . import variable as _variable  # (its `_ops` is autograd.ops, bound once both exist)
 from .arguments import numpy_dtype, positive_int
 from .backend import get_array_module
-from .config import Config
+from .config import Config, no_grad
+from .random_states import draw_source
+
+
+def _in_place_of(name):
+    """PyTorch's `name_`: the method `name`'s result written back into the Variable (its
+    shape, its dtype's kind), where _write_in_place allows."""
+    def method(self, *args, **named):
+        def write(data):
+            with no_grad():
+                result = getattr(self, name)(*args, **named)
+            _result_into(data, result, method.__name__)
+        return self._write_in_place(method.__name__, write, *args, *named.values())
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = f"In place: self = self.{name}(...) (PyTorch's {name}_)."
+    return method
 
 
 class TensorMethods:
@@ -58,8 +73,12 @@ class TensorMethods:
     def abs(self):
         return _variable._ops.abs(self)
 
+    absolute = abs  # noqa: A003 (the method, PyTorch's alias)
+
     def neg(self):
         return -self
+
+    negative = neg
 
     def square(self):
         return self * self
@@ -211,11 +230,15 @@ class TensorMethods:
     def trunc(self):
         return _variable._ops.trunc(self)
 
+    fix = trunc
+
     def frac(self):
         return _variable._ops.frac(self)
 
     def sign(self):
         return _variable._ops.sign(self)
+
+    sgn = sign  # (PyTorch's sgn, sign for real numbers)
 
     def fmod(self, other):
         return _variable._ops.fmod(self, other)
@@ -231,6 +254,29 @@ class TensorMethods:
 
     def lerp(self, end, weight):
         return _variable._ops.lerp(self, end, weight)
+
+    def addcmul(self, tensor1, tensor2, *, value=1):
+        """self + value * tensor1 * tensor2, broadcast (PyTorch's addcmul)."""
+        return self + _times(value, tensor1 * _variable.as_variable(tensor2, who="addcmul"))
+
+    def addcdiv(self, tensor1, tensor2, *, value=1):
+        """self + value * tensor1 / tensor2, broadcast (PyTorch's addcdiv)."""
+        return self + _times(value, _variable.as_variable(tensor1, who="addcdiv") / tensor2)
+
+    def logaddexp(self, other):
+        return _variable._ops.logaddexp(self, other)
+
+    def logaddexp2(self, other):
+        return _variable._ops.logaddexp2(self, other)
+
+    def fmax(self, other):
+        return _variable._ops.fmax(self, other)
+
+    def fmin(self, other):
+        return _variable._ops.fmin(self, other)
+
+    def sinc(self):
+        return _variable._ops.sinc(self)
 
     def erf(self):
         return _variable._ops.erf(self)
@@ -265,6 +311,57 @@ class TensorMethods:
         if self.shape[0] != other.shape[0]:
             raise ValueError(f"bmm: batch sizes differ: {self.shape} and {other.shape}")
         return _variable._ops.matmul(self, other)
+
+    def mv(self, vec):
+        """The product of a 2-D Variable and a 1-D one (PyTorch's mv)."""
+        vec = _variable.as_variable(vec, who="mv")
+        if self.ndim != 2 or vec.ndim != 1:
+            raise ValueError(f"mv: expects a 2-D Variable and a 1-D one, got shapes {self.shape} "
+                             f"and {vec.shape}")
+        return _variable._ops.matmul(self, vec)
+
+    def dot(self, other):
+        """The dot product of two 1-D Variables of one length (PyTorch's dot)."""
+        other = _variable.as_variable(other, who="dot")
+        if self.ndim != 1 or other.shape != self.shape:
+            raise ValueError(f"dot: expects two 1-D Variables of one length, got shapes "
+                             f"{self.shape} and {other.shape}")
+        return _variable._ops.dot(self, other)
+
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
+        """beta * self + alpha * (mat1 @ mat2), two 2-D matrices (PyTorch's addmm)."""
+        return _scaled_sum(self, beta, _product(mat1, mat2, 2, "addmm"), alpha, "addmm")
+
+    def addmv(self, mat, vec, *, beta=1, alpha=1):
+        """beta * self + alpha * (mat @ vec), a 2-D matrix and a 1-D vector."""
+        return _scaled_sum(self, beta, _variable.as_variable(mat, who="addmv").mv(vec), alpha,
+                           "addmv")
+
+    def addr(self, vec1, vec2, *, beta=1, alpha=1):
+        """beta * self + alpha * outer(vec1, vec2), two 1-D vectors."""
+        product = _product(vec1, vec2, 1, "addr", _variable._ops.outer)
+        return _scaled_sum(self, beta, product, alpha, "addr")
+
+    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        """beta * self + alpha * (batch1 @ batch2), two batches (b, n, m), (b, m, p)."""
+        return _scaled_sum(self, beta, _product(batch1, batch2, 3, "baddbmm"), alpha, "baddbmm")
+
+    def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        """beta * self + alpha * the sum over the batch of batch1[i] @ batch2[i]."""
+        product = _product(batch1, batch2, 3, "addbmm").sum(axis=0)
+        return _scaled_sum(self, beta, product, alpha, "addbmm")
+
+    def inverse(self):
+        return _variable._ops.inv(self)
+
+    def matrix_exp(self):
+        return _variable._ops.matrix_exp(self)
+
+    def logdet(self):
+        return _variable._ops.logdet(self)
+
+    def slogdet(self):
+        return _variable._ops.slogdet(self)
 
     def t(self):
         """The transpose of a Variable of at most 2 dimensions (PyTorch's t)."""
@@ -499,6 +596,16 @@ class TensorMethods:
     def new_full(self, size, fill_value, **options):
         return self._new_full(tuple(size), fill_value, **options)
 
+    def new_empty(self, *size, **options):
+        """PyTorch's new_empty: its values are unspecified; rungrad's are zeros."""
+        return self._new_full(_size_given(size, options), 0, **options)
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        """A copy of `data` in this Variable's dtype (unless told), a leaf of its own."""
+        data = get_array_module(self.data).asarray(
+            data.data if isinstance(data, _variable.Variable) else data)
+        return self._new_full(data.shape, data, dtype, device, requires_grad)
+
     def _new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
         xp = get_array_module(self.data)
         dtype = self.dtype if dtype is None else numpy_dtype(dtype)
@@ -573,6 +680,101 @@ class TensorMethods:
                              f"shape {value.shape}")
         return self._write_in_place("masked_fill_", lambda data: get_array_module(data).copyto(
             data, get_array_module(data).asarray(_number(value), data.dtype), where=mask), value)
+
+    # ----- in place: an out-of-place method's result written back -----
+    (abs_, neg_, exp_, log_, sqrt_, rsqrt_, sigmoid_, tanh_, floor_, ceil_, round_, trunc_,
+     reciprocal_, square_, pow_, lerp_, addcmul_, addcdiv_, addmm_, addmv_, addr_, baddbmm_,
+     addbmm_, nan_to_num_, tril_, triu_, index_add_, index_fill_, index_copy_, index_put_,
+     scatter_, scatter_add_, masked_scatter_) = map(_in_place_of, (
+        "abs", "neg", "exp", "log", "sqrt", "rsqrt", "sigmoid", "tanh", "floor", "ceil",
+        "round", "trunc", "reciprocal", "square", "pow", "lerp", "addcmul", "addcdiv", "addmm",
+        "addmv", "addr", "baddbmm", "addbmm", "nan_to_num", "tril", "triu", "index_add",
+        "index_fill", "index_copy", "index_put", "scatter", "scatter_add", "masked_scatter"))
+
+    def fill_diagonal_(self, fill_value, wrap=False):
+        """PyTorch's fill_diagonal_: `fill_value` on the main diagonal of a matrix (or of a
+        Variable whose dims are all equal); wrap=True starts it again every ncols + 1 rows
+        of a tall matrix."""
+        if self.ndim < 2 or (self.ndim > 2 and len(set(self.shape)) != 1):
+            raise ValueError(f"fill_diagonal_: needs a matrix or a Variable whose dims are all "
+                             f"equal, got shape {self.shape}")
+        return self._write_in_place("fill_diagonal_", lambda data: get_array_module(
+            data).fill_diagonal(data, _number(fill_value), wrap=wrap), fill_value)
+
+    # ----- random fills in place, from NumPy's global generator or `generator` (a NumPy
+    # Generator or RandomState: np.random.seed(0) makes them reproducible), as nn.init's -----
+    def uniform_(self, from_=0.0, to=1.0, *, generator=None):
+        """Draws from U(from_, to)."""
+        if not from_ <= to:
+            raise ValueError(f"uniform_: expects the range [from, to), but found from={from_} "
+                             f"> to={to}")
+        return self._draw_in_place("uniform_", generator,
+                                   lambda random, size: random.uniform(from_, to, size))
+
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        """Draws from N(mean, std^2)."""
+        _need_at_least(std, 0, "std", "normal_")
+        return self._draw_in_place("normal_", generator,
+                                   lambda random, size: random.normal(mean, std, size))
+
+    def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+        """Draws whose log is N(mean, std^2)."""
+        _need_at_least(std, 0, "std", "log_normal_", strictly=True)
+        return self._draw_in_place("log_normal_", generator,
+                                   lambda random, size: random.lognormal(mean, std, size))
+
+    def exponential_(self, lambd=1.0, *, generator=None):
+        """Draws from the exponential distribution of rate `lambd`."""
+        _need_at_least(lambd, 0, "lambd", "exponential_", strictly=True)
+        return self._draw_in_place("exponential_", generator,
+                                   lambda random, size: random.exponential(1 / lambd, size))
+
+    def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+        """Draws from the Cauchy distribution around `median` of scale `sigma`."""
+        _need_at_least(sigma, 0, "sigma", "cauchy_", strictly=True)
+        return self._draw_in_place("cauchy_", generator, lambda random, size: median + sigma *
+                                   random.standard_cauchy(size))
+
+    def geometric_(self, p, *, generator=None):
+        """The number of Bernoulli(p) trials to the first success (1, 2, ...); any dtype."""
+        if not 0 < p < 1:
+            raise ValueError(f"geometric_: expects p in (0, 1), but got p={p}")
+        return self._draw_in_place("geometric_", generator,
+                                   lambda random, size: random.geometric(p, size), "biuf")
+
+    def bernoulli_(self, p=0.5, *, generator=None):
+        """1 with probability p, else 0 (any dtype): p a number or a Variable or array of
+        probabilities that broadcasts to the Variable's shape."""
+        probs = get_array_module(self.data).asarray(_raw(p, self.data))
+        if not _broadcasts_to(probs.shape, self.shape):
+            raise ValueError(f"bernoulli_: p of shape {probs.shape} does not broadcast to the "
+                             f"Variable's shape {self.shape}")
+        if probs.size and not (0 <= probs.min() and probs.max() <= 1):
+            raise ValueError(f"bernoulli_: expects p in [0, 1], but got values from "
+                             f"{probs.min()} to {probs.max()}")
+        return self._draw_in_place("bernoulli_", generator, lambda random, size: get_array_module(
+            probs).asarray(random.uniform(0.0, 1.0, size)) < probs, "biuf")
+
+    def random_(self, *bounds, to=None, generator=None):
+        """Integers drawn uniformly from [from, to): random_(to), random_(from, to) or
+        random_(from, to=to); with no `to`, up to the largest integer of the dtype (2^24 for
+        float32, 2^53 for float64: the last the mantissa holds exactly), PyTorch's."""
+        low, high = _random_bounds(bounds, to, self.dtype)
+        kind = self.dtype if self.dtype.kind in "biu" else np.dtype(np.int64)
+        return self._draw_in_place("random_", generator, lambda random, size: getattr(
+            random, "integers", getattr(random, "randint", None))(low, high, size, kind), "biuf")
+
+    def _draw_in_place(self, name, generator, draw, kinds="f"):
+        """Fill with draw(random, shape), `random` the generator to draw from."""
+        random = draw_source(generator, name)
+        if self.dtype.kind not in kinds:
+            raise TypeError(f"{name}: expects a floating-point Variable (a continuous "
+                            f"distribution), got dtype {self.dtype}")
+
+        def write(data):
+            data[...] = get_array_module(data).asarray(draw(random, data.shape)).astype(
+                data.dtype, copy=False)
+        return self._write_in_place(name, write)
 
     def _write_in_place(self, name, write, *operands):
         """write(self.data) where no graph would miss it: neither self nor an operand is
@@ -725,6 +927,78 @@ class TensorMethods:
         """The cross product along `dim` (default -1, torch.linalg.cross's; dim=None is
         torch.cross's deprecated first axis of length 3)."""
         return _variable._ops.cross(self, other, dim)
+
+
+def _times(factor, x):
+    """factor * x, x itself for 1 (no op recorded)."""
+    return x if isinstance(factor, (int, float)) and factor == 1 else factor * x
+
+
+def _product(a, b, ndim, who, op=None):
+    """op(a, b) (matmul by default) of two `ndim`-D Variables (or arrays)."""
+    a, b = (_variable.as_variable(v, who=who) for v in (a, b))
+    _need_dims(a, b, ndim, who)
+    if ndim == 3 and a.shape[0] != b.shape[0]:
+        raise ValueError(f"{who}: batch sizes differ: {a.shape} and {b.shape}")
+    return (op or _variable._ops.matmul)(a, b)
+
+
+def _scaled_sum(x, beta, product, alpha, who):
+    """beta * x + alpha * product, x broadcast to the product's shape; beta = 0 ignores x
+    (NaN and inf in it do not spread; no gradient reaches it), as PyTorch's."""
+    if not _broadcasts_to(x.shape, product.shape):
+        raise ValueError(f"{who}: the input of shape {x.shape} does not broadcast to the "
+                         f"product's shape {product.shape}")
+    product = _times(alpha, product)
+    return product if isinstance(beta, (int, float)) and beta == 0 else _times(beta, x) + product
+
+
+def _broadcasts_to(shape, target):
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
+
+
+def _result_into(data, result, who):
+    """Write an out-of-place result back into `data`: its shape, a dtype that casts."""
+    result = result.data if isinstance(result, _variable.Variable) else result
+    if result.shape != data.shape:
+        raise ValueError(f"{who}: the result's shape {result.shape} differs from the "
+                         f"Variable's {data.shape} (an in-place op keeps the shape)")
+    if not np.can_cast(result.dtype, data.dtype, "same_kind"):
+        raise ValueError(f"{who}: the result's dtype {result.dtype} cannot be written into "
+                         f"the Variable's {data.dtype}")
+    get_array_module(data).copyto(data, result, casting="same_kind")
+
+
+def _need_at_least(value, bound, name, who, strictly=False):
+    """Refuse value < bound (<= with strictly; NaN always) by name."""
+    if not (value > bound if strictly else value >= bound):
+        raise ValueError(f"{who}: expects {name} {'>' if strictly else '>='} {bound}, but "
+                         f"found {name}={value}")
+
+
+def _random_bounds(bounds, to, dtype):
+    """random_'s [low, high) from (), (to,), (from,) with to=, or (from, to)."""
+    if len(bounds) > 2 or (len(bounds) == 2 and to is not None):
+        raise TypeError(f"random_: takes from and to, got {len(bounds)} bounds and to={to}")
+    if len(bounds) == 2:
+        low, to = bounds
+    else:
+        low = bounds[0] if bounds and to is not None else 0
+        to = bounds[0] if bounds and to is None else to
+    top = 1 if dtype.kind == "b" else (np.iinfo(dtype).max if dtype.kind in "iu" else
+                                       2 ** (np.finfo(dtype).nmant + 1))
+    high = top + 1 if to is None else to
+    bottom = np.iinfo(dtype).min if dtype.kind in "iu" else 0 if dtype.kind == "b" else -top
+    if not low < high:
+        raise ValueError(f"random_: expects 'from' to be less than 'to', but got from={low} >= "
+                         f"to={high}")
+    if low < bottom or high - 1 > top:
+        raise ValueError(f"random_: [from, to) = [{low}, {high}) is out of the range of dtype "
+                         f"{dtype} ([{bottom}, {top}])")
+    return int(low), int(high)
 
 
 def _on_0d(x, dim, call):

@@ -12,6 +12,7 @@ import numpy as np
 
 from autograd.backend import get_array_module
 from autograd.ops.erf_array import erfinv
+from autograd.random_states import draw_source
 from autograd.user_warnings import user_warning
 from autograd.variable import Variable, is_uninitialized
 
@@ -51,7 +52,7 @@ def calculate_fan_in_and_fan_out(tensor):
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
     """Fill with draws from U(a, b)."""
-    random = _source(generator, "uniform_")
+    random = draw_source(generator, "uniform_")
     if not a <= b:
         raise ValueError(f"uniform_: expects a <= b (the range [a, b)), but found a={a} > "
                          f"b={b}")
@@ -60,23 +61,9 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None):
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
     """Fill with draws from N(mean, std^2)."""
-    random = _source(generator, "normal_")
+    random = draw_source(generator, "normal_")
     check_std(std, "std", "normal_")
     return _fill(tensor, lambda size: random.normal(mean, std, size), "normal_")
-
-
-def _source(generator, who):
-    """What to draw from: NumPy's global generator for None, else `generator`, a NumPy
-    Generator or RandomState (a torch.Generator, or a seed, is refused by name)."""
-    if generator is None:
-        return np.random
-    if isinstance(generator, (np.random.Generator, np.random.RandomState)):
-        return generator
-    kind = type(generator)
-    name = kind.__qualname__ if kind.__module__ == "builtins" else \
-        f"{kind.__module__}.{kind.__qualname__}"
-    raise TypeError(f"{who}: generator must be a NumPy Generator (np.random.default_rng(seed)) "
-                    f"or RandomState, got {name}")
 
 
 def check_std(std, name, who):
@@ -89,7 +76,7 @@ def check_std(std, name, who):
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     """Fill with draws from N(mean, std^2) truncated to [a, b] (absolute bounds, PyTorch's);
     a value drawn outside is drawn again."""
-    random = _source(generator, "trunc_normal_")
+    random = draw_source(generator, "trunc_normal_")
     if not std > 0 or not a < b:
         raise ValueError(f"trunc_normal_: expects std > 0 and a < b, got std={std}, a={a}, "
                          f"b={b}")
@@ -143,7 +130,7 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     """A 2-D tensor of N(0, std^2) draws with ceil(sparsity * rows) of each column's entries,
     at random rows, set to zero (Martens 2010, PyTorch's)."""
     data = _dims(tensor, (2,), "sparse_")
-    random = _source(generator, "sparse_")
+    random = draw_source(generator, "sparse_")
     if not 0 <= sparsity <= 1:
         raise ValueError(f"sparse_: sparsity must be in [0, 1], got {sparsity}")
     normal_(tensor, 0.0, std, generator)
@@ -183,21 +170,21 @@ def xavier_uniform_(tensor, gain=1.0, generator=None):
     """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
     bound = math.sqrt(3.0) * gain * math.sqrt(2.0 / max(fan_in + fan_out, 1))
-    _source(generator, "xavier_uniform_")  # (refused under this name, not uniform_'s)
+    draw_source(generator, "xavier_uniform_")  # (refused under this name, not uniform_'s)
     return uniform_(tensor, -bound, bound, generator)
 
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
     """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
-    _source(generator, "xavier_normal_")
+    draw_source(generator, "xavier_normal_")
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / max(fan_in + fan_out, 1)), generator)
 
 
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """He uniform: U(-b, b) with b = gain * sqrt(3 / fan), gain = calculate_gain(nonlinearity, a)
     and fan = fan_in or fan_out by `mode`."""
-    _source(generator, "kaiming_uniform_")
+    draw_source(generator, "kaiming_uniform_")
     if _no_elements(tensor, "kaiming_uniform_"):
         return tensor
     std = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_uniform_")
@@ -207,7 +194,7 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """He normal: N(0, std^2) with std = gain / sqrt(fan) (gain and fan as kaiming_uniform_)."""
-    _source(generator, "kaiming_normal_")
+    draw_source(generator, "kaiming_normal_")
     if _no_elements(tensor, "kaiming_normal_"):
         return tensor
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_"),
@@ -226,7 +213,7 @@ def orthogonal_(tensor, gain=1.0, generator=None):
     that Q is uniformly distributed. A tensor of shape (rows, *rest) is filled as a matrix
     (rows, prod(rest)): orthonormal rows when rows <= the rest, else orthonormal columns."""
     data = _data(tensor, "orthogonal_")
-    random = _source(generator, "orthogonal_")
+    random = draw_source(generator, "orthogonal_")
     if data.ndim < 2:
         raise ValueError(f"orthogonal_: needs at least 2 dimensions, got shape "
                          f"{tuple(data.shape)}")
