@@ -2,10 +2,22 @@
 
 Every metric sees all the epoch's outputs at once (never an average of per-batch
 values, which would be wrong for precision, recall, F1 and AUC). The metrics that decide
-a class (CLASSIFYING: the accuracies, 'precision', 'recall', 'f1', 'auc') read
+a class (CLASSIFYING: the accuracies, 'precision', 'recall', 'auc', 'f1_score', 'f1',
+'macro_precision', 'macro_recall', 'exact_auc') read
 probabilities where the model ends in logits (see `CompiledLoss.scores`: a logit above 0
 is class 1, where Keras thresholds the raw logit at 0.5); every other metric reads the
-model's outputs as they are, as Keras gives them. The classes are on the last axis:
+model's outputs as they are, as Keras gives them.
+
+Keras' names 'precision', 'recall', 'auc', 'f1_score' (and its class names 'Precision',
+'Recall', 'AUC', 'F1Score') are Keras' objects with Keras' defaults, as Keras' compile makes
+them, streamed (NamedClassifier): Precision and Recall pool every output as its own yes/no
+at 0.5 (micro), AUC has 200 thresholds (all outputs pooled), F1Score gives one score per
+class (the argmax's; an array in the logs). Fed the scores, class labels of a multi-class
+output as one-hot rows (Keras refuses labels there), and NaN for NaN outputs.
+
+rungrad's own names, which Keras lacks, score the whole epoch at once as follows:
+'macro_precision', 'macro_recall', 'f1' and 'exact_auc' ('roc_auc'), the classes on
+the last axis:
 
 * outputs (..., C) with C > 1: the predicted class is the argmax; targets may be labels
   or one-hot rows; precision, recall and F1 are macro-averaged over all C classes (Keras'
@@ -26,7 +38,8 @@ model's outputs as they are, as Keras gives them. The classes are on the last ax
 Names (Keras'): 'accuracy' ('acc'), 'categorical_accuracy' ('sparse_categorical_accuracy':
 the argmax against the class, whatever the loss), 'binary_accuracy' (every output its own
 yes/no), 'mse' ('mean_squared_error'), 'mae'
-('mean_absolute_error'), 'precision', 'recall', 'f1' ('f1_score'), 'auc', and Keras' losses
+('mean_absolute_error'), 'precision', 'recall', 'auc', 'f1_score' (Keras' objects, above),
+'macro_precision', 'macro_recall', 'f1', 'exact_auc' ('roc_auc'), and Keras' losses
 of one value per sample, averaged: 'mape', 'msle' (and their long names), 'hinge',
 'squared_hinge', 'categorical_hinge', 'poisson', 'kl_divergence' ('kld'), 'log_cosh_error'
 ('log_cosh'), 'cosine_similarity' (the similarity itself, Keras' metric), and 'r2_score',
@@ -66,7 +79,7 @@ from ..functional.activation import sigmoid_array, softmax_array
 from ..layers.keras_name import snake_case
 
 _ALIASES = {"acc": "accuracy", "mean_squared_error": "mse", "mean_absolute_error": "mae",
-            "f1_score": "f1", "roc_auc": "auc",
+            "roc_auc": "exact_auc",
             "sparse_categorical_accuracy": "categorical_accuracy",
             "mean_absolute_percentage_error": "mape", "mean_squared_logarithmic_error": "msle",
             "kld": "kl_divergence", "log_cosh": "log_cosh_error", "logcosh": "log_cosh_error"}
@@ -248,9 +261,11 @@ def binary_accuracy(y_true, scores):
     return _over_every_output(accuracy)(y_true, scores)
 
 
-_BY_NAME = {"accuracy": accuracy, "mse": mse, "mae": mae, "precision": precision,
-            "recall": recall, "f1": f1, "auc": auc, "binary_accuracy": binary_accuracy,
-            "categorical_accuracy": accuracy,
+# (rungrad's own names, none of them Keras': Keras' 'precision', 'recall', 'auc' and
+# 'f1_score' are its objects, _KERAS_CLASSIFIERS)
+_BY_NAME = {"accuracy": accuracy, "mse": mse, "mae": mae, "macro_precision": precision,
+            "macro_recall": recall, "f1": f1, "exact_auc": auc,
+            "binary_accuracy": binary_accuracy, "categorical_accuracy": accuracy,
             **{name: _keras_loss_metric(name, -1.0 if name == "cosine_similarity" else 1.0)
                for name in _KERAS_LOSSES}}
 # Keras' metric classes that compile also takes by name (Keras: metrics.get's snake-case
@@ -263,12 +278,18 @@ _KERAS_OBJECTS = {"r2_score": "R2Score", "pearson_correlation": "PearsonCorrelat
                   "categorical_crossentropy": "CategoricalCrossentropy",
                   "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
                   "root_mean_squared_error": "RootMeanSquaredError"}
-METRIC_NAMES = tuple(_BY_NAME) + tuple(_ALIASES) + tuple(_KERAS_OBJECTS)
+# Keras' metric classes that decide a class, taken by name as Keras' compile takes them (its
+# defaults: Precision and Recall pool every output as its own yes/no at 0.5, AUC has 200
+# thresholds, F1Score one score per class), but reading the scores (see CLASSIFYING)
+_KERAS_CLASSIFIERS = {"precision": "Precision", "recall": "Recall", "auc": "AUC",
+                      "f1_score": "F1Score"}
+METRIC_NAMES = (tuple(_BY_NAME) + tuple(_ALIASES) + tuple(_KERAS_OBJECTS)
+                + tuple(_KERAS_CLASSIFIERS))
 # the named metrics that decide a class: they read probabilities where the model ends in
 # logits (a logit above 0 is class 1), where Keras thresholds the raw logit at 0.5; all
 # other metrics read the model's outputs as they are, as Keras'
-CLASSIFYING = ("accuracy", "binary_accuracy", "categorical_accuracy", "precision", "recall",
-               "f1", "auc")
+CLASSIFYING = ("accuracy", "binary_accuracy", "categorical_accuracy", "macro_precision",
+               "macro_recall", "f1", "exact_auc", *_KERAS_CLASSIFIERS)
 
 
 class CompiledMetric:
@@ -313,6 +334,7 @@ class StreamingMetric:
     (see nn.training.weighted_metrics); `given`: the name it was given as, if any."""
 
     streams = True
+    reads = "outputs"  # (the model's outputs, as Keras gives them; see NamedClassifier)
 
     def __init__(self, metric, weighted=False):
         self.keras_object, self.name, self.weighted = metric, metric.name, weighted
@@ -337,6 +359,53 @@ class StreamingMetric:
 
     def __repr__(self):
         return f"StreamingMetric({self.name!r})"
+
+
+class NamedClassifier(StreamingMetric):
+    """Keras' metric object for a name of compile's ('precision', 'AUC', 'f1_score'; see
+    _KERAS_CLASSIFIERS), fed as the named metrics are: the scores (probabilities where the
+    model ends in logits, CLASSIFYING), class labels of a multi-class output as one-hot rows
+    and targets (N,) of outputs (N, 1) as a column (Keras' objects refuse both), and NaN once
+    some output is `unreadable` (as _nan_for_nan_outputs: a diverged model's NaN would read
+    as class 0 and give a plausible number)."""
+
+    reads = "scores"
+
+    def __init__(self, metric, given, unreadable=np.isnan):
+        super().__init__(metric)
+        self.given, self.unreadable, self.unread = given, unreadable, False
+
+    def reset(self):
+        super().reset()
+        self.unread = False
+
+    def update(self, y_true, scores, weights=None):
+        if scores.dtype.kind == "f":
+            unreadable = self.unreadable(scores)
+            if unreadable.any():  # (updated all the same: the result keeps its shape)
+                self.unread, scores = True, np.where(unreadable, 0, scores)
+        super().update(_rows_like(y_true, scores), scores, weights)
+
+    def result(self):
+        value = super().result()
+        if not self.unread:
+            return value
+        return np.full_like(value, np.nan) if np.ndim(value) else float("nan")
+
+
+def _rows_like(y_true, scores):
+    """Targets of the outputs' shape: as they are where they hold as many values, else
+    class labels made one-hot rows (checked against the outputs' classes)."""
+    if y_true.shape == scores.shape:
+        return y_true
+    if y_true.size == scores.size:
+        return y_true.reshape(scores.shape)
+    if not _is_multiclass(scores) or y_true.size * scores.shape[-1] != scores.size:
+        raise ValueError(f"metrics: targets of shape {y_true.shape} fit neither the outputs' "
+                         f"shape {scores.shape} nor one class label per row of them")
+    labels = y_true.reshape(scores.shape[:-1]).astype(np.int64)
+    check_labels(labels, scores.shape[-1], "metrics")
+    return np.eye(scores.shape[-1], dtype=scores.dtype)[labels]
 
 
 def _logged(value):
@@ -415,6 +484,10 @@ def _resolve_one(metric, independent_outputs=False):
             # lose the variance of targets far from 0)
             made = getattr(keras_metrics, _KERAS_OBJECTS[key])(name=metric, dtype="float64")
             return StreamingMetric(made)
+        if key in _KERAS_CLASSIFIERS:
+            from ..keras import metrics as keras_metrics
+            made = getattr(keras_metrics, _KERAS_CLASSIFIERS[key])(name=metric)
+            return NamedClassifier(made, metric, _not_finite if key == "auc" else np.isnan)
         if key not in _BY_NAME:
             raise ValueError(f"compile: unknown metric {metric!r}; use a callable "
                              f"metric(y_true, y_pred) or one of {', '.join(METRIC_NAMES)}")
@@ -495,10 +568,11 @@ class MetricAccumulator:
             self._targets.append(targets)
             for reads, arrays in self._kept.items():
                 arrays.append(getattr(self.loss, reads)(inputs))  # loss.scores / .outputs
-        if self.streaming:
-            outputs = self.loss.outputs(inputs)
+        if self.streaming:  # (the loss's outputs, or scores for the NamedClassifiers)
+            given = {reads: getattr(self.loss, reads)(inputs)
+                     for reads in {metric.reads for metric in self.streaming}}
             for metric in self.streaming:
-                metric.update(targets, outputs, weights)
+                metric.update(targets, given[metric.reads], weights)
 
     def join(self, gather_rows, reduce):
         """Several ranks' metrics as one (collective: every rank calls it, in the same

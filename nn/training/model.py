@@ -398,9 +398,11 @@ class Model(_KerasSteps, MakesWeights, TracksLayerCollections, Module, KerasName
         work on logits: a model ending in a sigmoid/softmax Dense (or nn.Sigmoid /
         nn.Softmax) is run without it for the loss, a model without one is taken to output
         logits (see nn.training.losses).
-        metrics: names ('accuracy', 'mse', 'mae', 'precision', 'recall', 'f1', 'auc', and
-        Keras' loss-valued ones: 'mape', 'msle', 'hinge', 'poisson', 'kl_divergence',
-        'cosine_similarity', ...; see nn.training.metrics), callables
+        metrics: names ('accuracy', 'mse', 'mae', Keras' 'precision', 'recall', 'auc',
+        'f1_score' (its metric objects), rungrad's whole-epoch 'macro_precision',
+        'macro_recall', 'f1', 'exact_auc', and Keras' loss-valued ones: 'mape', 'msle',
+        'hinge', 'poisson', 'kl_divergence', 'cosine_similarity', ...; see
+        nn.training.metrics), callables
         `metric(y_true, y_pred) -> float`, or Keras' metric objects
         (`nn.keras.metrics.AUC()`, a Metric subclass), streamed over each epoch's batches.
         jit_compile: True runs fit's update as a captured step (`autograd.capture`): the

@@ -70,7 +70,8 @@ assert sum(p.size for p in model.parameters()) == (64 * 64 + 64) + (64 * 64 + 64
 #   `"binary_crossentropy"` (one sigmoid output), `"categorical_crossentropy"` (one-hot
 #   targets) or `"sparse_categorical_crossentropy"` (integer labels, as here);
 # * `metrics`: what to report besides the loss: `"accuracy"`, `"mse"`, `"mae"`,
-#   `"precision"`, `"recall"`, `"f1"`, `"auc"`, or your own function.
+#   `"precision"`, `"recall"`, `"auc"`, `"f1_score"` (Keras' metrics of those names, with
+#   Keras' numbers), `"f1"` (one macro-averaged F1), or your own function.
 #
 # (The cross-entropy losses are computed from the logits inside, in one numerically stable
 # step, even though `predict` returns probabilities.)
@@ -85,10 +86,11 @@ model.compile(optimizer=optim.Adam(lr=0.003), loss="sparse_categorical_crossentr
 # The notes compile classifiers with `loss="categorical_crossentropy"`, which expects each
 # target as a **one-hot** row (1 at the true class, 0 elsewhere), and name the metrics
 # `"acc"`, `"f1_score"` and `"mse"`. Those work as written, and the history reports each
-# under the name it was given (F1 macro-averaged over all classes: one number, as Keras'
-# `F1Score(average="macro")`; Keras' default gives one F1 per class). `nn.data.OneHot(10)` turns the labels into one-hot rows. On
-# the same model and data, the categorical loss with one-hot targets is exactly the sparse
-# loss with integer labels: only the format of the targets differs.
+# under the name it was given. `"f1_score"` is Keras' `F1Score()`: one F1 per class (an
+# array of 10), whose mean is the macro-averaged F1 (`"f1"` reports that one number
+# instead). `nn.data.OneHot(10)` turns the labels into one-hot rows. On the same model and
+# data, the categorical loss with one-hot targets is exactly the sparse loss with integer
+# labels: only the format of the targets differs.
 
 # %%
 t_train, t_test = nn.data.OneHot(10)(y_train), nn.data.OneHot(10)(y_test)
@@ -103,13 +105,17 @@ notes_model.compile(optimizer="adam", loss="categorical_crossentropy",
 notes_history = notes_model.fit(x_train, t_train, epochs=10, batch_size=32, verbose=0)
 print("history keys:", sorted(notes_history.history))
 categorical = notes_model.evaluate(x_test, t_test)
-print("evaluate with one-hot targets: loss, acc, f1_score, mse =", np.round(categorical, 4))
+loss, acc, f1_per_class, mse = categorical
+print("evaluate with one-hot targets: loss, acc, mse =", np.round([loss, acc, mse], 4))
+print("F1 per class:", np.round(f1_per_class, 3))
+print("macro F1 (their mean):", round(float(np.mean(f1_per_class)), 4))
 notes_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["acc"])
 sparse = notes_model.evaluate(x_test, y_test)
 print("the same model, sparse loss on integer labels: loss, acc =", np.round(sparse, 4))
 assert sorted(notes_history.history) == ["acc", "f1_score", "loss", "mse"]
 assert np.isclose(categorical[0], sparse[0]) and categorical[1] == sparse[1]
 assert categorical[1] > 0.88  # 0.91-0.93 across seeds
+assert np.shape(f1_per_class) == (10,) and np.mean(f1_per_class) > 0.85
 
 # %% [markdown]
 # ## 4. `fit`, with validation and callbacks
