@@ -62,10 +62,17 @@ def data_home():
 
 def _open_url(url):
     """Open `url` for reading (the single place that touches the network)."""
+    import urllib.error
     import urllib.request  # lazy: costly to import and rarely needed
 
     request = urllib.request.Request(url, headers={"User-Agent": "rungrad"})
-    return urllib.request.urlopen(request, timeout=30)
+    try:
+        return urllib.request.urlopen(request, timeout=30)
+    except urllib.error.HTTPError as exc:
+        # An HTTPError (a 404) holds the response's open connection, and the error lives on
+        # in the DownloadError's chain: unclosed, a later garbage collection warns about it.
+        exc.close()
+        raise
 
 
 def _progress_bar(total, name):

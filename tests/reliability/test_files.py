@@ -155,7 +155,7 @@ def test_csv_logger_writes_a_constant_amount_per_epoch(tmp_path):
         costs.append(bytes_written() - before)
     row = len(f"{299},{0.987654321!r},{0.123456789!r}\n")
     assert max(costs[1:]) <= row + 8  # one row, not the whole file again
-    rows = list(csv.reader((tmp_path / "log.csv").open()))
+    rows = list(csv.reader((tmp_path / "log.csv").read_text().splitlines()))
     assert len(rows) == 301 and rows[-1][0] == "299"
 
 
@@ -183,8 +183,8 @@ def test_csv_logger_rows_survive_a_kill(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT,
                           env=dict(os.environ, PYTHONPATH=ROOT), capture_output=True)
     assert done.returncode == -9, done.stderr
-    assert list(csv.reader(path.open())) == [["epoch", "loss"], ["0", "1.0"], ["1", "0.5"],
-                                            ["2", "0.3333333333333333"]]
+    assert list(csv.reader(path.read_text().splitlines())) == [
+        ["epoch", "loss"], ["0", "1.0"], ["1", "0.5"], ["2", "0.3333333333333333"]]
     assert sorted(os.listdir(tmp_path)) == ["log.csv"]
 
 
