@@ -118,6 +118,10 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "i0", "i1", "amax", "amin", "aminmax", "dist", "var_mean",
                                 "std_mean", "fmax", "fmin", "logaddexp", "logaddexp2",
                                 "sinc")},
+    # PyTorch's free functions of Variable methods (the fused products, ...)
+    **dict.fromkeys(("addcmul", "addcdiv", "addmm", "addmv", "addr", "baddbmm", "float_power",
+                     "heaviside", "inner", "vdot", "matrix_power", "tensor_split"),
+                    "ops.method_functions"),
     # indexing, scatter and reductions
     **{name: "ops" for name in ("index_add", "index_copy", "index_fill", "index_put",
                                 "masked_select", "masked_scatter", "take", "scatter_reduce",
@@ -182,4 +186,7 @@ __all__ = [
     "remainder", "floor_divide", "copysign", "nan_to_num", "lerp", "erf", "erfc", "erfinv",
     "lgamma", "digamma", "polygamma", "i0", "i1", "amax", "amin", "aminmax", "dist",
     "var_mean", "std_mean", "fmax", "fmin", "logaddexp", "logaddexp2", "sinc",
+    # PyTorch's free functions of Variable methods
+    "addcmul", "addcdiv", "addmm", "addmv", "addr", "baddbmm", "float_power", "heaviside",
+    "inner", "vdot", "matrix_power", "tensor_split",
 ]

@@ -8,6 +8,8 @@ The trailing-underscore methods change the Variable in place, as PyTorch's, wher
 is recorded for it: under no_grad(), or on a Variable that is no op's result and needs no
 gradient (a `.grad`, a batch). A graph's Variables refuse, by name: rungrad's graph records
 no in-place op (`x = x + y` makes a new one)."""
+import math
+
 import numpy as np
 
 from . import variable as _variable  # (its `_ops` is autograd.ops, bound once both exist)
@@ -157,6 +159,25 @@ class TensorMethods:
     def bitwise_not(self):
         return ~self
 
+    def bitwise_and(self, other):
+        return _variable._ops.bitwise_and(self, other)
+
+    def bitwise_or(self, other):
+        return _variable._ops.bitwise_or(self, other)
+
+    def bitwise_xor(self, other):
+        return _variable._ops.bitwise_xor(self, other)
+
+    def nextafter(self, other):
+        return _variable._ops.nextafter(self, other)
+
+    def equal(self, other):
+        """PyTorch's equal: True when other has the same shape and values (NaN equals
+        nothing), a Python bool (autograd.equal is NumPy's elementwise one)."""
+        other = _variable.as_variable(other, who="equal")
+        return self.shape == other.shape and bool(get_array_module(self.data).array_equal(
+            self.data, _raw(other, self.data)))
+
     def ravel(self):
         return self.reshape(-1)
 
@@ -296,6 +317,38 @@ class TensorMethods:
     def polygamma(self, n):
         return _variable._ops.polygamma(n, self)
 
+    def float_power(self, exponent):
+        """self ** exponent in float64, whatever the dtypes (PyTorch's float_power)."""
+        return _float64(self, "float_power") ** _float64(exponent, "float_power")
+
+    def heaviside(self, values):
+        """PyTorch's heaviside: 0 where self < 0 (or NaN), `values` (broadcast, of self's
+        dtype) where it is 0, 1 where it is > 0. The gradient reaches `values` alone (where
+        self is 0); PyTorch's has none."""
+        values = _variable.as_variable(values, who="heaviside")
+        if values.dtype != self.dtype:
+            raise TypeError(f"heaviside: expects values of the input's dtype {self.dtype}, got "
+                            f"{values.dtype}")
+        xp = get_array_module(self.data)
+        zero, one = (xp.asarray(v, self.dtype) for v in (0, 1))
+        return _variable._ops.where(self == 0, values, _variable._ops.where(self > 0, one, zero))
+
+    def deg2rad(self):
+        """Degrees to radians (integers give float32, PyTorch's default dtype)."""
+        return _float_of(self, "deg2rad") * (math.pi / 180)
+
+    def rad2deg(self):
+        """Radians to degrees (integers give float32, PyTorch's default dtype)."""
+        return _float_of(self, "rad2deg") * (180 / math.pi)
+
+    def angle(self):
+        """The argument of each real element: pi where it is negative, else 0, NaN for NaN
+        (PyTorch's angle of a real tensor; its gradient is 0); integers give float32."""
+        x = _float_of(self, "angle")
+        xp = get_array_module(x.data)
+        pi, zero = (xp.asarray(v, x.dtype) for v in (math.pi, 0))
+        return _variable._ops.where(x.isnan(), x, _variable._ops.where(x < 0, pi, zero))
+
     # ----- products -----
     def matmul(self, other):
         return _variable._ops.matmul(self, other)
@@ -322,11 +375,44 @@ class TensorMethods:
 
     def dot(self, other):
         """The dot product of two 1-D Variables of one length (PyTorch's dot)."""
-        other = _variable.as_variable(other, who="dot")
-        if self.ndim != 1 or other.shape != self.shape:
-            raise ValueError(f"dot: expects two 1-D Variables of one length, got shapes "
-                             f"{self.shape} and {other.shape}")
-        return _variable._ops.dot(self, other)
+        return _dot(self, other, "dot")
+
+    def vdot(self, other):
+        """PyTorch's vdot: dot's product (of real Variables, whose conjugate is themselves)."""
+        return _dot(self, other, "vdot")
+
+    def inner(self, other):
+        """PyTorch's inner: the sum of products over the last dims of both, the result's
+        shape self's other dims then other's; a 0-d one multiplies."""
+        other = _variable.as_variable(other, who="inner")
+        if self.ndim == 0 or other.ndim == 0:
+            return self * other
+        if self.shape[-1] != other.shape[-1]:
+            raise ValueError(f"inner: the last dims differ in length: shapes {self.shape} and "
+                             f"{other.shape}")
+        return _variable._ops.tensordot(self, other, ((-1,), (-1,)))
+
+    def matrix_power(self, n):
+        """A square matrix (or each of a batch, (..., n, n)) to the integer power n, by
+        repeated squaring; n = 0 the identity (no gradient), n < 0 the inverse's power."""
+        from .ops.validation import integer
+        n = integer(n, "n", "matrix_power")
+        if self.ndim < 2 or self.shape[-1] != self.shape[-2]:
+            raise ValueError(f"matrix_power: expects a square matrix or a batch of them "
+                             f"(..., n, n), got shape {self.shape}")
+        if n == 0:
+            xp = get_array_module(self.data)
+            return _variable.wrap(xp.broadcast_to(xp.eye(self.shape[-1], dtype=self.dtype),
+                                                  self.shape).copy())
+        base, n = (self, n) if n > 0 else (_variable._ops.inv(self), -n)
+        result = None
+        while True:  # (result collects base^(2^k) for the bits k of n)
+            if n & 1:
+                result = base if result is None else _variable._ops.matmul(result, base)
+            n >>= 1
+            if not n:
+                return _variable._ops.clone(result) if result is self else result
+            base = _variable._ops.matmul(base, base)
 
     def addmm(self, mat1, mat2, *, beta=1, alpha=1):
         """beta * self + alpha * (mat1 @ mat2), two 2-D matrices (PyTorch's addmm)."""
@@ -362,6 +448,12 @@ class TensorMethods:
 
     def slogdet(self):
         return _variable._ops.slogdet(self)
+
+    def msort(self):
+        """The values sorted along dim 0 (PyTorch's msort)."""
+        if self.ndim == 0:
+            raise ValueError("msort: a 0-d Variable has no dim 0 to sort along")
+        return _variable._ops.sort(self, 0)
 
     def t(self):
         """The transpose of a Variable of at most 2 dimensions (PyTorch's t)."""
@@ -419,6 +511,30 @@ class TensorMethods:
         dims = _varargs(dims) if dims else _named_dims(named, "flip")
         return _on_0d(self, dims, lambda v, d: _variable._ops.flip(v, d))
 
+    def fliplr(self):
+        """Dim 1 reversed (left to right), of a Variable of at least 2 dims."""
+        if self.ndim < 2:
+            raise ValueError(f"fliplr: expects at least 2 dimensions, got shape {self.shape}")
+        return _variable._ops.flip(self, 1)
+
+    def flipud(self):
+        """Dim 0 reversed (up to down), of a Variable of at least 1 dim."""
+        if self.ndim < 1:
+            raise ValueError("flipud: expects at least 1 dimension, got a 0-d Variable")
+        return _variable._ops.flip(self, 0)
+
+    def broadcast_to(self, size):
+        """PyTorch's broadcast_to: expand's (-1 keeps an axis' size)."""
+        return self.expand(size)
+
+    def sum_to_size(self, *size):
+        """Summed down to `size` (sum_to), a size that broadcasts to the Variable's shape."""
+        size = tuple(_varargs(size))
+        if not _broadcasts_to(size, self.shape):
+            raise ValueError(f"sum_to_size: size {size} is not expandable to the Variable's "
+                             f"shape {self.shape}")
+        return _variable._ops.sum_to(self, size)
+
     def swapaxes(self, axis0, axis1):
         return _variable._ops.swapaxes(self, axis0, axis1)
 
@@ -430,6 +546,20 @@ class TensorMethods:
         if self.ndim < 2:
             raise ValueError(f"mT: needs at least 2 dimensions, got shape {self.shape}")
         return _variable._ops.swapaxes(self, -2, -1)
+
+    def ndimension(self):
+        return self.ndim
+
+    def nelement(self):
+        return self.size
+
+    def element_size(self):
+        """The bytes of one element (its dtype's item size)."""
+        return self.dtype.itemsize
+
+    def is_contiguous(self, memory_format=None):
+        """True, as contiguous() gives self: no rungrad op needs a contiguous copy."""
+        return True
 
     def contiguous(self, memory_format=None):
         """self: rungrad's arrays need no contiguous copy for any op (PyTorch's view rules
@@ -455,6 +585,26 @@ class TensorMethods:
         """PyTorch's split: pieces of `split_size_or_sections` elements, or of the listed
         sizes (autograd.split is NumPy's, which takes cut points)."""
         return _variable._ops.split_sizes(self, split_size_or_sections, dim)
+
+    def tensor_split(self, indices_or_sections, dim=0):
+        """PyTorch's tensor_split: n sections (the first size % n one element longer) or
+        the pieces between the listed indices (an int64 Variable too), as a tuple."""
+        from .ops.validation import integer, normalize_axis
+        axis = normalize_axis(dim, self.ndim, "tensor_split")
+        cuts = indices_or_sections
+        if isinstance(cuts, _variable.Variable):  # (its values as a setting, as split's)
+            cuts = _variable.computed_from_values(np.array(cuts.numpy()))
+        if np.ndim(cuts) == 0:
+            sections = integer(cuts, "sections", "tensor_split")
+            if sections < 1:
+                raise ValueError(f"tensor_split: the number of sections must be at least 1, "
+                                 f"got {sections}")
+            size, extra = divmod(self.shape[axis], sections)
+            cuts = [i * size + min(i, extra) for i in range(1, sections)]
+        elif np.ndim(cuts) != 1 or (len(cuts) and np.asarray(cuts).dtype.kind not in "iu"):
+            raise TypeError(f"tensor_split: expects an int of sections or a 1-D sequence of "
+                            f"integer indices, got {indices_or_sections!r}")
+        return tuple(_variable._ops.split(self, [int(c) for c in cuts], axis))
 
     def chunk(self, chunks, dim=0):
         return _variable._ops.chunk(self, chunks, dim)
@@ -881,6 +1031,85 @@ class TensorMethods:
     def bincount(self, weights=None, minlength=0):
         return _variable._ops.bincount(self, weights, minlength)
 
+    def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
+        """PyTorch's unique_consecutive: each run of equal elements (of equal slices along
+        `dim`) as one, and with return_inverse / return_counts each element's run and the
+        runs' lengths, as a tuple (no gradient)."""
+        from .ops.validation import normalize_axis
+        xp = get_array_module(self.data)
+        axis = 0 if dim is None else normalize_axis(dim, self.ndim, "unique_consecutive")
+        data = self.data.reshape(-1) if dim is None else self.data
+        n = data.shape[axis]
+        rows = xp.moveaxis(data, axis, 0).reshape(n, math.prod(data.shape) // max(n, 1))
+        starts_run = xp.ones(n, bool)
+        starts_run[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+        starts = xp.flatnonzero(starts_run)
+        out = [xp.take(data, starts, axis)]
+        if return_inverse:
+            inverse = xp.cumsum(starts_run) - 1
+            out.append(inverse.reshape(self.shape) if dim is None else inverse)
+        if return_counts:
+            out.append(xp.diff(xp.append(starts, n)))
+        out = [_variable.wrap(_variable.computed_from_values(a)) for a in out]
+        return out[0] if len(out) == 1 else tuple(out)
+
+    def histc(self, bins=100, min=0, max=0):  # noqa: A002 (PyTorch's names)
+        """PyTorch's histc: the counts of the elements in `bins` equal bins over [min, max]
+        (the data's own range when min == max), the last bin closed, elements outside left
+        out; the Variable's dtype, no gradient."""
+        if self.dtype.kind != "f":
+            raise TypeError(f"histc: expects a floating-point Variable, got dtype {self.dtype}")
+        bins = positive_int(bins, "bins", "histc")
+        data, xp = self.data, get_array_module(self.data)
+        low, high = float(min), float(max)
+        if low == high and data.size:
+            low, high = float(data.min()), float(data.max())
+        if low == high:
+            low, high = low - 1, high + 1
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise ValueError(f"histc: range of [{low}, {high}] is not finite")
+        if low > high:
+            raise ValueError(f"histc: max must be larger than min, got min={min}, max={max}")
+        inside = data[(data >= low) & (data <= high)].astype(np.float64)
+        index = ((inside - low) * (bins / (high - low))).astype(np.int64)
+        counts = xp.bincount(xp.minimum(index, bins - 1), minlength=bins)
+        return _variable.wrap(_variable.computed_from_values(counts.astype(self.dtype)))
+
+    def renorm(self, p, dim, maxnorm):
+        """PyTorch's renorm: each slice along `dim` whose p-norm (over the other dims) is
+        above `maxnorm` scaled to norm maxnorm (maxnorm / (norm + 1e-7) times), the others
+        as they are; differentiable through the norms."""
+        from .ops.validation import normalize_axis
+        if self.ndim < 2:
+            raise ValueError(f"renorm: input needs at least 2 dimensions, got shape "
+                             f"{self.shape}")
+        axis = normalize_axis(dim, self.ndim, "renorm")
+        _need_at_least(p, 0, "p", "renorm", strictly=True)
+        _need_at_least(maxnorm, 0, "maxnorm", "renorm")
+        norms = _variable._ops.vector_norm(
+            self, p, tuple(a for a in range(self.ndim) if a != axis), True)
+        one = get_array_module(self.data).asarray(1, self.dtype)
+        return self * _variable._ops.where(norms > maxnorm, maxnorm / (norms + 1e-7), one)
+
+    def multinomial(self, num_samples, replacement=False, *, generator=None):
+        """PyTorch's multinomial: `num_samples` category indices (int64) drawn by the
+        probabilities (weights) of the last dim, of each row of a 2-D Variable; without
+        replacement each at most once, categories of weight 0 after all others (PyTorch's
+        rule). From NumPy's global generator or `generator`, as the random fills."""
+        probs = _probability_rows(self, "multinomial")
+        count = positive_int(num_samples, "num_samples", "multinomial")
+        if not replacement and count > probs.shape[1]:
+            raise ValueError(f"multinomial: cannot sample n_sample > prob_dist.size(-1) samples "
+                             f"without replacement ({count} > {probs.shape[1]})")
+        random = draw_source(generator, "multinomial")
+        if replacement:
+            drawn = [random.choice(len(row), count, p=row / row.sum()) for row in probs]
+        else:  # the largest weight / Exp(1) keys: sequential draws without replacement
+            drawn = [np.argsort(-(row / random.exponential(1.0, len(row))), kind="stable")[
+                :count] for row in probs]
+        drawn = np.asarray(drawn, np.int64).reshape(self.shape[:-1] + (count,))
+        return _variable.wrap(get_array_module(self.data).asarray(drawn))
+
     # ----- structure and linear algebra -----
     def tril(self, diagonal=0):
         return _variable._ops.tril(self, diagonal)
@@ -934,12 +1163,60 @@ def _times(factor, x):
     return x if isinstance(factor, (int, float)) and factor == 1 else factor * x
 
 
+def _dot(a, b, who):
+    """dot(a, b) of two 1-D Variables of one length."""
+    b = _variable.as_variable(b, who=who)
+    if a.ndim != 1 or b.shape != a.shape:
+        raise ValueError(f"{who}: expects two 1-D Variables of one length, got shapes "
+                         f"{a.shape} and {b.shape}")
+    return _variable._ops.dot(a, b)
+
+
+def _float64(x, who):
+    """x as float64: a Variable or an array cast (differentiably), a number as it is."""
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return x
+    x = _variable.as_variable(x, who=who)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"{who}: expects real numbers, got dtype {x.dtype}")
+    return _variable._ops.astype(x, np.float64)
+
+
+def _float_of(x, who):
+    """x itself when floating, else as float32 (PyTorch's default dtype for integers)."""
+    if x.dtype.kind == "f":
+        return x
+    if x.dtype.kind not in "biu":
+        raise TypeError(f"{who}: expects real numbers, got dtype {x.dtype}")
+    return _variable._ops.astype(x, np.float32)
+
+
+def _probability_rows(x, who):
+    """x's values as float64 rows of weights (1 or 2 dims), each finite, >= 0, sum > 0."""
+    if x.dtype.kind != "f":
+        raise TypeError(f"{who}: only supports floating-point dtypes for input, got "
+                        f"{x.dtype}")
+    if x.ndim not in (1, 2) or x.shape[-1] == 0:
+        raise ValueError(f"{who}: prob_dist must be 1 or 2 dim with at least one category, "
+                         f"got shape {x.shape}")
+    rows = np.asarray(x.numpy(), np.float64).reshape(-1, x.shape[-1])
+    if not (np.isfinite(rows).all() and (rows >= 0).all()):
+        raise ValueError(f"{who}: probability tensor contains either `inf`, `nan` or element "
+                         f"< 0")
+    if (rows.sum(axis=1) <= 0).any():
+        raise ValueError(f"{who}: invalid multinomial distribution (sum of probabilities <= 0)")
+    return _variable.computed_from_values(rows)
+
+
 def _product(a, b, ndim, who, op=None):
     """op(a, b) (matmul by default) of two `ndim`-D Variables (or arrays)."""
     a, b = (_variable.as_variable(v, who=who) for v in (a, b))
     _need_dims(a, b, ndim, who)
     if ndim == 3 and a.shape[0] != b.shape[0]:
         raise ValueError(f"{who}: batch sizes differ: {a.shape} and {b.shape}")
+    if op is None and a.shape[-1] != b.shape[-2]:
+        raise ValueError(f"{who}: shapes {a.shape} and {b.shape} cannot be multiplied "
+                         f"({a.shape[-1]} != {b.shape[-2]})")
     return (op or _variable._ops.matmul)(a, b)
 
 
