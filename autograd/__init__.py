@@ -117,7 +117,9 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma",
                                 "i0", "i1", "amax", "amin", "aminmax", "dist", "var_mean",
                                 "std_mean", "fmax", "fmin", "logaddexp", "logaddexp2",
-                                "sinc")},
+                                "sinc",
+                                # the activations Variable has as methods
+                                "relu", "softmax", "log_softmax")},
     # PyTorch's free functions of Variable methods (the fused products, ...)
     **dict.fromkeys(("addcmul", "addcdiv", "addmm", "addmv", "addr", "baddbmm", "float_power",
                      "heaviside", "inner", "vdot", "matrix_power", "tensor_split"),
@@ -189,4 +191,6 @@ __all__ = [
     # PyTorch's free functions of Variable methods
     "addcmul", "addcdiv", "addmm", "addmv", "addr", "baddbmm", "float_power", "heaviside",
     "inner", "vdot", "matrix_power", "tensor_split",
+    # activations (nn.functional re-exports them)
+    "relu", "softmax", "log_softmax",
 ]

@@ -2,7 +2,9 @@
 `x.pow(2)`, `x.gather(1, idx)`, `x.split(2)`, `p.grad.zero_()`... Each is one line over an
 op of autograd.ops, under PyTorch's name and arguments (`dim`, `keepdim`); the methods
 Variable has under NumPy's names (sum, mean, max, reshape, transpose, clip...) are in
-variable.py. Activations and softmax are nn.functional's (F.relu(x)): autograd sits below nn.
+variable.py. Of the activations, relu, softmax and log_softmax are here (autograd.ops.activation,
+which nn.functional re-exports); the others are nn.functional's (F.gelu(x)): autograd sits
+below nn.
 
 The trailing-underscore methods change the Variable in place, as PyTorch's, where no graph
 is recorded for it: under no_grad(), or on a Variable that is no op's result and needs no
@@ -71,6 +73,18 @@ class TensorMethods:
 
     def sigmoid(self):
         return _variable._ops.sigmoid(self)
+
+    def relu(self):
+        return _variable._ops.relu(self)
+
+    def softmax(self, dim, dtype=None):
+        """Softmax over `dim` (required, as PyTorch's method); dtype: self is cast to it
+        first."""
+        return _variable._ops.softmax(self, dim, dtype=dtype)
+
+    def log_softmax(self, dim, dtype=None):
+        """log(softmax) over `dim` (required), computed stably; dtype as softmax's."""
+        return _variable._ops.log_softmax(self, dim, dtype=dtype)
 
     def abs(self):
         return _variable._ops.abs(self)
@@ -832,14 +846,15 @@ class TensorMethods:
             data, get_array_module(data).asarray(_number(value), data.dtype), where=mask), value)
 
     # ----- in place: an out-of-place method's result written back -----
-    (abs_, neg_, exp_, log_, sqrt_, rsqrt_, sigmoid_, tanh_, floor_, ceil_, round_, trunc_,
-     reciprocal_, square_, pow_, lerp_, addcmul_, addcdiv_, addmm_, addmv_, addr_, baddbmm_,
-     addbmm_, nan_to_num_, tril_, triu_, index_add_, index_fill_, index_copy_, index_put_,
-     scatter_, scatter_add_, masked_scatter_) = map(_in_place_of, (
-        "abs", "neg", "exp", "log", "sqrt", "rsqrt", "sigmoid", "tanh", "floor", "ceil",
-        "round", "trunc", "reciprocal", "square", "pow", "lerp", "addcmul", "addcdiv", "addmm",
-        "addmv", "addr", "baddbmm", "addbmm", "nan_to_num", "tril", "triu", "index_add",
-        "index_fill", "index_copy", "index_put", "scatter", "scatter_add", "masked_scatter"))
+    (abs_, neg_, exp_, log_, sqrt_, rsqrt_, sigmoid_, relu_, tanh_, floor_, ceil_, round_,
+     trunc_, reciprocal_, square_, pow_, lerp_, addcmul_, addcdiv_, addmm_, addmv_, addr_,
+     baddbmm_, addbmm_, nan_to_num_, tril_, triu_, index_add_, index_fill_, index_copy_,
+     index_put_, scatter_, scatter_add_, masked_scatter_) = map(_in_place_of, (
+        "abs", "neg", "exp", "log", "sqrt", "rsqrt", "sigmoid", "relu", "tanh", "floor",
+        "ceil", "round", "trunc", "reciprocal", "square", "pow", "lerp", "addcmul", "addcdiv",
+        "addmm", "addmv", "addr", "baddbmm", "addbmm", "nan_to_num", "tril", "triu",
+        "index_add", "index_fill", "index_copy", "index_put", "scatter", "scatter_add",
+        "masked_scatter"))
 
     def fill_diagonal_(self, fill_value, wrap=False):
         """PyTorch's fill_diagonal_: `fill_value` on the main diagonal of a matrix (or of a

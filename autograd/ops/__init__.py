@@ -93,6 +93,8 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     **dict.fromkeys(("erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma", "i0", "i1"),
                     "special"),
     "copysign": "signs", "nan_to_num": "finite", "lerp": "interpolation",
+    # the activations Variable has as methods (nn.functional re-exports them)
+    "relu": "activation", "softmax": "activation", "log_softmax": "activation",
 })
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh",
@@ -129,4 +131,6 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "sign", "fmod", "remainder", "floor_divide", "copysign", "nan_to_num", "lerp",
            "erf", "erfc", "erfinv",
            "lgamma", "digamma", "polygamma", "i0", "i1", "amax", "amin", "aminmax", "dist",
-           "var_mean", "std_mean", "fmax", "fmin", "logaddexp", "logaddexp2", "sinc"]
+           "var_mean", "std_mean", "fmax", "fmin", "logaddexp", "logaddexp2", "sinc",
+           # activations
+           "relu", "softmax", "log_softmax"]

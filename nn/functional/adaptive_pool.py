@@ -14,11 +14,11 @@ from autograd.arguments import positive_int
 from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import matmul, mean, swapaxes
+from autograd.ops.half_precision import in_float32
 from autograd.spec import Choice, Spec
 from autograd.variable import as_variable
 
 from ._batch import with_batch_axis
-from .half_precision import in_float32
 from .pooling import MaxPool2dGrad, WinnerIndices
 
 

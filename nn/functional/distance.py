@@ -3,9 +3,8 @@ pairwise_distance, pdist (PyTorch's)."""
 import numpy as np
 
 from autograd.ops import broadcast_to, clip, norm, reshape, sum, transpose
+from autograd.ops.half_precision import in_float32
 from autograd.ops.validation import float_input, normalize_axes, real_scalar
-
-from .half_precision import in_float32
 
 
 def normalize(x, p=2.0, dim=1, eps=1e-12):

@@ -4,11 +4,10 @@ import numpy as np
 from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import exp, log
+from autograd.ops.half_precision import in_float32
 from autograd.ops.validation import float_input
 from autograd.spec import Spec
 from autograd.variable import on_device_of
-
-from .half_precision import in_float32
 
 _REDUCTIONS = ("none", "sum", "mean", "batchmean")
 

@@ -10,12 +10,11 @@ from autograd.capture import run_replayed
 from autograd.config import Config
 from autograd.function import Function
 from autograd.ops import astype, reshape, sqrt, sum
+from autograd.ops.half_precision import in_float32
 from autograd.ops.shape import reshape_if_needed
 from autograd.ops.validation import real_scalar
 from autograd.spec import Axes, Choice, Spec
 from autograd.variable import Variable, as_variable, wrap
-
-from .half_precision import in_float32
 
 
 class Standardize(Function):

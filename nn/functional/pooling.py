@@ -14,11 +14,11 @@ from autograd.function import Function
 from autograd.lazy import refuse_book_keywords
 from autograd.ops import get_item, reshape, sum
 from autograd.ops.elementwise import zero_grad
+from autograd.ops.half_precision import in_float32
 from autograd.spec import Choice, Spec
 from autograd.variable import as_variable
 
 from ._batch import with_batch_axis
-from .half_precision import in_float32
 from .im2col import im2col, im2col_array, make_window, output_size, pair, spans
 
 

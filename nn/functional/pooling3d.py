@@ -15,6 +15,7 @@ from autograd.arguments import positive_int
 from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import get_item, mean, reshape
+from autograd.ops.half_precision import in_float32
 from autograd.spec import Choice, Spec
 from autograd.variable import as_variable
 
@@ -29,7 +30,6 @@ from .adaptive_pool import (
     prepare as prepare_adaptive,
 )
 from .conv3d import _depth_padded, _taps
-from .half_precision import in_float32
 from .im2col import Window, _extra_padding, output_size, triple
 from .pooling import (
     MaxPool2dGrad,

@@ -8,8 +8,8 @@ from autograd.backend import array_of, as_array, to_cpu
 from autograd.ops import get_item, matmul, matrix_exp, solve, swapaxes
 from autograd.ops import sum as total
 from autograd.ops.accumulation import wide
+from autograd.ops.half_precision import in_float32
 
-from ..functional.half_precision import in_float32
 from ..module import Module
 
 MAPS = ("matrix_exp", "cayley", "householder")

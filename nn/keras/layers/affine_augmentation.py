@@ -11,10 +11,10 @@ import numpy as np
 
 from autograd.backend import to_cpu
 from autograd.ops import astype, pad
+from autograd.ops.half_precision import in_float32
 
 from ... import functional as F
 from ...functional.affine_grid import _base_grid
-from ...functional.half_precision import in_float32
 from .augmentation import Derived, _Augmentation, _bounds
 from .augmentation_chance import RandomArrays
 from .box_augmentation import (

@@ -12,13 +12,13 @@ import numpy as np
 from autograd.arguments import positive_int
 from autograd.backend import get_array_module
 from autograd.ops import astype, broadcast_to, reshape, sqrt, transpose
+from autograd.ops.half_precision import in_float32
 from autograd.ops.validation import real_scalar
 from autograd.user_warnings import user_warning
 from autograd.variable import Variable, as_variable
 
 from ... import functional as F
 from ... import regularizers
-from ...functional.half_precision import in_float32
 from ...functional.normalization import layer_norm
 from ...initializers import checked, draw
 from ...layers.config import init_config

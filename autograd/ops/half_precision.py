@@ -4,7 +4,7 @@
 NaN or 0 where PyTorch gives the float16 rounding of the true value."""
 import numpy as np
 
-from autograd.ops import astype
+from .elementwise import astype
 
 
 def in_float32(function, x, *args, **kwargs):
