@@ -722,6 +722,25 @@ class TensorMethods:
         """Whether the dtype is a floating-point one (float16, float32, float64)."""
         return self.dtype.kind == "f"
 
+    def get_device(self):
+        """PyTorch's get_device: -1 on the CPU, else the GPU's index."""
+        return self.data.device.id if self.is_cuda else -1
+
+    def pin_memory(self):
+        """Itself: page-locked host memory speeds up CUDA's copies in PyTorch, and CuPy
+        copies from NumPy arrays as they are."""
+        return self
+
+    def is_pinned(self):
+        return False
+
+    def stride(self, dim=None):
+        """The steps between neighbouring elements along each axis, in elements (PyTorch's
+        stride; NumPy's strides are in bytes); of axis `dim` when given."""
+        from .ops.validation import normalize_axis
+        steps = tuple(step // self.data.itemsize for step in self.data.strides)
+        return steps if dim is None else steps[normalize_axis(dim, self.ndim, "stride")]
+
     @property
     def is_cuda(self):
         """Whether the data is on the GPU (PyTorch's name)."""

@@ -714,6 +714,9 @@ class Variable(ComputedAssignments, TensorMethods):
     half = _cast(np.float16)
     long = _cast(np.int64)
     int = _cast(np.int32)
+    short = _cast(np.int16)
+    char = _cast(np.int8)
+    byte = _cast(np.uint8)
     bool = _cast(np.bool_)
 
     def permute(self, *dims):
