@@ -1,6 +1,7 @@
 """Every module of the packages imports on its own, first in a fresh interpreter: no import
 cycle that only the usual order (`import nn`) hides (nn.keras.losses and
 nn.distributed.fit, imported first, once failed half-initialized)."""
+import os
 import pathlib
 import subprocess
 import sys
@@ -36,9 +37,8 @@ def _modules():
     return names
 
 
-# The sweep in parts, each its own interpreter: a part takes some 20 s, and the test
-# workers share them (the whole sweep in one took over 3 minutes, near its time limit on
-# a loaded 2-core machine)
+# The sweep in parts, each its own interpreter, which the test workers share (the whole
+# sweep in one took over 3 minutes, near its time limit on a loaded 2-core machine)
 _PARTS = 10
 
 
@@ -46,10 +46,21 @@ def test_the_sweep_covers_every_module():
     assert len(_modules()) > 300
 
 
+@pytest.fixture(scope="session")
+def bytecode_folder(tmp_path_factory):
+    """Where the sweeps keep compiled modules: each import of a sweep compiles its package
+    again when no bytecode may be written (PYTHONDONTWRITEBYTECODE, set on CI machines),
+    which took the ten parts 410 s of a 2-core CI run."""
+    return tmp_path_factory.mktemp("bytecode")
+
+
 @pytest.mark.parametrize("part", range(_PARTS))
-def test_every_module_imports_first(part):
+def test_every_module_imports_first(part, bytecode_folder):
     modules = _modules()[part::_PARTS]
-    done = subprocess.run([sys.executable, "-c", _SWEEP, *modules], cwd=ROOT,
+    environment = {name: value for name, value in os.environ.items()
+                   if name != "PYTHONDONTWRITEBYTECODE"}
+    environment["PYTHONPYCACHEPREFIX"] = str(bytecode_folder)  # (not beside the sources)
+    done = subprocess.run([sys.executable, "-c", _SWEEP, *modules], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == ""
